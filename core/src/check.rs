@@ -1,0 +1,116 @@
+//! Checkers read what clients observed (the history) and label anomalies:
+//! a read that missed a write acknowledged before it began (stale), an
+//! acknowledged write no surviving node holds (lost). Each checker is one
+//! rule; later protocols add their own (conflicts, read-your-writes...).
+
+use alloc::collections::BTreeSet;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
+
+use crate::history::History;
+use crate::node::{OpId, Outcome, Request};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnomalyKind {
+    StaleRead,
+    LostWrite,
+    Conflict,
+}
+
+/// One labelled problem, tied to the client operation that shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Anomaly {
+    pub kind: AnomalyKind,
+    pub op: OpId,
+    pub explanation: String,
+}
+
+/// What checkers may look at once a run is over.
+pub struct CheckInput<'a> {
+    pub history: &'a History,
+    /// Writes that some node that is up at the end has applied.
+    pub surviving_writes: &'a BTreeSet<OpId>,
+}
+
+pub trait Checker {
+    fn name(&self) -> &'static str;
+    fn check(&self, input: &CheckInput<'_>) -> Vec<Anomaly>;
+}
+
+/// A read is stale if some write to its key was acknowledged before the
+/// read began and the read returned an older version.
+pub struct StaleReads;
+
+impl Checker for StaleReads {
+    fn name(&self) -> &'static str {
+        "stale reads"
+    }
+
+    fn check(&self, input: &CheckInput<'_>) -> Vec<Anomaly> {
+        let ops = &input.history.ops;
+        let mut found = Vec::new();
+        for read in ops {
+            let (Request::Read { key }, Some(Outcome::Read { version: got, .. })) =
+                (&read.request, &read.outcome)
+            else {
+                continue;
+            };
+            let newer = ops
+                .iter()
+                .filter(|w| w.request.is_write() && w.request.key() == key)
+                .find_map(|w| match (&w.outcome, w.completed_at) {
+                    (Some(Outcome::Written { version }), Some(done))
+                        if done < read.invoked_at && version > got =>
+                    {
+                        Some((w.id, *version, done))
+                    }
+                    _ => None,
+                });
+            if let Some((write, version, done)) = newer {
+                found.push(Anomaly {
+                    kind: AnomalyKind::StaleRead,
+                    op: read.id,
+                    explanation: format!(
+                        "read of {key} at {} returned version {got}, but write #{} (version {version}) was acknowledged at {done}",
+                        read.node, write.0
+                    ),
+                });
+            }
+        }
+        found
+    }
+}
+
+/// An acknowledged write is lost when no node that is up at the end holds it.
+pub struct LostWrites;
+
+impl Checker for LostWrites {
+    fn name(&self) -> &'static str {
+        "lost writes"
+    }
+
+    fn check(&self, input: &CheckInput<'_>) -> Vec<Anomaly> {
+        input
+            .history
+            .ops
+            .iter()
+            .filter(|o| o.acknowledged_write() && !input.surviving_writes.contains(&o.id))
+            .map(|o| Anomaly {
+                kind: AnomalyKind::LostWrite,
+                op: o.id,
+                explanation: format!(
+                    "{} was acknowledged to the client but no surviving node has it",
+                    o.request
+                ),
+            })
+            .collect()
+    }
+}
+
+/// Every checker that applies to all protocols.
+pub fn standard() -> [&'static dyn Checker; 2] {
+    [&StaleReads, &LostWrites]
+}

@@ -1,0 +1,309 @@
+//! Message delay distributions. Real networks are not constant: most
+//! messages are quick and a few are very slow, which is why the engine
+//! offers heavy-tailed Pareto and weighted mixtures (the shapes measured in
+//! production by the PBS paper) beside constant, uniform and exponential.
+//! Sampling goes through `libm`, so every target draws the same delays.
+
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
+
+use crate::rng::SimRng;
+use crate::time::Duration;
+
+/// Longest delay a sample may produce (one hour): keeps heavy tails from
+/// overflowing virtual time.
+pub const MAX_DELAY_US: u64 = 3_600_000_000;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Latency {
+    /// Always `ms`.
+    Constant { ms: f64 },
+    /// Uniform between `min_ms` and `max_ms`.
+    Uniform { min_ms: f64, max_ms: f64 },
+    /// Exponential with rate `rate_per_ms` (mean `1 / rate` ms).
+    Exponential { rate_per_ms: f64 },
+    /// Pareto with scale `xm_ms` (the minimum) and shape `alpha`.
+    Pareto { xm_ms: f64, alpha: f64 },
+    /// Picks one part with probability proportional to its weight.
+    Mixture { parts: Vec<Part> },
+    /// `base` plus a fixed `ms` (a WAN hop on top of a local delay).
+    Shifted { ms: f64, base: Box<Latency> },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Part {
+    pub weight: f64,
+    pub latency: Latency,
+}
+
+impl Default for Latency {
+    fn default() -> Self {
+        Latency::Constant { ms: 10.0 }
+    }
+}
+
+impl Latency {
+    pub fn constant_ms(ms: f64) -> Latency {
+        Latency::Constant { ms }
+    }
+
+    /// One delay, rounded to the microsecond.
+    pub fn sample(&self, rng: &mut SimRng) -> Duration {
+        let ms = self.sample_ms(rng);
+        let us = if ms.is_finite() && ms > 0.0 {
+            libm::round(ms * 1000.0)
+        } else {
+            0.0
+        };
+        Duration(if us >= MAX_DELAY_US as f64 {
+            MAX_DELAY_US
+        } else {
+            us as u64
+        })
+    }
+
+    fn sample_ms(&self, rng: &mut SimRng) -> f64 {
+        match self {
+            Latency::Constant { ms } => *ms,
+            Latency::Uniform { min_ms, max_ms } => min_ms + (max_ms - min_ms) * rng.unit(),
+            Latency::Exponential { rate_per_ms } => -libm::log(rng.unit_open()) / rate_per_ms,
+            Latency::Pareto { xm_ms, alpha } => xm_ms / libm::pow(rng.unit_open(), 1.0 / alpha),
+            Latency::Mixture { parts } => {
+                let total: f64 = parts.iter().map(|p| p.weight).sum();
+                let mut pick = rng.unit() * total;
+                for part in parts {
+                    if pick < part.weight {
+                        return part.latency.sample_ms(rng);
+                    }
+                    pick -= part.weight;
+                }
+                // Rounding left us past the end: the last part.
+                parts.last().map_or(0.0, |p| p.latency.sample_ms(rng))
+            }
+            Latency::Shifted { ms, base } => ms + base.sample_ms(rng),
+        }
+    }
+
+    /// The distribution's mean in ms (infinite for Pareto with `alpha ≤ 1`).
+    pub fn mean_ms(&self) -> f64 {
+        match self {
+            Latency::Constant { ms } => *ms,
+            Latency::Uniform { min_ms, max_ms } => (min_ms + max_ms) / 2.0,
+            Latency::Exponential { rate_per_ms } => 1.0 / rate_per_ms,
+            Latency::Pareto { xm_ms, alpha } => {
+                if *alpha <= 1.0 {
+                    f64::INFINITY
+                } else {
+                    alpha * xm_ms / (alpha - 1.0)
+                }
+            }
+            Latency::Mixture { parts } => {
+                let total: f64 = parts.iter().map(|p| p.weight).sum();
+                parts
+                    .iter()
+                    .map(|p| p.weight / total * p.latency.mean_ms())
+                    .sum()
+            }
+            Latency::Shifted { ms, base } => ms + base.mean_ms(),
+        }
+    }
+
+    /// Every problem with the parameters, each naming the field under
+    /// `path` (e.g. `network.latency.parts[1].latency.alpha`).
+    pub fn validate(&self, path: &str, problems: &mut Vec<(String, String)>) {
+        self.validate_depth(path, 0, problems)
+    }
+
+    fn validate_depth(&self, path: &str, depth: usize, problems: &mut Vec<(String, String)>) {
+        let mut check = |field: &str, value: f64, ok: bool, what: &str| {
+            if !value.is_finite() || !ok {
+                problems.push((
+                    format!("{path}.{field}"),
+                    format!("{value} is not allowed: {what}"),
+                ));
+            }
+        };
+        match self {
+            Latency::Constant { ms } => check("ms", *ms, *ms >= 0.0, "a delay is 0 ms or more"),
+            Latency::Uniform { min_ms, max_ms } => {
+                check("min_ms", *min_ms, *min_ms >= 0.0, "a delay is 0 ms or more");
+                check(
+                    "max_ms",
+                    *max_ms,
+                    *max_ms >= *min_ms,
+                    "max_ms must be at least min_ms",
+                );
+            }
+            Latency::Exponential { rate_per_ms } => check(
+                "rate_per_ms",
+                *rate_per_ms,
+                *rate_per_ms > 0.0,
+                "the rate must be above 0",
+            ),
+            Latency::Pareto { xm_ms, alpha } => {
+                check(
+                    "xm_ms",
+                    *xm_ms,
+                    *xm_ms > 0.0,
+                    "the scale must be above 0 ms",
+                );
+                check("alpha", *alpha, *alpha > 0.0, "the shape must be above 0");
+            }
+            Latency::Mixture { parts } => {
+                if parts.is_empty() {
+                    problems.push((
+                        format!("{path}.parts"),
+                        String::from("a mixture needs at least one part"),
+                    ));
+                }
+                if depth >= 4 {
+                    problems.push((
+                        path.to_string(),
+                        String::from("mixtures may nest at most 4 deep"),
+                    ));
+                    return;
+                }
+                for (i, part) in parts.iter().enumerate() {
+                    let p = format!("{path}.parts[{i}]");
+                    if !part.weight.is_finite() || part.weight <= 0.0 {
+                        problems.push((
+                            format!("{p}.weight"),
+                            format!("{} is not allowed: a weight must be above 0", part.weight),
+                        ));
+                    }
+                    part.latency
+                        .validate_depth(&format!("{p}.latency"), depth + 1, problems);
+                }
+            }
+            Latency::Shifted { ms, base } => {
+                check("ms", *ms, *ms >= 0.0, "a shift is 0 ms or more");
+                if depth >= 4 {
+                    problems.push((
+                        path.to_string(),
+                        String::from("distributions may nest at most 4 deep"),
+                    ));
+                    return;
+                }
+                base.validate_depth(&format!("{path}.base"), depth + 1, problems);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    fn mean_of(l: &Latency, n: usize) -> f64 {
+        let mut rng = SimRng::stream(3, "latency-test");
+        (0..n)
+            .map(|_| l.sample(&mut rng).0 as f64 / 1000.0)
+            .sum::<f64>()
+            / n as f64
+    }
+
+    #[test]
+    fn constant_is_constant() {
+        let mut rng = SimRng::stream(1, "x");
+        assert_eq!(Latency::constant_ms(2.5).sample(&mut rng), Duration(2_500));
+    }
+
+    #[test]
+    fn sample_means_approach_the_distribution_mean() {
+        let cases = [
+            Latency::Uniform {
+                min_ms: 2.0,
+                max_ms: 6.0,
+            },
+            Latency::Exponential { rate_per_ms: 0.5 },
+            Latency::Pareto {
+                xm_ms: 1.0,
+                alpha: 3.0,
+            },
+            Latency::Mixture {
+                parts: vec![
+                    Part {
+                        weight: 0.9122,
+                        latency: Latency::Pareto {
+                            xm_ms: 0.235,
+                            alpha: 10.0,
+                        },
+                    },
+                    Part {
+                        weight: 0.0878,
+                        latency: Latency::Exponential { rate_per_ms: 1.66 },
+                    },
+                ],
+            },
+            Latency::Shifted {
+                ms: 75.0,
+                base: Box::new(Latency::constant_ms(1.0)),
+            },
+        ];
+        for l in &cases {
+            let (got, want) = (mean_of(l, 40_000), l.mean_ms());
+            assert!(
+                (got - want).abs() / want < 0.03,
+                "{l:?}: sample mean {got} vs {want}"
+            );
+        }
+    }
+
+    #[test]
+    fn pareto_never_below_its_scale() {
+        let l = Latency::Pareto {
+            xm_ms: 1.5,
+            alpha: 3.8,
+        };
+        let mut rng = SimRng::stream(9, "p");
+        for _ in 0..10_000 {
+            assert!(l.sample(&mut rng).0 >= 1_500);
+        }
+    }
+
+    #[test]
+    fn heavy_tails_are_capped() {
+        let l = Latency::Pareto {
+            xm_ms: 1.0e9,
+            alpha: 0.01,
+        };
+        let mut rng = SimRng::stream(9, "p");
+        assert_eq!(l.sample(&mut rng).0, MAX_DELAY_US);
+    }
+
+    #[test]
+    fn validation_names_each_bad_field() {
+        let l = Latency::Mixture {
+            parts: vec![
+                Part {
+                    weight: -1.0,
+                    latency: Latency::Exponential { rate_per_ms: 0.0 },
+                },
+                Part {
+                    weight: 1.0,
+                    latency: Latency::Uniform {
+                        min_ms: 5.0,
+                        max_ms: 1.0,
+                    },
+                },
+            ],
+        };
+        let mut problems = Vec::new();
+        l.validate("network.latency", &mut problems);
+        let fields: Vec<&str> = problems.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "network.latency.parts[0].weight",
+                "network.latency.parts[0].latency.rate_per_ms",
+                "network.latency.parts[1].latency.max_ms",
+            ]
+        );
+    }
+}

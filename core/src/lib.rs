@@ -1,0 +1,33 @@
+//! ReplicaScope's simulation core.
+//!
+//! Everything here is `no_std` + `alloc`: the same code runs natively (CLI,
+//! tests, benchmarks) and in the browser, and gives bit-identical results in
+//! both because time and randomness belong to the simulator and all float
+//! maths goes through `libm`.
+//!
+//! Data flows one way: a [`scenario::Scenario`] goes into the simulator
+//! ([`sim`]), which feeds one input at a time to protocol nodes
+//! ([`node::Protocol`]) and records every step into a [`trace::Trace`] and
+//! every client operation into a [`history::History`]; checkers
+//! ([`check`]) label anomalies; [`run::Run`] wraps it all for the CLI and
+//! the web app.
+#![no_std]
+#![forbid(unsafe_code)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+pub mod check;
+pub mod history;
+pub mod latency;
+pub mod node;
+pub mod presets;
+pub mod protocol;
+pub mod quorum;
+pub mod rng;
+pub mod run;
+pub mod scenario;
+pub mod sim;
+pub mod time;
+pub mod trace;

@@ -1,0 +1,241 @@
+//! The one central abstraction: a protocol node is a pure state machine.
+//! One [`Input`] goes in; the node answers by pushing [`Effect`]s into its
+//! [`Ctx`] — exactly one row of a sequence diagram. Nodes never see the
+//! queue, the network or a wall clock: their time is the local clock reading
+//! the simulator hands them, their randomness the stream it lends them.
+
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt::{self, Debug};
+use serde::{Deserialize, Serialize};
+
+use crate::rng::SimRng;
+use crate::time::Duration;
+
+/// A node's index in the cluster. Stored 0-based; written 1-based
+/// everywhere a person reads it (JSON scenarios, diagrams: "node 1"), like
+/// the article's Node 1, Node 2, Node 3.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct NodeId(pub u16);
+
+impl Serialize for NodeId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u32(u32::from(self.0) + 1)
+    }
+}
+
+impl<'de> Deserialize<'de> for NodeId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = u32::deserialize(d)?;
+        if n == 0 || n > u32::from(u16::MAX) {
+            return Err(serde::de::Error::custom(alloc::format!(
+                "node {n} does not exist: nodes are numbered from 1"
+            )));
+        }
+        Ok(NodeId((n - 1) as u16))
+    }
+}
+
+impl NodeId {
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+impl fmt::Display for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "node {}", self.0 + 1)
+    }
+}
+
+/// A client operation's id: its index in the run's history.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(transparent)]
+pub struct OpId(pub u32);
+
+/// What a client asks a node to do.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Request {
+    Write { key: String, value: i64 },
+    Read { key: String },
+}
+
+impl Request {
+    pub fn key(&self) -> &str {
+        match self {
+            Request::Write { key, .. } | Request::Read { key } => key,
+        }
+    }
+    pub fn is_write(&self) -> bool {
+        matches!(self, Request::Write { .. })
+    }
+}
+
+impl fmt::Display for Request {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Request::Write { key, value } => write!(f, "write {key} = {value}"),
+            Request::Read { key } => write!(f, "read {key}"),
+        }
+    }
+}
+
+/// How a client operation ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    /// The write was acknowledged; `version` orders writes to one key.
+    Written {
+        version: u64,
+    },
+    /// The read returned `value` (none: the key was never written) at
+    /// `version` (0 when none).
+    Read {
+        value: Option<i64>,
+        version: u64,
+    },
+    Failed {
+        reason: String,
+    },
+}
+
+/// What a node is handed.
+#[derive(Clone, Debug)]
+pub enum Input<M> {
+    /// The run began (or the node was added).
+    Start,
+    Message {
+        from: NodeId,
+        msg: M,
+    },
+    /// A timer the node set has fired.
+    Timer(u32),
+    Client {
+        op: OpId,
+        request: Request,
+    },
+    /// The node came back after a crash: only its durable state is left.
+    Recovered,
+}
+
+/// What a node asks for in return.
+#[derive(Clone, Debug)]
+pub enum Effect<M> {
+    Send {
+        to: NodeId,
+        msg: M,
+    },
+    /// Fire timer `timer` after a delay the simulator draws from
+    /// `min..=max` (a range, so protocols can jitter without their own RNG).
+    /// Setting a timer that is already pending re-arms it.
+    SetTimer {
+        timer: u32,
+        min: Duration,
+        max: Duration,
+    },
+    CancelTimer {
+        timer: u32,
+    },
+    Reply {
+        op: OpId,
+        outcome: Outcome,
+    },
+    /// A sentence for the narration ("follower 2 applied LSN 7").
+    Note(String),
+}
+
+/// A protocol message: a short label for the diagram and a payload text
+/// for the inspector.
+pub trait Message: Clone + Debug {
+    /// One or two words: "write", "ack", "hint".
+    fn label(&self) -> &'static str;
+    /// The payload in a few words, appended to `out`.
+    fn describe(&self, out: &mut String);
+}
+
+/// Everything a node may use while it handles one input.
+pub struct Ctx<'a, M> {
+    /// The node handling the input.
+    pub node: NodeId,
+    /// How many nodes the cluster has.
+    pub cluster: u16,
+    /// The node's own clock reading in microseconds: true time plus its
+    /// skew and drift. Protocols must use this, never the simulator's time.
+    pub local_time_us: i64,
+    /// The node's own random stream.
+    pub rng: &'a mut SimRng,
+    effects: &'a mut Vec<Effect<M>>,
+}
+
+impl<'a, M> Ctx<'a, M> {
+    pub fn new(
+        node: NodeId,
+        cluster: u16,
+        local_time_us: i64,
+        rng: &'a mut SimRng,
+        effects: &'a mut Vec<Effect<M>>,
+    ) -> Self {
+        Ctx {
+            node,
+            cluster,
+            local_time_us,
+            rng,
+            effects,
+        }
+    }
+    pub fn send(&mut self, to: NodeId, msg: M) {
+        self.effects.push(Effect::Send { to, msg });
+    }
+    pub fn set_timer(&mut self, timer: u32, min: Duration, max: Duration) {
+        self.effects.push(Effect::SetTimer { timer, min, max });
+    }
+    pub fn cancel_timer(&mut self, timer: u32) {
+        self.effects.push(Effect::CancelTimer { timer });
+    }
+    pub fn reply(&mut self, op: OpId, outcome: Outcome) {
+        self.effects.push(Effect::Reply { op, outcome });
+    }
+    pub fn note(&mut self, text: String) {
+        self.effects.push(Effect::Note(text));
+    }
+    /// Every other node of the cluster, in id order.
+    pub fn peers(&self) -> impl Iterator<Item = NodeId> + 'static {
+        let me = self.node;
+        (0..self.cluster).map(NodeId).filter(move |&n| n != me)
+    }
+}
+
+/// A node's state as the inspector and the CLI summary show it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeView {
+    /// "leader", "follower", "replica"...
+    pub role: String,
+    /// Named figures in display order ("LSN" → "7").
+    pub fields: Vec<(String, String)>,
+    /// The node's current key → value data.
+    pub data: BTreeMap<String, i64>,
+}
+
+/// A replication protocol's node.
+pub trait Protocol: Clone + Debug {
+    type Msg: Message;
+
+    /// Handles one input. Must be deterministic: the same state, input and
+    /// context give the same effects.
+    fn on_input(&mut self, ctx: &mut Ctx<'_, Self::Msg>, input: Input<Self::Msg>);
+
+    /// The node crashed: drop everything that is not durable. The
+    /// simulator cancels its timers and stops delivering to it; on recovery
+    /// the node receives [`Input::Recovered`].
+    fn on_crash(&mut self);
+
+    fn view(&self) -> NodeView;
+
+    /// Has this node applied the write made by client operation `op`? Used
+    /// to find acknowledged writes that no surviving node holds.
+    fn has_applied(&self, op: OpId) -> bool;
+}

@@ -1,0 +1,134 @@
+//! Synthetic all-to-all traffic. Every node starts `fanout` conversations
+//! with random peers and answers each message it receives by sending one
+//! to another random peer, so `nodes × fanout` messages are always in
+//! flight. It has no replication semantics; it measures the engine and
+//! stresses the views. Client writes are stored locally, reads answered
+//! locally.
+
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
+
+use crate::node::{Ctx, Input, Message, NodeId, NodeView, OpId, Outcome, Protocol, Request};
+use crate::protocol::ProtocolConfig;
+use crate::scenario::{Scenario, Validator};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChatterConfig {
+    pub nodes: u16,
+    /// Conversations each node starts.
+    #[serde(default = "one")]
+    pub fanout: u16,
+}
+
+fn one() -> u16 {
+    1
+}
+
+impl ChatterConfig {
+    pub fn validate(&self, v: &mut Validator) {
+        v.count_in("protocol.nodes", self.nodes.into(), 2, 64);
+        v.count_in("protocol.fanout", self.fanout.into(), 1, 64);
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ping {
+    /// How many hops this conversation has made.
+    pub hop: u32,
+}
+
+impl Message for Ping {
+    fn label(&self) -> &'static str {
+        "ping"
+    }
+    fn describe(&self, out: &mut String) {
+        crate::sim::describe_into(out, format_args!("hop {}", self.hop));
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ChatterNode {
+    fanout: u16,
+    received: u64,
+    data: BTreeMap<String, (i64, u64)>,
+    applied: Vec<OpId>,
+}
+
+impl ChatterNode {
+    pub fn new(scenario: &Scenario, _id: NodeId) -> ChatterNode {
+        let fanout = match &scenario.protocol {
+            ProtocolConfig::Chatter(c) => c.fanout,
+            _ => 1,
+        };
+        ChatterNode {
+            fanout,
+            received: 0,
+            data: BTreeMap::new(),
+            applied: Vec::new(),
+        }
+    }
+
+    fn random_peer(ctx: &mut Ctx<'_, Ping>) -> NodeId {
+        // Any node but this one, uniformly.
+        let pick = ctx.rng.between(0, u64::from(ctx.cluster) - 2) as u16;
+        NodeId(if pick >= ctx.node.0 { pick + 1 } else { pick })
+    }
+}
+
+impl Protocol for ChatterNode {
+    type Msg = Ping;
+
+    fn on_input(&mut self, ctx: &mut Ctx<'_, Ping>, input: Input<Ping>) {
+        match input {
+            Input::Start | Input::Recovered => {
+                for _ in 0..self.fanout {
+                    let to = Self::random_peer(ctx);
+                    ctx.send(to, Ping { hop: 0 });
+                }
+            }
+            Input::Message { msg, .. } => {
+                self.received += 1;
+                let to = Self::random_peer(ctx);
+                ctx.send(to, Ping { hop: msg.hop + 1 });
+            }
+            Input::Timer(_) => {}
+            Input::Client { op, request } => match request {
+                Request::Write { key, value } => {
+                    let version = self.data.get(&key).map_or(0, |v| v.1) + 1;
+                    self.data.insert(key, (value, version));
+                    self.applied.push(op);
+                    ctx.reply(op, Outcome::Written { version });
+                }
+                Request::Read { key } => {
+                    let (value, version) = match self.data.get(&key) {
+                        Some(&(v, ver)) => (Some(v), ver),
+                        None => (None, 0),
+                    };
+                    ctx.reply(op, Outcome::Read { value, version });
+                }
+            },
+        }
+    }
+
+    fn on_crash(&mut self) {
+        self.received = 0;
+    }
+
+    fn view(&self) -> NodeView {
+        NodeView {
+            role: String::from("peer"),
+            fields: alloc::vec![(
+                String::from("messages received"),
+                alloc::format!("{}", self.received)
+            )],
+            data: self.data.iter().map(|(k, v)| (k.clone(), v.0)).collect(),
+        }
+    }
+
+    fn has_applied(&self, op: OpId) -> bool {
+        self.applied.contains(&op)
+    }
+}

@@ -1,0 +1,243 @@
+//! A finished run of any protocol behind one interface, so the CLI and the
+//! web app handle every scenario alike: read the trace and history, ask for
+//! the nodes' state at any time, fork with an intervention, summarise.
+
+use alloc::boxed::Box;
+use alloc::collections::BTreeSet;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
+
+use crate::check::{self, Anomaly, AnomalyKind, CheckInput};
+use crate::history::History;
+use crate::node::{NodeId, NodeView, OpId, Protocol};
+use crate::protocol::{chatter::ChatterNode, single_leader::SingleLeaderNode, ProtocolConfig};
+use crate::scenario::{Scenario, ScenarioError, Timed};
+use crate::sim::{Simulator, World};
+use crate::time::{Duration, Instant};
+use crate::trace::{Fate, Trace};
+
+/// A node as the views show it at some moment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeState {
+    pub node: NodeId,
+    pub up: bool,
+    pub view: NodeView,
+}
+
+/// The network's faults in force at some moment.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkState {
+    /// Directed links that deliver nothing.
+    pub cut: Vec<(NodeId, NodeId)>,
+    /// Directed links with extra delay.
+    pub slow: Vec<(NodeId, NodeId, Duration)>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MessageCounts {
+    pub sent: u64,
+    pub delivered: u64,
+    pub dropped: u64,
+    pub in_flight: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WriteCounts {
+    pub ok: u64,
+    pub failed: u64,
+    pub lost: u64,
+    pub pending: u64,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadCounts {
+    pub ok: u64,
+    pub failed: u64,
+    pub stale: u64,
+    pub pending: u64,
+}
+
+/// What `replicascope run --json` prints.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub protocol: String,
+    pub seed: u64,
+    /// The trace hash as 16 hex digits.
+    pub trace_hash: String,
+    /// Steps the simulator took.
+    pub events: u64,
+    pub end_time_us: u64,
+    pub messages: MessageCounts,
+    pub writes: WriteCounts,
+    pub reads: ReadCounts,
+    pub conflicts: u64,
+    pub anomalies: Vec<Anomaly>,
+    pub nodes: Vec<NodeState>,
+    /// Trace storage (steps and message records, without payload text)
+    /// divided by steps.
+    pub trace_bytes_per_event: f64,
+}
+
+/// A run of some protocol.
+pub trait Run {
+    fn scenario(&self) -> &Scenario;
+    fn trace(&self) -> &Trace;
+    fn history(&self) -> &History;
+    /// Every node after the steps at or before `t`.
+    fn nodes_at(&self, t: Instant) -> Vec<NodeState>;
+    /// Every node after the first `steps` steps.
+    fn nodes_after(&self, steps: usize) -> Vec<NodeState>;
+    fn network_at(&self, t: Instant) -> NetworkState;
+    /// Adds `intervention` and re-simulates from it on. An invalid
+    /// intervention is refused and the run stays as it was.
+    fn fork(&mut self, intervention: Timed) -> Result<(), ScenarioError>;
+    fn anomalies(&self) -> Vec<Anomaly>;
+    fn summary(&self) -> Summary;
+}
+
+/// Validates, builds and runs `scenario` to its end.
+pub fn start(scenario: &Scenario) -> Result<Box<dyn Run>, ScenarioError> {
+    scenario.validate().map_err(ScenarioError::Invalid)?;
+    Ok(match &scenario.protocol {
+        ProtocolConfig::Chatter(_) => finish(Simulator::new(scenario, ChatterNode::new)),
+        ProtocolConfig::SingleLeader(_) => finish(Simulator::new(scenario, SingleLeaderNode::new)),
+    })
+}
+
+fn finish<P: Protocol + 'static>(mut sim: Simulator<P>) -> Box<dyn Run> {
+    sim.run();
+    Box::new(sim)
+}
+
+fn node_states<P: Protocol>(world: &World<P>) -> Vec<NodeState> {
+    world
+        .nodes
+        .iter()
+        .zip(&world.up)
+        .enumerate()
+        .map(|(i, (n, &up))| NodeState {
+            node: NodeId(i as u16),
+            up,
+            view: n.view(),
+        })
+        .collect()
+}
+
+impl<P: Protocol> Run for Simulator<P> {
+    fn scenario(&self) -> &Scenario {
+        Simulator::scenario(self)
+    }
+    fn trace(&self) -> &Trace {
+        &self.trace
+    }
+    fn history(&self) -> &History {
+        &self.history
+    }
+    fn nodes_at(&self, t: Instant) -> Vec<NodeState> {
+        node_states(&self.world_at(t))
+    }
+    fn nodes_after(&self, steps: usize) -> Vec<NodeState> {
+        node_states(&self.world_after(steps))
+    }
+    fn network_at(&self, t: Instant) -> NetworkState {
+        let world = self.world_at(t);
+        NetworkState {
+            cut: world.net.cut_links().collect(),
+            slow: world
+                .net
+                .slow_links()
+                .map(|((a, b), d)| (a, b, d))
+                .collect(),
+        }
+    }
+
+    fn fork(&mut self, intervention: Timed) -> Result<(), ScenarioError> {
+        let mut candidate = Simulator::scenario(self).clone();
+        candidate.interventions.push(intervention.clone());
+        candidate.validate().map_err(ScenarioError::Invalid)?;
+        Simulator::fork(self, intervention);
+        Ok(())
+    }
+
+    fn anomalies(&self) -> Vec<Anomaly> {
+        let world = self.world();
+        let surviving: BTreeSet<OpId> = self
+            .history
+            .ops
+            .iter()
+            .filter(|o| o.acknowledged_write())
+            .filter(|o| {
+                world
+                    .nodes
+                    .iter()
+                    .zip(&world.up)
+                    .any(|(n, &up)| up && n.has_applied(o.id))
+            })
+            .map(|o| o.id)
+            .collect();
+        let input = CheckInput {
+            history: &self.history,
+            surviving_writes: &surviving,
+        };
+        let mut all: Vec<Anomaly> = check::standard()
+            .iter()
+            .flat_map(|c| c.check(&input))
+            .collect();
+        all.sort_by_key(|a| (a.op, a.kind));
+        all
+    }
+
+    fn summary(&self) -> Summary {
+        let trace = &self.trace;
+        let mut messages = MessageCounts {
+            sent: trace.messages.len() as u64,
+            ..Default::default()
+        };
+        for m in trace.messages.iter() {
+            match m.fate {
+                Fate::Delivered => messages.delivered += 1,
+                Fate::Dropped { .. } => messages.dropped += 1,
+                Fate::InFlight => messages.in_flight += 1,
+            }
+        }
+        let anomalies = self.anomalies();
+        let count = |kind| anomalies.iter().filter(|a| a.kind == kind).count() as u64;
+        let (mut writes, mut reads) = (WriteCounts::default(), ReadCounts::default());
+        for op in &self.history.ops {
+            let done = op.outcome.is_some();
+            let failed = op.failed();
+            if op.request.is_write() {
+                writes.ok += u64::from(done && !failed);
+                writes.failed += u64::from(failed);
+                writes.pending += u64::from(!done);
+            } else {
+                reads.ok += u64::from(done && !failed);
+                reads.failed += u64::from(failed);
+                reads.pending += u64::from(!done);
+            }
+        }
+        writes.lost = count(AnomalyKind::LostWrite);
+        reads.stale = count(AnomalyKind::StaleRead);
+        let events = trace.steps.len() as u64;
+        Summary {
+            protocol: String::from(self.scenario().protocol.name()),
+            seed: self.scenario().seed,
+            trace_hash: format!("{:016x}", trace.hash()),
+            events,
+            end_time_us: self.scenario().until().0,
+            messages,
+            writes,
+            reads,
+            conflicts: count(AnomalyKind::Conflict),
+            anomalies,
+            nodes: node_states(self.world()),
+            trace_bytes_per_event: if events == 0 {
+                0.0
+            } else {
+                trace.record_bytes() as f64 / events as f64
+            },
+        }
+    }
+}

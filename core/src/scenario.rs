@@ -1,0 +1,561 @@
+//! A scenario is everything a run depends on — protocol and its settings,
+//! seed, network, clocks, faults, workload, the user's interventions and
+//! when to stop — as one serde value. Same scenario, same trace, on every
+//! target: that is what makes a shared link replay exactly.
+//!
+//! Validation reports every problem at once, each naming the field, what
+//! was wrong and what is allowed.
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+use serde::{Deserialize, Serialize};
+
+use crate::latency::Latency;
+use crate::node::{NodeId, Request};
+use crate::protocol::ProtocolConfig;
+use crate::time::Instant;
+
+/// The scenario format this build reads and writes.
+pub const FORMAT: u32 = 1;
+/// Longest run a scenario may ask for: one simulated day.
+pub const MAX_UNTIL_MS: f64 = 86_400_000.0;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    #[serde(default = "format_version")]
+    pub format: u32,
+    #[serde(default)]
+    pub seed: u64,
+    pub protocol: ProtocolConfig,
+    #[serde(default)]
+    pub network: NetworkConfig,
+    /// Per-node clock error; nodes not listed keep perfect time.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clocks: Vec<ClockConfig>,
+    /// Scheduled faults (crashes, partitions, slow links).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub faults: Vec<Timed>,
+    #[serde(default)]
+    pub workload: Workload,
+    /// What the user did while watching: appended at the cursor, they fork
+    /// the run there. Kept apart from `faults` so a preset stays readable.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interventions: Vec<Timed>,
+    /// The run stops at this virtual time.
+    pub until_ms: f64,
+}
+
+fn format_version() -> u32 {
+    FORMAT
+}
+
+/// Network model: a default for every directed link, and overrides.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkConfig {
+    #[serde(default)]
+    pub latency: Latency,
+    /// Probability that a message is lost in transit.
+    #[serde(default)]
+    pub drop: f64,
+    #[serde(default)]
+    pub delivery: Delivery,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub links: Vec<LinkOverride>,
+}
+
+impl Default for NetworkConfig {
+    fn default() -> Self {
+        NetworkConfig {
+            latency: Latency::default(),
+            drop: 0.0,
+            delivery: Delivery::Fifo,
+            links: Vec::new(),
+        }
+    }
+}
+
+/// Whether a link keeps messages in the order they were sent.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Delivery {
+    /// In order, like a TCP connection: a message never overtakes an
+    /// earlier one on the same link.
+    #[default]
+    Fifo,
+    /// Each message takes its own delay, so later ones can overtake.
+    Reorder,
+}
+
+/// Settings for the link `from → to` (and `to → from` when `two_way`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinkOverride {
+    pub from: NodeId,
+    pub to: NodeId,
+    #[serde(default = "yes")]
+    pub two_way: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<Latency>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drop: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<Delivery>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A node's clock: `local = true + offset + true × drift / 1e6`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClockConfig {
+    pub node: NodeId,
+    #[serde(default)]
+    pub offset_ms: f64,
+    #[serde(default)]
+    pub drift_ppm: f64,
+}
+
+/// Something that happens at a given virtual time.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Timed {
+    pub at_ms: f64,
+    #[serde(flatten)]
+    pub action: Action,
+}
+
+impl Timed {
+    pub fn at(&self) -> Instant {
+        ms_to_instant(self.at_ms)
+    }
+}
+
+/// Faults and client operations: what can be scheduled or done by hand.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case")]
+pub enum Action {
+    /// The node stops: volatile state lost, messages to it lost.
+    Crash {
+        node: NodeId,
+    },
+    Recover {
+        node: NodeId,
+    },
+    /// Messages from `from` to `to` are lost (and back, when `two_way`).
+    Partition {
+        from: Vec<NodeId>,
+        to: Vec<NodeId>,
+        #[serde(default = "yes")]
+        two_way: bool,
+    },
+    /// Undo a partition between these groups.
+    Heal {
+        from: Vec<NodeId>,
+        to: Vec<NodeId>,
+        #[serde(default = "yes")]
+        two_way: bool,
+    },
+    /// Every partition and slow link ends.
+    HealAll,
+    /// Add `extra_ms` to every message on the link (0 restores it).
+    SlowLink {
+        from: NodeId,
+        to: NodeId,
+        extra_ms: f64,
+        #[serde(default = "yes")]
+        two_way: bool,
+    },
+    /// A client sends `request` to `node`.
+    Client {
+        node: NodeId,
+        #[serde(flatten)]
+        request: Request,
+    },
+}
+
+/// Client load: scripted operations plus an optional seeded generator.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workload {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ops: Vec<Timed>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generator: Option<Generator>,
+}
+
+/// Poisson arrivals of reads and writes over `keys` keys, for long runs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Generator {
+    /// Operations per second of virtual time.
+    pub rate_per_s: f64,
+    /// Share of operations that are reads, 0 to 1.
+    #[serde(default = "half")]
+    pub read_fraction: f64,
+    /// Keys are `k1` … `k{keys}`, chosen uniformly.
+    #[serde(default = "one")]
+    pub keys: u32,
+    /// Nodes clients talk to; empty means any node, uniformly.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nodes: Vec<NodeId>,
+    #[serde(default)]
+    pub start_ms: f64,
+    /// Defaults to the scenario's end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_ms: Option<f64>,
+}
+
+fn half() -> f64 {
+    0.5
+}
+fn one() -> u32 {
+    1
+}
+
+/// Milliseconds (as written in scenarios) to virtual time, rounded to the
+/// microsecond. Callers validate first; nonsense maps to zero.
+pub fn ms_to_instant(ms: f64) -> Instant {
+    if ms.is_finite() && ms > 0.0 {
+        Instant(libm::round(ms * 1000.0) as u64)
+    } else {
+        Instant::ZERO
+    }
+}
+
+/// One thing wrong with a scenario.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// Where, as a path: `faults[2].node`.
+    pub field: String,
+    /// What was wrong and what is allowed.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.message)
+    }
+}
+
+/// Why a scenario could not be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScenarioError {
+    /// Not JSON, or not the shape of a scenario.
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// Well-formed but with values out of range.
+    Invalid(Vec<Problem>),
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ScenarioError::Syntax {
+                line,
+                column,
+                message,
+            } => {
+                write!(f, "line {line}, column {column}: {message}")
+            }
+            ScenarioError::Invalid(problems) => {
+                let n = problems.len();
+                write!(
+                    f,
+                    "{n} problem{} in the scenario: ",
+                    if n == 1 { "" } else { "s" }
+                )?;
+                for (i, p) in problems.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, "; ")?;
+                    }
+                    write!(f, "{p}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for ScenarioError {}
+
+impl Scenario {
+    /// Parses and validates a JSON scenario.
+    pub fn from_json(text: &str) -> Result<Scenario, ScenarioError> {
+        let scenario: Scenario = serde_json::from_str(text).map_err(|e| ScenarioError::Syntax {
+            line: e.line(),
+            column: e.column(),
+            message: strip_position(&e.to_string()),
+        })?;
+        scenario.validate().map_err(ScenarioError::Invalid)?;
+        Ok(scenario)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    pub fn until(&self) -> Instant {
+        ms_to_instant(self.until_ms)
+    }
+
+    /// How many nodes the protocol runs.
+    pub fn node_count(&self) -> u16 {
+        self.protocol.node_count()
+    }
+
+    /// Every problem, or `Ok` when the scenario can run.
+    pub fn validate(&self) -> Result<(), Vec<Problem>> {
+        let mut v = Validator::default();
+        if self.format != FORMAT {
+            v.push(
+                "format",
+                format!(
+                    "format {} is not supported: this build reads format {FORMAT}",
+                    self.format
+                ),
+            );
+        }
+        v.time("until_ms", self.until_ms);
+        if self.until_ms <= 0.0 {
+            v.push("until_ms", "the run must last longer than 0 ms".to_string());
+        }
+        self.protocol.validate(&mut v);
+        let nodes = self.node_count();
+        v.nodes = nodes;
+        self.network.validate(&mut v);
+        for (i, c) in self.clocks.iter().enumerate() {
+            let p = format!("clocks[{i}]");
+            v.node(&format!("{p}.node"), c.node);
+            v.finite_in(
+                &format!("{p}.offset_ms"),
+                c.offset_ms,
+                -3_600_000.0,
+                3_600_000.0,
+                "an offset within ±1 hour",
+            );
+            v.finite_in(
+                &format!("{p}.drift_ppm"),
+                c.drift_ppm,
+                -100_000.0,
+                100_000.0,
+                "a drift within ±100000 ppm",
+            );
+        }
+        for (list, items) in [
+            ("faults", &self.faults),
+            ("workload.ops", &self.workload.ops),
+            ("interventions", &self.interventions),
+        ] {
+            for (i, t) in items.iter().enumerate() {
+                v.timed(&format!("{list}[{i}]"), t, self.until_ms);
+            }
+        }
+        if let Some(g) = &self.workload.generator {
+            g.validate(&mut v, self.until_ms);
+        }
+        v.finish()
+    }
+}
+
+impl NetworkConfig {
+    fn validate(&self, v: &mut Validator) {
+        let mut latency_problems = Vec::new();
+        self.latency
+            .validate("network.latency", &mut latency_problems);
+        v.extend(latency_problems);
+        v.probability("network.drop", self.drop);
+        for (i, l) in self.links.iter().enumerate() {
+            let p = format!("network.links[{i}]");
+            v.node(&format!("{p}.from"), l.from);
+            v.node(&format!("{p}.to"), l.to);
+            if l.from == l.to {
+                v.push(
+                    &format!("{p}.to"),
+                    "a link joins two different nodes".to_string(),
+                );
+            }
+            if let Some(lat) = &l.latency {
+                let mut problems = Vec::new();
+                lat.validate(&format!("{p}.latency"), &mut problems);
+                v.extend(problems);
+            }
+            if let Some(d) = l.drop {
+                v.probability(&format!("{p}.drop"), d);
+            }
+        }
+    }
+}
+
+impl Generator {
+    fn validate(&self, v: &mut Validator, until_ms: f64) {
+        let p = "workload.generator";
+        v.finite_in(
+            &format!("{p}.rate_per_s"),
+            self.rate_per_s,
+            0.0,
+            1_000_000.0,
+            "between 0 and 1000000 operations per second",
+        );
+        if self.rate_per_s == 0.0 {
+            v.push(
+                &format!("{p}.rate_per_s"),
+                "a generator needs a rate above 0".to_string(),
+            );
+        }
+        v.probability(&format!("{p}.read_fraction"), self.read_fraction);
+        if self.keys == 0 || self.keys > 1_000_000 {
+            v.push(
+                &format!("{p}.keys"),
+                format!("{} keys is not allowed: between 1 and 1000000", self.keys),
+            );
+        }
+        for (i, n) in self.nodes.iter().enumerate() {
+            v.node(&format!("{p}.nodes[{i}]"), *n);
+        }
+        v.time(&format!("{p}.start_ms"), self.start_ms);
+        if let Some(end) = self.end_ms {
+            v.time(&format!("{p}.end_ms"), end);
+            if end < self.start_ms {
+                v.push(
+                    &format!("{p}.end_ms"),
+                    "the generator must end after it starts".to_string(),
+                );
+            }
+        }
+        let _ = until_ms;
+    }
+}
+
+/// Collects problems; the helpers check the common kinds of field.
+#[derive(Default)]
+pub struct Validator {
+    problems: Vec<Problem>,
+    /// Cluster size, once known, for node references.
+    nodes: u16,
+}
+
+impl Validator {
+    pub fn push(&mut self, field: &str, message: String) {
+        self.problems.push(Problem {
+            field: field.to_string(),
+            message,
+        });
+    }
+
+    fn extend(&mut self, problems: Vec<(String, String)>) {
+        for (field, message) in problems {
+            self.problems.push(Problem { field, message });
+        }
+    }
+
+    /// `value` must be a finite number in `lo..=hi`; `allowed` says so in words.
+    pub fn finite_in(&mut self, field: &str, value: f64, lo: f64, hi: f64, allowed: &str) {
+        if !value.is_finite() || value < lo || value > hi {
+            self.push(field, format!("{value} is not allowed: {allowed}"));
+        }
+    }
+
+    /// An integer setting in `lo..=hi`.
+    pub fn count_in(&mut self, field: &str, value: u32, lo: u32, hi: u32) {
+        if value < lo || value > hi {
+            self.push(
+                field,
+                format!("{value} is not allowed: between {lo} and {hi}"),
+            );
+        }
+    }
+
+    fn probability(&mut self, field: &str, p: f64) {
+        self.finite_in(field, p, 0.0, 1.0, "a probability between 0 and 1");
+    }
+
+    fn time(&mut self, field: &str, ms: f64) {
+        self.finite_in(
+            field,
+            ms,
+            0.0,
+            MAX_UNTIL_MS,
+            "a time between 0 and 86400000 ms (one day)",
+        );
+    }
+
+    fn node(&mut self, field: &str, node: NodeId) {
+        if node.0 >= self.nodes {
+            self.push(
+                field,
+                format!(
+                    "node {} does not exist: this cluster has nodes 1 to {}",
+                    node.0 + 1,
+                    self.nodes
+                ),
+            );
+        }
+    }
+
+    fn nodes_list(&mut self, field: &str, nodes: &[NodeId]) {
+        if nodes.is_empty() {
+            self.push(field, "name at least one node".to_string());
+        }
+        for (i, n) in nodes.iter().enumerate() {
+            self.node(&format!("{field}[{i}]"), *n);
+        }
+    }
+
+    fn timed(&mut self, path: &str, t: &Timed, until_ms: f64) {
+        self.time(&format!("{path}.at_ms"), t.at_ms);
+        if t.at_ms.is_finite() && t.at_ms > until_ms && until_ms.is_finite() {
+            self.push(
+                &format!("{path}.at_ms"),
+                format!("{} ms is after the run ends at {until_ms} ms", t.at_ms),
+            );
+        }
+        match &t.action {
+            Action::Crash { node } | Action::Recover { node } | Action::Client { node, .. } => {
+                self.node(&format!("{path}.node"), *node)
+            }
+            Action::Partition { from, to, .. } | Action::Heal { from, to, .. } => {
+                self.nodes_list(&format!("{path}.from"), from);
+                self.nodes_list(&format!("{path}.to"), to);
+            }
+            Action::HealAll => {}
+            Action::SlowLink {
+                from, to, extra_ms, ..
+            } => {
+                self.node(&format!("{path}.from"), *from);
+                self.node(&format!("{path}.to"), *to);
+                self.finite_in(
+                    &format!("{path}.extra_ms"),
+                    *extra_ms,
+                    0.0,
+                    3_600_000.0,
+                    "between 0 and 3600000 ms",
+                );
+            }
+        }
+    }
+
+    fn finish(self) -> Result<(), Vec<Problem>> {
+        if self.problems.is_empty() {
+            Ok(())
+        } else {
+            Err(self.problems)
+        }
+    }
+}
+
+/// serde_json appends " at line L column C"; we report those separately.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}

@@ -1,0 +1,180 @@
+//! The discrete-event simulator. It owns virtual time, the event queue, the
+//! seeded random streams, the network and the clocks; it feeds one input at
+//! a time to a node and turns the effects that come back into queued
+//! deliveries, timers, client replies and trace records.
+//!
+//! Events are ordered by `(time, sequence number)`; scheduled actions
+//! (faults, client operations, interventions) live apart from the queue in
+//! a sorted agenda and run before queued events at the same instant. That
+//! keeps a checkpoint valid when an intervention is added after it, so a
+//! run can fork at the cursor by re-simulating only the future.
+
+mod engine;
+mod network;
+mod setup;
+
+use alloc::rc::Rc;
+use alloc::vec::Vec;
+
+pub use engine::{describe_into, World};
+pub use network::{Link, Links, NetState};
+pub use setup::Setup;
+
+use crate::history::History;
+use crate::node::{NodeId, Protocol};
+use crate::scenario::{Scenario, Timed};
+use crate::time::Instant;
+use crate::trace::Trace;
+
+use engine::Engine;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
+
+/// Steps between checkpoints. Seeking re-simulates at most this many steps.
+pub const CHECKPOINT_EVERY: usize = 8192;
+
+#[derive(Clone, Debug)]
+struct Checkpoint<P: Protocol> {
+    world: World<P>,
+    messages: usize,
+}
+
+/// A run of one scenario with protocol `P`.
+#[derive(Clone, Debug)]
+pub struct Simulator<P: Protocol> {
+    setup: Rc<Setup>,
+    world: World<P>,
+    pub trace: Trace,
+    pub history: History,
+    checkpoints: Vec<Checkpoint<P>>,
+}
+
+impl<P: Protocol> Simulator<P> {
+    /// Builds the run; nothing has happened yet (each node's `Start` is
+    /// the first steps). The scenario must be valid.
+    pub fn new(scenario: &Scenario, make_node: fn(&Scenario, NodeId) -> P) -> Self {
+        let setup = Rc::new(Setup::new(scenario.clone()));
+        let world = World::new(&setup, make_node);
+        let mut sim = Simulator {
+            setup,
+            world,
+            trace: Trace::default(),
+            history: History::default(),
+            checkpoints: Vec::new(),
+        };
+        sim.save_checkpoint();
+        sim
+    }
+
+    fn engine(&mut self, record: bool) -> Engine<'_, P> {
+        Engine::new(
+            &self.setup,
+            &mut self.world,
+            if record {
+                Some((&mut self.trace, &mut self.history))
+            } else {
+                None
+            },
+        )
+    }
+
+    pub fn scenario(&self) -> &Scenario {
+        &self.setup.scenario
+    }
+
+    pub fn now(&self) -> Instant {
+        self.world.now
+    }
+
+    pub fn world(&self) -> &World<P> {
+        &self.world
+    }
+
+    /// Handles one event; false when the run has reached its end.
+    pub fn step(&mut self) -> bool {
+        let more = self.engine(true).step();
+        if more && self.world.steps % CHECKPOINT_EVERY == 0 {
+            self.save_checkpoint();
+        }
+        more
+    }
+
+    /// Runs to the scenario's end time.
+    pub fn run(&mut self) {
+        while self.step() {}
+    }
+
+    /// Runs until virtual time `t` (or the end).
+    pub fn run_until(&mut self, t: Instant) {
+        while self.engine(false).peek_time().is_some_and(|next| next <= t) {
+            if !self.step() {
+                break;
+            }
+        }
+    }
+
+    fn save_checkpoint(&mut self) {
+        if self
+            .checkpoints
+            .last()
+            .is_some_and(|c| c.world.steps == self.world.steps)
+        {
+            return;
+        }
+        self.checkpoints.push(Checkpoint {
+            world: self.world.clone(),
+            messages: self.trace.messages.len(),
+        });
+    }
+
+    /// The nodes, network and clocks as they were after the first `steps`
+    /// steps: restore the nearest earlier checkpoint, re-simulate the rest
+    /// without recording.
+    pub fn world_after(&self, steps: usize) -> World<P> {
+        let steps = steps.min(self.world.steps);
+        let cp = self
+            .checkpoints
+            .iter()
+            .rev()
+            .find(|c| c.world.steps <= steps)
+            .unwrap_or(&self.checkpoints[0]);
+        let mut world = cp.world.clone();
+        let mut engine = Engine::new(&self.setup, &mut world, None);
+        while engine.world_steps() < steps && engine.step() {}
+        world
+    }
+
+    /// The state at virtual time `t`: after every step at or before `t`.
+    pub fn world_at(&self, t: Instant) -> World<P> {
+        self.world_after(self.trace.steps_until(t))
+    }
+
+    /// Adds an intervention and re-simulates from the last checkpoint
+    /// strictly before its time: the past stays, the future is recomputed.
+    /// The result is exactly the run of the scenario with the intervention
+    /// included from the start.
+    pub fn fork(&mut self, intervention: Timed) {
+        let mut scenario = self.setup.scenario.clone();
+        let at = intervention.at();
+        scenario.interventions.push(intervention);
+        // The first checkpoint (before anything happened) is valid for an
+        // intervention at any time.
+        let keep = self
+            .checkpoints
+            .iter()
+            .rposition(|c| c.world.now < at)
+            .unwrap_or(0);
+        self.checkpoints.truncate(keep + 1);
+        let cp = self.checkpoints[keep].clone();
+        self.setup = Rc::new(Setup::new(scenario));
+        self.world = cp.world;
+        self.trace.truncate_steps(self.world.steps, cp.messages);
+        self.history.truncate_steps(self.world.steps);
+        self.run();
+    }
+
+    pub fn checkpoint_count(&self) -> usize {
+        self.checkpoints.len()
+    }
+}

@@ -1,0 +1,173 @@
+//! The network between nodes: per directed link a delay distribution, a
+//! loss probability and an ordering rule, plus the faults in force right
+//! now (partitions, slow links). `route` gives each message its verdict —
+//! when it arrives, or why it is lost — at the moment it is sent.
+
+use alloc::collections::BTreeMap;
+use alloc::collections::BTreeSet;
+use alloc::vec::Vec;
+
+use crate::latency::Latency;
+use crate::node::NodeId;
+use crate::rng::SimRng;
+use crate::scenario::{Delivery, NetworkConfig};
+use crate::time::{Duration, Instant};
+use crate::trace::DropReason;
+
+/// A link's fixed settings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Link {
+    pub latency: Latency,
+    pub drop: f64,
+    pub delivery: Delivery,
+}
+
+/// Immutable link table, built once from the scenario.
+#[derive(Clone, Debug)]
+pub struct Links {
+    nodes: usize,
+    kinds: Vec<Link>,
+    /// `from * nodes + to` → index into `kinds`.
+    table: Vec<u16>,
+}
+
+impl Links {
+    pub fn new(config: &NetworkConfig, nodes: u16) -> Links {
+        let nodes = usize::from(nodes);
+        let mut kinds = alloc::vec![Link {
+            latency: config.latency.clone(),
+            drop: config.drop,
+            delivery: config.delivery,
+        }];
+        let mut table = alloc::vec![0u16; nodes * nodes];
+        for o in &config.links {
+            let base = kinds[0].clone();
+            let link = Link {
+                latency: o.latency.clone().unwrap_or(base.latency),
+                drop: o.drop.unwrap_or(base.drop),
+                delivery: o.delivery.unwrap_or(base.delivery),
+            };
+            let id = kinds.len() as u16;
+            kinds.push(link);
+            let (f, t) = (o.from.index(), o.to.index());
+            if f < nodes && t < nodes {
+                table[f * nodes + t] = id;
+                if o.two_way {
+                    table[t * nodes + f] = id;
+                }
+            }
+        }
+        Links {
+            nodes,
+            kinds,
+            table,
+        }
+    }
+
+    pub fn get(&self, from: NodeId, to: NodeId) -> &Link {
+        &self.kinds[usize::from(self.table[from.index() * self.nodes + to.index()])]
+    }
+}
+
+/// The faults in force and what FIFO ordering remembers.
+#[derive(Clone, Debug)]
+pub struct NetState {
+    nodes: usize,
+    /// Directed links that deliver nothing.
+    cut: BTreeSet<(u16, u16)>,
+    /// Extra delay on directed links.
+    slow: BTreeMap<(u16, u16), Duration>,
+    /// Latest delivery time scheduled on each directed link (FIFO links
+    /// never deliver earlier than this).
+    last_delivery: Vec<Instant>,
+}
+
+/// Where a message is going.
+pub enum Verdict {
+    Deliver(Instant),
+    Lost(DropReason),
+}
+
+impl NetState {
+    pub fn new(nodes: u16) -> NetState {
+        let nodes = usize::from(nodes);
+        NetState {
+            nodes,
+            cut: BTreeSet::new(),
+            slow: BTreeMap::new(),
+            last_delivery: alloc::vec![Instant::ZERO; nodes * nodes],
+        }
+    }
+
+    pub fn is_cut(&self, from: NodeId, to: NodeId) -> bool {
+        !self.cut.is_empty() && self.cut.contains(&(from.0, to.0))
+    }
+
+    pub fn set_cut(&mut self, from: NodeId, to: NodeId, cut: bool) {
+        if from == to {
+            return;
+        }
+        if cut {
+            self.cut.insert((from.0, to.0));
+        } else {
+            self.cut.remove(&(from.0, to.0));
+        }
+    }
+
+    pub fn set_slow(&mut self, from: NodeId, to: NodeId, extra: Duration) {
+        if extra == Duration::ZERO {
+            self.slow.remove(&(from.0, to.0));
+        } else {
+            self.slow.insert((from.0, to.0), extra);
+        }
+    }
+
+    pub fn heal_all(&mut self) {
+        self.cut.clear();
+        self.slow.clear();
+    }
+
+    /// Directed links cut right now, for the views.
+    pub fn cut_links(&self) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
+        self.cut.iter().map(|&(a, b)| (NodeId(a), NodeId(b)))
+    }
+
+    pub fn slow_links(&self) -> impl Iterator<Item = ((NodeId, NodeId), Duration)> + '_ {
+        self.slow
+            .iter()
+            .map(|(&(a, b), &d)| ((NodeId(a), NodeId(b)), d))
+    }
+
+    /// Decides a message's fate when it is sent at `now`.
+    pub fn route(
+        &mut self,
+        links: &Links,
+        rng: &mut SimRng,
+        from: NodeId,
+        to: NodeId,
+        now: Instant,
+    ) -> Verdict {
+        if self.is_cut(from, to) {
+            return Verdict::Lost(DropReason::Partition);
+        }
+        let link = links.get(from, to);
+        if link.drop > 0.0 && rng.chance(link.drop) {
+            return Verdict::Lost(DropReason::Network);
+        }
+        let mut delay = link.latency.sample(rng);
+        if !self.slow.is_empty() {
+            if let Some(extra) = self.slow.get(&(from.0, to.0)) {
+                delay = delay + *extra;
+            }
+        }
+        let mut at = now + delay;
+        if link.delivery == Delivery::Fifo {
+            let last = &mut self.last_delivery[from.index() * self.nodes + to.index()];
+            if at < *last {
+                at = *last;
+            }
+            *last = at;
+        }
+        Verdict::Deliver(at)
+    }
+}

@@ -1,0 +1,477 @@
+//! Scenario tests with fixed seeds (exact outcomes) and property tests that
+//! sweep seeds and random scenarios (printing the failing one).
+
+use alloc::collections::BTreeMap;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+
+use proptest::prelude::*;
+
+use crate::latency::Latency;
+use crate::node::{NodeId, Outcome, Request};
+use crate::presets;
+use crate::protocol::chatter::ChatterConfig;
+use crate::protocol::single_leader::{AckMode, SingleLeaderConfig};
+use crate::protocol::ProtocolConfig;
+use crate::run::{self, Run};
+use crate::scenario::{
+    Action, Delivery, Generator, LinkOverride, NetworkConfig, Scenario, Timed, Workload, FORMAT,
+};
+use crate::time::Instant;
+use crate::trace::{DropReason, Fate, StepKind};
+
+fn preset(id: &str) -> alloc::boxed::Box<dyn Run> {
+    run::start(&presets::find(id).unwrap().scenario()).unwrap()
+}
+
+fn completion_ms(run: &dyn Run, op: usize) -> Option<f64> {
+    run.history().ops[op]
+        .completed_at
+        .map(|t| t.0 as f64 / 1000.0)
+}
+
+/// A summary without the memory figure, which depends on how the trace's
+/// storage grew (a forked run truncated and regrew it).
+fn comparable(run: &dyn Run) -> crate::run::Summary {
+    let mut s = run.summary();
+    s.trace_bytes_per_event = 0.0;
+    s
+}
+
+#[test]
+fn sync_write_waits_for_the_follower_round_trip() {
+    let run = preset("single-leader-sync-write");
+    // Write at 10 ms, 10 ms to the follower, 10 ms back.
+    assert_eq!(completion_ms(&*run, 0), Some(30.0));
+    assert_eq!(
+        run.history().ops[0].outcome,
+        Some(Outcome::Written { version: 1 })
+    );
+    // The follower read at 15 ms ran before the write was acknowledged.
+    assert_eq!(
+        run.history().ops[1].outcome,
+        Some(Outcome::Read {
+            value: None,
+            version: 0
+        })
+    );
+    let s = run.summary();
+    assert_eq!(
+        (s.writes.ok, s.reads.ok, s.reads.stale, s.writes.lost),
+        (1, 1, 0, 0)
+    );
+    assert_eq!((s.messages.sent, s.messages.delivered), (2, 2));
+}
+
+#[test]
+fn async_write_answers_at_once_and_the_follower_lags() {
+    let run = preset("single-leader-async-write");
+    assert_eq!(completion_ms(&*run, 0), Some(10.0));
+    // At 15 ms the follower has nothing yet: a stale read. At 40 ms it has caught up.
+    assert_eq!(
+        run.history().ops[1].outcome,
+        Some(Outcome::Read {
+            value: None,
+            version: 0
+        })
+    );
+    assert_eq!(
+        run.history().ops[2].outcome,
+        Some(Outcome::Read {
+            value: Some(1),
+            version: 1
+        })
+    );
+    let s = run.summary();
+    assert_eq!(s.reads.stale, 1);
+    assert_eq!(s.anomalies[0].op.0, 1);
+}
+
+#[test]
+fn async_leader_crash_loses_the_acknowledged_write() {
+    let run = preset("single-leader-async-crash-loses-write");
+    let s = run.summary();
+    assert_eq!(s.writes.ok, 1);
+    assert_eq!(s.writes.lost, 1);
+    assert_eq!(
+        s.messages.dropped, 2,
+        "both replicate messages hit the partition"
+    );
+    let dropped: Vec<_> = run.trace().messages.iter().map(|m| m.fate).collect();
+    assert!(dropped.iter().all(|f| *f
+        == Fate::Dropped {
+            reason: DropReason::Partition
+        }));
+    assert!(!s.nodes[0].up);
+}
+
+#[test]
+fn crash_fails_pending_sync_writes() {
+    let mut s = presets::find("single-leader-sync-write")
+        .unwrap()
+        .scenario();
+    s.faults.push(Timed {
+        at_ms: 25.0,
+        action: Action::Crash { node: NodeId(0) },
+    });
+    let run = run::start(&s).unwrap();
+    let op = &run.history().ops[0];
+    assert!(
+        matches!(&op.outcome, Some(Outcome::Failed { reason }) if reason.contains("node 1 crashed"))
+    );
+    assert_eq!(completion_ms(&*run, 0), Some(25.0));
+}
+
+#[test]
+fn writes_to_a_follower_are_refused_with_a_reason() {
+    let mut s = presets::find("single-leader-async-write")
+        .unwrap()
+        .scenario();
+    s.workload.ops = vec![Timed {
+        at_ms: 1.0,
+        action: Action::Client {
+            node: NodeId(1),
+            request: Request::Write {
+                key: "x".into(),
+                value: 3,
+            },
+        },
+    }];
+    let run = run::start(&s).unwrap();
+    assert!(
+        matches!(&run.history().ops[0].outcome, Some(Outcome::Failed { reason }) if reason.contains("read-only follower"))
+    );
+}
+
+#[test]
+fn restarted_follower_catches_up_from_its_lsn() {
+    let mut s = presets::find("single-leader-async-write")
+        .unwrap()
+        .scenario();
+    s.faults = vec![
+        Timed {
+            at_ms: 5.0,
+            action: Action::Crash { node: NodeId(1) },
+        },
+        Timed {
+            at_ms: 50.0,
+            action: Action::Recover { node: NodeId(1) },
+        },
+    ];
+    s.workload.ops = (0..3)
+        .map(|i| Timed {
+            at_ms: 10.0 + f64::from(i),
+            action: Action::Client {
+                node: NodeId(0),
+                request: Request::Write {
+                    key: "x".into(),
+                    value: i64::from(i),
+                },
+            },
+        })
+        .collect();
+    let run = run::start(&s).unwrap();
+    let lost = run
+        .trace()
+        .messages
+        .iter()
+        .filter(|m| {
+            m.fate
+                == Fate::Dropped {
+                    reason: DropReason::NodeDown,
+                }
+        })
+        .count();
+    assert_eq!(
+        lost, 3,
+        "the three replicate messages reached a crashed follower"
+    );
+    let end = run.nodes_at(Instant::from_millis(100));
+    assert_eq!(end[1].view.data.get("x"), Some(&2));
+    assert_eq!(
+        end[1].view.fields[0],
+        (String::from("LSN"), String::from("3"))
+    );
+    // Before recovery it had nothing.
+    assert_eq!(
+        run.nodes_at(Instant::from_millis(49))[1].view.data.get("x"),
+        None
+    );
+}
+
+#[test]
+fn same_scenario_same_trace_different_seed_different_trace() {
+    let s = presets::find("chatter-5").unwrap().scenario();
+    let a = run::start(&s).unwrap().summary();
+    let b = run::start(&s).unwrap().summary();
+    assert_eq!(a.trace_hash, b.trace_hash);
+    assert!(a.events > 1000);
+    let mut other = s.clone();
+    other.seed = 2;
+    assert_ne!(
+        run::start(&other).unwrap().summary().trace_hash,
+        a.trace_hash
+    );
+}
+
+#[test]
+fn fork_equals_a_fresh_run_with_the_intervention() {
+    for id in ["chatter-5", "single-leader-async-write"] {
+        let base = presets::find(id).unwrap().scenario();
+        for at_ms in [0.0, 12.0, 37.5, 99.0] {
+            let intervention = Timed {
+                at_ms,
+                action: Action::Crash { node: NodeId(1) },
+            };
+            let mut forked = run::start(&base).unwrap();
+            forked.fork(intervention.clone()).unwrap();
+            let mut whole = base.clone();
+            whole.interventions.push(intervention);
+            let fresh = run::start(&whole).unwrap();
+            assert_eq!(
+                comparable(&*forked),
+                comparable(&*fresh),
+                "{id} forked at {at_ms} ms"
+            );
+            assert_eq!(forked.history(), fresh.history());
+        }
+    }
+}
+
+#[test]
+fn invalid_intervention_is_refused_and_the_run_stays() {
+    let mut run = preset("single-leader-async-write");
+    let before = run.summary();
+    let err = run
+        .fork(Timed {
+            at_ms: 5.0,
+            action: Action::Crash { node: NodeId(9) },
+        })
+        .unwrap_err();
+    assert!(
+        alloc::format!("{err}").contains("interventions[0].node: node 10 does not exist"),
+        "{err}"
+    );
+    assert_eq!(run.summary(), before);
+}
+
+#[test]
+fn state_at_any_step_matches_a_run_stopped_there() {
+    let s = presets::find("chatter-5").unwrap().scenario();
+    let run = run::start(&s).unwrap();
+    let total = run.trace().steps.len();
+    for steps in [0, 1, 7, total / 3, total - 1, total] {
+        let mut partial =
+            crate::sim::Simulator::new(&s, crate::protocol::chatter::ChatterNode::new);
+        while partial.world().steps < steps && partial.step() {}
+        let want = crate::run::Run::nodes_after(&partial, steps);
+        assert_eq!(run.nodes_after(steps), want, "after {steps} steps");
+    }
+}
+
+#[test]
+fn clock_skew_and_drift_shift_local_time() {
+    let mut s = presets::find("chatter-5").unwrap().scenario();
+    s.clocks = vec![crate::scenario::ClockConfig {
+        node: NodeId(1),
+        offset_ms: -50.0,
+        drift_ppm: 1000.0,
+    }];
+    let setup = crate::sim::Setup::new(s);
+    assert_eq!(setup.local_time(0, Instant(1_000_000)), 1_000_000);
+    // 1 s of true time: −50 ms offset, +1 ms drift.
+    assert_eq!(setup.local_time(1, Instant(1_000_000)), 951_000);
+}
+
+#[test]
+fn generator_produces_reads_and_writes_at_the_rate() {
+    let mut s = presets::find("single-leader-async-write")
+        .unwrap()
+        .scenario();
+    s.until_ms = 10_000.0;
+    s.workload = Workload {
+        ops: vec![],
+        generator: Some(Generator {
+            rate_per_s: 200.0,
+            read_fraction: 0.25,
+            keys: 3,
+            nodes: vec![NodeId(0)],
+            start_ms: 0.0,
+            end_ms: None,
+        }),
+    };
+    let run = run::start(&s).unwrap();
+    let ops = &run.history().ops;
+    // 200/s for 10 s: about 2000 (Poisson, so within a few percent).
+    assert!((1800..2200).contains(&ops.len()), "{}", ops.len());
+    let reads = ops.iter().filter(|o| !o.request.is_write()).count();
+    let share = reads as f64 / ops.len() as f64;
+    assert!((0.2..0.3).contains(&share), "{share}");
+    assert!(ops.iter().all(|o| o.request.key().starts_with('k')));
+}
+
+/// A random but valid scenario for the properties below.
+fn arb_scenario() -> impl Strategy<Value = Scenario> {
+    (
+        any::<u64>(),
+        prop_oneof![
+            (2u16..8, 1u16..4).prop_map(|(nodes, fanout)| ProtocolConfig::Chatter(ChatterConfig {
+                nodes,
+                fanout
+            })),
+            (1u16..5, any::<bool>()).prop_map(|(followers, sync)| ProtocolConfig::SingleLeader(
+                SingleLeaderConfig {
+                    followers,
+                    ack: if sync { AckMode::Sync } else { AckMode::Async },
+                }
+            )),
+        ],
+        prop_oneof![
+            (0.0f64..20.0).prop_map(|ms| Latency::Constant { ms }),
+            (0.1f64..5.0, 0.0f64..30.0).prop_map(|(a, b)| Latency::Uniform {
+                min_ms: a,
+                max_ms: a + b
+            }),
+            (0.05f64..2.0).prop_map(|rate_per_ms| Latency::Exponential { rate_per_ms }),
+            (0.1f64..3.0, 1.1f64..5.0).prop_map(|(xm_ms, alpha)| Latency::Pareto { xm_ms, alpha }),
+        ],
+        0.0f64..0.3,
+        any::<bool>(),
+        prop::collection::vec((0.0f64..300.0, 0u8..6, 0u16..8, 0u16..8), 0..8),
+        prop::collection::vec((0.0f64..300.0, 0u16..8, any::<bool>()), 0..20),
+    )
+        .prop_map(|(seed, protocol, latency, drop, fifo, faults, ops)| {
+            let n = protocol.node_count();
+            let node = |i: u16| NodeId(i % n);
+            let faults = faults
+                .into_iter()
+                .map(|(at_ms, kind, a, b)| {
+                    let action = match kind {
+                        0 => Action::Crash { node: node(a) },
+                        1 => Action::Recover { node: node(a) },
+                        2 => Action::Partition {
+                            from: vec![node(a)],
+                            to: vec![node(b)],
+                            two_way: a % 2 == 0,
+                        },
+                        3 => Action::Heal {
+                            from: vec![node(a)],
+                            to: vec![node(b)],
+                            two_way: true,
+                        },
+                        4 => Action::SlowLink {
+                            from: node(a),
+                            to: node(b),
+                            extra_ms: f64::from(b) * 3.0,
+                            two_way: true,
+                        },
+                        _ => Action::HealAll,
+                    };
+                    Timed { at_ms, action }
+                })
+                .collect();
+            let ops = ops
+                .into_iter()
+                .map(|(at_ms, target, write)| Timed {
+                    at_ms,
+                    action: Action::Client {
+                        node: node(if write { 0 } else { target }),
+                        request: if write {
+                            Request::Write {
+                                key: "x".into(),
+                                value: at_ms as i64,
+                            }
+                        } else {
+                            Request::Read { key: "x".into() }
+                        },
+                    },
+                })
+                .collect();
+            Scenario {
+                format: FORMAT,
+                seed,
+                protocol,
+                network: NetworkConfig {
+                    latency,
+                    drop,
+                    delivery: if fifo {
+                        Delivery::Fifo
+                    } else {
+                        Delivery::Reorder
+                    },
+                    links: vec![LinkOverride {
+                        from: NodeId(0),
+                        to: NodeId(1),
+                        two_way: false,
+                        latency: Some(Latency::Constant { ms: 2.0 }),
+                        drop: None,
+                        delivery: None,
+                    }],
+                },
+                clocks: vec![],
+                faults,
+                workload: Workload {
+                    ops,
+                    generator: None,
+                },
+                interventions: vec![],
+                until_ms: 300.0,
+            }
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// No panic; time never goes backwards; every delivered message was
+    /// sent before it arrived, to the node whose step delivers it; nothing
+    /// crosses a cut link; FIFO links keep order; runs repeat exactly.
+    #[test]
+    fn engine_invariants(s in arb_scenario()) {
+        prop_assert_eq!(s.validate(), Ok(()));
+        let run = run::start(&s).unwrap();
+        let trace = run.trace();
+        let mut last = Instant::ZERO;
+        for step in trace.steps.iter() {
+            prop_assert!(step.time >= last, "time went backwards at {:?}", step);
+            last = step.time;
+            if step.kind == StepKind::Deliver {
+                let m = trace.message(step.subject).unwrap();
+                prop_assert_eq!(m.fate, Fate::Delivered);
+                prop_assert_eq!(m.to, step.node);
+                prop_assert!(m.sent_at <= step.time && m.deliver_at == step.time);
+                prop_assert!((m.sent_step as usize) < trace.steps.len());
+            }
+        }
+        // Replaying the network state: no delivery across a link cut at that moment.
+        for step in trace.steps.iter().filter(|s| s.kind == StepKind::Deliver) {
+            let m = trace.message(step.subject).unwrap();
+            let net = run.network_at(step.time);
+            prop_assert!(!net.cut.contains(&(m.from, m.to)), "delivered across a cut link: {:?}", m);
+        }
+        if s.network.delivery == Delivery::Fifo {
+            let mut last_on_link: BTreeMap<(u16, u16), (Instant, u32)> = BTreeMap::new();
+            for (id, m) in trace.messages.iter().enumerate() {
+                if m.fate != Fate::Delivered { continue; }
+                if let Some((prev_at, prev_id)) = last_on_link.insert((m.from.0, m.to.0), (m.deliver_at, id as u32)) {
+                    prop_assert!(prev_at <= m.deliver_at, "message {} overtook {}", id, prev_id);
+                }
+            }
+        }
+        prop_assert_eq!(run::start(&s).unwrap().summary().trace_hash, run.summary().trace_hash);
+    }
+
+    /// Forking at any time gives exactly the run with the intervention
+    /// from the start.
+    #[test]
+    fn fork_matches_fresh_run(s in arb_scenario(), at_ms in 0.0f64..300.0, node in 0u16..8) {
+        let node = NodeId(node % s.node_count());
+        let intervention = Timed { at_ms, action: Action::Crash { node } };
+        let mut forked = run::start(&s).unwrap();
+        forked.fork(intervention.clone()).unwrap();
+        let mut whole = s.clone();
+        whole.interventions.push(intervention);
+        prop_assert_eq!(comparable(&*forked), comparable(&*run::start(&whole).unwrap()));
+    }
+}

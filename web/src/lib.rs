@@ -1,0 +1,7 @@
+//! ReplicaScope's web front end. It only renders and drives what
+//! `replicascope-core` computes: no protocol logic lives here.
+
+mod app;
+pub mod components;
+
+pub use app::App;
