@@ -5,7 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod load;
 mod quorum;
+mod runs;
 
 #[derive(Parser)]
 #[command(
@@ -20,6 +22,14 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// List the preset ids, one per line.
+    Presets(runs::PresetsArgs),
+    /// Run a preset or a scenario file and summarise it.
+    Run(runs::RunArgs),
+    /// Print the full trace of a run.
+    Trace(runs::TraceArgs),
+    /// Render the space-time diagram of a run as SVG.
+    Svg(runs::SvgArgs),
     /// Quorum arithmetic for n replicas, w write acks and r read replies.
     Quorum(quorum::Args),
 }
@@ -27,11 +37,15 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Presets(args) => Ok(runs::presets(&args)),
+        Command::Run(args) => runs::run(&args),
+        Command::Trace(args) => runs::trace(&args),
+        Command::Svg(args) => runs::svg(&args),
         Command::Quorum(args) => quorum::run(&args),
     };
     match result {
         Ok(text) => {
-            println!("{text}");
+            println!("{}", text.trim_end());
             ExitCode::SUCCESS
         }
         Err(message) => {

@@ -20,6 +20,16 @@ pub enum AnomalyKind {
     Conflict,
 }
 
+impl AnomalyKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            AnomalyKind::StaleRead => "stale read",
+            AnomalyKind::LostWrite => "lost write",
+            AnomalyKind::Conflict => "conflict",
+        }
+    }
+}
+
 /// One labelled problem, tied to the client operation that shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Anomaly {

@@ -55,8 +55,9 @@ impl Latency {
     /// One delay, rounded to the microsecond.
     pub fn sample(&self, rng: &mut SimRng) -> Duration {
         let ms = self.sample_ms(rng);
+        // Round half up; plain IEEE arithmetic, identical on every target.
         let us = if ms.is_finite() && ms > 0.0 {
-            libm::round(ms * 1000.0)
+            ms * 1000.0 + 0.5
         } else {
             0.0
         };

@@ -19,6 +19,9 @@ extern crate alloc;
 extern crate std;
 
 pub mod check;
+pub mod determinism;
+pub mod diagram;
+pub mod export;
 pub mod history;
 pub mod latency;
 pub mod node;

@@ -66,6 +66,15 @@ static PRESETS: &[Preset] = &[
         build: async_crash_loses_write,
     },
     Preset {
+        id: "single-leader-mixed-faults",
+        title: "Single leader under random load and faults",
+        description: "A leader and three asynchronous followers serve a seeded stream of reads and writes over \
+                      ten keys, with heavy-tailed network delays. A follower crashes and comes back, a partition \
+                      cuts another off for a while, and the leader finally crashes. Watch stale reads pile up \
+                      on lagging followers and count the acknowledged writes that die with the leader.",
+        build: mixed_faults,
+    },
+    Preset {
         id: "chatter-5",
         title: "Engine stress: 5 nodes chattering",
         description: "Synthetic all-to-all traffic between five nodes, no replication at all: each message is \
@@ -152,6 +161,49 @@ fn async_crash_loses_write() -> Scenario {
         at(20.0, Action::Crash { node: NodeId(0) }),
     ];
     s.workload.ops = vec![at(10.0, write(0, "x", 1)), at(30.0, read(1, "x"))];
+    s
+}
+
+fn mixed_faults() -> Scenario {
+    use crate::latency::Part;
+    let mut s = base(single_leader(3, AckMode::Async), 2_000.0);
+    s.network.latency = Latency::Mixture {
+        parts: vec![
+            Part {
+                weight: 0.9,
+                latency: Latency::Pareto {
+                    xm_ms: 2.0,
+                    alpha: 3.0,
+                },
+            },
+            Part {
+                weight: 0.1,
+                latency: Latency::Exponential { rate_per_ms: 0.05 },
+            },
+        ],
+    };
+    s.faults = vec![
+        at(300.0, Action::Crash { node: NodeId(2) }),
+        at(700.0, Action::Recover { node: NodeId(2) }),
+        at(
+            900.0,
+            Action::Partition {
+                from: vec![NodeId(0)],
+                to: vec![NodeId(3)],
+                two_way: true,
+            },
+        ),
+        at(1_300.0, Action::HealAll),
+        at(1_800.0, Action::Crash { node: NodeId(0) }),
+    ];
+    s.workload.generator = Some(crate::scenario::Generator {
+        rate_per_s: 100.0,
+        read_fraction: 0.6,
+        keys: 10,
+        nodes: vec![],
+        start_ms: 0.0,
+        end_ms: None,
+    });
     s
 }
 

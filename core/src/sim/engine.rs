@@ -3,14 +3,14 @@
 //! state (what a checkpoint clones); `Engine` borrows it together with the
 //! immutable setup and, when recording, the trace and history.
 
-use alloc::collections::{BTreeMap, BinaryHeap};
+use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::cmp::Ordering;
 use core::fmt::Write;
 
 use super::network::{NetState, Verdict};
+use super::queue::EventQueue;
 use super::setup::Setup;
 use crate::history::History;
 use crate::node::{Ctx, Effect, Input, Message, NodeId, OpId, Outcome, Protocol, Request};
@@ -35,31 +35,6 @@ enum Event<M> {
     },
 }
 
-#[derive(Clone, Debug)]
-struct Queued<M> {
-    at: Instant,
-    seq: u64,
-    event: Event<M>,
-}
-
-// Min-heap on (time, sequence): BinaryHeap is a max-heap, so reversed.
-impl<M> PartialEq for Queued<M> {
-    fn eq(&self, other: &Self) -> bool {
-        self.at == other.at && self.seq == other.seq
-    }
-}
-impl<M> Eq for Queued<M> {}
-impl<M> PartialOrd for Queued<M> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<M> Ord for Queued<M> {
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.at, other.seq).cmp(&(self.at, self.seq))
-    }
-}
-
 /// All mutable simulation state.
 #[derive(Clone, Debug)]
 pub struct World<P: Protocol> {
@@ -79,7 +54,7 @@ pub struct World<P: Protocol> {
     /// generation is not here was cancelled or re-armed).
     timers: Vec<BTreeMap<u32, u64>>,
     next_generation: u64,
-    queue: BinaryHeap<Queued<P::Msg>>,
+    queue: EventQueue<Event<P::Msg>>,
     seq: u64,
     agenda_pos: usize,
     next_generated: Option<Instant>,
@@ -117,7 +92,7 @@ impl<P: Protocol> World<P> {
             workload_rng,
             timers: alloc::vec![BTreeMap::new(); usize::from(n)],
             next_generation: 0,
-            queue: BinaryHeap::new(),
+            queue: EventQueue::default(),
             seq: 0,
             agenda_pos: 0,
             next_generated,
@@ -131,7 +106,7 @@ impl<P: Protocol> World<P> {
     pub fn in_flight(&self) -> usize {
         self.queue
             .iter()
-            .filter(|q| matches!(q.event, Event::Deliver { .. }))
+            .filter(|e| matches!(e, Event::Deliver { .. }))
             .count()
     }
 }
@@ -197,9 +172,9 @@ impl<'a, P: Protocol> Engine<'a, P> {
                 best = Some((at, Next::Generated));
             }
         }
-        if let Some(q) = self.world.queue.peek() {
-            if best.as_ref().is_none_or(|(b, _)| q.at < *b) {
-                best = Some((q.at, Next::Queue));
+        if let Some(at) = self.world.queue.peek_time() {
+            if best.as_ref().is_none_or(|(b, _)| at < *b) {
+                best = Some((at, Next::Queue));
             }
         }
         best.filter(|(at, _)| *at <= self.setup.until)
@@ -229,8 +204,8 @@ impl<'a, P: Protocol> Engine<'a, P> {
             }
             Next::Generated => self.generate(),
             Next::Queue => {
-                if let Some(q) = self.world.queue.pop() {
-                    self.event(q.event);
+                if let Some((_, event)) = self.world.queue.pop() {
+                    self.event(event);
                 }
             }
         }
@@ -286,6 +261,7 @@ impl<'a, P: Protocol> Engine<'a, P> {
                     self.world.timers[i].clear();
                 }
                 self.record(node, StepKind::Crash, index);
+                self.narrate(|| format!("{node} crashed: whatever it held only in memory is gone, and messages sent to it are lost."));
                 let pending = core::mem::take(&mut self.world.pending_ops[i]);
                 for op in pending {
                     self.complete(
@@ -302,6 +278,7 @@ impl<'a, P: Protocol> Engine<'a, P> {
                 } else {
                     self.world.up[node.index()] = true;
                     self.dispatch(node, Input::Recovered, StepKind::Recover, index);
+                    self.narrate(|| format!("{node} recovered with only its durable state."));
                 }
             }
             Action::Partition { from, to, two_way } => self.cut(&from, &to, two_way, true, index),
@@ -309,6 +286,7 @@ impl<'a, P: Protocol> Engine<'a, P> {
             Action::HealAll => {
                 self.world.net.heal_all();
                 self.record(NodeId(0), StepKind::Network, index);
+                self.narrate(|| String::from("Every partition and slow link is healed."));
             }
             Action::SlowLink {
                 from,
@@ -322,6 +300,14 @@ impl<'a, P: Protocol> Engine<'a, P> {
                     self.world.net.set_slow(to, from, extra);
                 }
                 self.record(from, StepKind::Network, index);
+                self.narrate(|| {
+                    let arrow = if two_way { "↔" } else { "→" };
+                    if extra == Duration::ZERO {
+                        format!("The link {from} {arrow} {to} is back to normal speed.")
+                    } else {
+                        format!("The link {from} {arrow} {to} is slow: every message takes {extra} longer.")
+                    }
+                });
             }
             Action::Client { node, request } => self.client(node, request),
         }
@@ -342,6 +328,34 @@ impl<'a, P: Protocol> Engine<'a, P> {
             StepKind::Network,
             index,
         );
+        self.narrate(|| {
+            let way = if two_way {
+                "in both directions"
+            } else {
+                "in this direction only"
+            };
+            if cut {
+                format!(
+                    "Partition: {} cannot reach {} ({way}).",
+                    group(from),
+                    group(to)
+                )
+            } else {
+                format!(
+                    "Healed: {} and {} can talk again ({way}).",
+                    group(from),
+                    group(to)
+                )
+            }
+        });
+    }
+
+    /// Adds a narration line to the step just recorded.
+    fn narrate(&mut self, text: impl FnOnce() -> String) {
+        let step = self.world.steps.saturating_sub(1) as u32;
+        if let Some((trace, _)) = self.rec.as_mut() {
+            trace.notes.push(Note { step, text: text() });
+        }
     }
 
     fn generate(&mut self) {
@@ -518,7 +532,18 @@ impl<'a, P: Protocol> Engine<'a, P> {
     fn push(&mut self, at: Instant, event: Event<P::Msg>) {
         let seq = self.world.seq;
         self.world.seq += 1;
-        self.world.queue.push(Queued { at, seq, event });
+        self.world.queue.push(at, seq, event);
+    }
+}
+
+/// "node 1" or "nodes 2, 3".
+fn group(nodes: &[NodeId]) -> String {
+    match nodes {
+        [one] => format!("{one}"),
+        _ => {
+            let ids: Vec<String> = nodes.iter().map(|n| format!("{}", n.0 + 1)).collect();
+            format!("nodes {}", ids.join(", "))
+        }
     }
 }
 

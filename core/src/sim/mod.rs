@@ -11,6 +11,7 @@
 
 mod engine;
 mod network;
+mod queue;
 mod setup;
 
 use alloc::rc::Rc;

@@ -1,0 +1,174 @@
+//! `presets`, `run`, `trace` and `svg`: one scenario, run headless.
+
+use std::fmt::Write;
+
+use replicascope_core::diagram::{activity_end, render_svg, DiagramOptions};
+use replicascope_core::export;
+use replicascope_core::presets;
+use replicascope_core::run::{self, Run, Summary};
+use replicascope_core::scenario::ms_to_instant;
+use replicascope_core::time::{Duration, Instant};
+
+use crate::load::{self, parse_duration_ms, Source};
+
+#[derive(clap::Args)]
+pub struct PresetsArgs {
+    /// Also print each preset's title.
+    #[arg(long)]
+    long: bool,
+}
+
+#[derive(clap::Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    source: Source,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy)]
+enum Format {
+    Json,
+}
+
+#[derive(clap::Args)]
+pub struct TraceArgs {
+    #[command(flatten)]
+    source: Source,
+    #[arg(long, value_enum, default_value = "json")]
+    format: Format,
+}
+
+#[derive(clap::Args)]
+pub struct SvgArgs {
+    #[command(flatten)]
+    source: Source,
+    /// Draw from this virtual time (default: the start).
+    #[arg(long, value_parser = parse_duration_ms)]
+    from: Option<f64>,
+    /// Draw up to this virtual time (default: the end of the run).
+    #[arg(long, value_parser = parse_duration_ms)]
+    at: Option<f64>,
+    /// Most messages to draw; the rest are counted in a footer.
+    #[arg(long, default_value_t = 5000)]
+    max_messages: usize,
+}
+
+pub fn presets(args: &PresetsArgs) -> String {
+    let mut out = String::new();
+    for p in presets::all() {
+        if args.long {
+            let _ = writeln!(out, "{:<40} {}", p.id, p.title);
+        } else {
+            let _ = writeln!(out, "{}", p.id);
+        }
+    }
+    out
+}
+
+fn start(source: &Source) -> Result<Box<dyn Run>, String> {
+    let scenario = load::scenario(source)?;
+    run::start(&scenario).map_err(|e| e.to_string())
+}
+
+pub fn run(args: &RunArgs) -> Result<String, String> {
+    let run = start(&args.source)?;
+    let summary = run.summary();
+    if args.json {
+        return serde_json::to_string_pretty(&summary).map_err(|e| e.to_string());
+    }
+    Ok(readable(&summary))
+}
+
+fn readable(s: &Summary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} run, seed {}, {} events to {} — trace {}",
+        s.protocol,
+        s.seed,
+        s.events,
+        Duration(s.end_time_us),
+        s.trace_hash
+    );
+    let m = &s.messages;
+    let _ = writeln!(
+        out,
+        "messages: {} sent, {} delivered, {} dropped, {} still in flight",
+        m.sent, m.delivered, m.dropped, m.in_flight
+    );
+    let w = &s.writes;
+    let _ = writeln!(
+        out,
+        "writes:   {} ok, {} failed, {} lost, {} pending",
+        w.ok, w.failed, w.lost, w.pending
+    );
+    let r = &s.reads;
+    let _ = writeln!(
+        out,
+        "reads:    {} ok, {} failed, {} stale, {} pending",
+        r.ok, r.failed, r.stale, r.pending
+    );
+    let _ = writeln!(out, "conflicts: {}", s.conflicts);
+    for a in &s.anomalies {
+        let _ = writeln!(
+            out,
+            "  ! {} (op #{}): {}",
+            a.kind.label(),
+            a.op.0,
+            a.explanation
+        );
+    }
+    for n in &s.nodes {
+        let data: Vec<String> = n
+            .view
+            .data
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        let fields: Vec<String> = n
+            .view
+            .fields
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "Node {} ({}{}): {} | data {{{}}}",
+            n.node.0 + 1,
+            n.view.role,
+            if n.up { "" } else { ", down" },
+            fields.join(", "),
+            data.join(", ")
+        );
+    }
+    out
+}
+
+pub fn trace(args: &TraceArgs) -> Result<String, String> {
+    let run = start(&args.source)?;
+    match args.format {
+        Format::Json => Ok(export::trace_json(&*run)),
+    }
+}
+
+pub fn svg(args: &SvgArgs) -> Result<String, String> {
+    let run = start(&args.source)?;
+    let scenario = run.scenario();
+    let to = args
+        .at
+        .map(ms_to_instant)
+        .unwrap_or_else(|| activity_end(run.trace(), scenario.until()));
+    let from = args.from.map(ms_to_instant).unwrap_or(Instant::ZERO);
+    if from > to {
+        return Err(format!("--from {from} is after --at {to}"));
+    }
+    let opts = DiagramOptions {
+        from,
+        to: to.min(scenario.until()),
+        lanes: export::lane_titles(&*run),
+        max_messages: args.max_messages,
+    };
+    Ok(render_svg(scenario, run.trace(), run.history(), &opts))
+}

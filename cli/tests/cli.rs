@@ -1,0 +1,193 @@
+//! The `replicascope` binary as a user runs it.
+
+use std::process::{Command, Output};
+
+fn replicascope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_replicascope"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let o = replicascope(args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    serde_json::from_str(&stdout(&o)).expect("valid JSON")
+}
+
+fn temp_file(name: &str, text: &str) -> String {
+    let path =
+        std::env::temp_dir().join(format!("replicascope-test-{}-{name}", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn presets_prints_one_id_per_line() {
+    let o = replicascope(&["presets"]);
+    assert!(o.status.success());
+    let ids: Vec<String> = stdout(&o).lines().map(String::from).collect();
+    assert!(ids.contains(&"single-leader-sync-write".to_string()));
+    assert!(ids.iter().all(|id| !id.contains(' ')));
+}
+
+#[test]
+fn run_json_reports_the_summary_fields() {
+    let v = json(&["run", "single-leader-async-crash-loses-write", "--json"]);
+    assert_eq!(v["seed"], 1);
+    assert_eq!(v["trace_hash"].as_str().unwrap().len(), 16);
+    assert_eq!(v["events"], 7);
+    assert_eq!(v["end_time_us"], 100_000);
+    assert_eq!(v["messages"]["sent"], 2);
+    assert_eq!(v["messages"]["dropped"], 2);
+    assert_eq!(v["writes"]["ok"], 1);
+    assert_eq!(v["writes"]["lost"], 1);
+    assert_eq!(v["reads"]["stale"], 1);
+    assert_eq!(v["conflicts"], 0);
+    assert_eq!(v["nodes"].as_array().unwrap().len(), 3);
+    assert_eq!(v["nodes"][0]["up"], false);
+}
+
+#[test]
+fn seed_and_until_override_the_scenario() {
+    let a = json(&[
+        "run",
+        "chatter-5",
+        "--json",
+        "--seed",
+        "9",
+        "--until",
+        "200ms",
+    ]);
+    let b = json(&[
+        "run",
+        "chatter-5",
+        "--json",
+        "--seed",
+        "9",
+        "--until",
+        "0.2s",
+    ]);
+    assert_eq!(a["seed"], 9);
+    assert_eq!(a["end_time_us"], 200_000);
+    assert_eq!(a["trace_hash"], b["trace_hash"]);
+    let c = json(&[
+        "run",
+        "chatter-5",
+        "--json",
+        "--seed",
+        "10",
+        "--until",
+        "200ms",
+    ]);
+    assert_ne!(a["trace_hash"], c["trace_hash"]);
+}
+
+#[test]
+fn readable_summary_by_default() {
+    let o = replicascope(&["run", "single-leader-sync-write"]);
+    let text = stdout(&o);
+    assert!(
+        text.starts_with("single-leader run, seed 1, 6 events to 100 ms"),
+        "{text}"
+    );
+    assert!(text.contains("writes:   1 ok, 0 failed, 0 lost, 0 pending"));
+}
+
+#[test]
+fn unknown_preset_fails_and_lists_the_valid_ones() {
+    let o = replicascope(&["run", "no-such-thing"]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("unknown preset 'no-such-thing'; valid presets: single-leader-sync-write"));
+}
+
+#[test]
+fn bad_json_names_line_and_column() {
+    let path = temp_file("bad.json", "{\n  \"seed\": 1,\n  \"protocol\": \n}");
+    let o = replicascope(&["run", &path]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("line 4, column 1"), "{}", stderr(&o));
+}
+
+#[test]
+fn invalid_values_are_reported_field_by_field() {
+    let scenario = r#"{"protocol": {"kind": "single_leader", "followers": 9},
+        "network": {"latency": {"kind": "exponential", "rate_per_ms": 0}, "drop": 2},
+        "faults": [{"at_ms": 5, "do": "crash", "node": 3}], "until_ms": 100}"#;
+    let path = temp_file("invalid.json", scenario);
+    let o = replicascope(&["run", &path]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(
+        err.contains("protocol.followers: 9 is not allowed: between 1 and 6"),
+        "{err}"
+    );
+    assert!(err.contains("network.latency.rate_per_ms"), "{err}");
+    assert!(err.contains("network.drop: 2 is not allowed"), "{err}");
+}
+
+#[test]
+fn a_scenario_file_round_trips() {
+    let v = json(&["trace", "single-leader-async-write", "--format", "json"]);
+    let scenario = serde_json::to_string(&v["scenario"]).unwrap();
+    let path = temp_file("roundtrip.json", &scenario);
+    let from_file = json(&["run", &path, "--json"]);
+    let from_preset = json(&["run", "single-leader-async-write", "--json"]);
+    assert_eq!(from_file["trace_hash"], from_preset["trace_hash"]);
+    assert_eq!(v["trace_hash"], from_preset["trace_hash"]);
+}
+
+#[test]
+fn trace_json_lists_every_step_and_message() {
+    let v = json(&["trace", "single-leader-sync-write"]);
+    assert_eq!(v["steps"].as_array().unwrap().len(), 6);
+    let messages = v["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 2);
+    assert_eq!(messages[0]["label"], "replicate");
+    assert_eq!(messages[0]["payload"], "LSN 1: x = 1");
+    assert_eq!(messages[0]["status"], "delivered");
+    assert_eq!(messages[0]["sent_at_us"], 10_000);
+    assert_eq!(messages[0]["deliver_at_us"], 20_000);
+    assert_eq!(v["history"][0]["outcome"]["outcome"], "written");
+}
+
+#[test]
+fn svg_is_a_standalone_document() {
+    let o = replicascope(&["svg", "single-leader-async-crash-loses-write"]);
+    assert!(o.status.success());
+    let svg = stdout(&o);
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(svg.trim_end().ends_with("</svg>"));
+    assert!(svg.contains("lost: partition"));
+    assert!(svg.contains("Node 1 · leader"));
+    let early = stdout(&replicascope(&[
+        "svg",
+        "single-leader-async-crash-loses-write",
+        "--at",
+        "8ms",
+    ]));
+    assert!(!early.contains("write x=1"), "the write happens at 10 ms");
+}
+
+#[test]
+fn quorum_command() {
+    let v = json(&["quorum", "--n", "3", "--w", "1", "--r", "1", "--json"]);
+    assert_eq!(v["overlaps"], false);
+    assert_eq!(v["stale_read"]["numerator"], 2);
+    let o = replicascope(&["quorum", "--n", "3", "--w", "4", "--r", "1"]);
+    assert!(!o.status.success());
+    assert_eq!(
+        stderr(&o).trim(),
+        "replicascope: w = 4 is out of range: w must be between 1 and n = 3"
+    );
+}

@@ -1,0 +1,433 @@
+//! The space-time (sequence) diagram as SVG: one vertical lane per node
+//! plus one for the clients, time flowing down, an arrow from each send to
+//! its delivery, dropped messages ending in a cross. The CLI's `svg`
+//! command and the web app's export both call this one renderer, so a
+//! figure pasted into a blog post matches what the page showed.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt::Write;
+
+use crate::history::History;
+use crate::node::{Outcome, Request};
+use crate::scenario::Scenario;
+use crate::time::Instant;
+use crate::trace::{DropReason, Fate, StepKind, Trace};
+
+/// What to draw.
+#[derive(Clone, Debug)]
+pub struct DiagramOptions {
+    /// Draw what happened from `from` up to and including `to`.
+    pub from: Instant,
+    pub to: Instant,
+    /// Lane titles, one per node ("Node 1 · leader").
+    pub lanes: Vec<String>,
+    /// At most this many messages; the rest are summarised in a footer.
+    pub max_messages: usize,
+}
+
+const LANE_GAP: f64 = 190.0;
+const LEFT: f64 = 70.0;
+const TOP: f64 = 70.0;
+const NOTE_WIDTH: f64 = 680.0;
+const MAX_HEIGHT: f64 = 16_000.0;
+
+/// Renders the diagram. The output is a standalone SVG document (it opens
+/// in a browser and can be embedded in a page as an image).
+pub fn render_svg(
+    scenario: &Scenario,
+    trace: &Trace,
+    history: &History,
+    opts: &DiagramOptions,
+) -> String {
+    let nodes = usize::from(scenario.node_count());
+    let from = opts.from;
+    let to = if opts.to < opts.from {
+        opts.from
+    } else {
+        opts.to
+    };
+    let span_us = (to.0 - from.0).max(1) as f64;
+
+    // Scale: the shortest message should still be readable (≥ 28 px),
+    // within an overall height cap.
+    let shortest = trace
+        .messages
+        .iter()
+        .filter(|m| m.deliver_at > m.sent_at && m.sent_at >= from && m.sent_at <= to)
+        .map(|m| (m.deliver_at.0 - m.sent_at.0) as f64)
+        .fold(f64::INFINITY, f64::min);
+    let mut px_per_us = if shortest.is_finite() {
+        28.0 / shortest
+    } else {
+        600.0 / span_us
+    };
+    px_per_us = px_per_us
+        .min(600.0 / span_us.min(1000.0))
+        .max(200.0 / span_us);
+    if span_us * px_per_us > MAX_HEIGHT {
+        px_per_us = MAX_HEIGHT / span_us;
+    }
+    let y = |t: Instant| TOP + (t.0.saturating_sub(from.0)) as f64 * px_per_us;
+    // Lane 0 is the clients; node i is lane i + 1.
+    let x = |lane: usize| LEFT + lane as f64 * LANE_GAP;
+    let notes_x = x(nodes) + 60.0;
+    let height = y(to) + 60.0;
+    let width = notes_x + NOTE_WIDTH;
+
+    let mut s = String::with_capacity(4096 + trace.messages.len() * 200);
+    let _ = write!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0} {height:.0}" width="{width:.0}" height="{height:.0}" font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" font-size="12" role="img" aria-label="Space-time diagram">
+<style>
+.lane{{stroke:#94a3b8;stroke-width:1.5}} .title{{font-weight:700;font-size:13px;fill:#0f172a}} .tick{{fill:#64748b;font-size:10px}}
+.msg{{stroke:#2563eb;stroke-width:1.4;fill:none}} .msg-label{{fill:#1e3a8a;font-size:10.5px}}
+.dropped{{stroke:#dc2626;stroke-dasharray:4 3}} .cross{{stroke:#dc2626;stroke-width:2}}
+.client{{stroke:#0d9488;stroke-width:1.4}} .client-label{{fill:#115e59;font-size:10.5px}} .fail{{stroke:#dc2626}}
+.note{{fill:#334155;font-size:10.5px}} .crash{{fill:#dc2626}} .recover{{fill:#16a34a}} .net{{fill:#9333ea}}
+@media (prefers-color-scheme: dark) {{ .title{{fill:#e2e8f0}} .msg-label{{fill:#bfdbfe}} .client-label{{fill:#99f6e4}} .note{{fill:#cbd5e1}} .msg{{stroke:#60a5fa}} }}
+</style>
+<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#2563eb"/></marker>
+<marker id="arrow-client" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#0d9488"/></marker></defs>
+"##
+    );
+
+    // Lanes and titles.
+    let mut titles: Vec<String> = Vec::with_capacity(nodes + 1);
+    titles.push(String::from("Clients"));
+    for i in 0..nodes {
+        titles.push(
+            opts.lanes
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| format!("Node {}", i + 1)),
+        );
+    }
+    for (lane, title) in titles.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            r#"<line class="lane" x1="{x:.1}" y1="{top:.1}" x2="{x:.1}" y2="{bottom:.1}"/><text class="title" x="{x:.1}" y="{ty:.1}" text-anchor="middle">{t}</text>"#,
+            x = x(lane),
+            top = TOP - 10.0,
+            bottom = height - 30.0,
+            ty = TOP - 24.0,
+            t = escape(title)
+        );
+    }
+
+    // Time ticks on the left: about ten, at round values.
+    let step_us = nice_step(span_us / 10.0);
+    let mut t = (from.0 as f64 / step_us).ceil() * step_us;
+    while t <= to.0 as f64 {
+        let yy = y(Instant(t as u64));
+        let _ = write!(
+            s,
+            r#"<text class="tick" x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+            LEFT - 16.0,
+            yy + 3.0,
+            ms_text(t as u64)
+        );
+        s.push('\n');
+        t += step_us;
+    }
+
+    // Messages.
+    let mut drawn = 0usize;
+    let mut skipped = 0usize;
+    for m in trace.messages.iter() {
+        if m.sent_at < from || m.sent_at > to {
+            continue;
+        }
+        if drawn >= opts.max_messages {
+            skipped += 1;
+            continue;
+        }
+        drawn += 1;
+        let (x1, y1) = (x(m.from.index() + 1), y(m.sent_at));
+        let label = escape(trace.label(m));
+        let payload = escape(trace.payload(m));
+        match m.fate {
+            Fate::Dropped { reason } => {
+                // A message that never arrives: it falls a little way and stops in a cross.
+                let end_t = if m.deliver_at > m.sent_at {
+                    m.deliver_at
+                } else {
+                    Instant(m.sent_at.0 + (to.0 - from.0) / 40 + 1)
+                };
+                let (x2, y2) = (x(m.to.index() + 1), y(end_t));
+                let (xm, ym) = (x1 + (x2 - x1) * 0.55, y1 + (y2 - y1) * 0.55);
+                let why = match reason {
+                    DropReason::Partition => "lost: partition",
+                    DropReason::Network => "lost in the network",
+                    DropReason::NodeDown => "lost: receiver down",
+                };
+                let _ = writeln!(
+                    s,
+                    r#"<g><title>{label}: {payload} ({why})</title><line class="msg dropped" x1="{x1:.1}" y1="{y1:.1}" x2="{xm:.1}" y2="{ym:.1}"/><path class="cross" d="M{a:.1},{b:.1} l8,8 m0,-8 l-8,8"/><text class="msg-label" x="{lx:.1}" y="{ly:.1}">{label}</text></g>"#,
+                    a = xm - 4.0,
+                    b = ym - 4.0,
+                    lx = xm + 8.0,
+                    ly = ym + 12.0,
+                );
+            }
+            Fate::Delivered | Fate::InFlight => {
+                let (x2, y2) = (x(m.to.index() + 1), y(m.deliver_at.min(to)));
+                let open = if m.fate == Fate::InFlight || m.deliver_at > to {
+                    r#" stroke-dasharray="2 3""#
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    s,
+                    r#"<g><title>{label}: {payload}</title><line class="msg" x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" marker-end="url(#arrow)"{open}/><text class="msg-label" x="{lx:.1}" y="{ly:.1}" text-anchor="middle">{label}</text></g>"#,
+                    lx = (x1 + x2) / 2.0,
+                    ly = (y1 + y2) / 2.0 - 4.0,
+                );
+            }
+        }
+    }
+
+    // Client operations: request in, reply out.
+    for op in &history.ops {
+        if op.invoked_at < from || op.invoked_at > to {
+            continue;
+        }
+        let (xc, xn) = (x(0), x(op.node.index() + 1));
+        let yi = y(op.invoked_at);
+        let req = escape(&request_text(&op.request));
+        let _ = writeln!(
+            s,
+            r#"<g><title>#{id} {req}</title><line class="client" x1="{xc:.1}" y1="{yi:.1}" x2="{xn:.1}" y2="{yi:.1}" marker-end="url(#arrow-client)"/><text class="client-label" x="{lx:.1}" y="{ly:.1}" text-anchor="middle">{req}</text></g>"#,
+            id = op.id.0,
+            lx = (xc + xn) / 2.0,
+            ly = yi - 4.0,
+        );
+        if let (Some(done), Some(outcome)) = (op.completed_at, &op.outcome) {
+            if done <= to {
+                let yd = y(done) + if done == op.invoked_at { 12.0 } else { 0.0 };
+                let (text, fail) = outcome_text(outcome);
+                let _ = writeln!(
+                    s,
+                    r#"<g><title>#{id} {text}</title><line class="client{cls}" x1="{xn:.1}" y1="{yd:.1}" x2="{xc:.1}" y2="{yd:.1}" marker-end="url(#arrow-client)"/><text class="client-label" x="{lx:.1}" y="{ly:.1}" text-anchor="middle">{text}</text></g>"#,
+                    id = op.id.0,
+                    cls = if fail { " fail" } else { "" },
+                    text = escape(&text),
+                    lx = (xc + xn) / 2.0,
+                    ly = yd + 13.0,
+                );
+            }
+        }
+    }
+
+    // Faults on lanes, and narration beside the diagram.
+    let mut last_note_y = f64::NEG_INFINITY;
+    let mut note_index = 0usize;
+    for (i, step) in trace.steps.iter().enumerate() {
+        if step.time < from {
+            continue;
+        }
+        if step.time > to {
+            break;
+        }
+        let yy = y(step.time);
+        let lane_x = x(step.node.index() + 1);
+        let marker = match step.kind {
+            StepKind::Crash => Some(("crash", "crashed")),
+            StepKind::Recover => Some(("recover", "recovered")),
+            StepKind::Network => Some(("net", "network")),
+            _ => None,
+        };
+        if let Some((cls, text)) = marker {
+            let _ = writeln!(
+                s,
+                r#"<g><rect class="{cls}" x="{:.1}" y="{:.1}" width="16" height="6" rx="2"/><text class="note" x="{:.1}" y="{:.1}">{text}</text></g>"#,
+                lane_x - 8.0,
+                yy - 3.0,
+                lane_x + 12.0,
+                yy + 4.0
+            );
+        }
+        while let Some(note) = trace.notes.get(note_index) {
+            if (note.step as usize) > i {
+                break;
+            }
+            note_index += 1;
+            if (note.step as usize) < i {
+                continue;
+            }
+            let ny = yy.max(last_note_y + 14.0);
+            last_note_y = ny;
+            let _ = writeln!(
+                s,
+                r#"<text class="note" x="{notes_x:.1}" y="{:.1}">{}: {}</text>"#,
+                ny + 4.0,
+                ms_text(step.time.0),
+                escape(&note.text)
+            );
+        }
+    }
+
+    if skipped > 0 {
+        let _ = writeln!(
+            s,
+            r#"<text class="note" x="{LEFT:.1}" y="{:.1}">… {skipped} more messages in this window are not drawn (narrow the time window to see them).</text>"#,
+            height - 12.0
+        );
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+/// When the last thing in the trace happens (a step, or the arrival of a
+/// message still in flight), plus a little room: where a whole-run diagram
+/// should stop rather than trail empty lanes to the scenario's end.
+pub fn activity_end(trace: &Trace, until: Instant) -> Instant {
+    let last_step = trace.steps.iter().last().map_or(Instant::ZERO, |s| s.time);
+    let last_arrival = trace
+        .messages
+        .iter()
+        .filter(|m| {
+            m.fate
+                != Fate::Dropped {
+                    reason: DropReason::Partition,
+                }
+        })
+        .map(|m| m.deliver_at)
+        .max()
+        .unwrap_or(Instant::ZERO);
+    let end = last_step.max(last_arrival);
+    let room = (end.0 / 10).max(5_000);
+    Instant(end.0.saturating_add(room)).min(until)
+}
+
+fn request_text(r: &Request) -> String {
+    match r {
+        Request::Write { key, value } => format!("write {key}={value}"),
+        Request::Read { key } => format!("read {key}"),
+    }
+}
+
+fn outcome_text(o: &Outcome) -> (String, bool) {
+    match o {
+        Outcome::Written { version } => (format!("ok (v{version})"), false),
+        Outcome::Read {
+            value: Some(v),
+            version,
+        } => (format!("{v} (v{version})"), false),
+        Outcome::Read { value: None, .. } => (String::from("not found"), false),
+        Outcome::Failed { reason } => (format!("failed: {reason}"), true),
+    }
+}
+
+/// "12 ms", "1.5 ms", "2 s".
+fn ms_text(us: u64) -> String {
+    if us % 1_000_000 == 0 && us > 0 {
+        format!("{} s", us / 1_000_000)
+    } else {
+        format!("{}", crate::time::Duration(us))
+    }
+}
+
+/// A round tick spacing (1, 2 or 5 × 10^k µs) near `raw`.
+fn nice_step(raw: f64) -> f64 {
+    let raw = raw.max(1.0);
+    let mag = libm::pow(10.0, libm::floor(libm::log10(raw)));
+    let f = raw / mag;
+    let nice = if f <= 1.0 {
+        1.0
+    } else if f <= 2.0 {
+        2.0
+    } else if f <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
+    nice * mag
+}
+
+/// Escapes text for SVG content and attributes.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets;
+    use crate::run;
+    use alloc::vec;
+
+    fn svg_of(id: &str) -> String {
+        let scenario = presets::find(id).unwrap().scenario();
+        let run = run::start(&scenario).unwrap();
+        let opts = DiagramOptions {
+            from: Instant::ZERO,
+            to: scenario.until(),
+            lanes: vec![
+                String::from("Node 1 · leader"),
+                String::from("Node 2 · follower"),
+            ],
+            max_messages: 10_000,
+        };
+        render_svg(&scenario, run.trace(), run.history(), &opts)
+    }
+
+    #[test]
+    fn sync_write_draws_the_articles_four_arrows() {
+        let svg = svg_of("single-leader-sync-write");
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(svg.trim_end().ends_with("</svg>"));
+        // write → leader, replicate → follower, ack ← follower, success ← leader
+        assert_eq!(svg.matches(r#"marker-end="url(#arrow)""#).count(), 2);
+        assert!(svg.contains(">write x=1<"));
+        assert!(svg.contains(">ok (v1)<"));
+        assert!(svg.contains(">replicate<") && svg.contains(">ack<"));
+        assert!(svg.contains("Node 1 · leader"));
+    }
+
+    #[test]
+    fn dropped_messages_are_crossed_out() {
+        let svg = svg_of("single-leader-async-crash-loses-write");
+        assert_eq!(svg.matches("lost: partition").count(), 2);
+        assert!(svg.contains(">crashed<"));
+    }
+
+    #[test]
+    fn message_cap_is_reported() {
+        let scenario = presets::find("chatter-5").unwrap().scenario();
+        let run = run::start(&scenario).unwrap();
+        let opts = DiagramOptions {
+            from: Instant::ZERO,
+            to: scenario.until(),
+            lanes: vec![],
+            max_messages: 10,
+        };
+        let svg = render_svg(&scenario, run.trace(), run.history(), &opts);
+        assert!(svg.contains("more messages in this window are not drawn"));
+        assert_eq!(svg.matches("<line class=\"msg").count(), 10);
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+    }
+
+    #[test]
+    fn ticks_are_round() {
+        assert_eq!(nice_step(3_000.0), 5_000.0);
+        assert_eq!(nice_step(12_000.0), 20_000.0);
+        assert_eq!(nice_step(0.2), 1.0);
+    }
+}
