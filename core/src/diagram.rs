@@ -118,7 +118,7 @@ pub fn render_svg(
 
     // Time ticks on the left: about ten, at round values.
     let step_us = nice_step(span_us / 10.0);
-    let mut t = (from.0 as f64 / step_us).ceil() * step_us;
+    let mut t = libm::ceil(from.0 as f64 / step_us) * step_us;
     while t <= to.0 as f64 {
         let yy = y(Instant(t as u64));
         let _ = write!(
