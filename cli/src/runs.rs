@@ -169,6 +169,9 @@ pub fn svg(args: &SvgArgs) -> Result<String, String> {
         to: to.min(scenario.until()),
         lanes: export::lane_titles(&*run),
         max_messages: args.max_messages,
+        px_per_ms: None,
+        cursor: None,
+        compact: false,
     };
     Ok(render_svg(scenario, run.trace(), run.history(), &opts))
 }

@@ -44,16 +44,19 @@ fn run_json_reports_the_summary_fields() {
     let v = json(&["run", "single-leader-async-crash-loses-write", "--json"]);
     assert_eq!(v["seed"], 1);
     assert_eq!(v["trace_hash"].as_str().unwrap().len(), 16);
-    assert_eq!(v["events"], 7);
-    assert_eq!(v["end_time_us"], 100_000);
-    assert_eq!(v["messages"]["sent"], 2);
-    assert_eq!(v["messages"]["dropped"], 2);
+    assert_eq!(v["events"], 24);
+    assert_eq!(v["end_time_us"], 150_000);
+    assert_eq!(v["messages"]["sent"], 12);
+    assert_eq!(v["messages"]["dropped"], 3);
     assert_eq!(v["writes"]["ok"], 1);
     assert_eq!(v["writes"]["lost"], 1);
-    assert_eq!(v["reads"]["stale"], 1);
+    assert_eq!(v["reads"]["stale"], 2);
     assert_eq!(v["conflicts"], 0);
     assert_eq!(v["nodes"].as_array().unwrap().len(), 3);
-    assert_eq!(v["nodes"][0]["up"], false);
+    // The old leader is back, as a follower of the promoted node 2.
+    assert_eq!(v["nodes"][0]["up"], true);
+    assert_eq!(v["nodes"][0]["view"]["role"], "follower");
+    assert_eq!(v["nodes"][1]["view"]["role"], "leader");
 }
 
 #[test]
@@ -154,7 +157,7 @@ fn trace_json_lists_every_step_and_message() {
     let messages = v["messages"].as_array().unwrap();
     assert_eq!(messages.len(), 2);
     assert_eq!(messages[0]["label"], "replicate");
-    assert_eq!(messages[0]["payload"], "LSN 1: x = 1");
+    assert_eq!(messages[0]["payload"], "LSN 1: x = 1 (epoch 1)");
     assert_eq!(messages[0]["status"], "delivered");
     assert_eq!(messages[0]["sent_at_us"], 10_000);
     assert_eq!(messages[0]["deliver_at_us"], 20_000);
@@ -168,7 +171,7 @@ fn svg_is_a_standalone_document() {
     let svg = stdout(&o);
     assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     assert!(svg.trim_end().ends_with("</svg>"));
-    assert!(svg.contains("lost: partition"));
+    assert!(svg.contains("lost: receiver down"));
     assert!(svg.contains("Node 1 · leader"));
     let early = stdout(&replicascope(&[
         "svg",

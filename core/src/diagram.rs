@@ -25,13 +25,62 @@ pub struct DiagramOptions {
     pub lanes: Vec<String>,
     /// At most this many messages; the rest are summarised in a footer.
     pub max_messages: usize,
+    /// Fixed vertical scale; `None` picks one so the shortest message is
+    /// readable.
+    pub px_per_ms: Option<f64>,
+    /// Draws the "now" line at this time.
+    pub cursor: Option<Instant>,
+    /// Narrower lanes and no narration column (the web view shows the
+    /// narration beside the diagram instead).
+    pub compact: bool,
+}
+
+impl DiagramOptions {
+    /// The whole run, automatic scale, no cursor.
+    pub fn whole(from: Instant, to: Instant, lanes: Vec<String>) -> DiagramOptions {
+        DiagramOptions {
+            from,
+            to,
+            lanes,
+            max_messages: 5_000,
+            px_per_ms: None,
+            cursor: None,
+            compact: false,
+        }
+    }
 }
 
 const LANE_GAP: f64 = 190.0;
+const COMPACT_LANE_GAP: f64 = 140.0;
 const LEFT: f64 = 70.0;
-const TOP: f64 = 70.0;
+/// Where time `from` is drawn, in pixels from the top.
+pub const TOP: f64 = 70.0;
 const NOTE_WIDTH: f64 = 680.0;
 const MAX_HEIGHT: f64 = 16_000.0;
+
+/// Pixels per microsecond for a window: the shortest message in it should
+/// still be readable (about 28 px), within an overall height cap.
+pub fn auto_scale(trace: &Trace, from: Instant, to: Instant) -> f64 {
+    let span_us = (to.0.saturating_sub(from.0)).max(1) as f64;
+    let shortest = trace
+        .messages
+        .iter()
+        .filter(|m| m.deliver_at > m.sent_at && m.sent_at >= from && m.sent_at <= to)
+        .map(|m| (m.deliver_at.0 - m.sent_at.0) as f64)
+        .fold(f64::INFINITY, f64::min);
+    let mut px_per_us = if shortest.is_finite() {
+        28.0 / shortest
+    } else {
+        600.0 / span_us
+    };
+    px_per_us = px_per_us
+        .min(600.0 / span_us.min(1000.0))
+        .max(200.0 / span_us);
+    if span_us * px_per_us > MAX_HEIGHT {
+        px_per_us = MAX_HEIGHT / span_us;
+    }
+    px_per_us
+}
 
 /// Renders the diagram. The output is a standalone SVG document (it opens
 /// in a browser and can be embedded in a page as an image).
@@ -50,31 +99,25 @@ pub fn render_svg(
     };
     let span_us = (to.0 - from.0).max(1) as f64;
 
-    // Scale: the shortest message should still be readable (≥ 28 px),
-    // within an overall height cap.
-    let shortest = trace
-        .messages
-        .iter()
-        .filter(|m| m.deliver_at > m.sent_at && m.sent_at >= from && m.sent_at <= to)
-        .map(|m| (m.deliver_at.0 - m.sent_at.0) as f64)
-        .fold(f64::INFINITY, f64::min);
-    let mut px_per_us = if shortest.is_finite() {
-        28.0 / shortest
-    } else {
-        600.0 / span_us
+    let px_per_us = match opts.px_per_ms {
+        Some(px_per_ms) => px_per_ms / 1000.0,
+        None => auto_scale(trace, from, to),
     };
-    px_per_us = px_per_us
-        .min(600.0 / span_us.min(1000.0))
-        .max(200.0 / span_us);
-    if span_us * px_per_us > MAX_HEIGHT {
-        px_per_us = MAX_HEIGHT / span_us;
-    }
     let y = |t: Instant| TOP + (t.0.saturating_sub(from.0)) as f64 * px_per_us;
     // Lane 0 is the clients; node i is lane i + 1.
-    let x = |lane: usize| LEFT + lane as f64 * LANE_GAP;
+    let gap = if opts.compact {
+        COMPACT_LANE_GAP
+    } else {
+        LANE_GAP
+    };
+    let x = |lane: usize| LEFT + lane as f64 * gap;
     let notes_x = x(nodes) + 60.0;
     let height = y(to) + 60.0;
-    let width = notes_x + NOTE_WIDTH;
+    let width = if opts.compact {
+        x(nodes) + 70.0
+    } else {
+        notes_x + NOTE_WIDTH
+    };
 
     let mut s = String::with_capacity(4096 + trace.messages.len() * 200);
     let _ = write!(
@@ -85,7 +128,7 @@ pub fn render_svg(
 .msg{{stroke:#2563eb;stroke-width:1.4;fill:none}} .msg-label{{fill:#1e3a8a;font-size:10.5px}}
 .dropped{{stroke:#dc2626;stroke-dasharray:4 3}} .cross{{stroke:#dc2626;stroke-width:2}}
 .client{{stroke:#0d9488;stroke-width:1.4}} .client-label{{fill:#115e59;font-size:10.5px}} .fail{{stroke:#dc2626}}
-.note{{fill:#334155;font-size:10.5px}} .crash{{fill:#dc2626}} .recover{{fill:#16a34a}} .net{{fill:#9333ea}}
+.note{{fill:#334155;font-size:10.5px}} .crash{{fill:#dc2626}} .recover{{fill:#16a34a}} .net{{fill:#9333ea}} .promote{{fill:#d97706}}
 @media (prefers-color-scheme: dark) {{ .title{{fill:#e2e8f0}} .msg-label{{fill:#bfdbfe}} .client-label{{fill:#99f6e4}} .note{{fill:#cbd5e1}} .msg{{stroke:#60a5fa}} }}
 </style>
 <defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#2563eb"/></marker>
@@ -135,7 +178,7 @@ pub fn render_svg(
     // Messages.
     let mut drawn = 0usize;
     let mut skipped = 0usize;
-    for m in trace.messages.iter() {
+    for (id, m) in trace.messages.iter().enumerate() {
         if m.sent_at < from || m.sent_at > to {
             continue;
         }
@@ -164,7 +207,7 @@ pub fn render_svg(
                 };
                 let _ = writeln!(
                     s,
-                    r#"<g><title>{label}: {payload} ({why})</title><line class="msg dropped" x1="{x1:.1}" y1="{y1:.1}" x2="{xm:.1}" y2="{ym:.1}"/><path class="cross" d="M{a:.1},{b:.1} l8,8 m0,-8 l-8,8"/><text class="msg-label" x="{lx:.1}" y="{ly:.1}">{label}</text></g>"#,
+                    r#"<g data-msg="{id}"><title>{label}: {payload} ({why})</title><line class="msg dropped" x1="{x1:.1}" y1="{y1:.1}" x2="{xm:.1}" y2="{ym:.1}"/><path class="cross" d="M{a:.1},{b:.1} l8,8 m0,-8 l-8,8"/><text class="msg-label" x="{lx:.1}" y="{ly:.1}">{label}</text></g>"#,
                     a = xm - 4.0,
                     b = ym - 4.0,
                     lx = xm + 8.0,
@@ -180,7 +223,7 @@ pub fn render_svg(
                 };
                 let _ = writeln!(
                     s,
-                    r#"<g><title>{label}: {payload}</title><line class="msg" x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" marker-end="url(#arrow)"{open}/><text class="msg-label" x="{lx:.1}" y="{ly:.1}" text-anchor="middle">{label}</text></g>"#,
+                    r#"<g data-msg="{id}"><title>{label}: {payload}</title><line class="msg" x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" marker-end="url(#arrow)"{open}/><text class="msg-label" x="{lx:.1}" y="{ly:.1}" text-anchor="middle">{label}</text></g>"#,
                     lx = (x1 + x2) / 2.0,
                     ly = (y1 + y2) / 2.0 - 4.0,
                 );
@@ -198,7 +241,7 @@ pub fn render_svg(
         let req = escape(&request_text(&op.request));
         let _ = writeln!(
             s,
-            r#"<g><title>#{id} {req}</title><line class="client" x1="{xc:.1}" y1="{yi:.1}" x2="{xn:.1}" y2="{yi:.1}" marker-end="url(#arrow-client)"/><text class="client-label" x="{lx:.1}" y="{ly:.1}" text-anchor="middle">{req}</text></g>"#,
+            r#"<g data-op="{id}"><title>#{id} {req}</title><line class="client" x1="{xc:.1}" y1="{yi:.1}" x2="{xn:.1}" y2="{yi:.1}" marker-end="url(#arrow-client)"/><text class="client-label" x="{lx:.1}" y="{ly:.1}" text-anchor="middle">{req}</text></g>"#,
             id = op.id.0,
             lx = (xc + xn) / 2.0,
             ly = yi - 4.0,
@@ -209,7 +252,7 @@ pub fn render_svg(
                 let (text, fail) = outcome_text(outcome);
                 let _ = writeln!(
                     s,
-                    r#"<g><title>#{id} {text}</title><line class="client{cls}" x1="{xn:.1}" y1="{yd:.1}" x2="{xc:.1}" y2="{yd:.1}" marker-end="url(#arrow-client)"/><text class="client-label" x="{lx:.1}" y="{ly:.1}" text-anchor="middle">{text}</text></g>"#,
+                    r#"<g data-op="{id}"><title>#{id} {text}</title><line class="client{cls}" x1="{xn:.1}" y1="{yd:.1}" x2="{xc:.1}" y2="{yd:.1}" marker-end="url(#arrow-client)"/><text class="client-label" x="{lx:.1}" y="{ly:.1}" text-anchor="middle">{text}</text></g>"#,
                     id = op.id.0,
                     cls = if fail { " fail" } else { "" },
                     text = escape(&text),
@@ -236,6 +279,7 @@ pub fn render_svg(
             StepKind::Crash => Some(("crash", "crashed")),
             StepKind::Recover => Some(("recover", "recovered")),
             StepKind::Network => Some(("net", "network")),
+            StepKind::Promote => Some(("promote", "promoted")),
             _ => None,
         };
         if let Some((cls, text)) = marker {
@@ -248,7 +292,7 @@ pub fn render_svg(
                 yy + 4.0
             );
         }
-        while let Some(note) = trace.notes.get(note_index) {
+        while let Some(note) = trace.notes.get(note_index).filter(|_| !opts.compact) {
             if (note.step as usize) > i {
                 break;
             }
@@ -268,6 +312,18 @@ pub fn render_svg(
         }
     }
 
+    if let Some(now) = opts.cursor.filter(|c| *c >= from && *c <= to) {
+        let yy = y(now);
+        let _ = writeln!(
+            s,
+            r##"<g class="now"><line x1="{:.1}" y1="{yy:.1}" x2="{:.1}" y2="{yy:.1}" stroke="#f59e0b" stroke-width="2"/><text x="{:.1}" y="{:.1}" fill="#b45309" font-size="10">now {}</text></g>"##,
+            LEFT - 50.0,
+            notes_x - 20.0,
+            notes_x - 20.0,
+            yy - 4.0,
+            ms_text(now.0)
+        );
+    }
     if skipped > 0 {
         let _ = writeln!(
             s,
@@ -380,6 +436,9 @@ mod tests {
                 String::from("Node 2 · follower"),
             ],
             max_messages: 10_000,
+            px_per_ms: None,
+            cursor: None,
+            compact: false,
         };
         render_svg(&scenario, run.trace(), run.history(), &opts)
     }
@@ -400,8 +459,9 @@ mod tests {
     #[test]
     fn dropped_messages_are_crossed_out() {
         let svg = svg_of("single-leader-async-crash-loses-write");
-        assert_eq!(svg.matches("lost: partition").count(), 2);
-        assert!(svg.contains(">crashed<"));
+        // Three "new leader" messages reach the crashed old leader.
+        assert_eq!(svg.matches("lost: receiver down").count(), 3);
+        assert!(svg.contains(">crashed<") && svg.contains(">promoted<"));
     }
 
     #[test]
@@ -413,6 +473,9 @@ mod tests {
             to: scenario.until(),
             lanes: vec![],
             max_messages: 10,
+            px_per_ms: None,
+            cursor: None,
+            compact: false,
         };
         let svg = render_svg(&scenario, run.trace(), run.history(), &opts);
         assert!(svg.contains("more messages in this window are not drawn"));

@@ -87,10 +87,12 @@ pub fn trace_json(run: &dyn Run) -> String {
     serde_json::to_string(&out).unwrap_or_default()
 }
 
-/// "Node 1 · leader" for every node, from its role at the end of the run.
+/// "Node 1 · leader" for every node, from its role once every node has
+/// started (roles may change later — a failover — and the diagram's notes
+/// say when).
 pub fn lane_titles(run: &dyn Run) -> Vec<String> {
-    let last = run.trace().steps.len();
-    run.nodes_after(last)
+    let started = usize::from(run.scenario().node_count());
+    run.nodes_after(started)
         .iter()
         .map(|n| format!("Node {} · {}", n.node.0 + 1, n.view.role))
         .collect()

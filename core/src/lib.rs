@@ -31,6 +31,7 @@ pub mod quorum;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod share;
 pub mod sim;
 pub mod time;
 pub mod trace;

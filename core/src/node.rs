@@ -120,6 +120,9 @@ pub enum Input<M> {
     },
     /// The node came back after a crash: only its durable state is left.
     Recovered,
+    /// An operator made this node the leader (a manual failover, like
+    /// PostgreSQL's `pg_ctl promote`). Protocols without leaders ignore it.
+    Promote,
 }
 
 /// What a node asks for in return.

@@ -9,7 +9,7 @@ use alloc::vec::Vec;
 use crate::latency::Latency;
 use crate::node::{NodeId, Request};
 use crate::protocol::chatter::ChatterConfig;
-use crate::protocol::single_leader::{AckMode, SingleLeaderConfig};
+use crate::protocol::single_leader::{AckMode, Durability, SingleLeaderConfig};
 use crate::protocol::ProtocolConfig;
 use crate::scenario::{Action, NetworkConfig, Scenario, Timed, Workload, FORMAT};
 
@@ -43,35 +43,79 @@ static PRESETS: &[Preset] = &[
     Preset {
         id: "single-leader-sync-write",
         title: "Synchronous write",
-        description: "One leader, one follower, synchronous replication. The client's write reaches the leader, \
-                      the leader forwards it and waits: only after the follower's acknowledgement comes back does \
-                      the client hear 'success'. Both copies exist before the client moves on, at the price of a \
-                      full round trip on every write.",
+        description: "One leader, one follower, synchronous replication, and a follower that flushes the moment \
+                      an entry arrives. The client's write reaches the leader, the leader forwards it and waits: \
+                      only when the follower's acknowledgement comes back does the client hear 'success'. Both \
+                      copies exist before the client moves on, at the price of a full round trip on every write. \
+                      The read on the follower at 15 ms comes too early to see it.",
         build: sync_write,
     },
     Preset {
         id: "single-leader-async-write",
         title: "Asynchronous write",
         description: "The same cluster, asynchronous replication. The leader answers the client as soon as it has \
-                      written locally; the copy to the follower travels afterwards. Writes are fast, and for a \
-                      moment the follower is behind: a read there returns the old value.",
+                      written locally; the copy travels to the follower afterwards, which flushes it a millisecond \
+                      after it arrives. Writes are fast, and for a moment the follower is behind: a read there \
+                      returns the old value.",
         build: async_write,
     },
     Preset {
         id: "single-leader-async-crash-loses-write",
         title: "Asynchronous leader crash loses a write",
-        description: "The link to the follower is cut, the client writes, the leader acknowledges at once and \
-                      then crashes. The only copy of an acknowledged write is on a dead machine: the checker \
-                      counts it as lost.",
+        description: "The links from the leader to its two followers are slow. The client writes x = 1, the \
+                      asynchronous leader says 'done' at once and crashes before either copy arrives. An operator \
+                      promotes node 2: epoch 2 starts from an empty log, and when the old copies finally arrive \
+                      they belong to a dead epoch and are ignored. The old leader comes back, learns it no longer \
+                      leads, steps down and discards its x = 1. The client was told the write succeeded; no node \
+                      has it.",
         build: async_crash_loses_write,
+    },
+    Preset {
+        id: "single-leader-semi-sync-fallback",
+        title: "Semi-sync falls back to async",
+        description: "MySQL-style semi-synchronous replication with its only follower crashed. The write at 10 ms \
+                      waits for a follower's acknowledgement that cannot come; after the one-second timeout the \
+                      leader gives up, answers it anyway and runs asynchronously — the next write returns at once, \
+                      protected by nothing. When the follower is back and has caught up, semi-sync switches on \
+                      again, and the last write waits for its acknowledgement once more.",
+        build: semi_sync_fallback,
+    },
+    Preset {
+        id: "single-leader-pg-on",
+        title: "PostgreSQL synchronous_commit = on",
+        description: "The follower acknowledges only after flushing the entry to its durable log, which takes it \
+                      20 ms. It crashes before the flush, so no acknowledgement ever comes and the client keeps \
+                      waiting; then the leader crashes too, and the client is told the write failed. Node 2 is \
+                      promoted without it — but nobody was promised it. Compare the remote_write and local twins \
+                      of this run: same faults, different promises.",
+        build: pg_on,
+    },
+    Preset {
+        id: "single-leader-pg-remote-write",
+        title: "PostgreSQL synchronous_commit = remote_write",
+        description: "The same two crashes, but the follower acknowledges as soon as the entry arrives, before its \
+                      20 ms flush. The leader confirms the write at 30 ms — by then the follower has already \
+                      crashed and lost the unflushed entry. When the leader dies as well and node 2 is promoted, \
+                      an acknowledged write is gone: remote_write is safe only while the two machines do not fail \
+                      together.",
+        build: pg_remote_write,
+    },
+    Preset {
+        id: "single-leader-pg-local",
+        title: "PostgreSQL synchronous_commit = local",
+        description: "The same two crashes with no waiting at all: the leader answers the moment its own log has \
+                      the write, and the follower acknowledges after flushing only so the leader knows its lag. \
+                      The write returns fastest and is lost just the same when both machines fail.",
+        build: pg_local,
     },
     Preset {
         id: "single-leader-mixed-faults",
         title: "Single leader under random load and faults",
         description: "A leader and three asynchronous followers serve a seeded stream of reads and writes over \
                       ten keys, with heavy-tailed network delays. A follower crashes and comes back, a partition \
-                      cuts another off for a while, and the leader finally crashes. Watch stale reads pile up \
-                      on lagging followers and count the acknowledged writes that die with the leader.",
+                      cuts another off for a while, and the leader finally crashes and node 2 is promoted. Watch \
+                      stale reads pile up on lagging followers, writes sent to followers being refused, and any \
+                      acknowledged write that had not reached node 2 dying with the old leader.",
         build: mixed_faults,
     },
     Preset {
@@ -127,18 +171,42 @@ fn read(node: u16, key: &str) -> Action {
     }
 }
 
-fn single_leader(followers: u16, ack: AckMode) -> ProtocolConfig {
-    ProtocolConfig::SingleLeader(SingleLeaderConfig { followers, ack })
+fn single_leader(followers: u16, ack: AckMode) -> SingleLeaderConfig {
+    SingleLeaderConfig {
+        followers,
+        ack,
+        ..SingleLeaderConfig::default()
+    }
+}
+
+fn protocol(config: SingleLeaderConfig) -> ProtocolConfig {
+    ProtocolConfig::SingleLeader(config)
+}
+
+fn crash(node: u16) -> Action {
+    Action::Crash { node: NodeId(node) }
+}
+
+fn recover(node: u16) -> Action {
+    Action::Recover { node: NodeId(node) }
+}
+
+fn promote(node: u16) -> Action {
+    Action::Promote { node: NodeId(node) }
 }
 
 fn sync_write() -> Scenario {
-    let mut s = base(single_leader(1, AckMode::Sync), 100.0);
+    let config = SingleLeaderConfig {
+        flush_ms: 0.0,
+        ..single_leader(1, AckMode::Sync)
+    };
+    let mut s = base(protocol(config), 100.0);
     s.workload.ops = vec![at(10.0, write(0, "x", 1)), at(15.0, read(1, "x"))];
     s
 }
 
 fn async_write() -> Scenario {
-    let mut s = base(single_leader(1, AckMode::Async), 100.0);
+    let mut s = base(protocol(single_leader(1, AckMode::Async)), 100.0);
     s.workload.ops = vec![
         at(10.0, write(0, "x", 1)),
         at(15.0, read(1, "x")),
@@ -148,25 +216,77 @@ fn async_write() -> Scenario {
 }
 
 fn async_crash_loses_write() -> Scenario {
-    let mut s = base(single_leader(2, AckMode::Async), 100.0);
+    let mut s = base(protocol(single_leader(2, AckMode::Async)), 150.0);
+    let slow = |to: u16| Action::SlowLink {
+        from: NodeId(0),
+        to: NodeId(to),
+        extra_ms: 40.0,
+        two_way: false,
+    };
     s.faults = vec![
-        at(
-            5.0,
-            Action::Partition {
-                from: vec![NodeId(0)],
-                to: vec![NodeId(1), NodeId(2)],
-                two_way: true,
-            },
-        ),
-        at(20.0, Action::Crash { node: NodeId(0) }),
+        at(0.0, slow(1)),
+        at(0.0, slow(2)),
+        at(20.0, crash(0)),
+        at(30.0, promote(1)),
+        at(50.0, Action::HealAll),
+        at(80.0, recover(0)),
     ];
-    s.workload.ops = vec![at(10.0, write(0, "x", 1)), at(30.0, read(1, "x"))];
+    s.workload.ops = vec![
+        at(10.0, write(0, "x", 1)),
+        at(65.0, read(1, "x")),
+        at(120.0, read(0, "x")),
+    ];
     s
+}
+
+fn semi_sync_fallback() -> Scenario {
+    let mut s = base(protocol(single_leader(1, AckMode::SemiSync)), 1_700.0);
+    s.faults = vec![at(5.0, crash(1)), at(1_500.0, recover(1))];
+    s.workload.ops = vec![
+        at(10.0, write(0, "x", 1)),
+        at(1_200.0, write(0, "x", 2)),
+        at(1_600.0, write(0, "x", 3)),
+        at(1_650.0, read(1, "x")),
+    ];
+    s
+}
+
+/// The PostgreSQL trio: one follower with a 20 ms flush; it crashes
+/// between receiving the write and flushing it, then the leader crashes
+/// and the follower, back again, is promoted. Only the durability and
+/// acknowledgement mode differ.
+fn pg_twin(ack: AckMode, durability: Durability) -> Scenario {
+    let config = SingleLeaderConfig {
+        durability,
+        flush_ms: 20.0,
+        ..single_leader(1, ack)
+    };
+    let mut s = base(protocol(config), 100.0);
+    s.faults = vec![
+        at(25.0, crash(1)),
+        at(35.0, crash(0)),
+        at(45.0, recover(1)),
+        at(60.0, promote(1)),
+    ];
+    s.workload.ops = vec![at(10.0, write(0, "x", 1)), at(70.0, read(1, "x"))];
+    s
+}
+
+fn pg_on() -> Scenario {
+    pg_twin(AckMode::Sync, Durability::Flushed)
+}
+
+fn pg_remote_write() -> Scenario {
+    pg_twin(AckMode::Sync, Durability::Received)
+}
+
+fn pg_local() -> Scenario {
+    pg_twin(AckMode::Async, Durability::Flushed)
 }
 
 fn mixed_faults() -> Scenario {
     use crate::latency::Part;
-    let mut s = base(single_leader(3, AckMode::Async), 2_000.0);
+    let mut s = base(protocol(single_leader(3, AckMode::Async)), 2_000.0);
     s.network.latency = Latency::Mixture {
         parts: vec![
             Part {
@@ -194,7 +314,8 @@ fn mixed_faults() -> Scenario {
             },
         ),
         at(1_300.0, Action::HealAll),
-        at(1_800.0, Action::Crash { node: NodeId(0) }),
+        at(1_800.0, crash(0)),
+        at(1_850.0, promote(1)),
     ];
     s.workload.generator = Some(crate::scenario::Generator {
         rate_per_s: 100.0,

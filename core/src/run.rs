@@ -26,6 +26,13 @@ pub struct NodeState {
     pub view: NodeView,
 }
 
+/// Everything the views show about one moment: nodes and network.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub nodes: Vec<NodeState>,
+    pub network: NetworkState,
+}
+
 /// The network's faults in force at some moment.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NetworkState {
@@ -90,6 +97,8 @@ pub trait Run {
     /// Every node after the first `steps` steps.
     fn nodes_after(&self, steps: usize) -> Vec<NodeState>;
     fn network_at(&self, t: Instant) -> NetworkState;
+    /// Nodes and network at `t`, from one re-simulation.
+    fn snapshot_at(&self, t: Instant) -> Snapshot;
     /// Adds `intervention` and re-simulates from it on. An invalid
     /// intervention is refused and the run stays as it was.
     fn fork(&mut self, intervention: Timed) -> Result<(), ScenarioError>;
@@ -125,6 +134,17 @@ fn node_states<P: Protocol>(world: &World<P>) -> Vec<NodeState> {
         .collect()
 }
 
+fn network_state<P: Protocol>(world: &World<P>) -> NetworkState {
+    NetworkState {
+        cut: world.net.cut_links().collect(),
+        slow: world
+            .net
+            .slow_links()
+            .map(|((a, b), d)| (a, b, d))
+            .collect(),
+    }
+}
+
 impl<P: Protocol> Run for Simulator<P> {
     fn scenario(&self) -> &Scenario {
         Simulator::scenario(self)
@@ -142,14 +162,14 @@ impl<P: Protocol> Run for Simulator<P> {
         node_states(&self.world_after(steps))
     }
     fn network_at(&self, t: Instant) -> NetworkState {
+        network_state(&self.world_at(t))
+    }
+
+    fn snapshot_at(&self, t: Instant) -> Snapshot {
         let world = self.world_at(t);
-        NetworkState {
-            cut: world.net.cut_links().collect(),
-            slow: world
-                .net
-                .slow_links()
-                .map(|((a, b), d)| (a, b, d))
-                .collect(),
+        Snapshot {
+            nodes: node_states(&world),
+            network: network_state(&world),
         }
     }
 

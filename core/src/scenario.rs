@@ -170,12 +170,34 @@ pub enum Action {
         #[serde(default = "yes")]
         two_way: bool,
     },
+    /// An operator makes `node` the leader (a manual failover); protocols
+    /// without a leader ignore it.
+    Promote {
+        node: NodeId,
+    },
     /// A client sends `request` to `node`.
     Client {
         node: NodeId,
         #[serde(flatten)]
         request: Request,
     },
+}
+
+impl Action {
+    /// Every node the action names.
+    pub fn nodes(&self) -> Vec<NodeId> {
+        match self {
+            Action::Crash { node }
+            | Action::Recover { node }
+            | Action::Promote { node }
+            | Action::Client { node, .. } => alloc::vec![*node],
+            Action::Partition { from, to, .. } | Action::Heal { from, to, .. } => {
+                from.iter().chain(to.iter()).copied().collect()
+            }
+            Action::HealAll => Vec::new(),
+            Action::SlowLink { from, to, .. } => alloc::vec![*from, *to],
+        }
+    }
 }
 
 /// Client load: scripted operations plus an optional seeded generator.
@@ -519,9 +541,10 @@ impl Validator {
             );
         }
         match &t.action {
-            Action::Crash { node } | Action::Recover { node } | Action::Client { node, .. } => {
-                self.node(&format!("{path}.node"), *node)
-            }
+            Action::Crash { node }
+            | Action::Recover { node }
+            | Action::Promote { node }
+            | Action::Client { node, .. } => self.node(&format!("{path}.node"), *node),
             Action::Partition { from, to, .. } | Action::Heal { from, to, .. } => {
                 self.nodes_list(&format!("{path}.from"), from);
                 self.nodes_list(&format!("{path}.to"), to);

@@ -114,6 +114,10 @@ pub enum StepKind {
     /// A network fault changed (partition, heal, slow link); `subject`
     /// is its index in the run's agenda.
     Network,
+    /// An operator promoted the node to leader; `subject` is the action's
+    /// index in the run's agenda. (Last, so the discriminants above, which
+    /// the trace hash includes, stay as they were.)
+    Promote,
 }
 
 /// One step: one input handled by one node (or one fault applied).

@@ -29,6 +29,6 @@ export async function open(browser, url = '', options = {}) {
   page.on('console', (msg) => { if (msg.type() === 'error') problems.push(`console: ${msg.text()}`); });
   page.on('response', (res) => { if (res.status() >= 400) problems.push(`${res.status()} ${res.url()}`); });
   await page.goto(new URL(url, BASE_URL).href);
-  await page.locator('.site-header h1').waitFor({ timeout: 15000 });
+  await page.locator('.site-header h1, .embed').first().waitFor({ timeout: 15000 });
   return { page, context, problems };
 }

@@ -23,6 +23,7 @@ test('loads from a sub-path with no errors and starts balanced', async () => {
 test('dragging the w slider to the left flips the verdict to stale', async () => {
   const { page, context, problems } = await open(browser);
   const w = page.getByLabel('w', { exact: true });
+  await w.scrollIntoViewIfNeeded();
   const box = await w.boundingBox();
   const y = box.y + box.height / 2;
   // The thumb of a 1..3 slider at 2 sits in the middle; drag it to the far left.

@@ -3,5 +3,7 @@
 
 mod app;
 pub mod components;
+pub mod layout;
+pub mod state;
 
 pub use app::App;

@@ -94,7 +94,8 @@ impl Protocol for ChatterNode {
                 let to = Self::random_peer(ctx);
                 ctx.send(to, Ping { hop: msg.hop + 1 });
             }
-            Input::Timer(_) => {}
+            // Chatter has no leader to promote.
+            Input::Timer(_) | Input::Promote => {}
             Input::Client { op, request } => match request {
                 Request::Write { key, value } => {
                     let version = self.data.get(&key).map_or(0, |v| v.1) + 1;

@@ -309,8 +309,25 @@ impl<'a, P: Protocol> Engine<'a, P> {
                     }
                 });
             }
+            Action::Promote { node } => self.promote(node, index),
             Action::Client { node, request } => self.client(node, request),
         }
+    }
+
+    /// An operator's failover: the node is told it leads now. The note
+    /// comes first so the narration reads in order.
+    fn promote(&mut self, node: NodeId, index: u32) {
+        self.record(node, StepKind::Promote, index);
+        if !self.world.up[node.index()] {
+            self.narrate(|| format!("An operator tries to promote {node}, but it is down."));
+            return;
+        }
+        self.narrate(|| {
+            format!(
+                "An operator promotes {node} to leader (a manual failover, like pg_ctl promote)."
+            )
+        });
+        self.handle(node, Input::Promote);
     }
 
     /// Cuts (or restores) every link between the two groups.
@@ -430,6 +447,11 @@ impl<'a, P: Protocol> Engine<'a, P> {
     /// effects are carried out.
     fn dispatch(&mut self, node: NodeId, input: Input<P::Msg>, kind: StepKind, subject: u32) {
         self.record(node, kind, subject);
+        self.handle(node, input);
+    }
+
+    /// The node handles `input` as part of the step just recorded.
+    fn handle(&mut self, node: NodeId, input: Input<P::Msg>) {
         let step = (self.world.steps - 1) as u32;
         let i = node.index();
         let local = self.setup.local_time(i, self.world.now);

@@ -1,3 +1,14 @@
-//! One component per file.
+//! One component per file. Each receives the reducer handle and renders a
+//! plain function of the model; actions go back through `dispatch`.
 
+pub mod client_ops;
+pub mod controls;
+pub mod inspector;
+pub mod narration;
+pub mod params;
+pub mod preset_picker;
 pub mod quorum_calculator;
+pub mod settings;
+pub mod share;
+pub mod spacetime;
+pub mod topology;

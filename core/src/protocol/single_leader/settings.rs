@@ -1,0 +1,209 @@
+//! The real database configuration that matches a single-leader setup:
+//! what to put in MySQL or `postgresql.conf` to get the behaviour the
+//! simulator shows. Where a database has no exact equivalent, a comment
+//! line says so and what comes closest.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+use serde::Serialize;
+
+use super::config::{AckMode, Durability, SingleLeaderConfig};
+use crate::node::NodeId;
+
+/// One database's configuration lines.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Settings {
+    /// "MySQL" or "PostgreSQL".
+    pub system: &'static str,
+    /// The lines, newline-separated, comments in the system's own syntax.
+    pub lines: String,
+}
+
+/// The settings matching `config`, most fitting database first: MySQL for
+/// semi-sync (its invention), PostgreSQL for the rest.
+pub fn matching_settings(config: &SingleLeaderConfig) -> Vec<Settings> {
+    let (mysql, postgres) = (mysql(config), postgres(config));
+    match config.ack {
+        AckMode::SemiSync => alloc::vec![mysql, postgres],
+        AckMode::Async | AckMode::Sync => alloc::vec![postgres, mysql],
+    }
+}
+
+/// Standby names as the settings call them: `node2`, `node3`, ...
+/// (each standby's `application_name`).
+fn standby_name(node: NodeId) -> String {
+    format!("node{}", node.0 + 1)
+}
+
+fn standby_list(nodes: &[NodeId]) -> String {
+    let names: Vec<String> = nodes.iter().map(|&n| standby_name(n)).collect();
+    names.join(", ")
+}
+
+/// Milliseconds as the whole number the settings take.
+fn whole_ms(ms: f64) -> u64 {
+    let rounded = libm::round(ms);
+    if rounded.is_finite() && rounded > 0.0 {
+        rounded as u64
+    } else {
+        0
+    }
+}
+
+fn postgres(config: &SingleLeaderConfig) -> Settings {
+    let leader = NodeId(0);
+    let mut lines = String::from("# postgresql.conf on the leader (node 1)\n");
+    let commit = match config.durability {
+        Durability::Flushed => "on",
+        Durability::Received => "remote_write",
+    };
+    match config.ack {
+        AckMode::Async => {
+            lines.push_str("synchronous_standby_names = ''\nsynchronous_commit = local");
+        }
+        AckMode::Sync => {
+            let sync = config.synchronous_followers(leader);
+            lines.push_str(&format!(
+                "synchronous_standby_names = 'FIRST {} ({})'\nsynchronous_commit = {commit}",
+                sync.len(),
+                standby_list(&sync)
+            ));
+        }
+        AckMode::SemiSync => {
+            let all: Vec<NodeId> = (1..=config.followers).map(NodeId).collect();
+            lines.push_str(
+                "# no exact equivalent: PostgreSQL never falls back to asynchronous on a timeout;\n\
+                 # the closest waits for any one standby, for as long as it takes\n",
+            );
+            lines.push_str(&format!(
+                "synchronous_standby_names = 'ANY 1 ({})'\nsynchronous_commit = {commit}",
+                standby_list(&all)
+            ));
+        }
+    }
+    Settings {
+        system: "PostgreSQL",
+        lines,
+    }
+}
+
+fn mysql(config: &SingleLeaderConfig) -> Settings {
+    let lines = match config.ack {
+        AckMode::SemiSync => {
+            let mut lines = format!(
+                "-- on the source (node 1)\n\
+                 INSTALL PLUGIN rpl_semi_sync_master SONAME 'semisync_master.so';\n\
+                 SET GLOBAL rpl_semi_sync_master_enabled = 1;\n\
+                 SET GLOBAL rpl_semi_sync_master_timeout = {};\n\
+                 SET GLOBAL rpl_semi_sync_master_wait_for_slave_count = 1;\n\
+                 -- on every replica\n\
+                 INSTALL PLUGIN rpl_semi_sync_slave SONAME 'semisync_slave.so';\n\
+                 SET GLOBAL rpl_semi_sync_slave_enabled = 1;",
+                whole_ms(config.semi_sync_timeout_ms)
+            );
+            if config.durability == Durability::Received {
+                lines.push_str(
+                    "\n-- a replica acknowledges once the event is in its relay log;\n\
+                     -- MySQL has no separate choice between received and flushed",
+                );
+            }
+            lines
+        }
+        AckMode::Async => String::from(
+            "-- plain asynchronous replication: the semi-sync plugin stays off\n\
+             SET GLOBAL rpl_semi_sync_master_enabled = 0;",
+        ),
+        AckMode::Sync => {
+            let count = config.synchronous_followers(NodeId(0)).len();
+            format!(
+                "-- no exact equivalent: MySQL replication is never fully synchronous;\n\
+                 -- the closest is semi-sync waiting for {count} replica(s) with a timeout so long\n\
+                 -- it never falls back (it cannot name which replicas must answer)\n\
+                 INSTALL PLUGIN rpl_semi_sync_master SONAME 'semisync_master.so';\n\
+                 SET GLOBAL rpl_semi_sync_master_enabled = 1;\n\
+                 SET GLOBAL rpl_semi_sync_master_wait_for_slave_count = {count};\n\
+                 SET GLOBAL rpl_semi_sync_master_timeout = 4294967295;"
+            )
+        }
+    };
+    Settings {
+        system: "MySQL",
+        lines,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(ack: AckMode, durability: Durability) -> SingleLeaderConfig {
+        SingleLeaderConfig {
+            followers: 2,
+            ack,
+            durability,
+            ..SingleLeaderConfig::default()
+        }
+    }
+
+    fn lines_for(settings: &[Settings], system: &str) -> String {
+        settings
+            .iter()
+            .find(|s| s.system == system)
+            .map(|s| s.lines.clone())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn semi_sync_gives_the_mysql_plugin_lines_first() {
+        let mut c = config(AckMode::SemiSync, Durability::Flushed);
+        c.semi_sync_timeout_ms = 2_500.0;
+        let s = matching_settings(&c);
+        assert_eq!(s[0].system, "MySQL");
+        let mysql = &s[0].lines;
+        assert!(mysql.contains("INSTALL PLUGIN rpl_semi_sync_master SONAME 'semisync_master.so';"));
+        assert!(mysql.contains("SET GLOBAL rpl_semi_sync_master_enabled = 1;"));
+        assert!(mysql.contains("SET GLOBAL rpl_semi_sync_master_timeout = 2500;"));
+        let pg = lines_for(&s, "PostgreSQL");
+        assert!(pg.contains("# no exact equivalent"), "{pg}");
+        assert!(pg.contains("synchronous_standby_names = 'ANY 1 (node2, node3)'"));
+        assert!(pg.contains("synchronous_commit = on"));
+    }
+
+    #[test]
+    fn sync_names_the_synchronous_standbys_and_the_durability() {
+        let mut c = config(AckMode::Sync, Durability::Flushed);
+        c.sync_followers = alloc::vec![NodeId(2)];
+        let s = matching_settings(&c);
+        assert_eq!(s[0].system, "PostgreSQL");
+        assert_eq!(
+            s[0].lines,
+            "# postgresql.conf on the leader (node 1)\n\
+             synchronous_standby_names = 'FIRST 1 (node3)'\n\
+             synchronous_commit = on"
+        );
+        c.durability = Durability::Received;
+        c.sync_followers.clear();
+        let pg = lines_for(&matching_settings(&c), "PostgreSQL");
+        assert!(pg.contains("'FIRST 2 (node2, node3)'"), "{pg}");
+        assert!(pg.ends_with("synchronous_commit = remote_write"), "{pg}");
+        let mysql = lines_for(&matching_settings(&c), "MySQL");
+        assert!(mysql.starts_with("-- no exact equivalent"), "{mysql}");
+        assert!(mysql.contains("wait_for_slave_count = 2;"));
+    }
+
+    #[test]
+    fn async_is_synchronous_commit_local() {
+        let s = matching_settings(&config(AckMode::Async, Durability::Flushed));
+        assert_eq!(s[0].system, "PostgreSQL");
+        assert!(s[0].lines.ends_with("synchronous_commit = local"));
+        assert!(lines_for(&s, "MySQL").contains("rpl_semi_sync_master_enabled = 0"));
+    }
+
+    #[test]
+    fn semi_sync_received_explains_the_missing_choice() {
+        let s = matching_settings(&config(AckMode::SemiSync, Durability::Received));
+        assert!(s[0].lines.contains("no separate choice"));
+        assert!(lines_for(&s, "PostgreSQL").contains("synchronous_commit = remote_write"));
+    }
+}

@@ -1,0 +1,110 @@
+//! The timeline: play / pause, one event back or forward, playback speed
+//! (0.1× to 100×, logarithmic), and a scrub bar over the whole run.
+//! Keyboard: space, ← and → (handled by the app), and every control is a
+//! native input, so Tab reaches them all.
+
+use replicascope_core::time::{Duration, Instant};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::state::{Model, Msg};
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub state: UseReducerHandle<Model>,
+}
+
+/// Slider position 0..=100 ↔ speed 0.1..=100 on a log scale.
+pub fn speed_from_slider(v: f64) -> f64 {
+    0.1 * 1000f64.powf(v.clamp(0.0, 100.0) / 100.0)
+}
+
+pub fn slider_from_speed(speed: f64) -> f64 {
+    (speed.clamp(0.1, 100.0) / 0.1).log(1000.0) * 100.0
+}
+
+#[function_component(Controls)]
+pub fn controls(props: &Props) -> Html {
+    let state = &props.state;
+    let until = state.until();
+    let (step_index, steps) = {
+        let run = state.run.run.borrow();
+        let trace = run.trace();
+        (trace.steps_until(state.cursor), trace.steps.len())
+    };
+    let dispatch = |msg: fn() -> Msg| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(msg()))
+    };
+    let on_scrub = {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(us) = input.value().parse::<f64>() {
+                if us.is_finite() && us >= 0.0 {
+                    state.dispatch(Msg::Seek(Instant(us as u64)));
+                }
+            }
+        })
+    };
+    let on_speed = {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Ok(v) = input.value().parse::<f64>() {
+                state.dispatch(Msg::SetSpeed(speed_from_slider(v)));
+            }
+        })
+    };
+    let rate = Duration((state.base_rate_us_per_s() * state.speed) as u64);
+    html! {
+        <div class="controls" role="group" aria-label="Playback">
+            <div class="buttons">
+                <button type="button" onclick={dispatch(|| Msg::StepBack)} aria-label="Step back one event" title="Step back (←)">{ "← Back" }</button>
+                <button type="button" class="play" onclick={dispatch(|| Msg::TogglePlay)}
+                        aria-label={if state.playing { "Pause" } else { "Play" }} title="Play / pause (space)">
+                    { if state.playing { "⏸ Pause" } else { "▶ Play" } }
+                </button>
+                <button type="button" onclick={dispatch(|| Msg::StepForward)} aria-label="Step forward one event" title="Step forward (→)">{ "Next →" }</button>
+            </div>
+            <label class="scrub">
+                <span class="visually-hidden">{ "Time" }</span>
+                <input type="range" min="0" max={until.0.to_string()} step="1" value={state.cursor.0.to_string()}
+                       aria-label="Time" aria-valuetext={format!("{}", Duration(state.cursor.0))} oninput={on_scrub} />
+            </label>
+            <output class="clock" data-testid="clock">
+                { format!("{} / {}", Duration(state.cursor.0), Duration(until.0)) }
+                <small>{ format!(" · event {step_index} of {steps}") }</small>
+            </output>
+            <label class="speed">
+                <span>{ "Speed" }</span>
+                <input type="range" min="0" max="100" step="1" value={format!("{:.0}", slider_from_speed(state.speed))}
+                       aria-label="Speed" oninput={on_speed} />
+                <output data-testid="speed">{ format!("{}× ({rate}/s)", trim(state.speed)) }</output>
+            </label>
+        </div>
+    }
+}
+
+fn trim(speed: f64) -> String {
+    if speed >= 10.0 {
+        format!("{speed:.0}")
+    } else {
+        format!("{speed:.1}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speed_scale_round_trips_and_spans_the_range() {
+        assert!((speed_from_slider(0.0) - 0.1).abs() < 1e-9);
+        assert!((speed_from_slider(100.0) - 100.0).abs() < 1e-9);
+        assert!((speed_from_slider(33.333_333) - 1.0).abs() < 1e-3);
+        for v in [0.0, 12.5, 50.0, 99.0] {
+            assert!((slider_from_speed(speed_from_slider(v)) - v).abs() < 1e-6);
+        }
+    }
+}

@@ -1,0 +1,144 @@
+//! The inspector: what the selected node holds at the cursor (role, log
+//! position, pending acknowledgements, data), what the selected message
+//! carries, and the interventions that apply to the selection — crash or
+//! recover a node, cut, slow or heal a link. Every intervention forks the
+//! run at the cursor.
+
+use std::rc::Rc;
+
+use replicascope_core::node::NodeId;
+use replicascope_core::run::Snapshot;
+use replicascope_core::scenario::Action;
+use replicascope_core::time::Duration;
+use replicascope_core::trace::{DropReason, Fate};
+use yew::prelude::*;
+
+use crate::components::client_ops::ClientOps;
+use crate::state::{Model, Msg, Selection};
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub state: UseReducerHandle<Model>,
+    pub snapshot: Rc<Snapshot>,
+}
+
+#[function_component(Inspector)]
+pub fn inspector(props: &Props) -> Html {
+    let state = &props.state;
+    let intervene = |action: Action| {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| state.dispatch(Msg::Intervene(action.clone())))
+    };
+    let body = match state.selection {
+        Selection::None => html! {
+            <p class="hint">{ "Click a node, a link or a message in the pictures to inspect it and to break things: crash a node, cut a link, slow it down. Or send a client request below." }</p>
+        },
+        Selection::Node(id) => match props.snapshot.nodes.iter().find(|n| n.node == id) {
+            None => html! { <p class="hint">{ "That node no longer exists." }</p> },
+            Some(node) => {
+                let fields = node
+                    .view
+                    .fields
+                    .iter()
+                    .map(|(k, v)| html! { <div><dt>{ k }</dt><dd>{ v }</dd></div> });
+                let data = node
+                    .view
+                    .data
+                    .iter()
+                    .map(|(k, v)| html! { <tr><td>{ k }</td><td>{ v }</td></tr> });
+                html! {
+                    <>
+                        <h3>{ format!("Node {} · {}", id.0 + 1, node.view.role) }
+                            <span class={classes!("health", (!node.up).then_some("down"))}>{ if node.up { "up" } else { "down" } }</span>
+                        </h3>
+                        <dl class="fields" data-testid="node-fields">{ for fields }</dl>
+                        if node.view.data.is_empty() {
+                            <p class="hint">{ "No data yet." }</p>
+                        } else {
+                            <table class="data"><thead><tr><th>{ "key" }</th><th>{ "value" }</th></tr></thead><tbody>{ for data }</tbody></table>
+                        }
+                        <div class="actions">
+                            if node.up {
+                                <button type="button" class="danger" onclick={intervene(Action::Crash { node: id })}>{ format!("Crash node {}", id.0 + 1) }</button>
+                                if node.view.role == "follower" {
+                                    <button type="button" onclick={intervene(Action::Promote { node: id })}>{ format!("Promote node {} to leader", id.0 + 1) }</button>
+                                }
+                            } else {
+                                <button type="button" onclick={intervene(Action::Recover { node: id })}>{ format!("Recover node {}", id.0 + 1) }</button>
+                            }
+                        </div>
+                    </>
+                }
+            }
+        },
+        Selection::Link(a, b) => {
+            let cut = |from: NodeId, to: NodeId, two_way: bool| Action::Partition {
+                from: vec![from],
+                to: vec![to],
+                two_way,
+            };
+            let slow = |extra_ms: f64| Action::SlowLink {
+                from: a,
+                to: b,
+                extra_ms,
+                two_way: true,
+            };
+            html! {
+                <>
+                    <h3>{ format!("Link between node {} and node {}", a.0 + 1, b.0 + 1) }</h3>
+                    <div class="actions">
+                        <button type="button" class="danger" onclick={intervene(cut(a, b, true))}>{ "Partition (both ways)" }</button>
+                        <button type="button" onclick={intervene(cut(a, b, false))}>{ format!("Cut {} → {} only", a.0 + 1, b.0 + 1) }</button>
+                        <button type="button" onclick={intervene(cut(b, a, false))}>{ format!("Cut {} → {} only", b.0 + 1, a.0 + 1) }</button>
+                        <button type="button" onclick={intervene(slow(100.0))}>{ "Slow it (+100 ms)" }</button>
+                        <button type="button" onclick={intervene(Action::Heal { from: vec![a], to: vec![b], two_way: true })}>{ "Heal" }</button>
+                        <button type="button" onclick={intervene(slow(0.0))}>{ "Normal speed" }</button>
+                    </div>
+                </>
+            }
+        }
+        Selection::Message(id) => {
+            let run = state.run.run.borrow();
+            let trace = run.trace();
+            match trace.message(id) {
+                None => html! { <p class="hint">{ "That message is not in this run." }</p> },
+                Some(m) => {
+                    let fate = match m.fate {
+                        Fate::Delivered => format!("delivered at {}", Duration(m.deliver_at.0)),
+                        Fate::InFlight => format!(
+                            "still in flight when the run ends (due at {})",
+                            Duration(m.deliver_at.0)
+                        ),
+                        Fate::Dropped {
+                            reason: DropReason::Partition,
+                        } => String::from("lost: the link was partitioned"),
+                        Fate::Dropped {
+                            reason: DropReason::Network,
+                        } => String::from("lost in the network"),
+                        Fate::Dropped {
+                            reason: DropReason::NodeDown,
+                        } => String::from("lost: the receiver was down"),
+                    };
+                    html! {
+                        <>
+                            <h3>{ format!("Message #{id}: {}", trace.label(m)) }</h3>
+                            <dl class="fields" data-testid="message-fields">
+                                <div><dt>{ "from → to" }</dt><dd>{ format!("node {} → node {}", m.from.0 + 1, m.to.0 + 1) }</dd></div>
+                                <div><dt>{ "payload" }</dt><dd data-testid="payload">{ trace.payload(m) }</dd></div>
+                                <div><dt>{ "sent" }</dt><dd>{ format!("{}", Duration(m.sent_at.0)) }</dd></div>
+                                <div><dt>{ "fate" }</dt><dd>{ fate }</dd></div>
+                            </dl>
+                        </>
+                    }
+                }
+            }
+        }
+    };
+    html! {
+        <section class="card inspector" aria-label="Inspector">
+            <h2>{ "Inspector" }</h2>
+            { body }
+            <ClientOps state={state.clone()} />
+        </section>
+    }
+}

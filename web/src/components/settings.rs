@@ -1,0 +1,36 @@
+//! "In a real database": the configuration lines (MySQL's semi-sync
+//! plugin, PostgreSQL's `postgresql.conf`) that match what the simulated
+//! cluster is doing, computed by the core from the scenario.
+
+use replicascope_core::protocol::single_leader::matching_settings;
+use replicascope_core::protocol::ProtocolConfig;
+use yew::prelude::*;
+
+use crate::state::Model;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub state: UseReducerHandle<Model>,
+}
+
+#[function_component(RealSettings)]
+pub fn real_settings(props: &Props) -> Html {
+    let scenario = props.state.scenario();
+    let ProtocolConfig::SingleLeader(config) = &scenario.protocol else {
+        return html! {};
+    };
+    let blocks = matching_settings(config).into_iter().map(|s| {
+        html! {
+            <div class="setting">
+                <h3>{ s.system }</h3>
+                <pre><code>{ s.lines }</code></pre>
+            </div>
+        }
+    });
+    html! {
+        <section class="card settings" aria-label="Matching real settings" data-testid="real-settings">
+            <h2>{ "In a real database" }</h2>
+            { for blocks }
+        </section>
+    }
+}

@@ -1,0 +1,430 @@
+//! The page's state and the one reducer that changes it. A `Model` holds
+//! the current run (computed by the core), the cursor in virtual time, the
+//! playback settings, the selection and any message for the user. Every
+//! change goes through an `Action`, so the views stay plain functions of the
+//! model. No protocol logic lives here: runs, forks and states come from
+//! `replicascope_core`.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use replicascope_core::node::NodeId;
+use replicascope_core::presets;
+use replicascope_core::run::{self, NodeState, Run};
+use replicascope_core::scenario::{Action as ScenarioAction, Scenario, Timed};
+use replicascope_core::share::{self, SharedRun, LINK_VERSION};
+use replicascope_core::time::Instant;
+use yew::prelude::*;
+
+/// The default preset the page opens with.
+pub const DEFAULT_PRESET: &str = "single-leader-sync-write";
+
+/// What the user has picked to look at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Selection {
+    None,
+    Node(NodeId),
+    Message(u32),
+    /// A directed link between two nodes.
+    Link(NodeId, NodeId),
+}
+
+/// The run being shown. Shared, not cloned: forking mutates it in place and
+/// bumps `revision` so views know to recompute.
+#[derive(Clone)]
+pub struct RunHandle {
+    pub run: Rc<RefCell<Box<dyn Run>>>,
+    pub revision: u64,
+    /// Longest time any message spent in flight (bounds the search for
+    /// messages in flight at the cursor).
+    pub max_flight_us: u64,
+    pub hash: String,
+}
+
+impl RunHandle {
+    fn new(run: Box<dyn Run>, revision: u64) -> RunHandle {
+        let (max_flight_us, hash) = stats(&*run);
+        RunHandle {
+            run: Rc::new(RefCell::new(run)),
+            revision,
+            max_flight_us,
+            hash,
+        }
+    }
+
+    fn refresh(&mut self) {
+        let (max_flight_us, hash) = stats(&**self.run.borrow());
+        self.max_flight_us = max_flight_us;
+        self.hash = hash;
+        self.revision += 1;
+    }
+}
+
+fn stats(run: &dyn Run) -> (u64, String) {
+    let trace = run.trace();
+    let max_flight = trace
+        .messages
+        .iter()
+        .map(|m| m.deliver_at.0.saturating_sub(m.sent_at.0))
+        .max()
+        .unwrap_or(0);
+    (max_flight, format!("{:016x}", trace.hash()))
+}
+
+impl PartialEq for RunHandle {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.run, &other.run) && self.revision == other.revision
+    }
+}
+
+#[derive(Clone, PartialEq)]
+pub struct Model {
+    /// The preset the run came from (its menu entry), if any.
+    pub preset: Option<String>,
+    pub run: RunHandle,
+    pub cursor: Instant,
+    pub playing: bool,
+    /// Multiplier of the base playback rate, 0.1 to 100.
+    pub speed: f64,
+    pub selection: Selection,
+    /// A message for the user (bad link, refused intervention...).
+    pub notice: Option<Notice>,
+    /// Compact chrome for an iframe.
+    pub embed: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub error: bool,
+    pub text: String,
+}
+
+pub enum Msg {
+    LoadPreset(String),
+    /// Replace the scenario (a parameter changed); keeps the cursor.
+    SetScenario(Box<Scenario>),
+    Play,
+    Pause,
+    TogglePlay,
+    /// Wall-clock milliseconds since the last animation frame.
+    Tick(f64),
+    Seek(Instant),
+    StepForward,
+    StepBack,
+    SetSpeed(f64),
+    Select(Selection),
+    /// Apply `action` at the cursor: the run forks there.
+    Intervene(ScenarioAction),
+    Notify(Notice),
+    Dismiss,
+}
+
+impl Model {
+    /// The page at start-up: from the URL fragment if it holds a run,
+    /// otherwise the default preset. A bad link falls back to the default
+    /// and says why.
+    pub fn from_location(fragment: &str, embed: bool) -> Model {
+        let preset_param = param(fragment, "preset");
+        if let Some(encoded) = param(fragment, "run") {
+            match share::decode(&encoded).and_then(|s| Model::from_shared(s, embed)) {
+                Ok(model) => return model,
+                Err(why) => {
+                    let mut m = Model::from_preset(DEFAULT_PRESET, embed);
+                    m.notice = Some(Notice { error: true, text: format!("This link could not be opened: {why}. Showing the default example instead.") });
+                    return m;
+                }
+            }
+        }
+        if let Some(id) = preset_param {
+            if presets::find(&id).is_some() {
+                return Model::from_preset(&id, embed);
+            }
+            let mut m = Model::from_preset(DEFAULT_PRESET, embed);
+            m.notice = Some(Notice {
+                error: true,
+                text: format!(
+                    "There is no preset called '{id}'. Showing the default example instead."
+                ),
+            });
+            return m;
+        }
+        Model::from_preset(DEFAULT_PRESET, embed)
+    }
+
+    fn from_shared(shared: SharedRun, embed: bool) -> Result<Model, String> {
+        let run = run::start(&shared.scenario).map_err(|e| e.to_string())?;
+        let mut model = Model::with_run(run, shared.preset.clone(), embed);
+        model.cursor = Instant(shared.t_us).min(model.until());
+        if let Some(expected) = shared.hash {
+            if expected != model.run.hash {
+                model.notice = Some(Notice {
+                    error: true,
+                    text: format!(
+                        "This link replays differently here (trace {} instead of {}): it was probably made by another version of ReplicaScope.",
+                        model.run.hash, expected
+                    ),
+                });
+            }
+        }
+        Ok(model)
+    }
+
+    pub fn from_preset(id: &str, embed: bool) -> Model {
+        let preset = presets::find(id)
+            .or_else(|| presets::all().first())
+            .expect("at least one preset");
+        let run = run::start(&preset.scenario()).expect("presets are valid (tested)");
+        Model::with_run(run, Some(preset.id.to_string()), embed)
+    }
+
+    fn with_run(run: Box<dyn Run>, preset: Option<String>, embed: bool) -> Model {
+        Model {
+            preset,
+            run: RunHandle::new(run, 0),
+            cursor: Instant::ZERO,
+            playing: false,
+            speed: 1.0,
+            selection: Selection::None,
+            notice: None,
+            embed,
+        }
+    }
+
+    pub fn scenario(&self) -> Scenario {
+        self.run.run.borrow().scenario().clone()
+    }
+
+    pub fn until(&self) -> Instant {
+        self.run.run.borrow().scenario().until()
+    }
+
+    /// Virtual microseconds played per wall-clock second at 1×: twice the
+    /// mean network delay, so one hop takes about half a second to watch.
+    pub fn base_rate_us_per_s(&self) -> f64 {
+        let mean_ms = self.run.run.borrow().scenario().network.latency.mean_ms();
+        let mean_ms = if mean_ms.is_finite() && mean_ms > 0.0 {
+            mean_ms
+        } else {
+            10.0
+        };
+        (2.0 * mean_ms * 1000.0).max(1_000.0)
+    }
+
+    /// Node states at the cursor.
+    pub fn nodes_now(&self) -> Vec<NodeState> {
+        self.run.run.borrow().nodes_at(self.cursor)
+    }
+
+    /// What a shared link of this view carries.
+    pub fn shared(&self) -> SharedRun {
+        SharedRun {
+            v: LINK_VERSION,
+            preset: self.preset.clone(),
+            scenario: self.scenario(),
+            t_us: self.cursor.0,
+            hash: Some(self.run.hash.clone()),
+        }
+    }
+
+    /// The URL fragment for this view.
+    pub fn fragment(&self) -> String {
+        format!("run={}", share::encode(&self.shared()))
+    }
+
+    /// The time of the next step after the cursor, if any.
+    fn next_step_time(&self) -> Option<Instant> {
+        let run = self.run.run.borrow();
+        let trace = run.trace();
+        let i = trace.steps_until(self.cursor);
+        trace.steps.get(i).map(|s| s.time)
+    }
+
+    /// The time of the last step strictly before the cursor's time.
+    fn previous_step_time(&self) -> Option<Instant> {
+        let run = self.run.run.borrow();
+        let trace = run.trace();
+        let i = trace.steps.partition_point(|s| s.time < self.cursor);
+        i.checked_sub(1)
+            .and_then(|i| trace.steps.get(i))
+            .map(|s| s.time)
+    }
+}
+
+/// `key=value` from a `a=1&b=2` fragment or query.
+pub fn param(text: &str, key: &str) -> Option<String> {
+    text.trim_start_matches(['#', '?'])
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| v.to_string())
+}
+
+impl Reducible for Model {
+    type Action = Msg;
+
+    fn reduce(self: Rc<Self>, action: Msg) -> Rc<Self> {
+        let mut m = (*self).clone();
+        match action {
+            Msg::LoadPreset(id) => {
+                let embed = m.embed;
+                m = Model::from_preset(&id, embed);
+            }
+            Msg::SetScenario(scenario) => match run::start(&scenario) {
+                Ok(run) => {
+                    let revision = m.run.revision + 1;
+                    m.run = RunHandle::new(run, revision);
+                    m.cursor = m.cursor.min(scenario.until());
+                    m.selection = Selection::None;
+                    m.notice = None;
+                }
+                Err(e) => {
+                    m.notice = Some(Notice {
+                        error: true,
+                        text: format!("That setting was refused: {e}"),
+                    })
+                }
+            },
+            Msg::Play => {
+                if m.cursor >= m.until() {
+                    m.cursor = Instant::ZERO;
+                }
+                m.playing = true;
+            }
+            Msg::Pause => m.playing = false,
+            Msg::TogglePlay => {
+                return self.reduce(if m.playing { Msg::Pause } else { Msg::Play });
+            }
+            Msg::Tick(wall_ms) => {
+                if !m.playing {
+                    return self;
+                }
+                let advance =
+                    (wall_ms.clamp(0.0, 250.0) / 1000.0) * m.base_rate_us_per_s() * m.speed;
+                let until = m.until();
+                m.cursor = Instant((m.cursor.0 as f64 + advance) as u64).min(until);
+                if m.cursor >= until {
+                    m.playing = false;
+                }
+            }
+            Msg::Seek(t) => {
+                m.cursor = t.min(m.until());
+            }
+            Msg::StepForward => {
+                m.playing = false;
+                if let Some(t) = m.next_step_time() {
+                    m.cursor = t;
+                }
+            }
+            Msg::StepBack => {
+                m.playing = false;
+                m.cursor = m.previous_step_time().unwrap_or(Instant::ZERO);
+            }
+            Msg::SetSpeed(s) => {
+                if s.is_finite() {
+                    m.speed = s.clamp(0.1, 100.0);
+                }
+            }
+            Msg::Select(s) => m.selection = s,
+            Msg::Intervene(action) => {
+                let at_ms = m.cursor.0 as f64 / 1000.0;
+                let result = m.run.run.borrow_mut().fork(Timed { at_ms, action });
+                match result {
+                    Ok(()) => {
+                        m.run.refresh();
+                        m.notice = None;
+                    }
+                    Err(e) => {
+                        m.notice = Some(Notice {
+                            error: true,
+                            text: format!(
+                                "That intervention was refused and the run is unchanged: {e}"
+                            ),
+                        })
+                    }
+                }
+            }
+            Msg::Notify(n) => m.notice = Some(n),
+            Msg::Dismiss => m.notice = None,
+        }
+        Rc::new(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_are_read_from_fragments_and_queries() {
+        assert_eq!(param("#preset=a&run=xyz", "run"), Some("xyz".into()));
+        assert_eq!(param("?embed=1", "embed"), Some("1".into()));
+        assert_eq!(param("", "run"), None);
+        assert_eq!(param("#garbage", "run"), None);
+    }
+
+    #[test]
+    fn a_shared_link_reopens_the_same_run() {
+        let mut m = Model::from_preset("single-leader-async-write", false);
+        m.cursor = Instant(12_000);
+        let again = Model::from_location(&format!("#{}", m.fragment()), false);
+        assert_eq!(again.run.hash, m.run.hash);
+        assert_eq!(again.cursor, Instant(12_000));
+        assert_eq!(again.preset.as_deref(), Some("single-leader-async-write"));
+        assert!(again.notice.is_none());
+    }
+
+    #[test]
+    fn a_damaged_link_falls_back_with_a_message() {
+        let m = Model::from_location("#run=not-a-run", false);
+        assert_eq!(m.preset.as_deref(), Some(DEFAULT_PRESET));
+        let notice = m.notice.unwrap();
+        assert!(
+            notice
+                .text
+                .starts_with("This link could not be opened: the link is damaged"),
+            "{}",
+            notice.text
+        );
+        let m = Model::from_location("#preset=nope", false);
+        assert!(m.notice.unwrap().text.contains("no preset called 'nope'"));
+    }
+
+    #[test]
+    fn refused_intervention_keeps_the_run() {
+        let m = Rc::new(Model::from_preset("single-leader-async-write", false));
+        let before = m.run.hash.clone();
+        let after = m
+            .clone()
+            .reduce(Msg::Intervene(ScenarioAction::Crash { node: NodeId(40) }));
+        assert_eq!(after.run.hash, before);
+        assert!(after.notice.as_ref().unwrap().text.contains("refused"));
+    }
+
+    #[test]
+    fn stepping_moves_between_event_times() {
+        // The nodes start at time zero, which the cursor already shows.
+        let m = Rc::new(Model::from_preset("single-leader-sync-write", false));
+        let m = m.reduce(Msg::StepForward);
+        assert_eq!(m.cursor, Instant(10_000), "the client write");
+        let m = m.reduce(Msg::StepForward);
+        assert_eq!(m.cursor, Instant(15_000), "the follower read");
+        let m = m.reduce(Msg::StepBack);
+        assert_eq!(m.cursor, Instant(10_000));
+    }
+
+    #[test]
+    fn playing_advances_at_the_chosen_speed_and_stops_at_the_end() {
+        let m = Rc::new(Model::from_preset("single-leader-sync-write", false)).reduce(Msg::Play);
+        // 10 ms links: 1× plays 20 ms of virtual time per second.
+        let m = m.reduce(Msg::Tick(100.0));
+        assert_eq!(m.cursor, Instant(2_000));
+        let m = m.reduce(Msg::SetSpeed(10.0)).reduce(Msg::Tick(100.0));
+        assert_eq!(m.cursor, Instant(22_000));
+        let m = m
+            .reduce(Msg::SetSpeed(100.0))
+            .reduce(Msg::Tick(250.0))
+            .reduce(Msg::Tick(250.0));
+        assert_eq!(m.cursor, m.until());
+        assert!(!m.playing);
+    }
+}
