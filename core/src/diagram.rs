@@ -178,10 +178,14 @@ pub fn render_svg(
     // Messages.
     let mut drawn = 0usize;
     let mut skipped = 0usize;
-    for (id, m) in trace.messages.iter().enumerate() {
-        if m.sent_at < from || m.sent_at > to {
-            continue;
-        }
+    // Messages, steps and operations are recorded in time order: binary
+    // search the window instead of walking the whole run.
+    let first_message = trace.messages.partition_point(|m| m.sent_at < from);
+    let end_message = trace.messages.partition_point(|m| m.sent_at <= to);
+    for id in first_message..end_message {
+        let Some(m) = trace.messages.get(id) else {
+            break;
+        };
         if drawn >= opts.max_messages {
             skipped += 1;
             continue;
@@ -232,9 +236,10 @@ pub fn render_svg(
     }
 
     // Client operations: request in, reply out.
-    for op in &history.ops {
-        if op.invoked_at < from || op.invoked_at > to {
-            continue;
+    let first_op = history.ops.partition_point(|o| o.invoked_at < from);
+    for op in &history.ops[first_op..] {
+        if op.invoked_at > to {
+            break;
         }
         let (xc, xn) = (x(0), x(op.node.index() + 1));
         let yi = y(op.invoked_at);
@@ -265,14 +270,15 @@ pub fn render_svg(
 
     // Faults on lanes, and narration beside the diagram.
     let mut last_note_y = f64::NEG_INFINITY;
-    let mut note_index = 0usize;
-    for (i, step) in trace.steps.iter().enumerate() {
-        if step.time < from {
-            continue;
-        }
-        if step.time > to {
+    let first_step = trace.steps.partition_point(|s| s.time < from);
+    let end_step = trace.steps.partition_point(|s| s.time <= to);
+    let mut note_index = trace
+        .notes
+        .partition_point(|n| (n.step as usize) < first_step);
+    for i in first_step..end_step {
+        let Some(step) = trace.steps.get(i) else {
             break;
-        }
+        };
         let yy = y(step.time);
         let lane_x = x(step.node.index() + 1);
         let marker = match step.kind {

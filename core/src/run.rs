@@ -156,21 +156,20 @@ impl<P: Protocol> Run for Simulator<P> {
         &self.history
     }
     fn nodes_at(&self, t: Instant) -> Vec<NodeState> {
-        node_states(&self.world_at(t))
+        self.with_world_after(self.trace.steps_until(t), node_states)
     }
     fn nodes_after(&self, steps: usize) -> Vec<NodeState> {
-        node_states(&self.world_after(steps))
+        self.with_world_after(steps, node_states)
     }
     fn network_at(&self, t: Instant) -> NetworkState {
-        network_state(&self.world_at(t))
+        self.with_world_after(self.trace.steps_until(t), network_state)
     }
 
     fn snapshot_at(&self, t: Instant) -> Snapshot {
-        let world = self.world_at(t);
-        Snapshot {
-            nodes: node_states(&world),
-            network: network_state(&world),
-        }
+        self.with_world_after(self.trace.steps_until(t), |world| Snapshot {
+            nodes: node_states(world),
+            network: network_state(world),
+        })
     }
 
     fn fork(&mut self, intervention: Timed) -> Result<(), ScenarioError> {

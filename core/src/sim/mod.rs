@@ -16,6 +16,7 @@ mod setup;
 
 use alloc::rc::Rc;
 use alloc::vec::Vec;
+use core::cell::RefCell;
 
 pub use engine::{describe_into, World};
 pub use network::{Link, Links, NetState};
@@ -49,6 +50,8 @@ pub struct Simulator<P: Protocol> {
     pub trace: Trace,
     pub history: History,
     checkpoints: Vec<Checkpoint<P>>,
+    /// The world last asked for by `with_world_after` (see there).
+    replay: RefCell<Option<World<P>>>,
 }
 
 impl<P: Protocol> Simulator<P> {
@@ -63,6 +66,7 @@ impl<P: Protocol> Simulator<P> {
             trace: Trace::default(),
             history: History::default(),
             checkpoints: Vec::new(),
+            replay: RefCell::new(None),
         };
         sim.save_checkpoint();
         sim
@@ -133,6 +137,13 @@ impl<P: Protocol> Simulator<P> {
     /// steps: restore the nearest earlier checkpoint, re-simulate the rest
     /// without recording.
     pub fn world_after(&self, steps: usize) -> World<P> {
+        self.with_world_after(steps, |w| w.clone())
+    }
+
+    /// Calls `f` with the world after `steps` steps. The last world asked
+    /// for is kept, so playing forward re-simulates only the steps since the
+    /// previous frame rather than everything since the last checkpoint.
+    pub fn with_world_after<R>(&self, steps: usize, f: impl FnOnce(&World<P>) -> R) -> R {
         let steps = steps.min(self.world.steps);
         let cp = self
             .checkpoints
@@ -140,10 +151,16 @@ impl<P: Protocol> Simulator<P> {
             .rev()
             .find(|c| c.world.steps <= steps)
             .unwrap_or(&self.checkpoints[0]);
-        let mut world = cp.world.clone();
+        let mut cache = self.replay.borrow_mut();
+        let mut world = match cache.take() {
+            Some(w) if w.steps <= steps && w.steps >= cp.world.steps => w,
+            _ => cp.world.clone(),
+        };
         let mut engine = Engine::new(&self.setup, &mut world, None);
         while engine.world_steps() < steps && engine.step() {}
-        world
+        let result = f(&world);
+        *cache = Some(world);
+        result
     }
 
     /// The state at virtual time `t`: after every step at or before `t`.
@@ -167,6 +184,7 @@ impl<P: Protocol> Simulator<P> {
             .rposition(|c| c.world.now < at)
             .unwrap_or(0);
         self.checkpoints.truncate(keep + 1);
+        self.replay.borrow_mut().take();
         let cp = self.checkpoints[keep].clone();
         self.setup = Rc::new(Setup::new(scenario));
         self.world = cp.world;

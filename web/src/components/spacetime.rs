@@ -48,7 +48,9 @@ pub fn window_for(model: &Model) -> Window {
             px_per_us: auto_scale(trace, Instant::ZERO, to),
         };
     }
-    // Pages overlap by half, so the cursor never sits at an edge.
+    // A page spans about 24 message delays; pages overlap by half, so the
+    // cursor never sits at an edge. Long pages mean rare redraws (each
+    // costs in proportion to the arrows on it) while the now line glides.
     let mean_us = (run.scenario().network.latency.mean_ms() * 1000.0).clamp(100.0, 1.0e7);
     let page_us = (mean_us * 24.0) as u64;
     let half = (page_us / 2).max(1);
@@ -132,7 +134,7 @@ pub fn spacetime(props: &Props) -> Html {
                 <div class="sheet">
                     { Html::from_html_unchecked((*svg).clone()) }
                     if in_window {
-                        <div class="now-line" style={format!("top: {now_y:.1}px")} aria-hidden="true"></div>
+                        <div class="now-line" style={format!("transform: translateY({now_y:.1}px)")} aria-hidden="true"></div>
                     }
                 </div>
             </div>

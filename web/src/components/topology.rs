@@ -8,11 +8,15 @@ use std::rc::Rc;
 
 use replicascope_core::node::NodeId;
 use replicascope_core::run::Snapshot;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::layout::{dots_at, node_positions, Point, CLIENTS, HEIGHT, WIDTH};
 use crate::state::{Model, Msg, Selection};
 
+/// Above this many messages in flight, dots are painted on a canvas: one
+/// bitmap instead of hundreds of SVG elements to lay out every frame.
+const MAX_SVG_DOTS: usize = 60;
 /// Most dots drawn at once (the rest are counted).
 const MAX_DOTS: usize = 1500;
 /// Above this many nodes, links are not drawn (they would be a hairball).
@@ -115,7 +119,26 @@ pub fn topology(props: &Props) -> Html {
 
     let dots = dots_at(trace, now, state.run.max_flight_us, MAX_DOTS);
     let label_dots = dots.len() <= 24;
-    let dot_views = dots.iter().filter_map(|d| {
+    let on_canvas = dots.len() > MAX_SVG_DOTS;
+    let placed: Vec<PlacedDot> = dots
+        .iter()
+        .filter_map(|d| {
+            let (from, to) = (*pos.get(d.from.index())?, *pos.get(d.to.index())?);
+            let mut at: Point = from.lerp(to, d.progress);
+            if let Some(fall) = d.falling {
+                at.y += 60.0 * fall * fall;
+            }
+            Some(PlacedDot {
+                id: d.id,
+                at,
+                opacity: d.falling.map_or(1.0, |f| 1.0 - f),
+                lost: d.falling.is_some(),
+                selected: state.selection == Selection::Message(d.id),
+            })
+        })
+        .collect();
+    let placed = Rc::new(placed);
+    let dot_views = dots.iter().filter(|_| !on_canvas).filter_map(|d| {
         let (from, to) = (*pos.get(d.from.index())?, *pos.get(d.to.index())?);
         let mut at: Point = from.lerp(to, d.progress);
         let mut opacity = 1.0;
@@ -124,18 +147,24 @@ pub fn topology(props: &Props) -> Html {
             at.y += 60.0 * fall * fall;
             opacity = 1.0 - fall;
         }
+        let selected = state.selection == Selection::Message(d.id);
+        let class = classes!("dot", lost.then_some("lost"), selected.then_some("selected"));
+        let transform = format!("translate({:.1} {:.1})", at.x, at.y);
+        if !label_dots {
+            // Many messages: plain dots, no per-dot text (keeps frames cheap).
+            return Some(html! {
+                <g {class} {transform} opacity={lost.then(|| format!("{opacity:.2}"))} data-msg={d.id.to_string()}>
+                    <circle r="6" />
+                </g>
+            });
+        }
         let m = trace.message(d.id)?;
         let label = trace.label(m);
-        let selected = state.selection == Selection::Message(d.id);
         Some(html! {
-            <g class={classes!("dot", lost.then_some("lost"), selected.then_some("selected"))}
-               transform={format!("translate({:.1} {:.1})", at.x, at.y)} opacity={format!("{opacity:.2}")}
-               onclick={select(Selection::Message(d.id))} data-msg={d.id.to_string()}>
+            <g {class} {transform} opacity={lost.then(|| format!("{opacity:.2}"))} data-msg={d.id.to_string()}>
                 <title>{ format!("{label}: {}", trace.payload(m)) }</title>
                 <circle r="7" />
-                if label_dots {
-                    <text y="-11" text-anchor="middle">{ label }</text>
-                }
+                <text y="-11" text-anchor="middle">{ label }</text>
             </g>
         })
     });
@@ -154,11 +183,45 @@ pub fn topology(props: &Props) -> Html {
         }
     });
 
+    // Clicks on the picture: a dot drawn on the canvas is found by
+    // position; anything else clears the selection.
+    let on_background = {
+        let state = state.clone();
+        let placed = placed.clone();
+        Callback::from(move |e: MouseEvent| {
+            let hit = e
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|svg| {
+                    let r = svg.get_bounding_client_rect();
+                    let x = (f64::from(e.client_x()) - r.left()) * WIDTH / r.width().max(1.0);
+                    let y = (f64::from(e.client_y()) - r.top()) * HEIGHT / r.height().max(1.0);
+                    nearest(&placed, x, y)
+                });
+            state.dispatch(Msg::Select(hit.map_or(Selection::None, Selection::Message)));
+        })
+    };
+    // One listener for every SVG dot: the clicked dot names its message.
+    let on_dot = {
+        let state = state.clone();
+        Callback::from(move |e: MouseEvent| {
+            let id = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|t| t.closest("[data-msg]").ok().flatten())
+                .and_then(|g| g.get_attribute("data-msg"))
+                .and_then(|id| id.parse::<u32>().ok());
+            if let Some(id) = id {
+                e.stop_propagation();
+                state.dispatch(Msg::Select(Selection::Message(id)));
+            }
+        })
+    };
     let hidden = dots.len() >= MAX_DOTS;
     html! {
         <figure class="topology" aria-label="Cluster topology">
             <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-label="Nodes, links and messages in flight"
-                 onclick={select(Selection::None)}>
+                 onclick={on_background}>
                 <g class="links">{ for links }</g>
                 <g class="clients">
                     <rect x={f(CLIENTS.x - 34.0)} y={f(CLIENTS.y - 20.0)} width="68" height="40" rx="8" />
@@ -166,8 +229,11 @@ pub fn topology(props: &Props) -> Html {
                 </g>
                 <g>{ for client_lines }</g>
                 <g class="nodes">{ for nodes }</g>
-                <g class="dots" data-testid="dots">{ for dot_views }</g>
+                <g class="dots" data-testid="dots" onclick={on_dot}>{ for dot_views }</g>
             </svg>
+            if on_canvas {
+                <DotCanvas dots={placed.clone()} />
+            }
             if hidden {
                 <figcaption>{ format!("Showing the newest {MAX_DOTS} messages in flight.") }</figcaption>
             }
@@ -177,4 +243,90 @@ pub fn topology(props: &Props) -> Html {
 
 fn f(v: f64) -> String {
     format!("{v:.1}")
+}
+
+/// A message's dot, placed in the picture's coordinates.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PlacedDot {
+    pub id: u32,
+    pub at: Point,
+    pub opacity: f64,
+    pub lost: bool,
+    pub selected: bool,
+}
+
+/// The dot within reach of `(x, y)`, nearest first.
+fn nearest(dots: &[PlacedDot], x: f64, y: f64) -> Option<u32> {
+    dots.iter()
+        .map(|d| (d.id, (d.at.x - x).powi(2) + (d.at.y - y).powi(2)))
+        .filter(|(_, d2)| *d2 <= 12.0 * 12.0)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(id, _)| id)
+}
+
+#[derive(Properties, PartialEq)]
+struct CanvasProps {
+    dots: Rc<Vec<PlacedDot>>,
+}
+
+/// Paints many dots on one canvas laid over the SVG picture.
+#[function_component(DotCanvas)]
+fn dot_canvas(props: &CanvasProps) -> Html {
+    let canvas = use_node_ref();
+    {
+        let canvas = canvas.clone();
+        use_effect_with(props.dots.clone(), move |dots| {
+            if let Some(el) = canvas.cast::<web_sys::HtmlCanvasElement>() {
+                paint(&el, dots);
+            }
+        });
+    }
+    html! {
+        <canvas ref={canvas} class="dot-canvas" width={(WIDTH * 2.0).to_string()} height={(HEIGHT * 2.0).to_string()}
+                aria-hidden="true" data-testid="dot-canvas" data-dots={props.dots.len().to_string()} />
+    }
+}
+
+fn paint(canvas: &web_sys::HtmlCanvasElement, dots: &[PlacedDot]) {
+    let Some(ctx) = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    let style = web_sys::window().and_then(|w| w.get_computed_style(canvas).ok().flatten());
+    let color = |name: &str, fallback: &str| {
+        style
+            .as_ref()
+            .and_then(|s| s.get_property_value(name).ok())
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| fallback.to_string())
+    };
+    let (accent, focus) = (color("--accent", "#2563eb"), color("--focus", "#f59e0b"));
+    ctx.set_transform(2.0, 0.0, 0.0, 2.0, 0.0, 0.0).ok();
+    ctx.clear_rect(0.0, 0.0, WIDTH, HEIGHT);
+    for d in dots {
+        ctx.set_global_alpha(d.opacity);
+        let fill = if d.selected {
+            focus.as_str()
+        } else if d.lost {
+            "#dc2626"
+        } else {
+            accent.as_str()
+        };
+        ctx.set_fill_style_str(fill);
+        ctx.begin_path();
+        let _ = ctx.arc(
+            d.at.x,
+            d.at.y,
+            if d.selected { 8.0 } else { 5.0 },
+            0.0,
+            std::f64::consts::TAU,
+        );
+        ctx.fill();
+    }
+    ctx.set_global_alpha(1.0);
 }
