@@ -19,6 +19,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod check;
+pub mod crdt;
 pub mod determinism;
 pub mod diagram;
 pub mod export;
@@ -33,5 +34,7 @@ pub mod run;
 pub mod scenario;
 pub mod share;
 pub mod sim;
+pub mod sql;
 pub mod time;
 pub mod trace;
+pub mod vv;

@@ -21,6 +21,8 @@ use crate::state::{Model, Msg, Selection};
 const WHOLE_RUN_MESSAGES: usize = 400;
 /// Height, in pixels, of one page of a windowed diagram.
 const PAGE_PX: f64 = 900.0;
+/// Arrows on one page of a dense run, about.
+const PAGE_MESSAGES: f64 = 600.0;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -48,11 +50,18 @@ pub fn window_for(model: &Model) -> Window {
             px_per_us: auto_scale(trace, Instant::ZERO, to),
         };
     }
-    // A page spans about 24 message delays; pages overlap by half, so the
-    // cursor never sits at an edge. Long pages mean rare redraws (each
-    // costs in proportion to the arrows on it) while the now line glides.
+    // A page spans about 24 message delays, but holds at most about
+    // PAGE_MESSAGES arrows in dense runs (a redraw costs in proportion to
+    // the arrows on it); pages overlap by half, so the cursor never sits at
+    // an edge, and the now line glides between redraws.
     let mean_us = (run.scenario().network.latency.mean_ms() * 1000.0).clamp(100.0, 1.0e7);
-    let page_us = (mean_us * 24.0) as u64;
+    let span_us = trace
+        .messages
+        .iter()
+        .last()
+        .map_or(1, |m| m.sent_at.0.max(1)) as f64;
+    let per_us = trace.messages.len() as f64 / span_us;
+    let page_us = (mean_us * 24.0).min(PAGE_MESSAGES / per_us).max(1_000.0) as u64;
     let half = (page_us / 2).max(1);
     let from = Instant((model.cursor.0 / half).saturating_sub(1) * half);
     let to = Instant((from.0 + page_us).min(until.0));

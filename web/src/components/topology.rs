@@ -169,6 +169,13 @@ pub fn topology(props: &Props) -> Html {
         })
     });
 
+    // Big clusters get smaller nodes labelled by number only.
+    let radius = if n <= 12 {
+        32.0
+    } else {
+        (std::f64::consts::PI * 165.0 / n as f64 * 0.8).clamp(6.0, 32.0)
+    };
+    let small = radius < 20.0;
     let nodes = snap.nodes.iter().zip(&pos).map(|(node, p)| {
         let selected = state.selection == Selection::Node(node.node);
         let class = classes!("node", (!node.up).then_some("down"), node.view.role.clone(), selected.then_some("selected"));
@@ -176,9 +183,16 @@ pub fn topology(props: &Props) -> Html {
             <g class={class} transform={format!("translate({:.1} {:.1})", p.x, p.y)}
                onclick={select(Selection::Node(node.node))} data-node={(node.node.0 + 1).to_string()}
                role="button" tabindex="0" aria-label={format!("Node {} ({}{}) — select", node.node.0 + 1, node.view.role, if node.up { "" } else { ", down" })}>
-                <circle r="32" />
-                <text class="node-name" y="-1" text-anchor="middle">{ format!("Node {}", node.node.0 + 1) }</text>
-                <text class="node-role" y="15" text-anchor="middle">{ if node.up { node.view.role.clone() } else { String::from("down") } }</text>
+                <circle r={format!("{radius:.1}")} />
+                if small {
+                    <text class="node-name" y="4" text-anchor="middle" font-size="9">{ node.node.0 + 1 }</text>
+                } else {
+                    <text class="node-name" y="-1" text-anchor="middle">{ format!("Node {}", node.node.0 + 1) }</text>
+                    <text class="node-role" y="15" text-anchor="middle">{ if node.up { node.view.role.clone() } else { String::from("down") } }</text>
+                    if let Some(lsn) = node.view.fields.iter().find(|(k, _)| k == "LSN").map(|(_, v)| v) {
+                        <text class="node-lsn" y="50" text-anchor="middle">{ format!("LSN {lsn}") }</text>
+                    }
+                }
             </g>
         }
     });

@@ -1,0 +1,48 @@
+//! A small SQL subset for single-leader replication log formats:
+//! statement-based replication re-executes statements on followers, and
+//! the before/after row images computed here feed row-based events and WAL
+//! page diffs.
+//!
+//! Supported: `INSERT INTO t (col, ...) VALUES (...), ...`,
+//! `UPDATE t SET col = expr, ... [WHERE expr]`, `DELETE FROM t [WHERE expr]`
+//! and `SELECT * | col, ... FROM t [WHERE expr]`, with arithmetic,
+//! comparisons, `AND`/`OR`/`NOT`, `IS [NOT] NULL` and the node-dependent
+//! functions `NOW()`, `RAND()` and `UUID()`, which read the node's clock
+//! and random stream through an [`EvalContext`] — never global state.
+//!
+//! ```
+//! use replicascope_core::sql::{execute_sql, SeededContext, Table, Value};
+//!
+//! let mut leader = Table::accounts_example();
+//! let effects = execute_sql(
+//!     &mut leader,
+//!     "UPDATE accounts SET balance = balance * 1.1 WHERE status = 'active'",
+//!     &mut SeededContext::new(0, 1),
+//! )
+//! .unwrap();
+//! assert_eq!(effects.changes.len(), 3);
+//! // balance is an INT column: 100 * 1.1 is stored as 110.
+//! assert_eq!(leader.get(1).unwrap()[1], Value::Int(110));
+//! ```
+
+mod ast;
+mod error;
+mod eval;
+mod lexer;
+mod parser;
+mod table;
+mod value;
+
+#[cfg(test)]
+mod tests;
+
+pub use ast::{CmpOp, Expr, Function, Projection, Statement};
+pub use error::{ParseError, SqlError};
+pub use eval::{
+    eval_expr, execute, execute_sql, rand_unit, uuid_v4, Effects, EvalContext, ResultSet,
+    RowChange, SeededContext,
+};
+pub use lexer::{tokenize, Keyword, Tok, Token};
+pub use parser::{parse, parse_expr, MAX_DEPTH, MAX_OPERANDS};
+pub use table::{Column, Row, Table};
+pub use value::{ArithOp, ColumnType, Value};
