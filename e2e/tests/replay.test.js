@@ -133,3 +133,20 @@ test('bad client input is refused with a message and the run stays', async () =>
   assert.equal(await traceHash(page), before);
   await context.close();
 });
+
+test('nodes are selectable from the keyboard and the seed can be changed', async () => {
+  const { page, context, problems } = await open(browser, '#preset=chatter-5');
+  await page.locator('[data-node="2"]').focus();
+  await page.keyboard.press('Enter');
+  assert.match(await page.locator('.inspector h3').first().textContent(), /^Node 2 · peer/);
+  const before = await traceHash(page);
+  await page.getByRole('button', { name: 'Another seed' }).click();
+  await page.waitForFunction((seed) => document.querySelector('#param-seed').value !== seed, '1');
+  assert.notEqual(await traceHash(page), before, 'a new seed gives a new run');
+  await page.getByLabel('Seed', { exact: true }).fill('1');
+  await page.getByLabel('Seed', { exact: true }).dispatchEvent('change');
+  await page.waitForFunction(() => document.querySelector('#param-seed').value === '1');
+  assert.equal(await traceHash(page), before, 'seed 1 again gives the same run again');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

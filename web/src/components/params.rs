@@ -218,14 +218,44 @@ pub fn params(props: &Props) -> Html {
         }
     });
 
+    let seed = {
+        let set = apply("/seed", |raw| {
+            raw.trim().parse::<u64>().ok().map(|v| json!(v))
+        });
+        let set_again = set.clone();
+        let current = scenario.seed;
+        let onchange = Callback::from(move |e: Event| {
+            set(e.target_unchecked_into::<HtmlInputElement>().value())
+        });
+        let reroll = Callback::from(move |_: MouseEvent| set_again(next_seed(current).to_string()));
+        html! {
+            <div class="param seed">
+                <label for="param-seed">{ "Seed" }</label>
+                <div class="row">
+                    <input id="param-seed" type="number" min="0" step="1" value={current.to_string()} aria-label="Seed" {onchange} />
+                    <button type="button" onclick={reroll} title="Same scenario, different random choices">{ "Another seed" }</button>
+                </div>
+            </div>
+        }
+    };
+
     html! {
         <section class="card params" aria-label="Parameters">
             <h2>{ "Parameters" }</h2>
             { for controls }
             { for latency }
+            { seed }
             <p class="hint">{ "Changing a parameter re-runs the scenario from the start, keeping your interventions." }</p>
         </section>
     }
+}
+
+/// The next seed offered by "Another seed": a fixed scramble, so the
+/// sequence of seeds a user clicks through is itself reproducible.
+fn next_seed(seed: u64) -> u64 {
+    seed.wrapping_mul(6_364_136_223_846_793_005)
+        .wrapping_add(1_442_695_040_888_963_407)
+        >> 16
 }
 
 /// Whole numbers as integers in JSON (the core reads counts as integers).

@@ -46,6 +46,17 @@ pub fn topology(props: &Props) -> Html {
             state.dispatch(Msg::Select(s));
         })
     };
+    // Enter or space on a focused node or link selects it, as a click does.
+    let select_key = |s: Selection| {
+        let state = state.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" || e.key() == " " {
+                e.prevent_default();
+                e.stop_propagation();
+                state.dispatch(Msg::Select(s));
+            }
+        })
+    };
 
     // Links, once per pair; their look comes from the faults in force.
     let mut links = Vec::new();
@@ -77,7 +88,9 @@ pub fn topology(props: &Props) -> Html {
                 };
                 let (p, q) = (pos[a], pos[b]);
                 links.push(html! {
-                    <g class={class} onclick={select(Selection::Link(na, nb))} data-link={format!("{}-{}", a + 1, b + 1)}>
+                    <g class={class} onclick={select(Selection::Link(na, nb))} onkeydown={select_key(Selection::Link(na, nb))}
+                       data-link={format!("{}-{}", a + 1, b + 1)} role="button" tabindex="0"
+                       aria-label={format!("Link between node {} and node {} — select", a + 1, b + 1)}>
                         <title>{ title }</title>
                         <line class="hit" x1={f(p.x)} y1={f(p.y)} x2={f(q.x)} y2={f(q.y)} />
                         <line class="wire" x1={f(p.x)} y1={f(p.y)} x2={f(q.x)} y2={f(q.y)} />
@@ -181,7 +194,8 @@ pub fn topology(props: &Props) -> Html {
         let class = classes!("node", (!node.up).then_some("down"), node.view.role.clone(), selected.then_some("selected"));
         html! {
             <g class={class} transform={format!("translate({:.1} {:.1})", p.x, p.y)}
-               onclick={select(Selection::Node(node.node))} data-node={(node.node.0 + 1).to_string()}
+               onclick={select(Selection::Node(node.node))} onkeydown={select_key(Selection::Node(node.node))}
+               data-node={(node.node.0 + 1).to_string()}
                role="button" tabindex="0" aria-label={format!("Node {} ({}{}) — select", node.node.0 + 1, node.view.role, if node.up { "" } else { ", down" })}>
                 <circle r={format!("{radius:.1}")} />
                 if small {
