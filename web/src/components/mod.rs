@@ -11,4 +11,5 @@ pub mod quorum_calculator;
 pub mod settings;
 pub mod share;
 pub mod spacetime;
+pub mod spacetime_canvas;
 pub mod topology;

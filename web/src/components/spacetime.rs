@@ -3,11 +3,11 @@
 //! renderer — the very function behind the CLI's `svg` command and the
 //! export button — so what you see is what you export.
 //!
-//! Only a window of the run is in the DOM: the whole run when it is small,
-//! otherwise a page of time around the cursor, so a run of 100 000 events
-//! scrolls as smoothly as one of ten. The "now" line is a separate overlay
-//! moved every frame; the diagram itself is only redrawn when its window
-//! changes. Clicking an arrow selects that message.
+//! Small runs (a few hundred messages — every article example) are drawn
+//! whole; the "now" line is an overlay moved every frame, so the SVG is
+//! built once per run. Busy runs go to `spacetime_canvas`, which paints
+//! only the arrows around the cursor. Clicking an arrow selects its
+//! message in both.
 
 use replicascope_core::diagram::{activity_end, auto_scale, render_svg, DiagramOptions, TOP};
 use replicascope_core::export::lane_titles;
@@ -15,14 +15,11 @@ use replicascope_core::time::Instant;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::components::spacetime_canvas::SpaceTimeCanvas;
 use crate::state::{Model, Msg, Selection};
 
 /// Runs with at most this many messages are drawn whole.
 const WHOLE_RUN_MESSAGES: usize = 400;
-/// Height, in pixels, of one page of a windowed diagram.
-const PAGE_PX: f64 = 900.0;
-/// Arrows on one page of a dense run, about.
-const PAGE_MESSAGES: f64 = 600.0;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -37,43 +34,33 @@ pub struct Window {
     pub px_per_us: f64,
 }
 
-/// Which window of the run to draw for the cursor.
+/// The whole run's window (small runs only: busy ones go to the canvas).
 pub fn window_for(model: &Model) -> Window {
     let run = model.run.run.borrow();
     let trace = run.trace();
     let until = run.scenario().until();
-    if trace.messages.len() <= WHOLE_RUN_MESSAGES {
-        let to = activity_end(trace, until).max(Instant(until.0.min(1_000)));
-        return Window {
-            from: Instant::ZERO,
-            to,
-            px_per_us: auto_scale(trace, Instant::ZERO, to),
-        };
-    }
-    // A page spans about 24 message delays, but holds at most about
-    // PAGE_MESSAGES arrows in dense runs (a redraw costs in proportion to
-    // the arrows on it); pages overlap by half, so the cursor never sits at
-    // an edge, and the now line glides between redraws.
-    let mean_us = (run.scenario().network.latency.mean_ms() * 1000.0).clamp(100.0, 1.0e7);
-    let span_us = trace
-        .messages
-        .iter()
-        .last()
-        .map_or(1, |m| m.sent_at.0.max(1)) as f64;
-    let per_us = trace.messages.len() as f64 / span_us;
-    let page_us = (mean_us * 24.0).min(PAGE_MESSAGES / per_us).max(1_000.0) as u64;
-    let half = (page_us / 2).max(1);
-    let from = Instant((model.cursor.0 / half).saturating_sub(1) * half);
-    let to = Instant((from.0 + page_us).min(until.0));
+    let to = activity_end(trace, until).max(Instant(until.0.min(1_000)));
     Window {
-        from,
+        from: Instant::ZERO,
         to,
-        px_per_us: PAGE_PX / page_us as f64,
+        px_per_us: auto_scale(trace, Instant::ZERO, to),
     }
 }
 
+/// Small runs are drawn whole as SVG by the core's renderer; busy runs are
+/// painted on a canvas around the cursor.
 #[function_component(SpaceTime)]
 pub fn spacetime(props: &Props) -> Html {
+    let small = props.state.run.run.borrow().trace().messages.len() <= WHOLE_RUN_MESSAGES;
+    if small {
+        html! { <SpaceTimeSvg state={props.state.clone()} /> }
+    } else {
+        html! { <SpaceTimeCanvas state={props.state.clone()} /> }
+    }
+}
+
+#[function_component(SpaceTimeSvg)]
+fn spacetime_svg(props: &Props) -> Html {
     let state = &props.state;
     let window = window_for(state);
     let svg = use_memo(
@@ -99,16 +86,28 @@ pub fn spacetime(props: &Props) -> Html {
     );
     let scroller = use_node_ref();
 
-    // Keep the now line in view while playing or stepping.
+    // Keep the now line in view while playing or stepping. The visible
+    // range is remembered, so most frames touch no layout: reading the
+    // scroll position forces the browser to lay the diagram out.
     let now_y = TOP + window.cursor_offset(state.cursor);
+    let seen = use_mut_ref(|| (u64::MAX, i64::MIN, i64::MIN));
     {
         let scroller = scroller.clone();
-        use_effect_with(now_y as i64, move |&y| {
+        use_effect_with((now_y as i64, window.from.0), move |&(y, page)| {
+            let (seen_page, top, height) = *seen.borrow();
+            if seen_page == page && y >= top + 40 && y <= top + height - 40 {
+                return;
+            }
             if let Some(el) = scroller.cast::<web_sys::Element>() {
                 let (top, height) = (el.scroll_top() as i64, el.client_height() as i64);
-                if y < top + 40 || y > top + height - 40 {
-                    el.set_scroll_top((y - height / 3).max(0) as i32);
-                }
+                let top = if y < top + 40 || y > top + height - 40 {
+                    let target = (y - height / 3).max(0);
+                    el.set_scroll_top(target as i32);
+                    target
+                } else {
+                    top
+                };
+                *seen.borrow_mut() = (page, top, height);
             }
         });
     }

@@ -310,7 +310,7 @@ fn dot_canvas(props: &CanvasProps) -> Html {
         });
     }
     html! {
-        <canvas ref={canvas} class="dot-canvas" width={(WIDTH * 2.0).to_string()} height={(HEIGHT * 2.0).to_string()}
+        <canvas ref={canvas} class="dot-canvas" style={format!("aspect-ratio: {WIDTH} / {HEIGHT}")}
                 aria-hidden="true" data-testid="dot-canvas" data-dots={props.dots.len().to_string()} />
     }
 }
@@ -334,7 +334,19 @@ fn paint(canvas: &web_sys::HtmlCanvasElement, dots: &[PlacedDot]) {
             .unwrap_or_else(|| fallback.to_string())
     };
     let (accent, focus) = (color("--accent", "#2563eb"), color("--focus", "#f59e0b"));
-    ctx.set_transform(2.0, 0.0, 0.0, 2.0, 0.0, 0.0).ok();
+    let dpr = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .max(1.0);
+    let scale = f64::from(canvas.client_width().max(1)) * dpr / WIDTH;
+    let (w, h) = (
+        (WIDTH * scale).round() as u32,
+        (HEIGHT * scale).round() as u32,
+    );
+    if canvas.width() != w || canvas.height() != h {
+        canvas.set_width(w);
+        canvas.set_height(h);
+    }
+    ctx.set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0).ok();
     ctx.clear_rect(0.0, 0.0, WIDTH, HEIGHT);
     for d in dots {
         ctx.set_global_alpha(d.opacity);

@@ -1,0 +1,416 @@
+//! The space-time diagram for busy runs, painted on a canvas. The run is
+//! cut into overlapping pages of time; a page is painted once (only the
+//! arrows inside it, found by binary search) and the now line glides over
+//! it as an overlay, so a run of 100 000 events plays as smoothly as one of
+//! ten and no arrow ever becomes a DOM element. The page turns when the
+//! cursor passes three quarters of it. Clicking near an arrow selects its
+//! message, as in the SVG view.
+
+use replicascope_core::export::lane_titles;
+use replicascope_core::time::{Duration, Instant};
+use replicascope_core::trace::{Fate, Trace};
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use yew::prelude::*;
+
+use crate::state::{Model, Msg, Selection};
+
+const HEIGHT: f64 = 440.0;
+const TOP: f64 = 46.0;
+const LEFT: f64 = 64.0;
+/// Arrows in view, about, in a dense run.
+const ARROWS_IN_VIEW: f64 = 400.0;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub state: UseReducerHandle<Model>,
+}
+
+/// The time window shown for a cursor, and its scale.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct View {
+    pub from_us: f64,
+    pub span_us: f64,
+    pub lanes: usize,
+    pub width: f64,
+}
+
+impl View {
+    pub fn new(trace: &Trace, mean_latency_ms: f64, nodes: usize, cursor: Instant) -> View {
+        let mean_us = (mean_latency_ms * 1000.0).clamp(100.0, 1.0e7);
+        let last = trace
+            .messages
+            .iter()
+            .last()
+            .map_or(1, |m| m.sent_at.0.max(1)) as f64;
+        let per_us = trace.messages.len() as f64 / last;
+        let span_us = (12.0 * mean_us)
+            .min(ARROWS_IN_VIEW / per_us.max(1e-12))
+            .max(200.0);
+        let lanes = nodes + 1;
+        // Pages overlap by half: the cursor always sits in the middle half.
+        let half = span_us / 2.0;
+        let page = (cursor.0 as f64 / half).floor();
+        View {
+            from_us: page * half - half / 2.0,
+            span_us,
+            lanes,
+            width: (LEFT + lanes as f64 * lane_gap(lanes) + 20.0).clamp(440.0, 1400.0),
+        }
+    }
+
+    pub fn y(&self, t_us: f64) -> f64 {
+        TOP + (t_us - self.from_us) / self.span_us * (HEIGHT - TOP - 8.0)
+    }
+
+    pub fn x(&self, lane: usize) -> f64 {
+        LEFT + lane as f64 * lane_gap(self.lanes)
+    }
+
+    fn end_us(&self) -> f64 {
+        self.from_us + self.span_us
+    }
+}
+
+/// Narrow lanes keep the diagram about as tall as it is wide.
+fn lane_gap(lanes: usize) -> f64 {
+    if lanes <= 12 {
+        64.0
+    } else {
+        (1000.0 / lanes as f64).max(18.0)
+    }
+}
+
+/// Index range of messages that may cross the window (sent before it ends,
+/// and not more than the longest flight before it starts).
+fn visible(trace: &Trace, view: &View, max_flight_us: u64) -> (usize, usize) {
+    let start = (view.from_us - max_flight_us as f64).max(0.0) as u64;
+    let end = view.end_us().max(0.0) as u64;
+    (
+        trace.messages.partition_point(|m| m.sent_at.0 < start),
+        trace.messages.partition_point(|m| m.sent_at.0 <= end),
+    )
+}
+
+/// Distance from point p to segment ab.
+fn distance(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 == 0.0 {
+        0.0
+    } else {
+        (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0)
+    };
+    let (cx, cy) = (a.0 + t * dx, a.1 + t * dy);
+    ((p.0 - cx).powi(2) + (p.1 - cy).powi(2)).sqrt()
+}
+
+#[function_component(SpaceTimeCanvas)]
+pub fn spacetime_canvas(props: &Props) -> Html {
+    let state = &props.state;
+    let canvas = use_node_ref();
+    let titles = use_memo(state.run.clone(), |handle| {
+        lane_titles(&**handle.run.borrow())
+    });
+    let view = {
+        let run = state.run.run.borrow();
+        View::new(
+            run.trace(),
+            run.scenario().network.latency.mean_ms(),
+            usize::from(run.scenario().node_count()),
+            state.cursor,
+        )
+    };
+
+    // Paint when the page, the selection or the run changed — or when the
+    // canvas's displayed size did (layout can settle after the first paint).
+    let painted = use_mut_ref(|| None::<(usize, u64, i64, Selection, i32)>);
+    {
+        let canvas = canvas.clone();
+        let state = state.clone();
+        let titles = titles.clone();
+        use_effect(move || {
+            if let Some(el) = canvas.cast::<HtmlCanvasElement>() {
+                let run_id = std::rc::Rc::as_ptr(&state.run.run) as *const () as usize;
+                let key = (
+                    run_id,
+                    state.run.revision,
+                    view.from_us as i64,
+                    state.selection,
+                    el.client_width(),
+                );
+                if *painted.borrow() != Some(key) {
+                    paint(&el, &state, &view, &titles);
+                    *painted.borrow_mut() = Some(key);
+                }
+            }
+        });
+    }
+
+    let onclick = {
+        let state = state.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(el) = e
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            else {
+                return;
+            };
+            let r = el.get_bounding_client_rect();
+            let p = (
+                (f64::from(e.client_x()) - r.left()) * view.width / r.width().max(1.0),
+                (f64::from(e.client_y()) - r.top()) * HEIGHT / r.height().max(1.0),
+            );
+            let run = state.run.run.borrow();
+            let trace = run.trace();
+            let (first, end) = visible(trace, &view, state.run.max_flight_us);
+            let hit = (first..end)
+                .filter_map(|i| {
+                    let m = trace.messages.get(i)?;
+                    let a = (view.x(m.from.index() + 1), view.y(m.sent_at.0 as f64));
+                    let b = (view.x(m.to.index() + 1), view.y(m.deliver_at.0 as f64));
+                    Some((i as u32, distance(p, a, b)))
+                })
+                .filter(|(_, d)| *d <= 6.0)
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(id, _)| id);
+            drop(run);
+            state.dispatch(Msg::Select(hit.map_or(Selection::None, Selection::Message)));
+        })
+    };
+
+    let now_pct = view.y(state.cursor.0 as f64) / HEIGHT * 100.0;
+    html! {
+        <figure class="spacetime canvas-mode" aria-label="Space-time diagram">
+            <div class="canvas-wrap">
+            <div class="now-line" style={format!("top: {now_pct:.3}%")} aria-hidden="true"></div>
+            <canvas ref={canvas} class="spacetime-canvas" {onclick} data-testid="spacetime-canvas"
+                    style={format!("aspect-ratio: {} / {HEIGHT}", view.width)}
+                    role="img" aria-label="Space-time diagram around the cursor: one lane per node, an arrow per message" />
+            </div>
+        </figure>
+    }
+}
+
+fn paint(el: &HtmlCanvasElement, state: &Model, view: &View, titles: &[String]) {
+    // The now line is an overlay: painting happens once per page.
+    let Some(ctx) = el
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    let style = web_sys::window().and_then(|w| w.get_computed_style(el).ok().flatten());
+    let color = |name: &str, fallback: &str| {
+        style
+            .as_ref()
+            .and_then(|s| s.get_property_value(name).ok())
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| fallback.to_string())
+    };
+    let (fg, muted, line, accent, focus) = (
+        color("--fg", "#0f172a"),
+        color("--muted", "#475569"),
+        color("--line", "#cbd5e1"),
+        color("--accent", "#2563eb"),
+        color("--focus", "#f59e0b"),
+    );
+    // Backing store = displayed size × device pixels: a larger one costs
+    // a rescale on every composited frame.
+    let scale = backing_scale(el, view.width);
+    let _ = ctx.set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0);
+    ctx.clear_rect(0.0, 0.0, view.width, HEIGHT);
+    ctx.set_line_width(1.0);
+
+    // Lanes and their titles (pinned at the top).
+    ctx.set_stroke_style_str(&line);
+    ctx.set_fill_style_str(&fg);
+    ctx.set_font("600 11px system-ui, sans-serif");
+    ctx.set_text_align("center");
+    let small = lane_gap(view.lanes) < 40.0;
+    for lane in 0..view.lanes {
+        let x = view.x(lane);
+        ctx.begin_path();
+        ctx.move_to(x, TOP - 6.0);
+        ctx.line_to(x, HEIGHT);
+        ctx.stroke();
+        let title = if lane == 0 {
+            String::from(if small { "C" } else { "Clients" })
+        } else if small {
+            lane.to_string()
+        } else {
+            format!("Node {lane}")
+        };
+        let _ = ctx.fill_text(&title, x, TOP - 22.0);
+        // The role ("leader") under the name, where there is room.
+        let role = (lane > 0 && !small)
+            .then(|| titles.get(lane - 1).and_then(|t| t.split(" · ").nth(1)))
+            .flatten();
+        if let Some(role) = role {
+            ctx.set_font("10px system-ui, sans-serif");
+            let _ = ctx.fill_text(role, x, TOP - 10.0);
+            ctx.set_font("600 11px system-ui, sans-serif");
+        }
+    }
+
+    // Time ticks.
+    ctx.set_fill_style_str(&muted);
+    ctx.set_font("10px system-ui, sans-serif");
+    ctx.set_text_align("right");
+    let step = nice_step(view.span_us / 6.0);
+    let mut t = (view.from_us / step).ceil() * step;
+    while t <= view.end_us() {
+        if t >= 0.0 {
+            let _ = ctx.fill_text(
+                &format!("{}", Duration(t as u64)),
+                LEFT - 10.0,
+                view.y(t) + 3.0,
+            );
+        }
+        t += step;
+    }
+
+    let run = state.run.run.borrow();
+    let trace = run.trace();
+    let (first, end) = visible(trace, view, state.run.max_flight_us);
+    let selected = match state.selection {
+        Selection::Message(id) => Some(id as usize),
+        _ => None,
+    };
+    ctx.set_stroke_style_str(&accent);
+    ctx.begin_path();
+    let mut dropped = Vec::new();
+    for i in first..end {
+        let Some(m) = trace.messages.get(i) else {
+            break;
+        };
+        let (x1, y1) = (view.x(m.from.index() + 1), view.y(m.sent_at.0 as f64));
+        let (x2, y2) = (view.x(m.to.index() + 1), view.y(m.deliver_at.0 as f64));
+        if matches!(m.fate, Fate::Dropped { .. }) {
+            dropped.push((x1, y1, x2, y2.max(y1 + 12.0)));
+            continue;
+        }
+        ctx.move_to(x1, y1);
+        ctx.line_to(x2, y2);
+    }
+    ctx.stroke();
+    // Lost messages: dashed red, ending in a cross half-way.
+    ctx.set_stroke_style_str("#dc2626");
+    let _ = ctx.set_line_dash(&js_sys::Array::of2(&4.0.into(), &3.0.into()));
+    ctx.begin_path();
+    for &(x1, y1, x2, y2) in &dropped {
+        let (xm, ym) = (x1 + (x2 - x1) * 0.55, y1 + (y2 - y1) * 0.55);
+        ctx.move_to(x1, y1);
+        ctx.line_to(xm, ym);
+        ctx.move_to(xm - 4.0, ym - 4.0);
+        ctx.line_to(xm + 4.0, ym + 4.0);
+        ctx.move_to(xm + 4.0, ym - 4.0);
+        ctx.line_to(xm - 4.0, ym + 4.0);
+    }
+    ctx.stroke();
+    let _ = ctx.set_line_dash(&js_sys::Array::new());
+    if let Some(m) = selected.and_then(|i| trace.messages.get(i)) {
+        ctx.set_stroke_style_str(&focus);
+        ctx.set_line_width(3.5);
+        ctx.begin_path();
+        ctx.move_to(view.x(m.from.index() + 1), view.y(m.sent_at.0 as f64));
+        ctx.line_to(view.x(m.to.index() + 1), view.y(m.deliver_at.0 as f64));
+        ctx.stroke();
+        ctx.set_line_width(1.0);
+    }
+
+    // Client requests and answers.
+    ctx.set_stroke_style_str("#0d9488");
+    ctx.begin_path();
+    let ops = &run.history().ops;
+    let first_op = ops.partition_point(|o| (o.invoked_at.0 as f64) < view.from_us - view.span_us);
+    for op in &ops[first_op..] {
+        if op.invoked_at.0 as f64 > view.end_us() {
+            break;
+        }
+        let (xc, xn) = (view.x(0), view.x(op.node.index() + 1));
+        let y = view.y(op.invoked_at.0 as f64);
+        ctx.move_to(xc, y);
+        ctx.line_to(xn, y);
+        if let Some(done) = op.completed_at {
+            let yd = view.y(done.0 as f64) + if done == op.invoked_at { 6.0 } else { 0.0 };
+            ctx.move_to(xn, yd);
+            ctx.line_to(xc, yd);
+        }
+    }
+    ctx.stroke();
+}
+
+/// Sizes the canvas's pixels to its displayed size and returns the drawing
+/// scale from logical units (`width` × HEIGHT) to those pixels.
+pub fn backing_scale(el: &HtmlCanvasElement, width: f64) -> f64 {
+    let dpr = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .max(1.0);
+    let css = f64::from(el.client_width().max(1));
+    let scale = css * dpr / width;
+    let (w, h) = (
+        (width * scale).round() as u32,
+        (HEIGHT * scale).round() as u32,
+    );
+    if el.width() != w || el.height() != h {
+        el.set_width(w);
+        el.set_height(h);
+    }
+    scale
+}
+
+/// A round tick spacing (1, 2 or 5 × 10^k µs) near `raw`.
+fn nice_step(raw: f64) -> f64 {
+    let raw = raw.max(1.0);
+    let mag = 10f64.powf(raw.log10().floor());
+    let f = raw / mag;
+    let nice = if f <= 1.0 {
+        1.0
+    } else if f <= 2.0 {
+        2.0
+    } else if f <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
+    nice * mag
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use replicascope_core::presets;
+    use replicascope_core::run;
+
+    #[test]
+    fn the_view_slides_with_the_cursor_and_finds_crossing_arrows() {
+        let s = presets::find("chatter-5").unwrap().scenario();
+        let r = run::start(&s).unwrap();
+        let trace = r.trace();
+        let view = View::new(trace, s.network.latency.mean_ms(), 5, Instant(500_000));
+        // The cursor sits in the middle half of its page.
+        let f = (500_000.0 - view.from_us) / view.span_us;
+        assert!((0.25..=0.75).contains(&f), "{f}");
+        // Nearby cursors share the page; far ones turn it.
+        let near = View::new(trace, s.network.latency.mean_ms(), 5, Instant(500_001));
+        assert_eq!(near.from_us, view.from_us);
+        let (first, end) = visible(trace, &view, 20_000);
+        assert!(end > first);
+        for i in first..end {
+            let m = trace.messages.get(i).unwrap();
+            assert!(m.sent_at.0 as f64 <= view.from_us + view.span_us);
+            assert!(m.sent_at.0 as f64 >= view.from_us - 20_000.0);
+        }
+    }
+
+    #[test]
+    fn distance_to_segments() {
+        assert_eq!(distance((0.0, 1.0), (0.0, 0.0), (2.0, 0.0)), 1.0);
+        assert_eq!(distance((3.0, 0.0), (0.0, 0.0), (2.0, 0.0)), 1.0);
+        assert_eq!(distance((1.0, 1.0), (1.0, 1.0), (1.0, 1.0)), 0.0);
+    }
+}
