@@ -392,7 +392,7 @@ fn ms_text(us: u64) -> String {
 }
 
 /// A round tick spacing (1, 2 or 5 × 10^k µs) near `raw`.
-fn nice_step(raw: f64) -> f64 {
+pub fn nice_step(raw: f64) -> f64 {
     let raw = raw.max(1.0);
     let mag = libm::pow(10.0, libm::floor(libm::log10(raw)));
     let f = raw / mag;

@@ -2,6 +2,7 @@
 //! `replicascope-core` computes: no protocol logic lives here.
 
 mod app;
+pub mod canvas;
 pub mod components;
 pub mod layout;
 pub mod state;

@@ -6,13 +6,15 @@
 //! cursor passes three quarters of it. Clicking near an arrow selects its
 //! message, as in the SVG view.
 
+use replicascope_core::diagram::nice_step;
 use replicascope_core::export::lane_titles;
 use replicascope_core::time::{Duration, Instant};
 use replicascope_core::trace::{Fate, Trace};
 use wasm_bindgen::JsCast;
-use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
+use crate::canvas::{fitted_context, Theme};
 use crate::state::{Model, Msg, Selection};
 
 const HEIGHT: f64 = 440.0;
@@ -194,23 +196,11 @@ pub fn spacetime_canvas(props: &Props) -> Html {
 
 fn paint(el: &HtmlCanvasElement, state: &Model, view: &View, titles: &[String]) {
     // The now line is an overlay: painting happens once per page.
-    let Some(ctx) = el
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
-    else {
+    let Some(ctx) = fitted_context(el, view.width, HEIGHT) else {
         return;
     };
-    let style = web_sys::window().and_then(|w| w.get_computed_style(el).ok().flatten());
-    let color = |name: &str, fallback: &str| {
-        style
-            .as_ref()
-            .and_then(|s| s.get_property_value(name).ok())
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| fallback.to_string())
-    };
+    let theme = Theme::of(el);
+    let color = |name: &str, fallback: &str| theme.color(name, fallback);
     let (fg, muted, line, accent, focus) = (
         color("--fg", "#0f172a"),
         color("--muted", "#475569"),
@@ -218,11 +208,6 @@ fn paint(el: &HtmlCanvasElement, state: &Model, view: &View, titles: &[String]) 
         color("--accent", "#2563eb"),
         color("--focus", "#f59e0b"),
     );
-    // Backing store = displayed size × device pixels: a larger one costs
-    // a rescale on every composited frame.
-    let scale = backing_scale(el, view.width);
-    let _ = ctx.set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0);
-    ctx.clear_rect(0.0, 0.0, view.width, HEIGHT);
     ctx.set_line_width(1.0);
 
     // Lanes and their titles (pinned at the top).
@@ -342,42 +327,6 @@ fn paint(el: &HtmlCanvasElement, state: &Model, view: &View, titles: &[String]) 
         }
     }
     ctx.stroke();
-}
-
-/// Sizes the canvas's pixels to its displayed size and returns the drawing
-/// scale from logical units (`width` × HEIGHT) to those pixels.
-pub fn backing_scale(el: &HtmlCanvasElement, width: f64) -> f64 {
-    let dpr = web_sys::window()
-        .map_or(1.0, |w| w.device_pixel_ratio())
-        .max(1.0);
-    let css = f64::from(el.client_width().max(1));
-    let scale = css * dpr / width;
-    let (w, h) = (
-        (width * scale).round() as u32,
-        (HEIGHT * scale).round() as u32,
-    );
-    if el.width() != w || el.height() != h {
-        el.set_width(w);
-        el.set_height(h);
-    }
-    scale
-}
-
-/// A round tick spacing (1, 2 or 5 × 10^k µs) near `raw`.
-fn nice_step(raw: f64) -> f64 {
-    let raw = raw.max(1.0);
-    let mag = 10f64.powf(raw.log10().floor());
-    let f = raw / mag;
-    let nice = if f <= 1.0 {
-        1.0
-    } else if f <= 2.0 {
-        2.0
-    } else if f <= 5.0 {
-        5.0
-    } else {
-        10.0
-    };
-    nice * mag
 }
 
 #[cfg(test)]

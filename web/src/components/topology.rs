@@ -11,6 +11,7 @@ use replicascope_core::run::Snapshot;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::canvas::{fitted_context, Theme};
 use crate::layout::{dots_at, node_positions, Point, CLIENTS, HEIGHT, WIDTH};
 use crate::state::{Model, Msg, Selection};
 
@@ -316,38 +317,14 @@ fn dot_canvas(props: &CanvasProps) -> Html {
 }
 
 fn paint(canvas: &web_sys::HtmlCanvasElement, dots: &[PlacedDot]) {
-    let Some(ctx) = canvas
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
-    else {
+    let Some(ctx) = fitted_context(canvas, WIDTH, HEIGHT) else {
         return;
     };
-    let style = web_sys::window().and_then(|w| w.get_computed_style(canvas).ok().flatten());
-    let color = |name: &str, fallback: &str| {
-        style
-            .as_ref()
-            .and_then(|s| s.get_property_value(name).ok())
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty())
-            .unwrap_or_else(|| fallback.to_string())
-    };
-    let (accent, focus) = (color("--accent", "#2563eb"), color("--focus", "#f59e0b"));
-    let dpr = web_sys::window()
-        .map_or(1.0, |w| w.device_pixel_ratio())
-        .max(1.0);
-    let scale = f64::from(canvas.client_width().max(1)) * dpr / WIDTH;
-    let (w, h) = (
-        (WIDTH * scale).round() as u32,
-        (HEIGHT * scale).round() as u32,
+    let theme = Theme::of(canvas);
+    let (accent, focus) = (
+        theme.color("--accent", "#2563eb"),
+        theme.color("--focus", "#f59e0b"),
     );
-    if canvas.width() != w || canvas.height() != h {
-        canvas.set_width(w);
-        canvas.set_height(h);
-    }
-    ctx.set_transform(scale, 0.0, 0.0, scale, 0.0, 0.0).ok();
-    ctx.clear_rect(0.0, 0.0, WIDTH, HEIGHT);
     for d in dots {
         ctx.set_global_alpha(d.opacity);
         let fill = if d.selected {
