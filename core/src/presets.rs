@@ -148,11 +148,11 @@ fn base(protocol: ProtocolConfig, until_ms: f64) -> Scenario {
     }
 }
 
-fn at(ms: f64, action: Action) -> Timed {
+pub(crate) fn at(ms: f64, action: Action) -> Timed {
     Timed { at_ms: ms, action }
 }
 
-fn write(node: u16, key: &str, value: i64) -> Action {
+pub(crate) fn write(node: u16, key: &str, value: i64) -> Action {
     Action::Client {
         node: NodeId(node),
         request: Request::Write {
@@ -162,7 +162,7 @@ fn write(node: u16, key: &str, value: i64) -> Action {
     }
 }
 
-fn read(node: u16, key: &str) -> Action {
+pub(crate) fn read(node: u16, key: &str) -> Action {
     Action::Client {
         node: NodeId(node),
         request: Request::Read {
@@ -171,7 +171,7 @@ fn read(node: u16, key: &str) -> Action {
     }
 }
 
-fn single_leader(followers: u16, ack: AckMode) -> SingleLeaderConfig {
+pub(crate) fn single_leader(followers: u16, ack: AckMode) -> SingleLeaderConfig {
     SingleLeaderConfig {
         followers,
         ack,

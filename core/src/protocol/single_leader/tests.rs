@@ -8,7 +8,7 @@ use alloc::vec::Vec;
 
 use super::*;
 use crate::latency::Latency;
-use crate::node::{NodeId, OpId, Outcome, Request};
+use crate::node::{NodeId, OpId, Outcome};
 use crate::presets;
 use crate::run::Run;
 use crate::scenario::{Action, LinkOverride, Scenario, Timed, FORMAT};
@@ -22,34 +22,19 @@ fn node(n: u16) -> NodeId {
 }
 
 fn at(ms: f64, action: Action) -> Timed {
-    Timed { at_ms: ms, action }
+    presets::at(ms, action)
 }
 
 fn write(n: u16, key: &str, value: i64) -> Action {
-    Action::Client {
-        node: node(n),
-        request: Request::Write {
-            key: String::from(key),
-            value,
-        },
-    }
+    presets::write(node(n).0, key, value)
 }
 
 fn read(n: u16, key: &str) -> Action {
-    Action::Client {
-        node: node(n),
-        request: Request::Read {
-            key: String::from(key),
-        },
-    }
+    presets::read(node(n).0, key)
 }
 
 fn config(followers: u16, ack: AckMode) -> SingleLeaderConfig {
-    SingleLeaderConfig {
-        followers,
-        ack,
-        ..SingleLeaderConfig::default()
-    }
+    presets::single_leader(followers, ack)
 }
 
 fn scenario(config: SingleLeaderConfig, until_ms: f64) -> Scenario {
