@@ -366,13 +366,15 @@ pub fn activity_end(trace: &Trace, until: Instant) -> Instant {
 fn request_text(r: &Request) -> String {
     match r {
         Request::Write { key, value } => format!("write {key}={value}"),
-        Request::Read { key } => format!("read {key}"),
+        Request::Read { key, .. } => format!("read {key}"),
+        Request::Sql { sql } => sql.clone(),
     }
 }
 
 fn outcome_text(o: &Outcome) -> (String, bool) {
     match o {
-        Outcome::Written { version } => (format!("ok (v{version})"), false),
+        Outcome::Written { version, .. } => (format!("ok (v{version})"), false),
+        Outcome::Rows { rows, .. } => (format!("{} rows", rows.len()), false),
         Outcome::Read {
             value: Some(v),
             version,

@@ -22,6 +22,9 @@ pub struct Operation {
     pub completed_at: Option<Instant>,
     pub complete_step: Option<u32>,
     pub outcome: Option<Outcome>,
+    /// The user session that sent it, when it went through the router.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<u32>,
 }
 
 impl Operation {
@@ -44,6 +47,17 @@ pub struct History {
 
 impl History {
     pub fn invoke(&mut self, node: NodeId, request: Request, at: Instant, step: u32) -> OpId {
+        self.invoke_in_session(node, request, at, step, None)
+    }
+
+    pub fn invoke_in_session(
+        &mut self,
+        node: NodeId,
+        request: Request,
+        at: Instant,
+        step: u32,
+        session: Option<u32>,
+    ) -> OpId {
         let id = OpId(self.ops.len() as u32);
         self.ops.push(Operation {
             id,
@@ -54,6 +68,7 @@ impl History {
             completed_at: None,
             complete_step: None,
             outcome: None,
+            session,
         });
         id
     }

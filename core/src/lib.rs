@@ -35,6 +35,7 @@ pub mod scenario;
 pub mod share;
 pub mod sim;
 pub mod sql;
+pub mod table_diff;
 pub mod time;
 pub mod trace;
 pub mod vv;

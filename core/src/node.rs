@@ -60,18 +60,50 @@ pub struct OpId(pub u32);
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Request {
-    Write { key: String, value: i64 },
-    Read { key: String },
+    Write {
+        key: String,
+        value: i64,
+    },
+    Read {
+        key: String,
+        /// Read-your-writes by log position: the client's last write had
+        /// this version, so the node must not answer from older data (a
+        /// lagging follower waits until it has caught up that far).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        at_least: Option<u64>,
+    },
+    /// A statement of the mini-SQL subset (see [`crate::sql`]), run on the
+    /// node's table. Protocols without a table refuse it.
+    Sql {
+        sql: String,
+    },
 }
 
 impl Request {
-    pub fn key(&self) -> &str {
-        match self {
-            Request::Write { key, .. } | Request::Read { key } => key,
+    /// A plain read of `key`.
+    pub fn read(key: &str) -> Request {
+        Request::Read {
+            key: String::from(key),
+            at_least: None,
         }
     }
+    /// The key a key-value request names; empty for SQL.
+    pub fn key(&self) -> &str {
+        match self {
+            Request::Write { key, .. } | Request::Read { key, .. } => key,
+            Request::Sql { .. } => "",
+        }
+    }
+    /// Writes and SQL statements other than `SELECT`.
     pub fn is_write(&self) -> bool {
-        matches!(self, Request::Write { .. })
+        match self {
+            Request::Write { .. } => true,
+            Request::Read { .. } => false,
+            Request::Sql { sql } => !sql
+                .trim_start()
+                .get(..6)
+                .is_some_and(|w| w.eq_ignore_ascii_case("select")),
+        }
     }
 }
 
@@ -79,7 +111,15 @@ impl fmt::Display for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Request::Write { key, value } => write!(f, "write {key} = {value}"),
-            Request::Read { key } => write!(f, "read {key}"),
+            Request::Read {
+                key,
+                at_least: None,
+            } => write!(f, "read {key}"),
+            Request::Read {
+                key,
+                at_least: Some(v),
+            } => write!(f, "read {key} (at least version {v})"),
+            Request::Sql { sql } => f.write_str(sql),
         }
     }
 }
@@ -91,6 +131,10 @@ pub enum Outcome {
     /// The write was acknowledged; `version` orders writes to one key.
     Written {
         version: u64,
+        /// The leader's epoch when it acknowledged, for protocols that
+        /// number leaderships (finds writes a deposed leader still took).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        epoch: Option<u32>,
     },
     /// The read returned `value` (none: the key was never written) at
     /// `version` (0 when none).
@@ -98,9 +142,25 @@ pub enum Outcome {
         value: Option<i64>,
         version: u64,
     },
+    /// A SQL `SELECT`'s rows (values as text), read at `version`.
+    Rows {
+        columns: Vec<String>,
+        rows: Vec<Vec<String>>,
+        version: u64,
+    },
     Failed {
         reason: String,
     },
+}
+
+impl Outcome {
+    /// An acknowledgement with no epoch.
+    pub fn written(version: u64) -> Outcome {
+        Outcome::Written {
+            version,
+            epoch: None,
+        }
+    }
 }
 
 /// What a node is handed.
@@ -123,6 +183,9 @@ pub enum Input<M> {
     /// An operator made this node the leader (a manual failover, like
     /// PostgreSQL's `pg_ctl promote`). Protocols without leaders ignore it.
     Promote,
+    /// An operator adds this node as a new follower: it starts empty and
+    /// joins from a snapshot. Protocols without followers ignore it.
+    Join,
 }
 
 /// What a node asks for in return.
@@ -221,6 +284,18 @@ pub struct NodeView {
     pub fields: Vec<(String, String)>,
     /// The node's current key → value data.
     pub data: BTreeMap<String, i64>,
+    /// The node's SQL table, for protocols that keep one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<TableView>,
+}
+
+/// A table as text: column names, and each row's values in column order
+/// (the primary key `id` first), rows in primary-key order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TableView {
+    pub name: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
 }
 
 /// A replication protocol's node.
@@ -241,4 +316,17 @@ pub trait Protocol: Clone + Debug {
     /// Has this node applied the write made by client operation `op`? Used
     /// to find acknowledged writes that no surviving node holds.
     fn has_applied(&self, op: OpId) -> bool;
+
+    /// Does this node take writes as a leader right now? Client sessions
+    /// route writes to it. Leaderless protocols keep the default.
+    fn leads(&self) -> bool {
+        false
+    }
+
+    /// Problems the node itself can see in its state that no client
+    /// observed (a replica whose copy diverged from its leader's), each
+    /// tied to the client operation that caused it.
+    fn findings(&self) -> Vec<crate::check::Anomaly> {
+        Vec::new()
+    }
 }

@@ -165,9 +165,7 @@ pub(crate) fn write(node: u16, key: &str, value: i64) -> Action {
 pub(crate) fn read(node: u16, key: &str) -> Action {
     Action::Client {
         node: NodeId(node),
-        request: Request::Read {
-            key: String::from(key),
-        },
+        request: Request::read(key),
     }
 }
 

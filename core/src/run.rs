@@ -204,7 +204,12 @@ impl<P: Protocol> Run for Simulator<P> {
             .iter()
             .flat_map(|c| c.check(&input))
             .collect();
+        if self.scenario().protocol.versions_are_log_positions() {
+            all.extend(check::sessions().iter().flat_map(|c| c.check(&input)));
+        }
+        all.extend(world.nodes.iter().flat_map(|n| n.findings()));
         all.sort_by_key(|a| (a.op, a.kind));
+        all.dedup_by(|a, b| a.op == b.op && a.kind == b.kind);
         all
     }
 

@@ -181,6 +181,18 @@ pub enum Action {
         #[serde(flatten)]
         request: Request,
     },
+    /// User `session` sends `request` through the application's router
+    /// (see [`Routing`]): writes go to the leader, reads to a follower.
+    Session {
+        session: u32,
+        #[serde(flatten)]
+        request: Request,
+    },
+    /// An operator adds `node` as a new follower: it copies a snapshot of
+    /// the leader, then catches up from the snapshot's log position.
+    AddFollower {
+        node: NodeId,
+    },
 }
 
 impl Action {
@@ -190,7 +202,9 @@ impl Action {
             Action::Crash { node }
             | Action::Recover { node }
             | Action::Promote { node }
+            | Action::AddFollower { node }
             | Action::Client { node, .. } => alloc::vec![*node],
+            Action::Session { .. } => Vec::new(),
             Action::Partition { from, to, .. } | Action::Heal { from, to, .. } => {
                 from.iter().chain(to.iter()).copied().collect()
             }
@@ -208,6 +222,61 @@ pub struct Workload {
     pub ops: Vec<Timed>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generator: Option<Generator>,
+    /// How the application routes user sessions' requests.
+    #[serde(default, skip_serializing_if = "Routing::is_default")]
+    pub routing: Routing,
+}
+
+/// The application's router for user sessions: writes always go to the
+/// leader; reads go to a follower (spreading load), which is where
+/// replication lag shows. The toggles are the classic fixes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Routing {
+    #[serde(default)]
+    pub read_your_writes: ReadYourWrites,
+    /// For [`ReadYourWrites::LeaderWindow`]: how long after a session's
+    /// last write its reads go to the leader.
+    #[serde(default = "default_window_ms")]
+    pub leader_window_ms: f64,
+    /// Each session always reads from the same follower (chosen by its
+    /// number), so its reads never go back in time.
+    #[serde(default)]
+    pub sticky_reads: bool,
+}
+
+impl Default for Routing {
+    fn default() -> Routing {
+        Routing {
+            read_your_writes: ReadYourWrites::Off,
+            leader_window_ms: default_window_ms(),
+            sticky_reads: false,
+        }
+    }
+}
+
+impl Routing {
+    pub fn is_default(&self) -> bool {
+        *self == Routing::default()
+    }
+}
+
+fn default_window_ms() -> f64 {
+    1000.0
+}
+
+/// How a session makes sure it sees its own writes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReadYourWrites {
+    /// Reads go to any follower, lag or not.
+    #[default]
+    Off,
+    /// For a while after writing, the session reads from the leader.
+    LeaderWindow,
+    /// The session remembers its last write's log position; a follower
+    /// answers only once it has applied that far.
+    LogPosition,
 }
 
 /// Poisson arrivals of reads and writes over `keys` keys, for long runs.
@@ -381,6 +450,13 @@ impl Scenario {
                 v.timed(&format!("{list}[{i}]"), t, self.until_ms);
             }
         }
+        v.finite_in(
+            "workload.routing.leader_window_ms",
+            self.workload.routing.leader_window_ms,
+            0.0,
+            3_600_000.0,
+            "between 0 and 3600000 ms",
+        );
         if let Some(g) = &self.workload.generator {
             g.validate(&mut v, self.until_ms);
         }
@@ -544,7 +620,9 @@ impl Validator {
             Action::Crash { node }
             | Action::Recover { node }
             | Action::Promote { node }
+            | Action::AddFollower { node }
             | Action::Client { node, .. } => self.node(&format!("{path}.node"), *node),
+            Action::Session { .. } => {}
             Action::Partition { from, to, .. } | Action::Heal { from, to, .. } => {
                 self.nodes_list(&format!("{path}.from"), from);
                 self.nodes_list(&format!("{path}.to"), to);

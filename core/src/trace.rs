@@ -118,6 +118,9 @@ pub enum StepKind {
     /// index in the run's agenda. (Last, so the discriminants above, which
     /// the trace hash includes, stay as they were.)
     Promote,
+    /// An operator added the node as a new follower; `subject` is the
+    /// action's index in the run's agenda.
+    Join,
 }
 
 /// One step: one input handled by one node (or one fault applied).

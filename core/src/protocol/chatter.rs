@@ -95,15 +95,21 @@ impl Protocol for ChatterNode {
                 ctx.send(to, Ping { hop: msg.hop + 1 });
             }
             // Chatter has no leader to promote.
-            Input::Timer(_) | Input::Promote => {}
+            Input::Timer(_) | Input::Promote | Input::Join => {}
             Input::Client { op, request } => match request {
                 Request::Write { key, value } => {
                     let version = self.data.get(&key).map_or(0, |v| v.1) + 1;
                     self.data.insert(key, (value, version));
                     self.applied.push(op);
-                    ctx.reply(op, Outcome::Written { version });
+                    ctx.reply(op, Outcome::written(version));
                 }
-                Request::Read { key } => {
+                Request::Sql { .. } => ctx.reply(
+                    op,
+                    Outcome::Failed {
+                        reason: String::from("chatter nodes keep no SQL table"),
+                    },
+                ),
+                Request::Read { key, .. } => {
                     let (value, version) = match self.data.get(&key) {
                         Some(&(v, ver)) => (Some(v), ver),
                         None => (None, 0),
@@ -126,6 +132,7 @@ impl Protocol for ChatterNode {
                 alloc::format!("{}", self.received)
             )],
             data: self.data.iter().map(|(k, v)| (k.clone(), v.0)).collect(),
+            table: None,
         }
     }
 

@@ -41,4 +41,11 @@ impl ProtocolConfig {
             ProtocolConfig::SingleLeader(_) => "single-leader",
         }
     }
+
+    /// Are write versions positions in one log (so a later version holds
+    /// every earlier write)? Then session checks can compare versions
+    /// across keys.
+    pub fn versions_are_log_positions(&self) -> bool {
+        matches!(self, ProtocolConfig::SingleLeader(_))
+    }
 }

@@ -11,6 +11,7 @@ use core::fmt::Write;
 
 use super::network::{NetState, Verdict};
 use super::queue::EventQueue;
+use super::sessions::Sessions;
 use super::setup::Setup;
 use crate::history::History;
 use crate::node::{Ctx, Effect, Input, Message, NodeId, OpId, Outcome, Protocol, Request};
@@ -63,6 +64,8 @@ pub struct World<P: Protocol> {
     /// Client operations each node has not answered yet (failed if the
     /// node crashes: the client sees its connection drop).
     pending_ops: Vec<Vec<OpId>>,
+    /// The application's router and what it remembers per user session.
+    sessions: Sessions,
 }
 
 impl<P: Protocol> World<P> {
@@ -99,6 +102,7 @@ impl<P: Protocol> World<P> {
             next_message: 0,
             next_op: 0,
             pending_ops: alloc::vec![Vec::new(); usize::from(n)],
+            sessions: Sessions::new(seed),
         }
     }
 
@@ -310,7 +314,9 @@ impl<'a, P: Protocol> Engine<'a, P> {
                 });
             }
             Action::Promote { node } => self.promote(node, index),
-            Action::Client { node, request } => self.client(node, request),
+            Action::AddFollower { node } => self.add_follower(node, index),
+            Action::Client { node, request } => self.client(node, request, None),
+            Action::Session { session, request } => self.session(session, request),
         }
     }
 
@@ -328,6 +334,56 @@ impl<'a, P: Protocol> Engine<'a, P> {
             )
         });
         self.handle(node, Input::Promote);
+    }
+
+    /// An operator adds a follower: the node starts its join.
+    fn add_follower(&mut self, node: NodeId, index: u32) {
+        self.record(node, StepKind::Join, index);
+        if !self.world.up[node.index()] {
+            self.narrate(|| {
+                format!("An operator tries to add {node} as a follower, but it is down.")
+            });
+            return;
+        }
+        self.narrate(|| format!("An operator adds {node} as a new follower."));
+        self.handle(node, Input::Join);
+    }
+
+    /// A user session's request, routed by the application.
+    fn session(&mut self, session: u32, request: Request) {
+        let world = &mut *self.world;
+        let leader = (0..self.setup.nodes)
+            .map(NodeId)
+            .find(|n| world.up[n.index()] && world.nodes[n.index()].leads());
+        let followers: Vec<(NodeId, bool)> = (0..self.setup.nodes)
+            .map(NodeId)
+            .filter(|&n| Some(n) != leader && !world.nodes[n.index()].leads())
+            .map(|n| (n, world.up[n.index()]))
+            .collect();
+        let route = world.sessions.route(
+            &self.setup.scenario.workload.routing,
+            session,
+            request,
+            world.now,
+            leader,
+            &followers,
+        );
+        // Registered first: an asynchronous leader answers inside `client`.
+        let op = OpId(self.world.next_op);
+        self.world.sessions.sent(session, op, &route.request);
+        let step = self.world.steps as u32;
+        self.client(route.node, route.request, Some(session));
+        // The routing decision reads first in the narration of that step.
+        if let Some((trace, _)) = self.rec.as_mut() {
+            let at = trace.notes.partition_point(|n| n.step < step);
+            trace.notes.insert(
+                at,
+                Note {
+                    step,
+                    text: route.why,
+                },
+            );
+        }
     }
 
     /// Cuts (or restores) every link between the two groups.
@@ -388,7 +444,7 @@ impl<'a, P: Protocol> Engine<'a, P> {
         };
         let key = format!("k{}", rng.between(1, u64::from(g.keys)));
         let request = if rng.chance(g.read_fraction) {
-            Request::Read { key }
+            Request::read(&key)
         } else {
             // Values are the operation's number: every write is distinct.
             Request::Write {
@@ -397,15 +453,15 @@ impl<'a, P: Protocol> Engine<'a, P> {
             }
         };
         self.world.next_generated = next_arrival(g, self.world.now, &mut self.world.workload_rng);
-        self.client(node, request);
+        self.client(node, request, None);
     }
 
-    fn client(&mut self, node: NodeId, request: Request) {
+    fn client(&mut self, node: NodeId, request: Request, session: Option<u32>) {
         let op = OpId(self.world.next_op);
         self.world.next_op += 1;
         let step = self.world.steps as u32;
         if let Some((_, history)) = self.rec.as_mut() {
-            history.invoke(node, request.clone(), self.world.now, step);
+            history.invoke_in_session(node, request.clone(), self.world.now, step, session);
         }
         if self.world.up[node.index()] {
             self.world.pending_ops[node.index()].push(op);
@@ -423,6 +479,7 @@ impl<'a, P: Protocol> Engine<'a, P> {
 
     fn complete(&mut self, op: OpId, outcome: Outcome) {
         let now = self.world.now;
+        self.world.sessions.answered(op, &outcome, now);
         let step = self.world.steps.saturating_sub(1) as u32;
         if let Some((_, history)) = self.rec.as_mut() {
             history.complete(op, outcome, now, step);

@@ -12,6 +12,7 @@
 mod engine;
 mod network;
 mod queue;
+mod sessions;
 mod setup;
 
 use alloc::rc::Rc;

@@ -46,7 +46,10 @@ fn sync_write_waits_for_the_follower_round_trip() {
     assert_eq!(completion_ms(&*run, 0), Some(30.0));
     assert_eq!(
         run.history().ops[0].outcome,
-        Some(Outcome::Written { version: 1 })
+        Some(Outcome::Written {
+            version: 1,
+            epoch: Some(1)
+        })
     );
     // The follower read at 15 ms ran before the write was acknowledged.
     assert_eq!(
@@ -298,6 +301,7 @@ fn generator_produces_reads_and_writes_at_the_rate() {
             start_ms: 0.0,
             end_ms: None,
         }),
+        routing: Default::default(),
     };
     let run = run::start(&s).unwrap();
     let ops = &run.history().ops;
@@ -339,6 +343,7 @@ fn arb_single_leader() -> impl Strategy<Value = SingleLeaderConfig> {
                     Durability::Flushed
                 },
                 flush_ms,
+                ..SingleLeaderConfig::default()
             }
         })
 }
@@ -413,7 +418,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                                 value: at_ms as i64,
                             }
                         } else {
-                            Request::Read { key: "x".into() }
+                            Request::read("x")
                         },
                     },
                 })
@@ -444,6 +449,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                 workload: Workload {
                     ops,
                     generator: None,
+                    routing: Default::default(),
                 },
                 interventions: vec![],
                 until_ms: 300.0,
@@ -560,7 +566,9 @@ fn clamp_nodes(action: &mut Action, n: u16) {
         Action::Crash { node }
         | Action::Recover { node }
         | Action::Promote { node }
+        | Action::AddFollower { node }
         | Action::Client { node, .. } => fix(node),
+        Action::Session { .. } => {}
         Action::Partition { from, to, .. } | Action::Heal { from, to, .. } => {
             from.iter_mut().chain(to.iter_mut()).for_each(fix)
         }
@@ -591,7 +599,9 @@ fn check_logs(nodes: &[SingleLeaderNode]) -> Result<(), TestCaseError> {
                 i + 1,
                 e.op
             );
-            data.insert(e.key.clone(), e.value);
+            if let crate::protocol::single_leader::Change::Put { key, value } = &e.change {
+                data.insert(key.clone(), *value);
+            }
         }
         prop_assert_eq!(
             &node.view().data,

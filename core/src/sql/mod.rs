@@ -29,10 +29,15 @@ mod ast;
 mod error;
 mod eval;
 mod lexer;
+mod log_sizes;
+mod pages;
 mod parser;
+mod rowlog;
 mod table;
 mod value;
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod log_props;
 #[cfg(test)]
 mod tests;
 
@@ -43,6 +48,11 @@ pub use eval::{
     RowChange, SeededContext,
 };
 pub use lexer::{tokenize, Keyword, Tok, Token};
+pub use log_sizes::{log_sizes, FormatCost, LogError, LogSizes, STATEMENT_HEADER};
+pub use pages::{
+    PageWrite, Pages, SlotAddr, StorageError, StorageVersion, MERGE_GAP, PAGE_SIZE, TEXT_MAX,
+};
 pub use parser::{parse, parse_expr, MAX_DEPTH, MAX_OPERANDS};
+pub use rowlog::{apply_row_events, plan_row_events, row_events, RowEvent, RowLogError};
 pub use table::{Column, Row, Table};
 pub use value::{ArithOp, ColumnType, Value};

@@ -29,9 +29,7 @@ pub fn parse_request(write: bool, key: &str, value: &str) -> Result<Request, Str
         ));
     }
     if !write {
-        return Ok(Request::Read {
-            key: key.to_string(),
-        });
+        return Ok(Request::read(key));
     }
     let value: i64 = value.trim().parse().map_err(|_| {
         format!(

@@ -45,8 +45,14 @@ pub fn narration(props: &Props) -> Html {
         if let (Some(done), Some(outcome)) = (op.completed_at, &op.outcome) {
             if done <= state.cursor {
                 let answer = match outcome {
-                    Outcome::Written { version } => {
+                    Outcome::Written { version, .. } => {
                         format!("the write succeeded (version {version})")
+                    }
+                    Outcome::Rows { rows, version, .. } => {
+                        format!(
+                            "the query returned {} row(s) as of LSN {version}",
+                            rows.len()
+                        )
                     }
                     Outcome::Read {
                         value: Some(v),

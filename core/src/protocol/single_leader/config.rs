@@ -35,7 +35,115 @@ pub struct SingleLeaderConfig {
     /// log; 0 flushes on arrival.
     #[serde(default = "default_flush_ms")]
     pub flush_ms: f64,
+    /// What the leader ships for a SQL statement.
+    #[serde(default, skip_serializing_if = "LogFormat::is_default")]
+    pub log_format: LogFormat,
+    /// Each node's storage-engine format version (node numbers → version,
+    /// default 1). Physical (WAL) replication needs every follower on the
+    /// leader's version; the logical formats do not care.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub storage_versions: Vec<StorageVersionOf>,
+    /// Rows in the example `accounts` table each node starts with (5 to
+    /// 2000): a bigger table makes a new follower's snapshot copy longer.
+    #[serde(default = "default_rows", skip_serializing_if = "is_default_rows")]
+    pub rows: u32,
+    /// Nodes that start empty, outside replication, until an operator adds
+    /// them (`add_follower`): they join from a snapshot of the leader.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub joining: Vec<NodeId>,
+    /// How fast a snapshot is copied to a joining follower.
+    #[serde(
+        default = "default_copy_rows_per_ms",
+        skip_serializing_if = "is_default_copy_rate"
+    )]
+    pub copy_rows_per_ms: f64,
+    /// Automatic failover: followers that hear nothing from the leader for
+    /// the timeout elect the most up-to-date follower. Absent: failover
+    /// only by hand (`promote`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failover: Option<Failover>,
+    /// Leaderships are numbered (epochs) and every message carries its
+    /// epoch, so a deposed leader learns it is deposed. Off: a leader that
+    /// comes back after a failover keeps taking writes — split brain.
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub fencing: bool,
 }
+
+/// A node's storage-engine format version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageVersionOf {
+    pub node: NodeId,
+    pub version: u8,
+}
+
+/// Automatic failover settings.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Failover {
+    /// A follower that has heard nothing from its leader for this long
+    /// declares it dead and stands for election.
+    pub timeout_ms: f64,
+    /// How often the leader says "still here" when it has nothing to send.
+    #[serde(default = "default_heartbeat_ms")]
+    pub heartbeat_ms: f64,
+}
+
+/// What the leader writes into the replication stream for a statement.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    /// The statement text; followers execute it again (MySQL
+    /// `binlog_format=STATEMENT`).
+    Statement,
+    /// Physical page changes from the write-ahead log; followers copy
+    /// bytes (PostgreSQL streaming replication).
+    Wal,
+    /// Logical row events: each changed row's before and after image
+    /// (MySQL `binlog_format=ROW`, PostgreSQL logical decoding).
+    #[default]
+    Row,
+}
+
+impl LogFormat {
+    pub fn is_default(&self) -> bool {
+        *self == LogFormat::default()
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            LogFormat::Statement => "statement-based",
+            LogFormat::Wal => "WAL shipping (physical)",
+            LogFormat::Row => "row-based (logical)",
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+fn is_true(b: &bool) -> bool {
+    *b
+}
+fn is_default_rows(r: &u32) -> bool {
+    *r == default_rows()
+}
+fn is_default_copy_rate(r: &f64) -> bool {
+    *r == default_copy_rows_per_ms()
+}
+fn default_rows() -> u32 {
+    5
+}
+fn default_copy_rows_per_ms() -> f64 {
+    1.0
+}
+fn default_heartbeat_ms() -> f64 {
+    DEFAULT_HEARTBEAT_MS
+}
+
+/// A heartbeat every 100 ms, like Patroni's loop but faster, so a short
+/// run shows detection.
+pub const DEFAULT_HEARTBEAT_MS: f64 = 100.0;
 
 /// MySQL's `rpl_semi_sync_master_timeout` default: ten seconds is theirs,
 /// one second keeps the fallback visible in a short run.
@@ -59,6 +167,13 @@ impl Default for SingleLeaderConfig {
             semi_sync_timeout_ms: DEFAULT_SEMI_SYNC_TIMEOUT_MS,
             durability: Durability::default(),
             flush_ms: DEFAULT_FLUSH_MS,
+            log_format: LogFormat::default(),
+            storage_versions: Vec::new(),
+            rows: default_rows(),
+            joining: Vec::new(),
+            copy_rows_per_ms: default_copy_rows_per_ms(),
+            failover: None,
+            fencing: true,
         }
     }
 }
@@ -116,6 +231,80 @@ impl SingleLeaderConfig {
             10_000.0,
             "between 0 and 10000 ms",
         );
+        self.validate_nodes(v);
+        v.count_in("protocol.rows", self.rows, 5, 2000);
+        v.finite_in(
+            "protocol.copy_rows_per_ms",
+            self.copy_rows_per_ms,
+            0.001,
+            1_000_000.0,
+            "between 0.001 and 1000000 rows per ms",
+        );
+        if let Some(f) = &self.failover {
+            v.finite_in(
+                "protocol.failover.timeout_ms",
+                f.timeout_ms,
+                1.0,
+                600_000.0,
+                "between 1 and 600000 ms",
+            );
+            v.finite_in(
+                "protocol.failover.heartbeat_ms",
+                f.heartbeat_ms,
+                1.0,
+                600_000.0,
+                "between 1 and 600000 ms",
+            );
+        }
+    }
+
+    fn validate_nodes(&self, v: &mut Validator) {
+        let last = self.followers.min(MAX_FOLLOWERS);
+        for (i, s) in self.storage_versions.iter().enumerate() {
+            if s.node.0 > last {
+                v.push(
+                    &format!("protocol.storage_versions[{i}].node"),
+                    format!(
+                        "node {} does not exist: the nodes are 1 to {}",
+                        s.node.0 + 1,
+                        last + 1
+                    ),
+                );
+            }
+            if s.version == 0 || s.version > 2 {
+                v.push(
+                    &format!("protocol.storage_versions[{i}].version"),
+                    format!("storage format v{} does not exist: 1 or 2", s.version),
+                );
+            }
+        }
+        for (i, node) in self.joining.iter().enumerate() {
+            let field = format!("protocol.joining[{i}]");
+            if node.0 == 0 {
+                v.push(
+                    &field,
+                    String::from("node 1 is the first leader: it cannot join later"),
+                );
+            } else if node.0 > last {
+                v.push(
+                    &field,
+                    format!(
+                        "node {} is not a follower: the followers are nodes 2 to {}",
+                        node.0 + 1,
+                        last + 1
+                    ),
+                );
+            }
+        }
+    }
+
+    /// The storage format version `node` runs.
+    pub fn storage_version(&self, node: NodeId) -> u8 {
+        self.storage_versions
+            .iter()
+            .rev()
+            .find(|s| s.node == node)
+            .map_or(1, |s| s.version)
     }
 
     fn validate_sync_followers(&self, v: &mut Validator) {

@@ -272,7 +272,13 @@ fn semi_sync_falls_back_after_the_timeout_and_comes_back() {
     assert_eq!(done_ms(&sim, 0), Some(1_010.0), "waited the full second");
     assert_eq!(done_ms(&sim, 1), Some(1_200.0), "fallen back: at once");
     assert_eq!(done_ms(&sim, 2), Some(1_621.0), "semi-sync again");
-    assert_eq!(outcome(&sim, 2), Outcome::Written { version: 3 });
+    assert_eq!(
+        outcome(&sim, 2),
+        Outcome::Written {
+            version: 3,
+            epoch: Some(1)
+        }
+    );
     assert_eq!(
         outcome(&sim, 3),
         Outcome::Read {
@@ -437,7 +443,13 @@ fn promotion_truncates_what_the_new_leader_never_had() {
     assert_eq!(log_ops(&end.nodes[1]), vec![0, 2]);
     assert_eq!(log_ops(&end.nodes[2]), vec![0, 2]);
     assert_eq!(done_ms(&sim, 2), Some(60.0));
-    assert_eq!(outcome(&sim, 2), Outcome::Written { version: 2 });
+    assert_eq!(
+        outcome(&sim, 2),
+        Outcome::Written {
+            version: 2,
+            epoch: Some(2)
+        }
+    );
     // Writes to a follower name the leader now in charge.
     assert!(matches!(outcome(&sim, 3), Outcome::Failed { reason }
         if reason == "node 3 is a read-only follower: writes go to the leader (node 2, epoch 2)"));

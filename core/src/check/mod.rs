@@ -9,6 +9,10 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
+mod sessions;
+
+pub use sessions::{ConsistentPrefix, MonotonicReads, ReadYourWritesCheck};
+
 use crate::history::History;
 use crate::node::{OpId, Outcome, Request};
 
@@ -18,6 +22,19 @@ pub enum AnomalyKind {
     StaleRead,
     LostWrite,
     Conflict,
+    /// A user did not see their own earlier write.
+    ReadYourWrites,
+    /// A user's later read of a key returned older data than an earlier one.
+    MonotonicRead,
+    /// A user saw a write without a write that came before it in the log
+    /// (an answer before its question).
+    ConsistentPrefix,
+    /// A follower's copy differs from its leader's after applying the same
+    /// log entry (statement-based replication of a non-deterministic
+    /// statement).
+    Divergence,
+    /// A write acknowledged by a node that was no longer the leader.
+    SplitBrain,
 }
 
 impl AnomalyKind {
@@ -26,6 +43,11 @@ impl AnomalyKind {
             AnomalyKind::StaleRead => "stale read",
             AnomalyKind::LostWrite => "lost write",
             AnomalyKind::Conflict => "conflict",
+            AnomalyKind::ReadYourWrites => "read-your-writes violation",
+            AnomalyKind::MonotonicRead => "non-monotonic read",
+            AnomalyKind::ConsistentPrefix => "consistent-prefix violation",
+            AnomalyKind::Divergence => "replica divergence",
+            AnomalyKind::SplitBrain => "split brain",
         }
     }
 }
@@ -63,7 +85,7 @@ impl Checker for StaleReads {
         let ops = &input.history.ops;
         let mut found = Vec::new();
         for read in ops {
-            let (Request::Read { key }, Some(Outcome::Read { version: got, .. })) =
+            let (Request::Read { key, .. }, Some(Outcome::Read { version: got, .. })) =
                 (&read.request, &read.outcome)
             else {
                 continue;
@@ -72,7 +94,7 @@ impl Checker for StaleReads {
                 .iter()
                 .filter(|w| w.request.is_write() && w.request.key() == key)
                 .find_map(|w| match (&w.outcome, w.completed_at) {
-                    (Some(Outcome::Written { version }), Some(done))
+                    (Some(Outcome::Written { version, .. }), Some(done))
                         if done < read.invoked_at && version > got =>
                     {
                         Some((w.id, *version, done))
@@ -118,6 +140,16 @@ impl Checker for LostWrites {
             })
             .collect()
     }
+}
+
+/// The session guarantees (read-your-writes, monotonic reads, consistent
+/// prefix), for protocols whose versions are log positions.
+pub fn sessions() -> [&'static dyn Checker; 3] {
+    [
+        &sessions::ReadYourWritesCheck,
+        &sessions::MonotonicReads,
+        &sessions::ConsistentPrefix,
+    ]
 }
 
 /// Every checker that applies to all protocols.

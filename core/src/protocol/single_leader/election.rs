@@ -1,0 +1,239 @@
+//! Automatic failover: the leader sends heartbeats; a follower that hears
+//! nothing from it for the timeout declares it dead and asks the others to
+//! make it leader of the next epoch. A node votes at most once per epoch,
+//! only for a candidate whose log is at least as long as its own (so the
+//! most up-to-date follower wins), and only if it has itself stopped
+//! hearing the leader. A majority of votes makes the candidate leader.
+//! A timeout shorter than the network's delays declares live leaders dead.
+
+use alloc::collections::BTreeSet;
+use alloc::format;
+use alloc::vec::Vec;
+
+use super::*;
+use crate::scenario::ms_to_instant;
+use crate::time::Duration;
+
+impl SingleLeaderNode {
+    fn timeout(&self) -> Option<Duration> {
+        self.config
+            .failover
+            .map(|f| Duration(ms_to_instant(f.timeout_ms).0))
+    }
+
+    /// A leader with automatic failover configured sends heartbeats.
+    pub(super) fn start_heartbeats(&self, ctx: &mut Ctx<'_, Msg>) {
+        if let Some(f) = self.config.failover {
+            let every = Duration(ms_to_instant(f.heartbeat_ms).0.max(1));
+            ctx.set_timer(HEARTBEAT_TIMER, every, every);
+        }
+    }
+
+    pub(super) fn on_heartbeat_timer(&mut self, ctx: &mut Ctx<'_, Msg>) {
+        if !self.is_leader() {
+            return;
+        }
+        for peer in self.stream_peers(ctx) {
+            ctx.send(
+                peer,
+                Msg::Heartbeat {
+                    term: self.term,
+                    lsn: self.lsn(),
+                },
+            );
+        }
+        self.start_heartbeats(ctx);
+    }
+
+    /// The leader was heard: the election timer starts over (jittered, so
+    /// followers do not all stand at once).
+    pub(super) fn heard_from_leader(&mut self, ctx: &mut Ctx<'_, Msg>) {
+        self.last_heard_us = ctx.local_time_us;
+        if let Some(t) = self.timeout() {
+            if !self.is_leader() && self.join.is_member() {
+                ctx.set_timer(ELECTION_TIMER, t, Duration(t.0.saturating_add(t.0 / 4)));
+            }
+        }
+    }
+
+    pub(super) fn on_heartbeat(
+        &mut self,
+        ctx: &mut Ctx<'_, Msg>,
+        from: NodeId,
+        term: Term,
+        lsn: u64,
+    ) {
+        let term = Term {
+            leader: from,
+            ..term
+        };
+        if term.same_leadership(&self.term) {
+            if !self.is_leader() {
+                self.heard_from_leader(ctx);
+                self.leader_lsn = self.leader_lsn.max(lsn);
+                self.check_in_sync(ctx);
+            }
+        } else if term.outranks(self.term.epoch, self.term.leader) {
+            self.follow(ctx, term);
+        } else {
+            self.correct_if_stale(ctx, from, term.epoch, term.leader);
+        }
+    }
+
+    /// Nodes that vote: all but those still waiting to be added.
+    fn voters(&self, ctx: &Ctx<'_, Msg>) -> usize {
+        usize::from(ctx.cluster).saturating_sub(self.config.joining.len() - self.joined_count())
+    }
+
+    fn joined_count(&self) -> usize {
+        self.config
+            .joining
+            .iter()
+            .filter(|n| self.joined.contains(n) || (**n == self.id && self.join.is_member()))
+            .count()
+    }
+
+    pub(super) fn on_election_timer(&mut self, ctx: &mut Ctx<'_, Msg>) {
+        let Some(timeout) = self.timeout() else {
+            return;
+        };
+        if self.is_leader() || !self.join.is_member() {
+            return;
+        }
+        let epoch = self.term.epoch.max(self.voted).saturating_add(1);
+        self.voted = epoch;
+        self.votes = BTreeSet::from([self.id]);
+        self.elections += 1;
+        let silence = Duration(ctx.local_time_us.saturating_sub(self.last_heard_us).max(0) as u64);
+        ctx.note(format!(
+            "{} has heard nothing from its leader ({}) for {silence}, more than the {timeout} timeout: it declares it dead and asks the others to make it leader of epoch {epoch} (its log ends at LSN {}).",
+            capital(self.id),
+            self.term.leader,
+            self.received_lsn()
+        ));
+        for peer in ctx.peers() {
+            ctx.send(
+                peer,
+                Msg::RequestVote {
+                    epoch,
+                    lsn: self.received_lsn(),
+                },
+            );
+        }
+        // Stand again later if this election goes nowhere.
+        ctx.set_timer(
+            ELECTION_TIMER,
+            timeout,
+            Duration(timeout.0.saturating_mul(2)),
+        );
+        self.check_won(ctx);
+    }
+
+    pub(super) fn on_request_vote(
+        &mut self,
+        ctx: &mut Ctx<'_, Msg>,
+        from: NodeId,
+        epoch: u32,
+        lsn: u64,
+    ) {
+        let Some(timeout) = self.timeout() else {
+            return;
+        };
+        if !self.join.is_member() {
+            return;
+        }
+        let me = capital(self.id);
+        let silence = Duration(ctx.local_time_us.saturating_sub(self.last_heard_us).max(0) as u64);
+        let refusal = if epoch <= self.term.epoch || epoch <= self.voted {
+            Some(format!(
+                "it has already voted in (or knows of) epoch {}",
+                self.voted.max(self.term.epoch)
+            ))
+        } else if self.is_leader() {
+            Some(String::from("it is the leader and alive"))
+        } else if self.received_lsn() > lsn {
+            Some(format!(
+                "its own log is further ahead (LSN {} > {lsn}): a new leader must have every write it has",
+                self.received_lsn()
+            ))
+        } else if silence < timeout {
+            Some(format!(
+                "it heard from its leader {} only {silence} ago",
+                self.term.leader
+            ))
+        } else {
+            None
+        };
+        match refusal {
+            Some(why) => {
+                ctx.note(format!(
+                    "{me} refuses to vote for {from} in epoch {epoch}: {why}."
+                ));
+                ctx.send(
+                    from,
+                    Msg::Vote {
+                        epoch,
+                        granted: false,
+                    },
+                );
+            }
+            None => {
+                self.voted = epoch;
+                ctx.note(format!("{me} votes for {from} to lead epoch {epoch}."));
+                ctx.send(
+                    from,
+                    Msg::Vote {
+                        epoch,
+                        granted: true,
+                    },
+                );
+                // Give the candidate time to win before standing itself.
+                ctx.set_timer(
+                    ELECTION_TIMER,
+                    timeout,
+                    Duration(timeout.0.saturating_add(timeout.0 / 2)),
+                );
+            }
+        }
+    }
+
+    pub(super) fn on_vote(
+        &mut self,
+        ctx: &mut Ctx<'_, Msg>,
+        from: NodeId,
+        epoch: u32,
+        granted: bool,
+    ) {
+        if !granted || self.is_leader() || epoch != self.voted || self.term.epoch >= epoch {
+            return;
+        }
+        self.votes.insert(from);
+        self.check_won(ctx);
+    }
+
+    fn check_won(&mut self, ctx: &mut Ctx<'_, Msg>) {
+        let needed = self.voters(ctx) / 2 + 1;
+        if self.votes.len() < needed {
+            return;
+        }
+        let others: Vec<NodeId> = self
+            .votes
+            .iter()
+            .copied()
+            .filter(|&n| n != self.id)
+            .collect();
+        let how = if others.is_empty() {
+            format!("wins the election for epoch {} on its own vote", self.voted)
+        } else {
+            format!(
+                "wins the election for epoch {} with its own vote and {}'s ({} of {} nodes)",
+                self.voted,
+                group(&others),
+                self.votes.len(),
+                self.voters(ctx)
+            )
+        };
+        let epoch = self.voted;
+        self.take_over(ctx, epoch, &how);
+    }
+}

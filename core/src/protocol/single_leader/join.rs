@@ -1,0 +1,326 @@
+//! Adding a follower with no downtime, in the five steps databases use:
+//! the leader takes a consistent snapshot at a known LSN (1) and copies it
+//! to the new node at a limited rate while writes keep flowing (2); the
+//! new follower asks for every change after the snapshot's LSN (3), the
+//! leader streams the backlog and then new writes (4), and once the
+//! follower has reached the leader's position it is in sync and serves
+//! reads (5).
+
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::*;
+use crate::scenario::ms_to_instant;
+use crate::time::Duration;
+
+/// Rows per snapshot message.
+pub const CHUNK_ROWS: usize = 20;
+
+/// Where a node stands in joining the cluster.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum JoinState {
+    /// Listed as joining; no operator has added it yet.
+    Outside,
+    /// Receiving the snapshot taken at `lsn` (`got` of `total` rows).
+    Copying { lsn: u64, got: u32, total: u32 },
+    /// Has the snapshot; replaying the log up to the leader's position.
+    CatchingUp { target: u64 },
+    /// A full member: in sync (as far as replication goes).
+    Member,
+}
+
+impl JoinState {
+    pub fn is_member(&self) -> bool {
+        *self == JoinState::Member
+    }
+
+    /// Does the node take entries from the leader's stream?
+    pub fn receives_stream(&self) -> bool {
+        matches!(self, JoinState::Member | JoinState::CatchingUp { .. })
+    }
+
+    /// A crash loses a snapshot half copied: the copy starts over.
+    pub fn on_crash(&mut self) {
+        if let JoinState::Copying { .. } = self {
+            *self = JoinState::Copying {
+                lsn: 0,
+                got: 0,
+                total: 0,
+            };
+        }
+    }
+}
+
+/// One message of a snapshot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Chunk {
+    pub epoch: u32,
+    /// The snapshot's position, and the operation of the entry there.
+    pub lsn: u64,
+    pub last: Option<OpId>,
+    /// The key-value data (first chunk only).
+    pub kv: Vec<(String, i64, u64)>,
+    pub rows: Vec<Vec<Value>>,
+    pub first_row: u32,
+    pub total_rows: u32,
+}
+
+/// The leader's copy of a snapshot being sent.
+#[derive(Clone, Debug)]
+pub struct Copy {
+    pub lsn: u64,
+    pub last: Option<OpId>,
+    pub kv: Vec<(String, i64, u64)>,
+    pub rows: Vec<Vec<Value>>,
+    /// Rows sent so far.
+    pub next: usize,
+}
+
+/// What a joining follower has received of its snapshot.
+#[derive(Clone, Debug, Default)]
+pub struct Staged {
+    pub lsn: u64,
+    pub last: Option<OpId>,
+    pub kv: Vec<(String, i64, u64)>,
+    pub rows: Vec<Vec<Value>>,
+}
+
+impl SingleLeaderNode {
+    /// An operator adds this node.
+    pub(super) fn start_join(&mut self, ctx: &mut Ctx<'_, Msg>) {
+        match self.join {
+            JoinState::Member => ctx.note(format!(
+                "{} is already a member of the cluster: adding it again changes nothing.",
+                capital(self.id)
+            )),
+            JoinState::Copying { .. } | JoinState::CatchingUp { .. } => {
+                ctx.note(format!("{} is already joining.", capital(self.id)))
+            }
+            JoinState::Outside => {
+                ctx.note(format!(
+                    "{} starts empty. Step 1: it asks the leader ({}) for a consistent snapshot of its data.",
+                    capital(self.id),
+                    self.term.leader
+                ));
+                self.join = JoinState::Copying {
+                    lsn: 0,
+                    got: 0,
+                    total: 0,
+                };
+                self.staged = None;
+                ctx.send(self.term.leader, Msg::JoinRequest);
+            }
+        }
+    }
+
+    /// Starts the copy over (after a crash, or a new leader mid-copy).
+    pub(super) fn restart_join(&mut self, ctx: &mut Ctx<'_, Msg>) {
+        self.join = JoinState::Copying {
+            lsn: 0,
+            got: 0,
+            total: 0,
+        };
+        self.staged = None;
+        ctx.note(format!(
+            "{} starts the snapshot copy over: it asks {} for a new snapshot.",
+            capital(self.id),
+            self.term.leader
+        ));
+        ctx.send(self.term.leader, Msg::JoinRequest);
+    }
+
+    /// Back after a crash while joining.
+    pub(super) fn resume_join(&mut self, ctx: &mut Ctx<'_, Msg>) {
+        match self.join {
+            JoinState::Copying { .. } => self.restart_join(ctx),
+            JoinState::CatchingUp { .. } => ctx.send(self.term.leader, self.resume_request()),
+            JoinState::Outside | JoinState::Member => {}
+        }
+    }
+
+    fn copy_period(&self) -> Duration {
+        let ms = CHUNK_ROWS as f64 / self.config.copy_rows_per_ms;
+        Duration(ms_to_instant(ms).0.max(1))
+    }
+
+    /// The leader snapshots its data for a new follower.
+    pub(super) fn on_join_request(&mut self, ctx: &mut Ctx<'_, Msg>, from: NodeId) {
+        if !self.is_leader() {
+            ctx.send(from, Msg::NewLeader { term: self.term });
+            return;
+        }
+        let lsn = self.lsn();
+        let rows: Vec<Vec<Value>> = self.store.table.rows.values().cloned().collect();
+        let kv: Vec<(String, i64, u64)> = self
+            .store
+            .kv
+            .iter()
+            .map(|(k, &(v, l))| (k.clone(), v, l))
+            .collect();
+        let bytes: usize = rows.len() * 40 + kv.iter().map(|e| e.0.len() + 16).sum::<usize>();
+        let period = self.copy_period();
+        let chunks = rows.len().div_ceil(CHUNK_ROWS).max(1) as u64;
+        ctx.note(format!(
+            "{} takes a consistent snapshot at LSN {lsn}: {} rows and {} keys, about {bytes} B. Step 2: copying it to {from} at {} rows per ms takes about {}. Writes keep flowing meanwhile.",
+            capital(self.id),
+            rows.len(),
+            kv.len(),
+            self.config.copy_rows_per_ms,
+            Duration(period.0.saturating_mul(chunks))
+        ));
+        let idle = self.copies.is_empty();
+        self.copies.insert(
+            from,
+            Copy {
+                lsn,
+                last: self.op_at(lsn),
+                kv,
+                rows,
+                next: 0,
+            },
+        );
+        if idle {
+            ctx.set_timer(COPY_TIMER, period, period);
+        }
+    }
+
+    /// Sends the next chunk of every copy in progress.
+    pub(super) fn on_copy_timer(&mut self, ctx: &mut Ctx<'_, Msg>) {
+        if !self.is_leader() {
+            self.copies.clear();
+            return;
+        }
+        let epoch = self.term.epoch;
+        let mut done = Vec::new();
+        for (&to, copy) in self.copies.iter_mut() {
+            let end = (copy.next + CHUNK_ROWS).min(copy.rows.len());
+            let chunk = Chunk {
+                epoch,
+                lsn: copy.lsn,
+                last: copy.last,
+                kv: if copy.next == 0 {
+                    copy.kv.clone()
+                } else {
+                    Vec::new()
+                },
+                rows: copy.rows[copy.next..end].to_vec(),
+                first_row: copy.next as u32,
+                total_rows: copy.rows.len() as u32,
+            };
+            copy.next = end;
+            if end >= copy.rows.len() {
+                done.push(to);
+            }
+            ctx.send(to, Msg::SnapshotChunk(chunk));
+        }
+        for to in done {
+            self.copies.remove(&to);
+        }
+        if !self.copies.is_empty() {
+            let period = self.copy_period();
+            ctx.set_timer(COPY_TIMER, period, period);
+        }
+    }
+
+    /// The new follower receives part of its snapshot.
+    pub(super) fn on_snapshot_chunk(&mut self, ctx: &mut Ctx<'_, Msg>, from: NodeId, c: Chunk) {
+        if !matches!(self.join, JoinState::Copying { .. }) || c.epoch < self.term.epoch {
+            return;
+        }
+        if c.epoch > self.term.epoch || from != self.term.leader {
+            self.term = Term {
+                epoch: c.epoch,
+                leader: from,
+                since: self.term.since,
+            };
+        }
+        if c.first_row == 0 {
+            self.staged = Some(Staged {
+                lsn: c.lsn,
+                last: c.last,
+                kv: c.kv,
+                rows: Vec::new(),
+            });
+        }
+        let Some(staged) = self.staged.as_mut().filter(|s| s.lsn == c.lsn) else {
+            return;
+        };
+        if staged.rows.len() != c.first_row as usize {
+            return; // a chunk from an abandoned copy
+        }
+        staged.rows.extend(c.rows);
+        let got = staged.rows.len() as u32;
+        self.join = JoinState::Copying {
+            lsn: c.lsn,
+            got,
+            total: c.total_rows,
+        };
+        if got < c.total_rows {
+            return;
+        }
+        let Some(s) = self.staged.take() else {
+            return;
+        };
+        let kv: BTreeMap<String, (i64, u64)> =
+            s.kv.into_iter().map(|(k, v, l)| (k, (v, l))).collect();
+        let rows: BTreeMap<i64, Vec<Value>> = s
+            .rows
+            .into_iter()
+            .filter_map(|r| match r.first() {
+                Some(Value::Int(id)) => Some((*id, r)),
+                _ => None,
+            })
+            .collect();
+        self.store.install(kv, rows);
+        self.base = s.lsn;
+        self.base_op = s.last;
+        self.log.clear();
+        self.buffer.clear();
+        self.leader_lsn = s.lsn;
+        self.join = JoinState::CatchingUp { target: s.lsn };
+        ctx.note(format!(
+            "{} has the whole snapshot, as of LSN {}. Step 3: it asks {} for every change after LSN {}.",
+            capital(self.id),
+            s.lsn,
+            self.term.leader,
+            s.lsn
+        ));
+        ctx.send(self.term.leader, self.resume_request());
+    }
+
+    /// The leader hears from a joining follower that holds its snapshot.
+    pub(super) fn on_joiner_resume(&mut self, ctx: &mut Ctx<'_, Msg>, from: NodeId, after: u64) {
+        if !self.config.joining.contains(&from) || self.joined.contains(&from) {
+            return;
+        }
+        self.joined.insert(from);
+        self.copies.remove(&from);
+        let backlog = self.lsn().saturating_sub(after);
+        ctx.note(format!(
+            "Step 4: {} streams {from} the {backlog} entr{} written since the snapshot (LSN {after}), then every new write.",
+            capital(self.id),
+            if backlog == 1 { "y" } else { "ies" }
+        ));
+    }
+
+    /// A catching-up follower that has everything its leader had is in
+    /// sync.
+    pub(super) fn check_in_sync(&mut self, ctx: &mut Ctx<'_, Msg>) {
+        if let JoinState::CatchingUp { .. } = self.join {
+            self.join = JoinState::CatchingUp {
+                target: self.leader_lsn,
+            };
+            if self.lsn() >= self.leader_lsn && self.buffer.is_empty() {
+                self.join = JoinState::Member;
+                ctx.note(format!(
+                    "Step 5: {} has caught up with its leader at LSN {}: it is in sync and now serves reads.",
+                    capital(self.id),
+                    self.lsn()
+                ));
+                self.heard_from_leader(ctx);
+            }
+        }
+    }
+}

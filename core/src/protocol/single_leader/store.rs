@@ -1,0 +1,374 @@
+//! What a single-leader node stores and how a log entry changes it, for
+//! each replication log format. Key-value writes are the same in every
+//! format. A SQL statement becomes, on the leader, one of three things:
+//! the statement text (followers execute it again, with their own clock
+//! and random stream), the physical page bytes it changed (followers copy
+//! bytes), or one before/after image per changed row (followers apply
+//! rows). Every applied entry keeps an undo record so a follower can
+//! rewind its log after a failover without replaying from scratch.
+
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::config::LogFormat;
+use crate::rng::Fnv;
+use crate::sql::{
+    apply_row_events, execute, parse, row_events, EvalContext, PageWrite, Pages, RowChange,
+    RowEvent, StorageVersion, Table, Value,
+};
+
+/// What one log entry changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    /// A key-value write (every format).
+    Put { key: String, value: i64 },
+    /// Statement-based: the text, executed again by each follower.
+    /// `leader_digest` fingerprints the rows the leader's execution
+    /// changed — a checksum no real binlog carries, kept here so the
+    /// simulator can point at the moment a follower diverged.
+    Statement { sql: String, leader_digest: u64 },
+    /// Row-based (logical): one event per changed row.
+    Rows { events: Vec<RowEvent> },
+    /// WAL shipping (physical): the byte ranges changed in pages, in the
+    /// leader's storage format.
+    Wal {
+        version: StorageVersion,
+        writes: Vec<PageWrite>,
+    },
+}
+
+impl Change {
+    /// Bytes this change takes in the replication stream.
+    pub fn encoded_len(&self) -> usize {
+        match self {
+            Change::Put { key, .. } => 8 + key.len() + 8,
+            Change::Statement { sql, .. } => 8 + sql.len(),
+            Change::Rows { events } => events.iter().map(RowEvent::encoded_len).sum(),
+            Change::Wal { writes, .. } => writes.iter().map(PageWrite::encoded_len).sum(),
+        }
+    }
+
+    /// Events in the stream: one statement, one per row, one per page range.
+    pub fn events(&self) -> usize {
+        match self {
+            Change::Put { .. } | Change::Statement { .. } => 1,
+            Change::Rows { events } => events.len(),
+            Change::Wal { writes, .. } => writes.len(),
+        }
+    }
+
+    /// A few words for the diagram and the narration.
+    pub fn summary(&self) -> String {
+        match self {
+            Change::Put { key, value } => format!("{key} = {value}"),
+            Change::Statement { sql, .. } => format!("statement \"{}\"", clip(sql, 60)),
+            Change::Rows { events } => match events.as_slice() {
+                [one] => format!("1 row event: {one}"),
+                [first, ..] => format!("{} row events, first: {first}", events.len()),
+                [] => String::from("no row changed"),
+            },
+            Change::Wal { writes, version } => match writes.as_slice() {
+                [one] => format!("1 page write (v{}): {one}", version.0),
+                [first, ..] => format!(
+                    "{} page writes (v{}), first: {first}",
+                    writes.len(),
+                    version.0
+                ),
+                [] => String::from("no page changed"),
+            },
+        }
+    }
+}
+
+fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => String::from(s),
+    }
+}
+
+/// How to take an applied entry back.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Undo {
+    /// The key's value before a `Put` (`None`: it did not exist).
+    put: Option<(String, Option<(i64, u64)>)>,
+    /// Table rows the entry changed.
+    rows: Vec<RowChange>,
+    /// Page bytes the entry changed (nodes storing pages).
+    pages: Vec<PageWrite>,
+}
+
+/// The node's data.
+#[derive(Clone, Debug)]
+pub struct Store {
+    /// Key → (value, LSN that wrote it).
+    pub kv: BTreeMap<String, (i64, u64)>,
+    pub table: Table,
+    /// Under WAL shipping the pages are the storage; the table is their
+    /// decoded view.
+    pages: Option<Pages>,
+    pub version: StorageVersion,
+}
+
+/// The example table with `rows` rows: the five rows of the SQL examples,
+/// then more of the same shape.
+pub fn initial_table(rows: u32) -> Table {
+    const HOUR_US: i64 = 3_600_000_000;
+    let mut t = Table::accounts_example();
+    for id in 6..=i64::from(rows) {
+        t.rows.insert(
+            id,
+            alloc::vec![
+                Value::Int(id),
+                Value::Int((id * 37) % 1000),
+                Value::Text(String::from(if id % 3 == 0 { "closed" } else { "active" })),
+                Value::Timestamp(-id * HOUR_US),
+            ],
+        );
+    }
+    t
+}
+
+/// A fingerprint of what an execution changed.
+pub fn digest(changes: &[RowChange]) -> u64 {
+    let mut h = Fnv::new();
+    for c in changes {
+        h.write(format!("{:?}|{:?}|{:?};", c.id, c.before, c.after).as_bytes());
+    }
+    h.finish()
+}
+
+impl Store {
+    /// A node's starting data: the example table, or an empty one for a
+    /// node that will join from a snapshot.
+    pub fn new(format: LogFormat, version: u8, rows: u32, empty: bool) -> Store {
+        let mut table = initial_table(rows);
+        if empty {
+            table.rows.clear();
+        }
+        let version = StorageVersion(version);
+        let pages = match format {
+            LogFormat::Wal => Pages::from_table(&table, version).ok(),
+            _ => None,
+        };
+        Store {
+            kv: BTreeMap::new(),
+            table,
+            pages,
+            version,
+        }
+    }
+
+    /// Replaces everything with a snapshot's contents.
+    pub fn install(&mut self, kv: BTreeMap<String, (i64, u64)>, rows: BTreeMap<i64, Vec<Value>>) {
+        self.kv = kv;
+        self.table.rows = rows;
+        if let Some(p) = self.pages.as_mut() {
+            if let Ok(fresh) = Pages::from_table(&self.table, p.version()) {
+                *p = fresh;
+            }
+        }
+    }
+
+    /// The leader runs a client's statement and says what to ship.
+    /// Errors leave the store as it was.
+    pub fn execute_as_leader(
+        &mut self,
+        sql: &str,
+        format: LogFormat,
+        ctx: &mut dyn EvalContext,
+    ) -> Result<(Change, Undo, usize), String> {
+        let stmt = parse(sql).map_err(|e| format!("{e}"))?;
+        let effects = execute(&mut self.table, &stmt, ctx).map_err(|e| format!("{e}"))?;
+        let changes = effects.changes;
+        let mut undo = Undo {
+            rows: changes.clone(),
+            ..Undo::default()
+        };
+        // Pages follow the table on every WAL node, leader included.
+        if let Some(p) = self.pages.as_mut() {
+            match p.apply_changes(&changes) {
+                Ok(writes) => undo.pages = writes,
+                Err(e) => {
+                    revert_rows(&mut self.table, &changes);
+                    return Err(format!("{e}"));
+                }
+            }
+        }
+        let change = match format {
+            LogFormat::Statement => Change::Statement {
+                sql: String::from(sql),
+                leader_digest: digest(&changes),
+            },
+            LogFormat::Row => Change::Rows {
+                events: row_events(&self.table, &changes),
+            },
+            LogFormat::Wal => Change::Wal {
+                version: self.version,
+                writes: undo.pages.clone(),
+            },
+        };
+        Ok((change, undo, effects.matched))
+    }
+
+    /// A key-value write (leader or follower).
+    pub fn put(&mut self, key: &str, value: i64, lsn: u64) -> Undo {
+        let before = self.kv.insert(String::from(key), (value, lsn));
+        Undo {
+            put: Some((String::from(key), before)),
+            ..Undo::default()
+        }
+    }
+
+    /// A follower applies an entry. `Ok` carries the undo record and, for
+    /// a re-executed statement, whether the follower's rows differ from
+    /// the leader's. Errors (a refused WAL stream, a statement that fails
+    /// here) leave the store as it was: replication stops at that entry.
+    pub fn apply(
+        &mut self,
+        change: &Change,
+        lsn: u64,
+        ctx: &mut dyn EvalContext,
+    ) -> Result<(Undo, bool), String> {
+        match change {
+            Change::Put { key, value } => Ok((self.put(key, *value, lsn), false)),
+            Change::Statement { sql, leader_digest } => {
+                let stmt = parse(sql).map_err(|e| format!("{e}"))?;
+                let before = self.table.clone();
+                let effects = execute(&mut self.table, &stmt, ctx).map_err(|e| format!("{e}"))?;
+                let mut undo = Undo {
+                    rows: effects.changes.clone(),
+                    ..Undo::default()
+                };
+                if let Some(p) = self.pages.as_mut() {
+                    match p.apply_changes(&effects.changes) {
+                        Ok(w) => undo.pages = w,
+                        Err(e) => {
+                            self.table = before;
+                            return Err(format!("{e}"));
+                        }
+                    }
+                }
+                Ok((undo, digest(&effects.changes) != *leader_digest))
+            }
+            Change::Rows { events } => {
+                let before = self.table.clone();
+                apply_row_events(&mut self.table, events).map_err(|e| format!("{e}"))?;
+                let rows = row_diff(&before, &self.table);
+                let mut undo = Undo {
+                    rows,
+                    ..Undo::default()
+                };
+                if let Some(p) = self.pages.as_mut() {
+                    match p.apply_changes(&undo.rows) {
+                        Ok(w) => undo.pages = w,
+                        Err(e) => {
+                            self.table = before;
+                            return Err(format!("{e}"));
+                        }
+                    }
+                }
+                Ok((undo, false))
+            }
+            Change::Wal { version, writes } => {
+                let Some(pages) = self.pages.as_mut() else {
+                    return Err(String::from(
+                        "this node does not store pages: it cannot apply a WAL stream",
+                    ));
+                };
+                let mut next = pages.clone();
+                next.apply_writes(writes, *version)
+                    .map_err(|e| format!("{e}"))?;
+                let table = next.to_table().map_err(|e| format!("{e}"))?;
+                let rows = row_diff(&self.table, &table);
+                *pages = next;
+                self.table = table;
+                Ok((
+                    Undo {
+                        rows,
+                        pages: writes.clone(),
+                        ..Undo::default()
+                    },
+                    false,
+                ))
+            }
+        }
+    }
+
+    /// Takes an applied entry back (the newest first).
+    pub fn undo(&mut self, undo: &Undo) {
+        if let Some((key, before)) = &undo.put {
+            match before {
+                Some(v) => {
+                    self.kv.insert(key.clone(), *v);
+                }
+                None => {
+                    self.kv.remove(key);
+                }
+            }
+        }
+        revert_rows(&mut self.table, &undo.rows);
+        if let Some(p) = self.pages.as_mut() {
+            let back: Vec<PageWrite> = undo
+                .pages
+                .iter()
+                .rev()
+                .map(|w| PageWrite {
+                    page: w.page,
+                    offset: w.offset,
+                    before: w.after.clone(),
+                    after: w.before.clone(),
+                })
+                .collect();
+            let version = p.version();
+            if p.apply_writes(&back, version).is_err() {
+                // The bytes are not what this entry left: rebuild the
+                // pages from the (reverted) table instead.
+                if let Ok(fresh) = Pages::from_table(&self.table, version) {
+                    *p = fresh;
+                }
+            }
+        }
+    }
+}
+
+fn revert_rows(table: &mut Table, changes: &[RowChange]) {
+    for c in changes.iter().rev() {
+        match &c.before {
+            Some(row) => {
+                table.rows.insert(c.id, row.clone());
+            }
+            None => {
+                table.rows.remove(&c.id);
+            }
+        }
+    }
+}
+
+/// The row changes that turn `before` into `after`.
+fn row_diff(before: &Table, after: &Table) -> Vec<RowChange> {
+    let mut out = Vec::new();
+    for (id, row) in &after.rows {
+        match before.rows.get(id) {
+            Some(old) if old == row => {}
+            old => out.push(RowChange {
+                id: *id,
+                before: old.cloned(),
+                after: Some(row.clone()),
+            }),
+        }
+    }
+    for (id, row) in &before.rows {
+        if !after.rows.contains_key(id) {
+            out.push(RowChange {
+                id: *id,
+                before: Some(row.clone()),
+                after: None,
+            });
+        }
+    }
+    out.sort_by_key(|c| c.id);
+    out
+}
