@@ -209,7 +209,7 @@ impl<P: Protocol> Run for Simulator<P> {
         }
         all.extend(world.nodes.iter().flat_map(|n| n.findings()));
         all.sort_by_key(|a| (a.op, a.kind));
-        all.dedup_by(|a, b| a.op == b.op && a.kind == b.kind);
+        all.dedup();
         all
     }
 

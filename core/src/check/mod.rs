@@ -142,6 +142,47 @@ impl Checker for LostWrites {
     }
 }
 
+/// A write is a split-brain write when the node that acknowledged it did
+/// so as leader of an epoch older than one a write had already been
+/// acknowledged in: two leaders were taking writes at once.
+pub struct SplitBrainWrites;
+
+impl Checker for SplitBrainWrites {
+    fn name(&self) -> &'static str {
+        "split brain"
+    }
+
+    fn check(&self, input: &CheckInput<'_>) -> Vec<Anomaly> {
+        let mut acked: Vec<(crate::time::Instant, u32, &crate::history::Operation)> = input
+            .history
+            .ops
+            .iter()
+            .filter_map(|o| match (&o.outcome, o.completed_at) {
+                (Some(Outcome::Written { epoch: Some(e), .. }), Some(t)) => Some((t, *e, o)),
+                _ => None,
+            })
+            .collect();
+        acked.sort_by_key(|(t, _, o)| (*t, o.id));
+        let mut newest: Option<(u32, &crate::history::Operation)> = None;
+        let mut found = Vec::new();
+        for (_, epoch, op) in acked {
+            match newest {
+                Some((e, by)) if epoch < e => found.push(Anomaly {
+                    kind: AnomalyKind::SplitBrain,
+                    op: op.id,
+                    explanation: format!(
+                        "{} acknowledged {} as leader of epoch {epoch}, but {} had already acknowledged a write as leader of epoch {e}: two leaders were taking writes",
+                        op.node, op.request, by.node
+                    ),
+                }),
+                Some((e, _)) if epoch <= e => {}
+                _ => newest = Some((epoch, op)),
+            }
+        }
+        found
+    }
+}
+
 /// The session guarantees (read-your-writes, monotonic reads, consistent
 /// prefix), for protocols whose versions are log positions.
 pub fn sessions() -> [&'static dyn Checker; 3] {
@@ -153,6 +194,6 @@ pub fn sessions() -> [&'static dyn Checker; 3] {
 }
 
 /// Every checker that applies to all protocols.
-pub fn standard() -> [&'static dyn Checker; 2] {
-    [&StaleReads, &LostWrites]
+pub fn standard() -> [&'static dyn Checker; 3] {
+    [&StaleReads, &LostWrites, &SplitBrainWrites]
 }

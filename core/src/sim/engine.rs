@@ -596,6 +596,7 @@ impl<'a, P: Protocol> Engine<'a, P> {
             }
             Effect::Reply { op, outcome } => {
                 self.world.pending_ops[node.index()].retain(|p| *p != op);
+                self.world.sessions.answered(op, &outcome, now);
                 if let Some((_, history)) = self.rec.as_mut() {
                     history.complete(op, outcome, now, step);
                 }

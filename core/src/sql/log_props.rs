@@ -20,18 +20,21 @@ const TYPES: [ColumnType; 5] = [
 ];
 
 /// Characters for text values: quotes, and two-byte UTF-8 so byte
-/// lengths differ from character counts. At most 11 of them, so at most
-/// 22 bytes — every generated text fits a slot.
+/// lengths differ from character counts. At most 19 of them, so at most
+/// 38 bytes — every generated text fits a slot ([`TEXT_MAX`] is 39).
 const CHARS: [char; 7] = ['a', 'b', 'z', ' ', '\'', 'é', 'ß'];
 
-/// Text literals for statements, up to exactly [`TEXT_MAX`] bytes.
-const TEXTS: [&str; 6] = [
+/// Text literals for statements, up to exactly [`TEXT_MAX`] bytes: a
+/// 36-byte UUID and two 39-byte texts, one of them mostly two-byte
+/// characters.
+const TEXTS: [&str; 7] = [
     "''",
     "'a'",
     "'it''s'",
     "'é ß'",
-    "'abcdefghijklmnopqrstuvw'",
-    "'ééééééééééé'",
+    "'123e4567-e89b-12d3-a456-426614174000'",
+    "'abcdefghijklmnopqrstuvwxyz0123456789abc'",
+    "'aééééééééééééééééééé'",
 ];
 
 fn value(ty: ColumnType) -> BoxedStrategy<Value> {
@@ -47,7 +50,7 @@ fn value(ty: ColumnType) -> BoxedStrategy<Value> {
         ]
         .prop_map(Value::Real)
         .boxed(),
-        ColumnType::Text => prop::collection::vec(prop::sample::select(&CHARS[..]), 0..=11)
+        ColumnType::Text => prop::collection::vec(prop::sample::select(&CHARS[..]), 0..=19)
             .prop_map(|cs| Value::Text(cs.into_iter().collect()))
             .boxed(),
         ColumnType::Bool => any::<bool>().prop_map(Value::Bool).boxed(),

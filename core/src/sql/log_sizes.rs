@@ -138,8 +138,20 @@ mod tests {
             let s = sizes(&t, sql, v).unwrap();
             // 41 characters of SQL.
             assert_eq!(s.statement, cost(1, 49));
-            // One 8-byte balance field per row, slots far apart: 5 × (8 + 8).
+            // One 8-byte balance field per row, in slots 66 (v1) or 68 (v2)
+            // bytes apart, three to a page: 5 × (8 + 8) on two pages.
             assert_eq!(s.wal, cost(5, 80));
+            let mut p = Pages::from_table(&t, v).unwrap();
+            let mut after = t.clone();
+            let e =
+                crate::sql::execute_sql(&mut after, sql, &mut SeededContext::new(0, 1)).unwrap();
+            let pages: Vec<u32> = p
+                .apply_changes(&e.changes)
+                .unwrap()
+                .iter()
+                .map(|w| w.page)
+                .collect();
+            assert_eq!(pages, vec![0, 0, 0, 1, 1]);
             // 5 × (8 header + 9 name + two 64-byte images).
             assert_eq!(s.row, cost(5, 725));
         }
@@ -183,9 +195,9 @@ mod tests {
         let sql = "INSERT INTO accounts (id, balance, status) VALUES (6, 0, 'new')";
         let s = sizes(&Table::accounts_example(), sql, StorageVersion::V1).unwrap();
         assert_eq!(s.statement, cost(1, 8 + sql.len()));
-        // A new page: flag, bitmap and id (10 bytes), then status (24);
-        // balance 0 and the NULL created_at stay zero.
-        assert_eq!(s.wal, cost(2, (8 + 10) + (8 + 24)));
+        // The free slot 2 of page 1: flag, bitmap and id (10 bytes), then
+        // status (1 + 39 = 40); balance 0 and the NULL created_at stay zero.
+        assert_eq!(s.wal, cost(2, (8 + 10) + (8 + 40)));
         // id 12, balance 17, status 'new' 12, created_at NULL 12.
         assert_eq!(s.row, cost(1, 8 + 9 + 12 + 17 + 12 + 12));
     }
@@ -213,13 +225,13 @@ mod tests {
         assert!(matches!(e, LogError::Sql(SqlError::Parse(_))));
         let e = sizes(
             &t,
-            "UPDATE accounts SET status = 'a much longer status text' WHERE id = 1",
+            "UPDATE accounts SET status = 'a status much longer than one slot holds' WHERE id = 1",
             StorageVersion::V1,
         )
         .unwrap_err();
         assert_eq!(
             e.to_string(),
-            "text of 25 bytes does not fit column 'status': a page slot holds at most 23 bytes of text"
+            "text of 40 bytes does not fit column 'status': a page slot holds at most 39 bytes of text"
         );
         let e = sizes(&t, "DELETE FROM accounts", StorageVersion(7)).unwrap_err();
         assert!(matches!(

@@ -47,7 +47,7 @@ pub const PAGE_SIZE: usize = 256;
 
 /// The longest text (in UTF-8 bytes) a TEXT field holds: a slot has a
 /// fixed size, so there is no room for more.
-pub const TEXT_MAX: usize = 23;
+pub const TEXT_MAX: usize = 39;
 
 /// Changed fields separated by fewer unchanged bytes than this share one
 /// [`PageWrite`].
@@ -912,28 +912,34 @@ mod tests {
     fn layout_sizes_follow_the_documented_widths() {
         let t = Table::accounts_example();
         let v1 = Pages::from_table(&t, StorageVersion::V1).unwrap();
-        // flag 1 + bitmap 1 + id 8 + balance 8 + status 24 + created_at 8.
-        assert_eq!(v1.slot_size(), 50);
-        assert_eq!(v1.slots_per_page(), 5);
-        assert_eq!(v1.page_count(), 1);
-        assert_eq!(v1.byte_len(), PAGE_SIZE);
+        // flag 1 + bitmap 1 + id 8 + balance 8 + status 40 + created_at 8;
+        // three slots (198 bytes) per page, so the five rows take two.
+        assert_eq!(v1.slot_size(), 66);
+        assert_eq!(v1.slots_per_page(), 3);
+        assert_eq!(v1.page_count(), 2);
+        assert_eq!(v1.byte_len(), 2 * PAGE_SIZE);
+        // The 2-byte header: 68 bytes, still three (204 bytes) per page.
         let v2 = Pages::from_table(&t, StorageVersion::V2).unwrap();
-        assert_eq!(v2.slot_size(), 52);
-        assert_eq!(v2.slots_per_page(), 4);
+        assert_eq!(v2.slot_size(), 68);
+        assert_eq!(v2.slots_per_page(), 3);
         assert_eq!(v2.page_count(), 2);
         // Row 3 (balance 5): used, no NULLs, id 3, balance 5 — little-endian
         // in v1, big-endian after a column-count header in v2.
         let a = v1.slot_of(3).unwrap();
         assert_eq!(a, SlotAddr { page: 0, slot: 2 });
         let page = v1.page(0).unwrap();
-        assert_eq!(page[100..102], [1, 0]);
-        assert_eq!(page[102..110], 3i64.to_le_bytes());
-        assert_eq!(page[110..118], 5i64.to_le_bytes());
-        assert_eq!(page[118..125], [6, b'a', b'c', b't', b'i', b'v', b'e']);
+        assert_eq!(page[132..134], [1, 0]);
+        assert_eq!(page[134..142], 3i64.to_le_bytes());
+        assert_eq!(page[142..150], 5i64.to_le_bytes());
+        assert_eq!(page[150..157], [6, b'a', b'c', b't', b'i', b'v', b'e']);
+        // The spare bytes after the last slot stay zero.
+        assert_eq!(page[198..], [0; 58]);
         let page = v2.page(0).unwrap();
-        assert_eq!(page[104..108], [1, 0, 4, 0]);
-        assert_eq!(page[108..116], 3i64.to_be_bytes());
-        assert_eq!(v2.slot_of(5), Some(SlotAddr { page: 1, slot: 0 }));
+        assert_eq!(page[136..140], [1, 0, 4, 0]);
+        assert_eq!(page[140..148], 3i64.to_be_bytes());
+        assert_eq!(page[204..], [0; 52]);
+        assert_eq!(v1.slot_of(4), Some(SlotAddr { page: 1, slot: 0 }));
+        assert_eq!(v2.slot_of(5), Some(SlotAddr { page: 1, slot: 1 }));
         assert_eq!(v1.version(), StorageVersion::V1);
     }
 
@@ -969,22 +975,28 @@ mod tests {
             e,
             StorageError::TextTooLong {
                 column: "status".into(),
-                len: 24,
-                max: 23
+                len: 40,
+                max: 39
             }
         );
         assert_eq!(
             e.to_string(),
-            "text of 24 bytes does not fit column 'status': a page slot holds at most 23 bytes of text"
+            "text of 40 bytes does not fit column 'status': a page slot holds at most 39 bytes of text"
         );
-        let wide: Vec<Column> = core::iter::once(Column::new("id", ColumnType::Int))
-            .chain((0..11).map(|i| Column::new(&alloc::format!("t{i}"), ColumnType::Text)))
-            .collect();
-        let t = Table::new("wide", wide).unwrap();
+        // An id and six TEXT columns just fit (one slot per page); a
+        // seventh does not.
+        let wide = |texts: usize| {
+            let cols: Vec<Column> = core::iter::once(Column::new("id", ColumnType::Int))
+                .chain((0..texts).map(|i| Column::new(&alloc::format!("t{i}"), ColumnType::Text)))
+                .collect();
+            Table::new("wide", cols).unwrap()
+        };
+        let p = Pages::from_table(&wide(6), StorageVersion::V1).unwrap();
+        assert_eq!((p.slot_size(), p.slots_per_page()), (1 + 1 + 8 + 6 * 40, 1));
         assert_eq!(
-            Pages::from_table(&t, StorageVersion::V1).unwrap_err(),
+            Pages::from_table(&wide(7), StorageVersion::V1).unwrap_err(),
             StorageError::RowTooWide {
-                slot_size: 1 + 2 + 8 + 11 * 24,
+                slot_size: 1 + 1 + 8 + 7 * 40,
                 page_size: 256
             }
         );
@@ -1015,24 +1027,33 @@ mod tests {
     fn insert_fills_the_first_free_slot_then_a_new_page() {
         let mut t = Table::accounts_example();
         let mut p = Pages::from_table(&t, StorageVersion::V1).unwrap();
-        // Page 0 holds exactly five slots, all used.
+        // Three 66-byte slots per page: page 0 is full and page 1 has
+        // rows 4 and 5 in slots 0 and 1, so slot 2 is the first free one.
+        assert_eq!(p.page_count(), 2);
         let w = run(
             &mut t,
             &mut p,
             "INSERT INTO accounts (id, balance, status) VALUES (6, 0, 'new')",
         );
-        assert_eq!(p.slot_of(6), Some(SlotAddr { page: 1, slot: 0 }));
+        assert_eq!(p.slot_of(6), Some(SlotAddr { page: 1, slot: 2 }));
         assert_eq!(p.page_count(), 2);
-        // flag+bitmap+id are one range; balance 0 stays zero bytes; status
-        // is 8 bytes further on, too far to merge; created_at is NULL.
+        // Slot 2 starts at byte 132: flag+bitmap+id are one range; balance
+        // 0 stays zero bytes; status is 8 bytes further on, too far to
+        // merge; created_at is NULL.
         assert_eq!(w.len(), 2);
-        assert_eq!((w[0].page, w[0].offset, w[0].after.len()), (1, 0, 10));
+        assert_eq!((w[0].page, w[0].offset, w[0].after.len()), (1, 132, 10));
         assert_eq!(w[0].after[..2], [1, 0b1000]);
         assert_eq!(w[0].before, vec![0; 10]);
-        assert_eq!((w[1].page, w[1].offset, w[1].after.len()), (1, 18, 24));
+        assert_eq!((w[1].page, w[1].offset, w[1].after.len()), (1, 150, 40));
         assert_eq!(p.to_table().unwrap(), t);
-        run(&mut t, &mut p, "INSERT INTO accounts (id) VALUES (7)");
-        assert_eq!(p.slot_of(7), Some(SlotAddr { page: 1, slot: 1 }));
+        // Every slot is used now, so the next row starts page 2.
+        let w = run(&mut t, &mut p, "INSERT INTO accounts (id) VALUES (7)");
+        assert_eq!(p.slot_of(7), Some(SlotAddr { page: 2, slot: 0 }));
+        assert_eq!(p.page_count(), 3);
+        assert_eq!(w.len(), 1);
+        assert_eq!((w[0].page, w[0].offset, w[0].after.len()), (2, 0, 10));
+        assert_eq!(w[0].after[..2], [1, 0b1110]);
+        assert_eq!(p.to_table().unwrap(), t);
     }
 
     #[test]
@@ -1041,15 +1062,16 @@ mod tests {
         let mut p = Pages::from_table(&t, StorageVersion::V1).unwrap();
         let w = run(&mut t, &mut p, "DELETE FROM accounts WHERE id = 2");
         assert_eq!(p.slot_of(2), None);
-        // The whole slot (50..100) is zeroed; balance 250 is 0xfa,
+        // The whole slot (66..132) is zeroed; balance 250 is 0xfa,
         // "closed" and the timestamp are non-zero, so one merged range.
         assert_eq!(w.len(), 1);
-        assert_eq!((w[0].offset, w[0].after.len()), (50, 50));
+        assert_eq!((w[0].page, w[0].offset, w[0].after.len()), (0, 66, 66));
         assert!(w[0].after.iter().all(|&b| b == 0));
-        assert_eq!(p.page(0).unwrap()[50..100], [0; 50]);
+        assert_eq!(p.page(0).unwrap()[66..132], [0; 66]);
+        // Page 1 still has a free slot 2, but page 0's slot 1 comes first.
         run(&mut t, &mut p, "INSERT INTO accounts (id) VALUES (9)");
         assert_eq!(p.slot_of(9), Some(SlotAddr { page: 0, slot: 1 }));
-        assert_eq!(p.page_count(), 1);
+        assert_eq!(p.page_count(), 2);
         assert_eq!(p.to_table().unwrap(), t);
     }
 
@@ -1090,8 +1112,9 @@ mod tests {
             &mut p,
             "UPDATE accounts SET balance = 1, status = 'x' WHERE id = 1",
         );
+        // balance (10..18) and the 40-byte status (18..58) are adjacent.
         assert_eq!(w.len(), 1);
-        assert_eq!((w[0].offset, w[0].after.len()), (10, 32));
+        assert_eq!((w[0].offset, w[0].after.len()), (10, 48));
         let cols = ["id", "a", "b", "c"].map(|n| {
             Column::new(
                 n,
@@ -1189,7 +1212,8 @@ mod tests {
         let mut follower = leader.clone();
         let w = run(&mut t, &mut leader, "UPDATE accounts SET balance = 7");
         assert_eq!(w.len(), 5);
-        // The follower missed an earlier write to row 4 (slot 3).
+        // The follower missed an earlier write to row 4 (page 1, slot 0,
+        // balance at offset 10).
         let mut diverged = Table::accounts_example();
         let missed = run(
             &mut diverged,
@@ -1202,16 +1226,17 @@ mod tests {
         assert_eq!(
             e,
             StorageError::Corrupt {
-                page: 0,
-                offset: 160
+                page: 1,
+                offset: 10
             }
         );
         assert_eq!(
             e.to_string(),
-            "WAL record for page 0, offset 160 expects bytes this node does not have: \
+            "WAL record for page 1, offset 10 expects bytes this node does not have: \
              its pages have diverged from the leader's"
         );
-        // The first three writes matched, yet none of them stuck.
+        // The first three writes (rows 1–3 on page 0) matched, yet none of
+        // them stuck.
         assert_eq!(follower, before);
     }
 
@@ -1229,7 +1254,8 @@ mod tests {
         let cases = [
             w(0, 10, vec![0], vec![1, 2]),
             w(0, 10, vec![], vec![]),
-            w(2, 0, vec![0], vec![1]),
+            // The table has pages 0 and 1, so page 3 skips page 2.
+            w(3, 0, vec![0], vec![1]),
             w(u32::MAX, 0, vec![0], vec![1]),
             w(0, 250, vec![0; 8], vec![1; 8]),
             w(0, u16::MAX, vec![0], vec![1]),
@@ -1243,8 +1269,8 @@ mod tests {
                 1i64.to_le_bytes().to_vec(),
                 2i64.to_le_bytes().to_vec(),
             ),
-            // A text length past the field.
-            w(0, 18, vec![6], vec![24]),
+            // A text length past the field: 40 > TEXT_MAX.
+            w(0, 18, vec![6], vec![40]),
             // Text that is not UTF-8 cannot come from a leader.
             w(0, 19, vec![b'a'], vec![0xff]),
         ];
@@ -1253,12 +1279,12 @@ mod tests {
             assert!(e.is_err(), "{c}");
             assert_eq!(p, before, "{c}");
         }
-        // A fresh page (page 1) may be started by a write.
+        // A fresh page (page 2) may be started by a write.
         let mut grown = p.clone();
         grown
-            .apply_writes(&[w(1, 2, vec![0], vec![0])], StorageVersion::V1)
+            .apply_writes(&[w(2, 2, vec![0], vec![0])], StorageVersion::V1)
             .unwrap();
-        assert_eq!(grown.page_count(), 2);
+        assert_eq!(grown.page_count(), 3);
     }
 
     #[test]
@@ -1288,7 +1314,7 @@ mod tests {
             RowChange {
                 id: 7,
                 before: None,
-                after: Some(row(7, &"z".repeat(30))),
+                after: Some(row(7, &"z".repeat(TEXT_MAX + 1))),
             },
             RowChange {
                 id: 1,

@@ -45,13 +45,14 @@ impl SingleLeaderNode {
         self.start_heartbeats(ctx);
     }
 
-    /// The leader was heard: the election timer starts over (jittered, so
-    /// followers do not all stand at once).
+    /// The leader was heard: the election timer starts over, somewhere
+    /// between one and two timeouts (randomised as in Raft, so followers
+    /// rarely stand at once and split the vote).
     pub(super) fn heard_from_leader(&mut self, ctx: &mut Ctx<'_, Msg>) {
         self.last_heard_us = ctx.local_time_us;
         if let Some(t) = self.timeout() {
             if !self.is_leader() && self.join.is_member() {
-                ctx.set_timer(ELECTION_TIMER, t, Duration(t.0.saturating_add(t.0 / 4)));
+                ctx.set_timer(ELECTION_TIMER, t, Duration(t.0.saturating_mul(2)));
             }
         }
     }
@@ -176,6 +177,18 @@ impl SingleLeaderNode {
                         granted: false,
                     },
                 );
+                if !self.is_leader() && epoch == self.voted && lsn > self.received_lsn() {
+                    // A rival with a longer log would get every vote this
+                    // node could: let it stand alone next time.
+                    ctx.note(format!(
+                        "{me} sees that {from}'s log is longer than its own, so it stands aside and waits longer before trying again."
+                    ));
+                    ctx.set_timer(
+                        ELECTION_TIMER,
+                        Duration(timeout.0.saturating_mul(2)),
+                        Duration(timeout.0.saturating_mul(3)),
+                    );
+                }
             }
             None => {
                 self.voted = epoch;

@@ -33,7 +33,15 @@ impl SingleLeaderNode {
             // Resuming fetches this entry again, checked against our log.
             self.follow(ctx, term);
         } else {
-            if self.term.outranks(term.epoch, from) {
+            if self.term.outranks(term.epoch, from) && !self.config.fencing {
+                ctx.note(format!(
+                    "{} ignores LSN {} ({}) from {from}: it follows {}. Without fencing it has no way to tell {from} that its leadership is over.",
+                    capital(self.id),
+                    entry.lsn,
+                    entry.change.summary(),
+                    self.term.leader
+                ));
+            } else if self.term.outranks(term.epoch, from) {
                 ctx.note(format!(
                     "{} ignores LSN {} ({}): it comes from epoch {}, which is over.",
                     capital(self.id),
@@ -70,6 +78,10 @@ impl SingleLeaderNode {
         let old = self.term;
         let was_leader = self.is_leader();
         if was_leader && !self.config.fencing {
+            if self.ignored_epoch >= term.epoch {
+                return;
+            }
+            self.ignored_epoch = term.epoch;
             ctx.note(format!(
                 "{} hears that {} leads epoch {}, but without fencing nothing makes it stop: it keeps taking writes as leader of epoch {}. Two leaders now accept writes — split brain.",
                 capital(self.id),
@@ -225,8 +237,8 @@ impl SingleLeaderNode {
         for entry in entries.by_ref() {
             match self.store.apply(&entry.change, entry.lsn, ctx) {
                 Ok((undo, differs)) => {
-                    if differs {
-                        self.note_divergence(ctx, &entry);
+                    if let Some(what) = differs {
+                        self.note_divergence(ctx, &entry, &what);
                     }
                     self.log.push(Logged { entry, undo });
                 }
@@ -251,12 +263,12 @@ impl SingleLeaderNode {
 
     /// A re-executed statement changed other rows, or other values, than
     /// it did on the leader.
-    fn note_divergence(&mut self, ctx: &mut Ctx<'_, Msg>, entry: &Entry) {
+    fn note_divergence(&mut self, ctx: &mut Ctx<'_, Msg>, entry: &Entry, what: &str) {
         let Change::Statement { sql, .. } = &entry.change else {
             return;
         };
         let text = format!(
-            "{} executed \"{sql}\" (LSN {}) again with its own clock and random numbers, and its rows now differ from the leader's; nothing in statement-based replication notices.",
+            "{} ran \"{sql}\" (LSN {}) again with its own clock and random numbers and got different rows — {what}. Nothing in statement-based replication notices.",
             capital(self.id),
             entry.lsn
         );

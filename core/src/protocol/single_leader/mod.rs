@@ -40,6 +40,8 @@ mod store;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_ops;
+#[cfg(test)]
 mod tests_sql;
 mod view;
 
@@ -322,6 +324,9 @@ pub struct SingleLeaderNode {
     pending_reads: Vec<(OpId, String, u64)>,
     /// A joining follower's snapshot, as received so far.
     staged: Option<join::Staged>,
+    /// Without fencing: the newest epoch a deposed leader has heard of
+    /// (and ignored), so it says so once.
+    ignored_epoch: u32,
 }
 
 impl SingleLeaderNode {
@@ -366,6 +371,7 @@ impl SingleLeaderNode {
             last_heard_us: 0,
             pending_reads: Vec::new(),
             staged: None,
+            ignored_epoch: 0,
             config,
         }
     }
@@ -454,6 +460,11 @@ impl SingleLeaderNode {
     /// `leader`) when this node knows a later one.
     fn correct_if_stale(&self, ctx: &mut Ctx<'_, Msg>, to: NodeId, epoch: u32, leader: NodeId) {
         if !self.term.outranks(epoch, leader) || to == self.id {
+            return;
+        }
+        if !self.config.fencing {
+            // Without fencing, leaderships carry no numbers anyone checks:
+            // nothing tells the other node its leadership is over.
             return;
         }
         let t = self.term;

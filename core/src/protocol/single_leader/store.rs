@@ -13,7 +13,6 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::config::LogFormat;
-use crate::rng::Fnv;
 use crate::sql::{
     apply_row_events, execute, parse, row_events, EvalContext, PageWrite, Pages, RowChange,
     RowEvent, StorageVersion, Table, Value,
@@ -25,10 +24,14 @@ pub enum Change {
     /// A key-value write (every format).
     Put { key: String, value: i64 },
     /// Statement-based: the text, executed again by each follower.
-    /// `leader_digest` fingerprints the rows the leader's execution
-    /// changed — a checksum no real binlog carries, kept here so the
-    /// simulator can point at the moment a follower diverged.
-    Statement { sql: String, leader_digest: u64 },
+    /// `leader_result` is what the leader's execution changed — no real
+    /// binlog carries it (it is not counted in the stream size); the
+    /// simulator keeps it to point at the moment, and the cells, where a
+    /// follower diverged.
+    Statement {
+        sql: String,
+        leader_result: Vec<RowChange>,
+    },
     /// Row-based (logical): one event per changed row.
     Rows { events: Vec<RowEvent> },
     /// WAL shipping (physical): the byte ranges changed in pages, in the
@@ -112,10 +115,12 @@ pub struct Store {
     pub version: StorageVersion,
 }
 
-/// The example table with `rows` rows: the five rows of the SQL examples,
-/// then more of the same shape.
+/// The example table with `rows` rows: the five rows of the SQL examples
+/// (created days ago), then more of the same shape created one second
+/// apart just before time zero — so a `WHERE created_at < NOW() - …`
+/// evaluated a second later on a lagging follower matches another row.
 pub fn initial_table(rows: u32) -> Table {
-    const HOUR_US: i64 = 3_600_000_000;
+    const SECOND_US: i64 = 1_000_000;
     let mut t = Table::accounts_example();
     for id in 6..=i64::from(rows) {
         t.rows.insert(
@@ -124,20 +129,63 @@ pub fn initial_table(rows: u32) -> Table {
                 Value::Int(id),
                 Value::Int((id * 37) % 1000),
                 Value::Text(String::from(if id % 3 == 0 { "closed" } else { "active" })),
-                Value::Timestamp(-id * HOUR_US),
+                Value::Timestamp(-(id - 5) * SECOND_US),
             ],
         );
     }
     t
 }
 
-/// A fingerprint of what an execution changed.
-pub fn digest(changes: &[RowChange]) -> u64 {
-    let mut h = Fnv::new();
-    for c in changes {
-        h.write(format!("{:?}|{:?}|{:?};", c.id, c.before, c.after).as_bytes());
+/// How a follower's execution of a statement differs from the leader's:
+/// "row 6: created_at t=260 ms here, t=10 ms on the leader" for the first
+/// few differing cells, or `None` when both changed the same rows alike.
+fn result_difference(table: &Table, mine: &[RowChange], leader: &[RowChange]) -> Option<String> {
+    if mine == leader {
+        return None;
     }
-    h.finish()
+    const SHOWN: usize = 3;
+    let theirs: BTreeMap<i64, &RowChange> = leader.iter().map(|c| (c.id, c)).collect();
+    let ours: BTreeMap<i64, &RowChange> = mine.iter().map(|c| (c.id, c)).collect();
+    let mut parts = Vec::new();
+    let mut ids: Vec<i64> = theirs.keys().chain(ours.keys()).copied().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        match (ours.get(&id), theirs.get(&id)) {
+            (Some(a), Some(b)) if a.after == b.after => {}
+            (Some(a), Some(b)) => match (&a.after, &b.after) {
+                (Some(x), Some(y)) => {
+                    for (i, (u, v)) in x.iter().zip(y.iter()).enumerate() {
+                        if u != v {
+                            let col = table.columns.get(i).map_or("?", |c| c.name.as_str());
+                            parts.push(format!("row {id}: {col} {u} here, {v} on the leader"));
+                        }
+                    }
+                }
+                (None, _) => parts.push(format!("row {id} deleted here, not on the leader")),
+                (_, None) => parts.push(format!("row {id} deleted on the leader, not here")),
+            },
+            (Some(a), None) => parts.push(match a.after {
+                None => format!("row {id} deleted here but kept by the leader"),
+                Some(_) => format!("row {id} changed here but not by the leader"),
+            }),
+            (None, Some(b)) => parts.push(match b.after {
+                None => format!("row {id} deleted by the leader but kept here"),
+                Some(_) => format!("row {id} changed by the leader but not here"),
+            }),
+            (None, None) => {}
+        }
+    }
+    if parts.is_empty() {
+        return Some(String::from("the rows it changed differ from the leader's"));
+    }
+    let more = parts.len().saturating_sub(SHOWN);
+    parts.truncate(SHOWN);
+    let mut text = parts.join("; ");
+    if more > 0 {
+        text.push_str(&format!("; and {more} more"));
+    }
+    Some(text)
 }
 
 impl Store {
@@ -200,7 +248,7 @@ impl Store {
         let change = match format {
             LogFormat::Statement => Change::Statement {
                 sql: String::from(sql),
-                leader_digest: digest(&changes),
+                leader_result: changes.clone(),
             },
             LogFormat::Row => Change::Rows {
                 events: row_events(&self.table, &changes),
@@ -223,18 +271,18 @@ impl Store {
     }
 
     /// A follower applies an entry. `Ok` carries the undo record and, for
-    /// a re-executed statement, whether the follower's rows differ from
-    /// the leader's. Errors (a refused WAL stream, a statement that fails
+    /// a re-executed statement whose rows came out different from the
+    /// leader's, what differs. Errors (a refused WAL stream, a statement that fails
     /// here) leave the store as it was: replication stops at that entry.
     pub fn apply(
         &mut self,
         change: &Change,
         lsn: u64,
         ctx: &mut dyn EvalContext,
-    ) -> Result<(Undo, bool), String> {
+    ) -> Result<(Undo, Option<String>), String> {
         match change {
-            Change::Put { key, value } => Ok((self.put(key, *value, lsn), false)),
-            Change::Statement { sql, leader_digest } => {
+            Change::Put { key, value } => Ok((self.put(key, *value, lsn), None)),
+            Change::Statement { sql, leader_result } => {
                 let stmt = parse(sql).map_err(|e| format!("{e}"))?;
                 let before = self.table.clone();
                 let effects = execute(&mut self.table, &stmt, ctx).map_err(|e| format!("{e}"))?;
@@ -251,7 +299,8 @@ impl Store {
                         }
                     }
                 }
-                Ok((undo, digest(&effects.changes) != *leader_digest))
+                let differs = result_difference(&self.table, &effects.changes, leader_result);
+                Ok((undo, differs))
             }
             Change::Rows { events } => {
                 let before = self.table.clone();
@@ -270,7 +319,7 @@ impl Store {
                         }
                     }
                 }
-                Ok((undo, false))
+                Ok((undo, None))
             }
             Change::Wal { version, writes } => {
                 let Some(pages) = self.pages.as_mut() else {
@@ -291,7 +340,7 @@ impl Store {
                         pages: writes.clone(),
                         ..Undo::default()
                     },
-                    false,
+                    None,
                 ))
             }
         }

@@ -1,6 +1,10 @@
 //! Presets: ready scenarios with an id, a title and a paragraph saying what
 //! to watch for. Each protocol family adds its own; every example of the
-//! article becomes one.
+//! article becomes one. The list lives here; the scenarios are built in
+//! one file per topic.
+
+mod single_leader_logs;
+mod single_leader_ops;
 
 use alloc::string::String;
 use alloc::vec;
@@ -119,6 +123,126 @@ static PRESETS: &[Preset] = &[
         build: mixed_faults,
     },
     Preset {
+        id: "single-leader-statement-nondeterminism",
+        title: "Statement-based: NOW(), RAND() and UUID() diverge",
+        description: "The leader ships each SQL statement as text and every follower runs it again — with its \
+                      own clock and its own random numbers. Node 2's clock runs 250 ms fast, node 3's 40 ms slow. \
+                      The inserted row's created_at, the RAND() balance and the UUID() status come out different \
+                      on every node, and nothing in the replication stream notices. Select node 2 or node 3 to \
+                      see their rows compared with the leader's, cell by cell.",
+        build: single_leader_logs::statement_nondeterminism,
+    },
+    Preset {
+        id: "single-leader-statement-where-now",
+        title: "Statement-based: a lagging follower deletes another row",
+        description: "The table holds rows created one second apart just before time zero. The leader runs \
+                      DELETE … WHERE created_at < NOW() - 3 s and removes the rows older than three seconds. \
+                      Node 3 is 1.5 s behind, so when it runs the same statement its NOW() is 1.5 s later and \
+                      the cut-off moves: it deletes one row the leader kept. Same statement, different rows.",
+        build: single_leader_logs::statement_where_now,
+    },
+    Preset {
+        id: "single-leader-wal-shipping",
+        title: "WAL shipping: bytes, not statements",
+        description: "The same statements as the NOW()/RAND()/UUID() run, replicated physically: the leader ships \
+                      the page bytes its storage engine changed (\"page 1, bytes 0–49 …\"), and followers copy \
+                      those bytes without executing anything. Clocks and random numbers no longer matter: every \
+                      follower ends with exactly the leader's table.",
+        build: single_leader_logs::wal_shipping,
+    },
+    Preset {
+        id: "single-leader-wal-version-mismatch",
+        title: "WAL shipping needs the same storage engine version",
+        description: "Node 3 runs a newer storage format (v2) than the leader (v1). Physical replication ships \
+                      bytes laid out for v1 pages, which node 3 cannot interpret: it refuses the stream and stops \
+                      replicating at its current LSN, falling further behind with every write, while node 2 (v1) \
+                      keeps up. This coupling is why upgrading a WAL-shipping cluster usually needs downtime.",
+        build: single_leader_logs::wal_version_mismatch,
+    },
+    Preset {
+        id: "single-leader-row-based",
+        title: "Row-based (logical) replication",
+        description: "The leader ships one event per changed row with the row's before and after values, named \
+                      by column. Followers apply values, so NOW(), RAND() and UUID() give the same result \
+                      everywhere, and node 3 can run a different storage format (v2) — the logical log does not \
+                      depend on how pages are laid out.",
+        build: single_leader_logs::row_based,
+    },
+    Preset {
+        id: "single-leader-batch-update",
+        title: "One UPDATE, three stream sizes",
+        description: "A 200-row table and one statement that touches every row. Statement-based replication \
+                      ships one short event; row-based ships 200 row events with before and after images; WAL \
+                      shipping ships the changed byte ranges of every page. Open the \"What the leader would \
+                      ship\" panel, or run `replicascope log-sizes`, to compare events and bytes side by side.",
+        build: single_leader_logs::batch_update,
+    },
+    Preset {
+        id: "single-leader-add-follower",
+        title: "Adding a follower without downtime",
+        description: "Node 3 starts empty. At 100 ms an operator adds it: the leader takes a consistent snapshot \
+                      at its current LSN and copies the 400 rows at 2 rows per ms while clients keep writing. \
+                      Node 3 then asks for every change after the snapshot's LSN, replays the backlog, and once \
+                      it has reached the leader's position it is in sync and serves reads. The write latency \
+                      chart stays flat: the leader never stops for the copy.",
+        build: single_leader_ops::add_follower,
+    },
+    Preset {
+        id: "single-leader-auto-failover",
+        title: "Automatic failover loses acknowledged writes",
+        description: "A network fault cuts the leader off from its followers, but its clients still reach it, \
+                      and it keeps acknowledging writes asynchronously. The followers stop hearing heartbeats, \
+                      wait out the 300 ms timeout and elect a new leader. When the network heals, the old \
+                      leader learns of the newer epoch, steps down, and throws away the writes only it had — \
+                      writes its clients were told had succeeded.",
+        build: single_leader_ops::auto_failover,
+    },
+    Preset {
+        id: "single-leader-split-brain",
+        title: "Split brain without fencing",
+        description: "The same failure with fencing switched off: nothing tells the old leader that its time is \
+                      over. After the network heals it still takes and acknowledges writes, while node 3 leads \
+                      the newer epoch and takes writes too. Two leaders, two diverging histories — every write \
+                      the old leader acknowledges after the election is flagged.",
+        build: single_leader_ops::split_brain,
+    },
+    Preset {
+        id: "single-leader-failover-timeout-too-short",
+        title: "A failover timeout shorter than the network's hiccups",
+        description: "The failover timeout is 60 ms. At 300 ms the links from the leader slow down by 100 ms \
+                      for a while: heartbeats arrive late, the followers decide the healthy leader is dead and \
+                      elect another. The old leader is deposed and the writes it took in the meantime are \
+                      lost. Raise the timeout above the delay and the same hiccup passes without a failover.",
+        build: single_leader_ops::timeout_too_short,
+    },
+    Preset {
+        id: "single-leader-read-your-writes",
+        title: "Reading your own writes from a lagging follower",
+        description: "User 1 updates their profile on the leader, then reloads the page; the application sends \
+                      the read to a follower — the one that is 200 ms behind. The user's own write is missing. \
+                      Switch read-your-writes on (read from the leader for a while after writing, or make the \
+                      follower wait for the write's log position) and the anomaly goes away.",
+        build: single_leader_ops::read_your_writes,
+    },
+    Preset {
+        id: "single-leader-monotonic-reads",
+        title: "Moving backward in time",
+        description: "User 2 reads the same key twice. The first read lands on an up-to-date follower and sees \
+                      the new value; the second lands on a lagging follower and sees the old one again — as if \
+                      the write had been undone. Sticky reads (each user always reads from the same follower) \
+                      fix it.",
+        build: single_leader_ops::monotonic_reads,
+    },
+    Preset {
+        id: "single-leader-consistent-prefix",
+        title: "The answer before the question",
+        description: "User 1 writes a question; user 2 reads it and writes the answer. An observer reads the \
+                      answer from an up-to-date follower, then looks for the question on a lagging one and finds \
+                      nothing: it saw the effect before its cause. Reading from one follower (sticky reads) \
+                      always shows a prefix of the leader's log, in order.",
+        build: single_leader_ops::consistent_prefix,
+    },
+    Preset {
         id: "chatter-5",
         title: "Engine stress: 5 nodes chattering",
         description: "Synthetic all-to-all traffic between five nodes, no replication at all: each message is \
@@ -134,7 +258,7 @@ static PRESETS: &[Preset] = &[
     },
 ];
 
-fn base(protocol: ProtocolConfig, until_ms: f64) -> Scenario {
+pub(crate) fn base(protocol: ProtocolConfig, until_ms: f64) -> Scenario {
     Scenario {
         format: FORMAT,
         seed: 1,
@@ -169,6 +293,32 @@ pub(crate) fn read(node: u16, key: &str) -> Action {
     }
 }
 
+pub(crate) fn sql(node: u16, text: &str) -> Action {
+    Action::Client {
+        node: NodeId(node),
+        request: Request::Sql {
+            sql: String::from(text),
+        },
+    }
+}
+
+pub(crate) fn session_write(user: u32, key: &str, value: i64) -> Action {
+    Action::Session {
+        session: user,
+        request: Request::Write {
+            key: String::from(key),
+            value,
+        },
+    }
+}
+
+pub(crate) fn session_read(user: u32, key: &str) -> Action {
+    Action::Session {
+        session: user,
+        request: Request::read(key),
+    }
+}
+
 pub(crate) fn single_leader(followers: u16, ack: AckMode) -> SingleLeaderConfig {
     SingleLeaderConfig {
         followers,
@@ -177,19 +327,19 @@ pub(crate) fn single_leader(followers: u16, ack: AckMode) -> SingleLeaderConfig 
     }
 }
 
-fn protocol(config: SingleLeaderConfig) -> ProtocolConfig {
+pub(crate) fn protocol(config: SingleLeaderConfig) -> ProtocolConfig {
     ProtocolConfig::SingleLeader(config)
 }
 
-fn crash(node: u16) -> Action {
+pub(crate) fn crash(node: u16) -> Action {
     Action::Crash { node: NodeId(node) }
 }
 
-fn recover(node: u16) -> Action {
+pub(crate) fn recover(node: u16) -> Action {
     Action::Recover { node: NodeId(node) }
 }
 
-fn promote(node: u16) -> Action {
+pub(crate) fn promote(node: u16) -> Action {
     Action::Promote { node: NodeId(node) }
 }
 
