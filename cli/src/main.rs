@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod load;
+mod log_sizes;
 mod quorum;
 mod runs;
 
@@ -32,6 +33,9 @@ enum Command {
     Svg(runs::SvgArgs),
     /// Quorum arithmetic for n replicas, w write acks and r read replies.
     Quorum(quorum::Args),
+    /// Events and bytes one SQL statement costs in each replication log
+    /// format (statement, WAL, row).
+    LogSizes(log_sizes::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +46,7 @@ fn main() -> ExitCode {
         Command::Trace(args) => runs::trace(&args),
         Command::Svg(args) => runs::svg(&args),
         Command::Quorum(args) => quorum::run(&args),
+        Command::LogSizes(args) => log_sizes::run(&args),
     };
     match result {
         Ok(text) => {

@@ -2,6 +2,8 @@
 
 use std::fmt::Write;
 
+use replicascope_core::table_diff::{diff_tables, RowDiff};
+
 use replicascope_core::diagram::{activity_end, render_svg, DiagramOptions};
 use replicascope_core::export;
 use replicascope_core::presets;
@@ -143,7 +145,47 @@ fn readable(s: &Summary) -> String {
             data.join(", ")
         );
     }
+    table_differences(&mut out, s);
     out
+}
+
+/// For nodes with a SQL table: the rows each one holds differently from
+/// the leader.
+fn table_differences(out: &mut String, s: &Summary) {
+    let Some(leader) = s.nodes.iter().find(|n| n.view.role == "leader") else {
+        return;
+    };
+    let Some(lt) = &leader.view.table else {
+        return;
+    };
+    for n in s.nodes.iter().filter(|n| n.node != leader.node) {
+        let Some(t) = &n.view.table else { continue };
+        let diff = diff_tables(lt, t);
+        if diff.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "Node {}'s table differs from the leader's (node {}) in {} row(s):",
+            n.node.0 + 1,
+            leader.node.0 + 1,
+            diff.len()
+        );
+        for d in &diff {
+            let line = match d {
+                RowDiff::Missing { id, .. } => format!("row {id}: only on the leader"),
+                RowDiff::Extra { id, .. } => format!("row {id}: only on this node"),
+                RowDiff::Changed { id, cells } => {
+                    let cells: Vec<String> = cells
+                        .iter()
+                        .map(|c| format!("{} {} (leader {})", c.column, c.follower, c.leader))
+                        .collect();
+                    format!("row {id}: {}", cells.join(", "))
+                }
+            };
+            let _ = writeln!(out, "  {line}");
+        }
+    }
 }
 
 pub fn trace(args: &TraceArgs) -> Result<String, String> {

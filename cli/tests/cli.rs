@@ -194,3 +194,42 @@ fn quorum_command() {
         "replicascope: w = 4 is out of range: w must be between 1 and n = 3"
     );
 }
+
+#[test]
+fn log_sizes_compares_the_three_formats_for_one_statement() {
+    let v = json(&[
+        "log-sizes",
+        "UPDATE accounts SET balance = balance + 1",
+        "--rows",
+        "200",
+        "--json",
+    ]);
+    // One statement; one row event and one 8-byte page write per row.
+    assert_eq!(v["statement"]["events"], 1);
+    assert_eq!(v["statement"]["bytes"], 49);
+    assert_eq!(v["row"]["events"], 200);
+    assert_eq!(v["wal"]["events"], 200);
+    assert_eq!(v["wal"]["bytes"], 3200);
+    let o = replicascope(&["log-sizes", "UPDATE accounts SET = 1"]);
+    assert!(!o.status.success());
+    assert_eq!(
+        stderr(&o).trim(),
+        "replicascope: column 21: expected a column name after 'SET' but found '='"
+    );
+    let o = replicascope(&["log-sizes", "DELETE FROM accounts", "--rows", "3"]);
+    assert_eq!(
+        stderr(&o).trim(),
+        "replicascope: --rows 3 is out of range: 5 to 2000"
+    );
+}
+
+#[test]
+fn run_lists_the_rows_a_follower_holds_differently() {
+    let o = replicascope(&["run", "single-leader-statement-where-now"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("Node 3's table differs from the leader's (node 1) in 1 row(s):\n  row 7: only on the leader"), "{text}");
+    assert!(!text.contains("Node 2's table differs"), "{text}");
+    let o = replicascope(&["run", "single-leader-row-based"]);
+    assert!(!stdout(&o).contains("differs from the leader"));
+}
