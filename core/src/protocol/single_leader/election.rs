@@ -33,12 +33,15 @@ impl SingleLeaderNode {
         if !self.is_leader() {
             return;
         }
-        for peer in self.stream_peers(ctx) {
+        // Every peer, even a joining node not streamed to yet: a member
+        // that missed this leader's announcement learns of it here.
+        for peer in ctx.peers() {
             ctx.send(
                 peer,
                 Msg::Heartbeat {
                     term: self.term,
                     lsn: self.lsn(),
+                    last: self.op_at(self.lsn()),
                 },
             );
         }
@@ -63,6 +66,7 @@ impl SingleLeaderNode {
         from: NodeId,
         term: Term,
         lsn: u64,
+        last: Option<OpId>,
     ) {
         let term = Term {
             leader: from,
@@ -73,12 +77,47 @@ impl SingleLeaderNode {
                 self.heard_from_leader(ctx);
                 self.leader_lsn = self.leader_lsn.max(lsn);
                 self.check_in_sync(ctx);
+                self.ask_for_missing(ctx, lsn, last);
             }
         } else if term.outranks(self.term.epoch, self.term.leader) {
             self.follow(ctx, term);
         } else {
             self.correct_if_stale(ctx, from, term.epoch, term.leader);
         }
+    }
+
+    /// The heartbeat says where the leader's log ends. If this node has
+    /// less (entries lost to a partition), or holds a different entry at
+    /// that position (written by a deposed leader, its correction lost),
+    /// it asks the leader, which streams or rewinds it — again after a
+    /// timeout, in case the request was lost too.
+    fn ask_for_missing(&mut self, ctx: &mut Ctx<'_, Msg>, leader_lsn: u64, last: Option<OpId>) {
+        let have = self.received_lsn();
+        if self.stopped.is_some() || !self.join.receives_stream() || leader_lsn < self.base {
+            return;
+        }
+        let behind = have < leader_lsn;
+        let differs = !behind && self.op_at(leader_lsn) != last;
+        if !behind && !differs {
+            return;
+        }
+        let wait = self.timeout().map_or(0, |t| t.0 as i64);
+        if let Some((at, when)) = self.asked_at {
+            if at == have && ctx.local_time_us.saturating_sub(when) < wait {
+                return;
+            }
+        }
+        self.asked_at = Some((have, ctx.local_time_us));
+        let what = if behind {
+            format!("the leader is at LSN {leader_lsn} while it has only {have}: it asks for the missing entries")
+        } else {
+            format!("its entry at LSN {leader_lsn} is not the leader's: it reports where its log ends so the leader can correct it")
+        };
+        ctx.note(format!(
+            "{} learns from the heartbeat that {what}.",
+            capital(self.id)
+        ));
+        ctx.send(self.term.leader, self.resume_request());
     }
 
     /// Nodes that vote: all but those still waiting to be added.
@@ -170,6 +209,10 @@ impl SingleLeaderNode {
                 ctx.note(format!(
                     "{me} refuses to vote for {from} in epoch {epoch}: {why}."
                 ));
+                if self.is_leader() {
+                    // Tell the candidate who leads, so it follows.
+                    ctx.send(from, Msg::NewLeader { term: self.term });
+                }
                 ctx.send(
                     from,
                     Msg::Vote {

@@ -56,7 +56,7 @@ impl SingleLeaderNode {
 
     pub(super) fn on_new_leader(&mut self, ctx: &mut Ctx<'_, Msg>, from: NodeId, term: Term) {
         if term.same_leadership(&self.term) {
-            if !self.is_leader() && from == term.leader {
+            if !self.is_leader() && from == term.leader && self.join.receives_stream() {
                 self.heard_from_leader(ctx);
                 ctx.note(format!(
                     "{} hears from its leader {} again and reports where its log ends.",
@@ -316,6 +316,18 @@ impl SingleLeaderNode {
     }
 
     pub(super) fn on_rewind(&mut self, ctx: &mut Ctx<'_, Msg>, keep: u64) {
+        if keep < self.base {
+            // Its data starts from a snapshot taken after that point: only
+            // a fresh snapshot can bring it back in line.
+            ctx.note(format!(
+                "{} cannot rewind to LSN {keep}: its data starts from a snapshot at LSN {}. It asks {} for a fresh snapshot.",
+                capital(self.id),
+                self.base,
+                self.term.leader
+            ));
+            ctx.send(self.term.leader, Msg::JoinRequest);
+            return;
+        }
         self.discard_above(ctx, keep, "where its leader's log differs");
         ctx.send(self.term.leader, self.resume_request());
     }

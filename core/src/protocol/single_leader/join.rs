@@ -13,10 +13,14 @@ use alloc::vec::Vec;
 
 use super::*;
 use crate::scenario::ms_to_instant;
+use crate::sql::Pages;
 use crate::time::Duration;
 
 /// Rows per snapshot message.
 pub const CHUNK_ROWS: usize = 20;
+/// A joining follower that has received nothing for this long asks again
+/// (its request, or the leader, may be gone).
+pub const JOIN_PATIENCE: Duration = Duration(1_000_000);
 
 /// Where a node stands in joining the cluster.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -65,6 +69,9 @@ pub struct Chunk {
     pub rows: Vec<Vec<Value>>,
     pub first_row: u32,
     pub total_rows: u32,
+    /// Under WAL shipping, the last chunk carries the page images: a
+    /// physical base backup, so later page writes find the same bytes.
+    pub pages: Option<Pages>,
 }
 
 /// The leader's copy of a snapshot being sent.
@@ -74,6 +81,7 @@ pub struct Copy {
     pub last: Option<OpId>,
     pub kv: Vec<(String, i64, u64)>,
     pub rows: Vec<Vec<Value>>,
+    pub pages: Option<Pages>,
     /// Rows sent so far.
     pub next: usize,
 }
@@ -111,7 +119,26 @@ impl SingleLeaderNode {
                 };
                 self.staged = None;
                 ctx.send(self.term.leader, Msg::JoinRequest);
+                ctx.set_timer(JOIN_TIMER, JOIN_PATIENCE, JOIN_PATIENCE);
             }
+        }
+    }
+
+    /// No snapshot data (or no backlog) for a while: ask again.
+    pub(super) fn on_join_timer(&mut self, ctx: &mut Ctx<'_, Msg>) {
+        match self.join {
+            JoinState::Copying { .. } => {
+                ctx.note(format!(
+                    "{} has received no snapshot data for {JOIN_PATIENCE}.",
+                    capital(self.id)
+                ));
+                self.restart_join(ctx);
+            }
+            JoinState::CatchingUp { .. } => {
+                ctx.send(self.term.leader, self.resume_request());
+                ctx.set_timer(JOIN_TIMER, JOIN_PATIENCE, JOIN_PATIENCE);
+            }
+            JoinState::Outside | JoinState::Member => {}
         }
     }
 
@@ -129,13 +156,17 @@ impl SingleLeaderNode {
             self.term.leader
         ));
         ctx.send(self.term.leader, Msg::JoinRequest);
+        ctx.set_timer(JOIN_TIMER, JOIN_PATIENCE, JOIN_PATIENCE);
     }
 
     /// Back after a crash while joining.
     pub(super) fn resume_join(&mut self, ctx: &mut Ctx<'_, Msg>) {
         match self.join {
             JoinState::Copying { .. } => self.restart_join(ctx),
-            JoinState::CatchingUp { .. } => ctx.send(self.term.leader, self.resume_request()),
+            JoinState::CatchingUp { .. } => {
+                ctx.send(self.term.leader, self.resume_request());
+                ctx.set_timer(JOIN_TIMER, JOIN_PATIENCE, JOIN_PATIENCE);
+            }
             JoinState::Outside | JoinState::Member => {}
         }
     }
@@ -151,6 +182,11 @@ impl SingleLeaderNode {
             ctx.send(from, Msg::NewLeader { term: self.term });
             return;
         }
+        self.start_copy(ctx, from);
+    }
+
+    /// Takes a consistent snapshot now and starts copying it to `to`.
+    pub(super) fn start_copy(&mut self, ctx: &mut Ctx<'_, Msg>, to: NodeId) {
         let lsn = self.lsn();
         let rows: Vec<Vec<Value>> = self.store.table.rows.values().cloned().collect();
         let kv: Vec<(String, i64, u64)> = self
@@ -163,7 +199,7 @@ impl SingleLeaderNode {
         let period = self.copy_period();
         let chunks = rows.len().div_ceil(CHUNK_ROWS).max(1) as u64;
         ctx.note(format!(
-            "{} takes a consistent snapshot at LSN {lsn}: {} rows and {} keys, about {bytes} B. Step 2: copying it to {from} at {} rows per ms takes about {}. Writes keep flowing meanwhile.",
+            "{} takes a consistent snapshot at LSN {lsn}: {} rows and {} keys, about {bytes} B. Step 2: copying it to {to} at {} rows per ms takes about {}. Writes keep flowing meanwhile.",
             capital(self.id),
             rows.len(),
             kv.len(),
@@ -172,12 +208,13 @@ impl SingleLeaderNode {
         ));
         let idle = self.copies.is_empty();
         self.copies.insert(
-            from,
+            to,
             Copy {
                 lsn,
                 last: self.op_at(lsn),
                 kv,
                 rows,
+                pages: self.store.pages().cloned(),
                 next: 0,
             },
         );
@@ -208,9 +245,15 @@ impl SingleLeaderNode {
                 rows: copy.rows[copy.next..end].to_vec(),
                 first_row: copy.next as u32,
                 total_rows: copy.rows.len() as u32,
+                pages: None,
+            };
+            let last = end >= copy.rows.len();
+            let chunk = Chunk {
+                pages: if last { copy.pages.clone() } else { None },
+                ..chunk
             };
             copy.next = end;
-            if end >= copy.rows.len() {
+            if last {
                 done.push(to);
             }
             ctx.send(to, Msg::SnapshotChunk(chunk));
@@ -226,7 +269,29 @@ impl SingleLeaderNode {
 
     /// The new follower receives part of its snapshot.
     pub(super) fn on_snapshot_chunk(&mut self, ctx: &mut Ctx<'_, Msg>, from: NodeId, c: Chunk) {
-        if !matches!(self.join, JoinState::Copying { .. }) || c.epoch < self.term.epoch {
+        if c.epoch < self.term.epoch {
+            return;
+        }
+        let reseed = self.join.receives_stream()
+            && !self.is_leader()
+            && c.first_row == 0
+            && from == self.term.leader
+            && c.epoch == self.term.epoch;
+        if reseed {
+            // The leader no longer has the log this node needs: its
+            // snapshot replaces everything here.
+            ctx.note(format!(
+                "{} receives a fresh snapshot (LSN {}) from its leader and will replace its data with it.",
+                capital(self.id),
+                c.lsn
+            ));
+            self.join = JoinState::Copying {
+                lsn: c.lsn,
+                got: 0,
+                total: c.total_rows,
+            };
+        }
+        if !matches!(self.join, JoinState::Copying { .. }) {
             return;
         }
         if c.epoch > self.term.epoch || from != self.term.leader {
@@ -252,6 +317,7 @@ impl SingleLeaderNode {
         }
         staged.rows.extend(c.rows);
         let got = staged.rows.len() as u32;
+        ctx.set_timer(JOIN_TIMER, JOIN_PATIENCE, JOIN_PATIENCE);
         self.join = JoinState::Copying {
             lsn: c.lsn,
             got,
@@ -263,6 +329,14 @@ impl SingleLeaderNode {
         let Some(s) = self.staged.take() else {
             return;
         };
+        if let Err(e) = self.store.check_base_backup(c.pages.as_ref()) {
+            ctx.note(format!(
+                "{} cannot use the snapshot: {e}.",
+                capital(self.id)
+            ));
+            self.stopped = Some(e);
+            return;
+        }
         let kv: BTreeMap<String, (i64, u64)> =
             s.kv.into_iter().map(|(k, v, l)| (k, (v, l))).collect();
         let rows: BTreeMap<i64, Vec<Value>> = s
@@ -273,7 +347,7 @@ impl SingleLeaderNode {
                 _ => None,
             })
             .collect();
-        self.store.install(kv, rows);
+        self.store.install(kv, rows, c.pages);
         self.base = s.lsn;
         self.base_op = s.last;
         self.log.clear();
@@ -314,6 +388,7 @@ impl SingleLeaderNode {
             };
             if self.lsn() >= self.leader_lsn && self.buffer.is_empty() {
                 self.join = JoinState::Member;
+                ctx.cancel_timer(JOIN_TIMER);
                 ctx.note(format!(
                     "Step 5: {} has caught up with its leader at LSN {}: it is in sync and now serves reads.",
                     capital(self.id),

@@ -290,6 +290,20 @@ impl SingleLeaderNode {
             );
             return;
         }
+        if self.copies.contains_key(&from) {
+            // Sent before the snapshot being copied to it: stale.
+            return;
+        }
+        if after < self.base {
+            ctx.note(format!(
+                "{} needs the entries after LSN {after}, but {}'s log only starts after its snapshot at LSN {}: it sends {from} a fresh snapshot instead.",
+                capital(from),
+                self.id,
+                self.base
+            ));
+            self.start_copy(ctx, from);
+            return;
+        }
         self.on_joiner_resume(ctx, from, after);
         // Its durable log agrees up to `after`: that counts as acknowledged.
         self.record_ack(ctx, from, after);
@@ -303,6 +317,7 @@ impl SingleLeaderNode {
                 Msg::Heartbeat {
                     term: self.term,
                     lsn: self.lsn(),
+                    last: self.op_at(self.lsn()),
                 },
             );
         }

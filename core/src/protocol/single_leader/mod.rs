@@ -42,6 +42,8 @@ mod tests;
 #[cfg(test)]
 mod tests_ops;
 #[cfg(test)]
+mod tests_props;
+#[cfg(test)]
 mod tests_sql;
 mod view;
 
@@ -81,6 +83,8 @@ pub const COPY_TIMER: u32 = 3;
 pub const HEARTBEAT_TIMER: u32 = 4;
 /// Timer: a follower has heard nothing from its leader for too long.
 pub const ELECTION_TIMER: u32 = 5;
+/// Timer: a joining follower has made no progress for a while.
+pub const JOIN_TIMER: u32 = 6;
 
 /// One replicated write.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -157,10 +161,13 @@ pub enum Msg {
         epoch: u32,
         keep: u64,
     },
-    /// Leader → follower: still here (sent only with automatic failover).
+    /// Leader → follower: still here, my log ends at `lsn` with the entry
+    /// of operation `last` (sent with automatic failover, and to a new
+    /// follower so it knows when it is in sync).
     Heartbeat {
         term: Term,
         lsn: u64,
+        last: Option<OpId>,
     },
     /// A follower that lost its leader asks to lead `epoch`; its log ends
     /// at `lsn` (so voters can prefer the most up-to-date).
@@ -234,7 +241,7 @@ impl Message for Msg {
             Msg::Rewind { epoch, keep } => {
                 describe_into(out, format_args!("keep up to LSN {keep} (epoch {epoch})"))
             }
-            Msg::Heartbeat { term, lsn } => describe_into(
+            Msg::Heartbeat { term, lsn, .. } => describe_into(
                 out,
                 format_args!("leader of epoch {} alive at LSN {lsn}", term.epoch),
             ),
@@ -327,6 +334,9 @@ pub struct SingleLeaderNode {
     /// Without fencing: the newest epoch a deposed leader has heard of
     /// (and ignored), so it says so once.
     ignored_epoch: u32,
+    /// Follower: the received LSN at which it last asked its leader for
+    /// missing entries after a heartbeat, and its clock reading then.
+    asked_at: Option<(u64, i64)>,
 }
 
 impl SingleLeaderNode {
@@ -372,6 +382,7 @@ impl SingleLeaderNode {
             pending_reads: Vec::new(),
             staged: None,
             ignored_epoch: 0,
+            asked_at: None,
             config,
         }
     }
@@ -634,7 +645,7 @@ impl SingleLeaderNode {
                     self.on_rewind(ctx, keep);
                 }
             }
-            Msg::Heartbeat { term, lsn } => self.on_heartbeat(ctx, from, term, lsn),
+            Msg::Heartbeat { term, lsn, last } => self.on_heartbeat(ctx, from, term, lsn, last),
             Msg::RequestVote { epoch, lsn } => self.on_request_vote(ctx, from, epoch, lsn),
             Msg::Vote { epoch, granted } => self.on_vote(ctx, from, epoch, granted),
             Msg::JoinRequest => self.on_join_request(ctx, from),
@@ -677,6 +688,7 @@ impl Protocol for SingleLeaderNode {
             Input::Timer(COPY_TIMER) => self.on_copy_timer(ctx),
             Input::Timer(HEARTBEAT_TIMER) => self.on_heartbeat_timer(ctx),
             Input::Timer(ELECTION_TIMER) => self.on_election_timer(ctx),
+            Input::Timer(JOIN_TIMER) => self.on_join_timer(ctx),
             Input::Timer(_) => {}
             Input::Client { op, request } => self.on_client(ctx, op, request),
             Input::Message { from, msg } => self.on_message(ctx, from, msg),
@@ -693,6 +705,7 @@ impl Protocol for SingleLeaderNode {
         self.votes.clear();
         self.pending_reads.clear();
         self.staged = None;
+        self.asked_at = None;
         self.join.on_crash();
     }
 

@@ -209,13 +209,42 @@ impl Store {
         }
     }
 
-    /// Replaces everything with a snapshot's contents.
-    pub fn install(&mut self, kv: BTreeMap<String, (i64, u64)>, rows: BTreeMap<i64, Vec<Value>>) {
+    /// The page images, on nodes that store pages (WAL shipping).
+    pub fn pages(&self) -> Option<&Pages> {
+        self.pages.as_ref()
+    }
+
+    /// Can this node start from a physical base backup of these pages?
+    /// Only with the same storage format version.
+    pub fn check_base_backup(&self, pages: Option<&Pages>) -> Result<(), String> {
+        match (pages, &self.pages) {
+            (Some(p), Some(_)) if p.version() != self.version => Err(format!(
+                "the leader's base backup is in storage format {} and this node runs {}: physical copies need the same storage engine version",
+                p.version(),
+                self.version
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Replaces everything with a snapshot's contents: the rows, and under
+    /// WAL shipping the leader's page images byte for byte.
+    pub fn install(
+        &mut self,
+        kv: BTreeMap<String, (i64, u64)>,
+        rows: BTreeMap<i64, Vec<Value>>,
+        pages: Option<Pages>,
+    ) {
         self.kv = kv;
         self.table.rows = rows;
         if let Some(p) = self.pages.as_mut() {
-            if let Ok(fresh) = Pages::from_table(&self.table, p.version()) {
-                *p = fresh;
+            match pages {
+                Some(image) => *p = image,
+                None => {
+                    if let Ok(fresh) = Pages::from_table(&self.table, p.version()) {
+                        *p = fresh;
+                    }
+                }
             }
         }
     }
