@@ -11,8 +11,10 @@ use gloo::render::{request_animation_frame, AnimationFrame};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::components::anomalies::Anomalies;
 use crate::components::controls::Controls;
 use crate::components::inspector::Inspector;
+use crate::components::latency_chart::LatencyChart;
 use crate::components::narration::Narration;
 use crate::components::params::Params;
 use crate::components::preset_picker::PresetPicker;
@@ -209,10 +211,12 @@ pub fn app() -> Html {
                         <SpaceTime state={state.clone()} />
                     </div>
                     <Controls state={state.clone()} />
+                    <LatencyChart state={state.clone()} />
                 </section>
                 <aside class="side">
                     <Inspector state={state.clone()} snapshot={snapshot.clone()} />
                     <Narration state={state.clone()} />
+                    <Anomalies state={state.clone()} />
                     <Params state={state.clone()} />
                     <RealSettings state={state.clone()} />
                 </aside>

@@ -1,18 +1,64 @@
-//! Send a client request at the cursor: a write or a read of one key at a
-//! chosen node. Bad input (an empty key, a value that is not a whole
-//! number) is answered with a message, and nothing is sent.
+//! Send a client request at the cursor: a write or a read of one key, or
+//! (on single-leader runs, whose nodes keep a table) a SQL statement, at a
+//! chosen node — or as user 1 to 3, whose requests the application's router
+//! sends on (writes to the leader, reads to a follower). Bad input (an
+//! empty key, a value that is not a whole number, a statement that does
+//! not parse) is answered under the form, and nothing is sent.
 
-use replicascope_core::node::{NodeId, Request};
+use replicascope_core::history::Operation;
+use replicascope_core::node::{NodeId, Outcome, Request};
+use replicascope_core::protocol::ProtocolConfig;
 use replicascope_core::scenario::Action;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use replicascope_core::sql;
+use replicascope_core::time::Instant;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::components::log_formats::LogFormats;
 use crate::state::{Model, Msg};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub state: UseReducerHandle<Model>,
+    /// The node leading at the cursor, if any: the log formats panel
+    /// measures the WAL in its storage format.
+    #[prop_or_default]
+    pub leader: Option<NodeId>,
 }
+
+/// Users the "as user" selector offers.
+pub const USERS: u32 = 3;
+/// The longest statement the box sends.
+pub const MAX_SQL: usize = 2_000;
+
+/// The article's statements, one click each: what replicates the same
+/// everywhere and what does not.
+pub const EXAMPLES: [(&str, &str); 6] = [
+    (
+        "batch update",
+        "UPDATE accounts SET balance = balance * 1.1 WHERE status = 'active'",
+    ),
+    (
+        "insert with NOW()",
+        "INSERT INTO accounts (id, balance, status, created_at) VALUES (6, 0, 'active', NOW())",
+    ),
+    (
+        "RAND()",
+        "UPDATE accounts SET balance = RAND() * 1000 WHERE id = 1",
+    ),
+    (
+        "UUID()",
+        "INSERT INTO accounts (id, balance, status, created_at) VALUES (7, 0, UUID(), NOW())",
+    ),
+    (
+        "delete by age",
+        "DELETE FROM accounts WHERE created_at < NOW() - 86400000000",
+    ),
+    ("select", "SELECT * FROM accounts WHERE balance > 100"),
+];
+
+/// Rows of a query result shown at most.
+const RESULT_ROWS: usize = 50;
 
 /// Checks the form: a key of 1–32 letters, digits, `_`, `-`, `:` and, for
 /// writes, a whole number.
@@ -43,28 +89,93 @@ pub fn parse_request(write: bool, key: &str, value: &str) -> Result<Request, Str
     })
 }
 
+/// Checks a statement with the core's parser before anything is sent; the
+/// error names the line and column as the box shows them.
+pub fn parse_sql(text: &str) -> Result<Request, String> {
+    if text.trim().is_empty() {
+        return Err(String::from(
+            "Type a statement first, or pick one of the examples.",
+        ));
+    }
+    if text.len() > MAX_SQL {
+        return Err(format!(
+            "A statement is at most {MAX_SQL} characters; this one has {}.",
+            text.len()
+        ));
+    }
+    sql::parse(text).map_err(|e| format!("That statement does not parse: {e}."))?;
+    Ok(Request::Sql {
+        sql: text.trim().to_string(),
+    })
+}
+
+/// The intervention for `request`: straight to `node` (1-based), or, when
+/// `user` is 1 or more, through the application's router as that user.
+pub fn client_action(node: u16, user: u32, request: Request) -> Action {
+    if user > 0 {
+        Action::Session {
+            session: user,
+            request,
+        }
+    } else {
+        Action::Client {
+            node: NodeId(node.saturating_sub(1)),
+            request,
+        }
+    }
+}
+
+/// The last SQL request a client sent up to `now`.
+pub fn latest_sql(ops: &[Operation], now: Instant) -> Option<&Operation> {
+    ops.iter()
+        .rev()
+        .filter(|o| o.invoked_at <= now)
+        .find(|o| matches!(o.request, Request::Sql { .. }))
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    KeyValue,
+    Sql,
+}
+
 #[function_component(ClientOps)]
 pub fn client_ops(props: &Props) -> Html {
     let state = &props.state;
-    let nodes = state.run.run.borrow().scenario().node_count();
-    let node = use_node_ref();
+    let (nodes, has_table) = {
+        let run = state.run.run.borrow();
+        let s = run.scenario();
+        (
+            s.node_count().max(1),
+            matches!(s.protocol, ProtocolConfig::SingleLeader(_)),
+        )
+    };
+    let mode = use_state(|| Mode::KeyValue);
+    let node_choice = use_state(|| 1u16);
+    let user_choice = use_state(|| 0u32);
+    let sql_text = use_state(|| String::from(EXAMPLES[0].1));
     let key = use_node_ref();
     let value = use_node_ref();
     let problem = use_state(|| None::<String>);
+
+    let mode_now = if has_table { *mode } else { Mode::KeyValue };
+    let node_now = (*node_choice).clamp(1, nodes);
+    let user_now = if has_table { *user_choice } else { 0 };
+
+    let dispatch = {
+        let (state, problem) = (state.clone(), problem.clone());
+        move |result: Result<Request, String>| match result {
+            Ok(request) => {
+                problem.set(None);
+                state.dispatch(Msg::Intervene(client_action(node_now, user_now, request)));
+            }
+            Err(why) => problem.set(Some(why)),
+        }
+    };
     let send = |write: bool| {
-        let (state, node, key, value, problem) = (
-            state.clone(),
-            node.clone(),
-            key.clone(),
-            value.clone(),
-            problem.clone(),
-        );
+        let (key, value, dispatch) = (key.clone(), value.clone(), dispatch.clone());
         Callback::from(move |e: MouseEvent| {
             e.prevent_default();
-            let n = node
-                .cast::<HtmlSelectElement>()
-                .and_then(|s| s.value().parse::<u16>().ok())
-                .unwrap_or(1);
             let k = key
                 .cast::<HtmlInputElement>()
                 .map(|i| i.value())
@@ -73,39 +184,186 @@ pub fn client_ops(props: &Props) -> Html {
                 .cast::<HtmlInputElement>()
                 .map(|i| i.value())
                 .unwrap_or_default();
-            match parse_request(write, &k, &v) {
-                Ok(request) => {
-                    problem.set(None);
-                    state.dispatch(Msg::Intervene(Action::Client {
-                        node: NodeId(n.saturating_sub(1)),
-                        request,
-                    }));
-                }
-                Err(why) => problem.set(Some(why)),
-            }
+            dispatch(parse_request(write, &k, &v));
         })
     };
     let (on_write, on_read) = (send(true), send(false));
+    let on_run = {
+        let (sql_text, dispatch) = (sql_text.clone(), dispatch.clone());
+        Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            dispatch(parse_sql(&sql_text));
+        })
+    };
+    let on_sql_input = {
+        let (sql_text, problem) = (sql_text.clone(), problem.clone());
+        Callback::from(move |e: InputEvent| {
+            if let Some(t) = e.target_dyn_into::<HtmlTextAreaElement>() {
+                sql_text.set(t.value());
+                problem.set(None);
+            }
+        })
+    };
+    let on_node = {
+        let node_choice = node_choice.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
+                node_choice.set(s.value().parse().unwrap_or(1));
+            }
+        })
+    };
+    let on_user = {
+        let user_choice = user_choice.clone();
+        Callback::from(move |e: Event| {
+            if let Some(s) = e.target_dyn_into::<HtmlSelectElement>() {
+                user_choice.set(s.value().parse().unwrap_or(0));
+            }
+        })
+    };
+    let set_mode = |m: Mode| {
+        let (mode, problem) = (mode.clone(), problem.clone());
+        Callback::from(move |_: Event| {
+            mode.set(m);
+            problem.set(None);
+        })
+    };
+    let example = |sql: &'static str| {
+        let (sql_text, problem) = (sql_text.clone(), problem.clone());
+        Callback::from(move |_: MouseEvent| {
+            sql_text.set(String::from(sql));
+            problem.set(None);
+        })
+    };
+
+    let target = if user_now > 0 {
+        format!("as user {user_now}")
+    } else {
+        format!("on node {node_now}")
+    };
+    let error_id = "client-request-error";
     html! {
-        <form class="client-ops" aria-label="Client request at the cursor">
+        <form class="client-ops" aria-label="Client request at the cursor" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
             <h3>{ "Client request at the cursor" }</h3>
+            if has_table {
+                <fieldset class="mode" role="radiogroup">
+                    <legend class="visually-hidden">{ "Kind of request" }</legend>
+                    <label><input type="radio" name="client-mode" checked={mode_now == Mode::KeyValue} onchange={set_mode(Mode::KeyValue)} />{ " key-value" }</label>
+                    <label><input type="radio" name="client-mode" checked={mode_now == Mode::Sql} onchange={set_mode(Mode::Sql)} />{ " SQL" }</label>
+                </fieldset>
+            }
             <div class="row">
                 <label>{ "node " }
-                    <select ref={node.clone()} aria-label="Node for the client request">
-                        { for (1..=nodes).map(|i| html! { <option value={i.to_string()}>{ i }</option> }) }
+                    <select aria-label="Node for the client request" onchange={on_node} disabled={user_now > 0}>
+                        { for (1..=nodes).map(|i| html! { <option value={i.to_string()} selected={i == node_now}>{ i }</option> }) }
                     </select>
                 </label>
-                <label>{ "key " }<input ref={key.clone()} type="text" value="x" size="6" aria-label="Key" /></label>
-                <label>{ "value " }<input ref={value.clone()} type="text" value="2" size="5" aria-label="Value" inputmode="numeric" /></label>
+                if has_table {
+                    <label>{ "as user " }
+                        <select aria-label="Send as user" onchange={on_user}>
+                            <option value="0" selected={user_now == 0}>{ "none" }</option>
+                            { for (1..=USERS).map(|u| html! { <option value={u.to_string()} selected={u == user_now}>{ format!("user {u}") }</option> }) }
+                        </select>
+                    </label>
+                }
+                if mode_now == Mode::KeyValue {
+                    <label>{ "key " }<input ref={key.clone()} type="text" value="x" size="6" aria-label="Key" /></label>
+                    <label>{ "value " }<input ref={value.clone()} type="text" value="2" size="5" aria-label="Value" inputmode="numeric" /></label>
+                }
             </div>
-            <div class="row">
-                <button type="submit" onclick={on_write}>{ "Write" }</button>
-                <button type="button" onclick={on_read}>{ "Read" }</button>
-            </div>
+            if user_now > 0 {
+                <p class="hint">{ format!("User {user_now}'s requests go through the application's router: writes to the leader, reads to a follower.") }</p>
+            }
+            if mode_now == Mode::KeyValue {
+                <div class="row">
+                    <button type="submit" onclick={on_write}>{ "Write" }</button>
+                    <button type="button" onclick={on_read}>{ "Read" }</button>
+                </div>
+            } else {
+                <label class="sql-box">{ "SQL statement" }
+                    <textarea rows="3" spellcheck="false" value={(*sql_text).clone()} oninput={on_sql_input}
+                        aria-invalid={problem.is_some().then_some("true")}
+                        aria-describedby={problem.is_some().then_some(error_id)} />
+                </label>
+                <div class="row examples" role="group" aria-label="Example statements">
+                    { for EXAMPLES.iter().map(|(name, sql)| html! {
+                        <button type="button" class="example" title={*sql} onclick={example(sql)}>{ *name }</button>
+                    }) }
+                </div>
+                <div class="row">
+                    <button type="submit" onclick={on_run}>{ format!("Run {target}") }</button>
+                </div>
+            }
             if let Some(why) = &*problem {
-                <p class="form-error" role="alert">{ why }</p>
+                <p class="form-error" role="alert" id={error_id} data-testid="client-error">{ why }</p>
+            }
+            if mode_now == Mode::Sql {
+                <SqlResult state={state.clone()} />
+                <LogFormats state={state.clone()} sql={AttrValue::from((*sql_text).clone())} leader={props.leader.unwrap_or_default()} />
             }
         </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ResultProps {
+    state: UseReducerHandle<Model>,
+}
+
+/// The answer to the latest statement at the cursor: a query's rows, or a
+/// word on how a write went.
+#[function_component(SqlResult)]
+fn sql_result(props: &ResultProps) -> Html {
+    let state = &props.state;
+    let run = state.run.run.borrow();
+    let Some(op) = latest_sql(&run.history().ops, state.cursor) else {
+        return Html::default();
+    };
+    let who = format!("Node {}", op.node.0 + 1);
+    let outcome = op
+        .completed_at
+        .filter(|&t| t <= state.cursor)
+        .and(op.outcome.as_ref());
+    let body = match outcome {
+        None => {
+            html! { <p class="hint">{ format!("Waiting for the answer of node {} to the latest statement…", op.node.0 + 1) }</p> }
+        }
+        Some(Outcome::Rows {
+            columns,
+            rows,
+            version,
+        }) => {
+            let caption = format!(
+                "{who} returned {} row{} as of LSN {version}",
+                rows.len(),
+                if rows.len() == 1 { "" } else { "s" }
+            );
+            html! {
+                <>
+                    <div class="table-scroll" role="region" aria-label="Query result" tabindex="0">
+                        <table class="data sql-table" data-testid="sql-rows">
+                            <caption>{ caption }</caption>
+                            <thead><tr>{ for columns.iter().map(|c| html! { <th scope="col">{ c }</th> }) }</tr></thead>
+                            <tbody>{ for rows.iter().take(RESULT_ROWS).map(|r| html! {
+                                <tr>{ for r.iter().map(|v| html! { <td>{ v }</td> }) }</tr>
+                            }) }</tbody>
+                        </table>
+                    </div>
+                    if rows.len() > RESULT_ROWS {
+                        <p class="hint">{ format!("showing {RESULT_ROWS} of {} rows", rows.len()) }</p>
+                    }
+                </>
+            }
+        }
+        Some(Outcome::Written { version, .. }) => {
+            html! { <p class="hint">{ format!("{who} committed the latest statement at LSN {version}.") }</p> }
+        }
+        Some(Outcome::Failed { reason }) => {
+            html! { <p class="hint">{ format!("{who} refused the latest statement: {reason}") }</p> }
+        }
+        Some(Outcome::Read { .. }) => Html::default(),
+    };
+    html! {
+        <div class="sql-result" role="status" data-testid="sql-result">{ body }</div>
     }
 }
 
@@ -125,7 +383,8 @@ mod tests {
         assert_eq!(
             parse_request(false, "user:7", "junk"),
             Ok(Request::Read {
-                key: "user:7".into()
+                key: "user:7".into(),
+                at_least: None,
             })
         );
         assert!(parse_request(true, "", "1")
@@ -136,5 +395,50 @@ mod tests {
             .unwrap_err()
             .contains("'1.5' is not a whole number"));
         assert!(parse_request(true, "x", "99999999999999999999").is_err());
+    }
+
+    #[test]
+    fn statements_are_parsed_before_sending() {
+        for (_, sql) in EXAMPLES {
+            assert_eq!(
+                parse_sql(sql),
+                Ok(Request::Sql { sql: sql.into() }),
+                "{sql}"
+            );
+        }
+        let e = parse_sql("UPDATE accounts SET balance =").unwrap_err();
+        assert!(
+            e.starts_with("That statement does not parse: column 30: expected"),
+            "{e}"
+        );
+        let e = parse_sql("SELECT *\nFROM").unwrap_err();
+        assert!(e.contains("line 2, column"), "{e}");
+        assert!(parse_sql("  ").unwrap_err().starts_with("Type a statement"));
+        assert!(parse_sql(&"x".repeat(MAX_SQL + 1))
+            .unwrap_err()
+            .contains("at most"));
+        // Whatever is typed, nothing panics.
+        for junk in ["'", "((((", "SELECT * FROM accounts WHERE ", "é€😀", "\0"] {
+            assert!(parse_sql(junk).is_err(), "{junk}");
+        }
+    }
+
+    #[test]
+    fn a_chosen_user_goes_through_the_router() {
+        let r = Request::read("x");
+        assert_eq!(
+            client_action(2, 0, r.clone()),
+            Action::Client {
+                node: NodeId(1),
+                request: r.clone()
+            }
+        );
+        assert_eq!(
+            client_action(2, 3, r.clone()),
+            Action::Session {
+                session: 3,
+                request: r
+            }
+        );
     }
 }

@@ -1,7 +1,8 @@
 //! The inspector: what the selected node holds at the cursor (role, log
-//! position, pending acknowledgements, data), what the selected message
-//! carries, and the interventions that apply to the selection — crash or
-//! recover a node, cut, slow or heal a link. Every intervention forks the
+//! position, pending acknowledgements, data, its table compared with the
+//! leader's), what the selected message carries, and the interventions
+//! that apply to the selection — crash or recover a node, promote it, add
+//! it as a follower, cut, slow or heal a link. Every intervention forks the
 //! run at the cursor.
 
 use std::rc::Rc;
@@ -14,6 +15,7 @@ use replicascope_core::trace::{DropReason, Fate};
 use yew::prelude::*;
 
 use crate::components::client_ops::ClientOps;
+use crate::components::table_view::NodeTable;
 use crate::state::{Model, Msg, Selection};
 
 #[derive(Properties, PartialEq)]
@@ -29,6 +31,12 @@ pub fn inspector(props: &Props) -> Html {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Msg::Intervene(action.clone())))
     };
+    let leader = props
+        .snapshot
+        .nodes
+        .iter()
+        .find(|n| n.view.role == "leader")
+        .map(|n| n.node);
     let body = match state.selection {
         Selection::None => html! {
             <p class="hint">{ "Click a node, a link or a message in the pictures to inspect it and to break things: crash a node, cut a link, slow it down. Or send a client request below." }</p>
@@ -52,16 +60,22 @@ pub fn inspector(props: &Props) -> Html {
                             <span class={classes!("health", (!node.up).then_some("down"))}>{ if node.up { "up" } else { "down" } }</span>
                         </h3>
                         <dl class="fields" data-testid="node-fields">{ for fields }</dl>
-                        if node.view.data.is_empty() {
-                            <p class="hint">{ "No data yet." }</p>
-                        } else {
+                        if !node.view.data.is_empty() {
                             <table class="data"><thead><tr><th>{ "key" }</th><th>{ "value" }</th></tr></thead><tbody>{ for data }</tbody></table>
+                        } else if node.view.table.is_none() {
+                            <p class="hint">{ "No data yet." }</p>
+                        }
+                        if node.view.table.is_some() {
+                            <NodeTable snapshot={props.snapshot.clone()} node={id} />
                         }
                         <div class="actions">
                             if node.up {
                                 <button type="button" class="danger" onclick={intervene(Action::Crash { node: id })}>{ format!("Crash node {}", id.0 + 1) }</button>
                                 if node.view.role == "follower" {
                                     <button type="button" onclick={intervene(Action::Promote { node: id })}>{ format!("Promote node {} to leader", id.0 + 1) }</button>
+                                }
+                                if node.view.role == "not yet a member" {
+                                    <button type="button" onclick={intervene(Action::AddFollower { node: id })}>{ format!("Add node {} as a follower (snapshot + catch-up)", id.0 + 1) }</button>
                                 }
                             } else {
                                 <button type="button" onclick={intervene(Action::Recover { node: id })}>{ format!("Recover node {}", id.0 + 1) }</button>
@@ -138,7 +152,7 @@ pub fn inspector(props: &Props) -> Html {
         <section class="card inspector" aria-label="Inspector">
             <h2>{ "Inspector" }</h2>
             { body }
-            <ClientOps state={state.clone()} />
+            <ClientOps state={state.clone()} leader={leader} />
         </section>
     }
 }

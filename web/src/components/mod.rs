@@ -1,9 +1,12 @@
 //! One component per file. Each receives the reducer handle and renders a
 //! plain function of the model; actions go back through `dispatch`.
 
+pub mod anomalies;
 pub mod client_ops;
 pub mod controls;
 pub mod inspector;
+pub mod latency_chart;
+pub mod log_formats;
 pub mod narration;
 pub mod params;
 pub mod preset_picker;
@@ -12,4 +15,5 @@ pub mod settings;
 pub mod share;
 pub mod spacetime;
 pub mod spacetime_canvas;
+pub mod table_view;
 pub mod topology;

@@ -2,131 +2,29 @@
 //! the scenario (by its JSON path), and the edited scenario is validated by
 //! the core and re-run; a refused value leaves the run as it was and says
 //! why. Interventions that name nodes which no longer exist are dropped,
-//! and the page says so.
+//! and the page says so. Which controls exist lives in `catalogue`, the
+//! editing in `edit`; this file only draws them.
+
+mod catalogue;
+mod edit;
+
+pub use catalogue::{
+    core_default, current, ladder_position, params_for, Group, Input, Kind, Param, When,
+    COPY_SPEEDS,
+};
+pub use edit::{change, edit, set};
 
 use replicascope_core::scenario::Scenario;
 use serde_json::{json, Value};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::state::{Model, Msg, Notice};
+use crate::state::Model;
+use catalogue::number;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub state: UseReducerHandle<Model>,
-}
-
-/// One control.
-pub struct Param {
-    pub label: &'static str,
-    /// JSON pointer into the scenario.
-    pub path: &'static str,
-    pub kind: Kind,
-    /// Shown only when the field at `when.0` equals `when.1`.
-    pub when: Option<(&'static str, &'static str)>,
-}
-
-pub enum Kind {
-    Slider {
-        min: f64,
-        max: f64,
-        step: f64,
-        unit: &'static str,
-    },
-    Choice(&'static [(&'static str, &'static str)]),
-}
-
-/// The controls that apply to a protocol.
-pub fn params_for(kind: &str) -> Vec<Param> {
-    let mut out = Vec::new();
-    match kind {
-        "single_leader" => {
-            out.push(Param {
-                label: "Followers",
-                path: "/protocol/followers",
-                kind: Kind::Slider {
-                    min: 1.0,
-                    max: 6.0,
-                    step: 1.0,
-                    unit: "",
-                },
-                when: None,
-            });
-            out.push(Param {
-                label: "Acknowledgement",
-                path: "/protocol/ack",
-                kind: Kind::Choice(&[
-                    ("async", "asynchronous"),
-                    ("sync", "synchronous"),
-                    ("semi_sync", "semi-synchronous"),
-                ]),
-                when: None,
-            });
-            out.push(Param {
-                label: "Semi-sync timeout",
-                path: "/protocol/semi_sync_timeout_ms",
-                kind: Kind::Slider {
-                    min: 50.0,
-                    max: 3000.0,
-                    step: 50.0,
-                    unit: "ms",
-                },
-                when: Some(("/protocol/ack", "semi_sync")),
-            });
-        }
-        "chatter" => {
-            out.push(Param {
-                label: "Nodes",
-                path: "/protocol/nodes",
-                kind: Kind::Slider {
-                    min: 2.0,
-                    max: 64.0,
-                    step: 1.0,
-                    unit: "",
-                },
-                when: None,
-            });
-            out.push(Param {
-                label: "Conversations per node",
-                path: "/protocol/fanout",
-                kind: Kind::Slider {
-                    min: 1.0,
-                    max: 64.0,
-                    step: 1.0,
-                    unit: "",
-                },
-                when: None,
-            });
-        }
-        _ => {}
-    }
-    out
-}
-
-/// The scenario with `path` set to `value`, validated; interventions
-/// naming nodes that no longer exist are dropped (and counted).
-pub fn edit(scenario: &Scenario, path: &str, value: Value) -> Result<(Scenario, usize), String> {
-    let mut doc = serde_json::to_value(scenario).map_err(|e| e.to_string())?;
-    set(&mut doc, path, value);
-    let mut edited: Scenario =
-        serde_json::from_value(doc).map_err(|e| format!("that value does not fit: {e}"))?;
-    let nodes = edited.node_count();
-    let before = edited.interventions.len();
-    edited
-        .interventions
-        .retain(|t| t.action.nodes().iter().all(|n| n.0 < nodes));
-    let dropped = before - edited.interventions.len();
-    edited
-        .validate()
-        .map_err(|p| replicascope_core::scenario::ScenarioError::Invalid(p).to_string())?;
-    Ok((edited, dropped))
-}
-
-fn set(doc: &mut Value, path: &str, value: Value) {
-    let (parent, field) = path.rsplit_once('/').unwrap_or(("", path));
-    if let Some(Value::Object(map)) = doc.pointer_mut(parent) {
-        map.insert(field.to_string(), value);
-    }
 }
 
 /// The network's delay when it is constant (the slider only edits that case).
@@ -134,6 +32,15 @@ fn constant_latency(s: &Scenario) -> Option<f64> {
     match serde_json::to_value(&s.network.latency).ok()? {
         Value::Object(m) if m.get("kind") == Some(&json!("constant")) => m.get("ms")?.as_f64(),
         _ => None,
+    }
+}
+
+/// Sends the edit of `path` to `value` (if any) through the reducer.
+fn apply(state: &UseReducerHandle<Model>, scenario: &Scenario, path: &str, value: Option<Value>) {
+    if let Some(value) = value {
+        for msg in change(scenario, path, value) {
+            state.dispatch(msg);
+        }
     }
 }
 
@@ -148,68 +55,28 @@ pub fn params(props: &Props) -> Html {
         .unwrap_or("")
         .to_string();
 
-    let apply = |path: &'static str, to_value: fn(&str) -> Option<Value>| {
-        let state = state.clone();
-        let scenario = scenario.clone();
-        move |raw: String| {
-            let Some(value) = to_value(&raw) else { return };
-            match edit(&scenario, path, value) {
-                Ok((edited, dropped)) => {
-                    state.dispatch(Msg::SetScenario(Box::new(edited)));
-                    if dropped > 0 {
-                        state.dispatch(Msg::Notify(Notice {
-                            error: false,
-                            text: format!("{dropped} intervention(s) named nodes that no longer exist and were dropped."),
-                        }));
-                    }
-                }
-                Err(why) => state.dispatch(Msg::Notify(Notice {
-                    error: true,
-                    text: format!("That setting was refused: {why}"),
-                })),
-            }
-        }
-    };
-
-    let controls = params_for(&kind).into_iter().filter(|p| match p.when {
-        Some((path, want)) => doc.pointer(path).and_then(Value::as_str) == Some(want),
-        None => true,
-    });
-    let controls = controls.map(|p| {
-        let current = doc.pointer(p.path).cloned().unwrap_or(Value::Null);
-        let id = format!("param-{}", p.path.trim_start_matches('/').replace('/', "-"));
-        match p.kind {
-            Kind::Slider { min, max, step, unit } => {
-                let value = current.as_f64().unwrap_or(if p.path.ends_with("timeout_ms") { 1000.0 } else { min });
-                let set = apply(p.path, |raw| raw.parse::<f64>().ok().map(number));
-                let onchange = Callback::from(move |e: Event| set(e.target_unchecked_into::<HtmlInputElement>().value()));
-                html! {
-                    <div class="param">
-                        <label for={id.clone()}>{ p.label }<output>{ format!("{} {unit}", number(value)) }</output></label>
-                        <input id={id} type="range" min={min.to_string()} max={max.to_string()} step={step.to_string()}
-                               value={value.to_string()} aria-label={p.label} {onchange} />
-                    </div>
-                }
-            }
-            Kind::Choice(options) => {
-                let value = current.as_str().unwrap_or("").to_string();
-                let set = apply(p.path, |raw| Some(Value::String(raw.to_string())));
-                let onchange = Callback::from(move |e: Event| set(e.target_unchecked_into::<HtmlSelectElement>().value()));
-                html! {
-                    <div class="param">
-                        <label for={id.clone()}>{ p.label }</label>
-                        <select id={id} aria-label={p.label} {onchange}>
-                            { for options.iter().map(|(v, text)| html! { <option value={*v} selected={*v == value}>{ *text }</option> }) }
-                        </select>
-                    </div>
-                }
-            }
+    let groups = params_for(&kind).into_iter().map(|group| {
+        let controls: Vec<Html> = group
+            .params
+            .into_iter()
+            .filter(|p| p.visible(&doc))
+            .map(|p| control(state, &scenario, &doc, p))
+            .collect();
+        html! {
+            <fieldset class="param-group">
+                <legend>{ group.title }</legend>
+                { for controls }
+            </fieldset>
         }
     });
 
     let latency = constant_latency(&scenario).map(|ms| {
-        let set = apply("/network/latency", |raw| raw.parse::<f64>().ok().map(|ms| json!({"kind": "constant", "ms": ms})));
-        let onchange = Callback::from(move |e: Event| set(e.target_unchecked_into::<HtmlInputElement>().value()));
+        let (state, scenario) = (state.clone(), scenario.clone());
+        let onchange = Callback::from(move |e: Event| {
+            let raw = e.target_unchecked_into::<HtmlInputElement>().value();
+            let value = raw.parse::<f64>().ok().map(|ms| json!({"kind": "constant", "ms": ms}));
+            apply(&state, &scenario, "/network/latency", value);
+        });
         html! {
             <div class="param">
                 <label for="param-latency">{ "Network delay" }<output>{ format!("{} ms", number(ms)) }</output></label>
@@ -219,11 +86,15 @@ pub fn params(props: &Props) -> Html {
     });
 
     let seed = {
-        let set = apply("/seed", |raw| {
-            raw.trim().parse::<u64>().ok().map(|v| json!(v))
-        });
-        let set_again = set.clone();
         let current = scenario.seed;
+        let set = {
+            let (state, scenario) = (state.clone(), scenario.clone());
+            move |raw: String| {
+                let value = raw.trim().parse::<u64>().ok().map(|v| json!(v));
+                apply(&state, &scenario, "/seed", value);
+            }
+        };
+        let set_again = set.clone();
         let onchange = Callback::from(move |e: Event| {
             set(e.target_unchecked_into::<HtmlInputElement>().value())
         });
@@ -242,11 +113,118 @@ pub fn params(props: &Props) -> Html {
     html! {
         <section class="card params" aria-label="Parameters">
             <h2>{ "Parameters" }</h2>
-            { for controls }
+            { for groups }
             { for latency }
             { seed }
             <p class="hint">{ "Changing a parameter re-runs the scenario from the start, keeping your interventions." }</p>
         </section>
+    }
+}
+
+/// One control, showing the scenario's value (or the core's default).
+fn control(state: &UseReducerHandle<Model>, scenario: &Scenario, doc: &Value, p: Param) -> Html {
+    let id = format!("param-{}", p.path.trim_start_matches('/').replace('/', "-"));
+    let now = current(doc, p.path);
+    let label = p.label;
+    let on_text = |p: Param| {
+        let (state, scenario) = (state.clone(), scenario.clone());
+        move |raw: String| apply(&state, &scenario, p.path, p.value_from(Input::Text(&raw)))
+    };
+    match &p.kind {
+        Kind::Slider {
+            min,
+            max,
+            step,
+            unit,
+        } => {
+            let value = now.as_f64().unwrap_or(*min);
+            let (range, position) = ((*min, *max, *step), value);
+            slider(id, label, shown(value, unit), range, position, on_text(p))
+        }
+        Kind::Ladder { values, unit } => {
+            let value = now.as_f64().unwrap_or(1.0);
+            // The slider moves over the ladder's positions, not its values.
+            let last = values.len().saturating_sub(1) as f64;
+            let position = ladder_position(values, value) as f64;
+            slider(
+                id,
+                label,
+                shown(value, unit),
+                (0.0, last, 1.0),
+                position,
+                on_text(p),
+            )
+        }
+        Kind::Choice(options) => {
+            let selected = options.iter().position(|(_, v)| *v == now);
+            let items: Vec<Html> = options
+                .iter()
+                .enumerate()
+                .map(|(i, (text, _))| {
+                    html! { <option value={i.to_string()} selected={selected == Some(i)}>{ *text }</option> }
+                })
+                .collect();
+            let set = on_text(p);
+            let onchange = Callback::from(move |e: Event| {
+                set(e.target_unchecked_into::<HtmlSelectElement>().value())
+            });
+            html! {
+                <div class="param">
+                    <label for={id.clone()}>{ label }</label>
+                    <select id={id} aria-label={label} {onchange}>
+                        { for items }
+                        // A value set by hand in the scenario that no option matches.
+                        if selected.is_none() {
+                            <option value="" selected=true disabled=true>{ "as the scenario says" }</option>
+                        }
+                    </select>
+                </div>
+            }
+        }
+        Kind::Check | Kind::Toggle(_) => {
+            let checked = match p.kind {
+                Kind::Check => now.as_bool().unwrap_or(false),
+                _ => !now.is_null(),
+            };
+            let (state, scenario) = (state.clone(), scenario.clone());
+            let onchange = Callback::from(move |e: Event| {
+                let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+                apply(&state, &scenario, p.path, p.value_from(Input::Checked(on)));
+            });
+            html! {
+                <div class="param check">
+                    <label for={id.clone()}>
+                        <input id={id} type="checkbox" {checked} {onchange} />
+                        { label }
+                    </label>
+                </div>
+            }
+        }
+    }
+}
+
+/// "500 ms", "3" (no unit).
+fn shown(value: f64, unit: &str) -> String {
+    format!("{} {unit}", number(value)).trim_end().to_string()
+}
+
+/// A range input with its label and current value.
+fn slider(
+    id: String,
+    label: &'static str,
+    shown: String,
+    (min, max, step): (f64, f64, f64),
+    position: f64,
+    set: impl Fn(String) + 'static,
+) -> Html {
+    let onchange =
+        Callback::from(move |e: Event| set(e.target_unchecked_into::<HtmlInputElement>().value()));
+    html! {
+        <div class="param">
+            <label for={id.clone()}>{ label }<output for={id.clone()}>{ shown.clone() }</output></label>
+            <input id={id} type="range" min={min.to_string()} max={max.to_string()} step={step.to_string()}
+                   value={position.to_string()} aria-label={label} aria-valuetext={shown} {onchange} />
+        </div>
     }
 }
 
@@ -258,58 +236,10 @@ fn next_seed(seed: u64) -> u64 {
         >> 16
 }
 
-/// Whole numbers as integers in JSON (the core reads counts as integers).
-fn number(v: f64) -> Value {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        json!(v as i64)
-    } else {
-        json!(v)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use replicascope_core::node::NodeId;
     use replicascope_core::presets;
-    use replicascope_core::scenario::{Action, Timed};
-
-    #[test]
-    fn editing_a_field_revalidates() {
-        let s = presets::find("single-leader-async-write")
-            .unwrap()
-            .scenario();
-        let (edited, dropped) = edit(&s, "/protocol/followers", json!(3)).unwrap();
-        assert_eq!(edited.node_count(), 4);
-        assert_eq!(dropped, 0);
-        let err = edit(&s, "/protocol/followers", json!(40)).unwrap_err();
-        assert!(
-            err.contains("protocol.followers: 40 is not allowed"),
-            "{err}"
-        );
-        let err = edit(&s, "/protocol/followers", json!("many")).unwrap_err();
-        assert!(err.starts_with("that value does not fit"), "{err}");
-    }
-
-    #[test]
-    fn interventions_on_removed_nodes_are_dropped() {
-        let mut s = presets::find("single-leader-async-write")
-            .unwrap()
-            .scenario();
-        s.protocol =
-            serde_json::from_value(json!({"kind": "single_leader", "followers": 3})).unwrap();
-        s.interventions.push(Timed {
-            at_ms: 5.0,
-            action: Action::Crash { node: NodeId(3) },
-        });
-        s.interventions.push(Timed {
-            at_ms: 6.0,
-            action: Action::Crash { node: NodeId(1) },
-        });
-        let (edited, dropped) = edit(&s, "/protocol/followers", json!(1)).unwrap();
-        assert_eq!(dropped, 1);
-        assert_eq!(edited.interventions.len(), 1);
-    }
 
     #[test]
     fn latency_slider_only_for_constant_delays() {

@@ -1,0 +1,494 @@
+//! Which controls each protocol offers, and how a control's position maps
+//! to a scenario value. A control names its field by JSON pointer; when the
+//! field is absent from the scenario (the core leaves defaults out of its
+//! JSON) the control shows the core's default, read from the core's own
+//! `Default` impls so the two cannot drift apart.
+
+use replicascope_core::protocol::single_leader::{SingleLeaderConfig, DEFAULT_HEARTBEAT_MS};
+use replicascope_core::scenario::Routing;
+use serde_json::{json, Value};
+
+/// A titled set of controls (a `<fieldset>` on the page).
+pub struct Group {
+    pub title: &'static str,
+    pub params: Vec<Param>,
+}
+
+/// One control.
+pub struct Param {
+    pub label: &'static str,
+    /// JSON pointer into the scenario.
+    pub path: &'static str,
+    pub kind: Kind,
+    /// Shown only when this holds (a knob that cannot matter is hidden).
+    pub when: Option<When>,
+}
+
+pub enum When {
+    /// The string at the pointer (or its default) is one of these.
+    OneOf(&'static str, &'static [&'static str]),
+    /// The field at the pointer is present.
+    Exists(&'static str),
+}
+
+pub enum Kind {
+    Slider {
+        min: f64,
+        max: f64,
+        step: f64,
+        unit: &'static str,
+    },
+    /// A slider over a fixed ladder of round values, for ranges that span
+    /// decades: evenly spaced positions make it a logarithmic scale, with
+    /// no transcendental maths in the page.
+    Ladder {
+        values: &'static [f64],
+        unit: &'static str,
+    },
+    /// A drop-down of `(label, value)`; a `Null` value removes the field.
+    Choice(Vec<(&'static str, Value)>),
+    /// A boolean field.
+    Check,
+    /// An optional field: checked when present; checking inserts this
+    /// value, unchecking removes the field.
+    Toggle(Value),
+}
+
+/// What a control reports when the user changes it.
+pub enum Input<'a> {
+    Text(&'a str),
+    Checked(bool),
+}
+
+/// Snapshot copy speeds offered, rows per millisecond.
+pub const COPY_SPEEDS: &[f64] = &[
+    0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5, 2.0, 3.0, 5.0, 7.0, 10.0, 15.0, 20.0, 30.0, 50.0,
+    70.0, 100.0,
+];
+
+impl Param {
+    fn new(label: &'static str, path: &'static str, kind: Kind) -> Param {
+        Param {
+            label,
+            path,
+            kind,
+            when: None,
+        }
+    }
+
+    fn when(mut self, when: When) -> Param {
+        self.when = Some(when);
+        self
+    }
+
+    /// Is the control relevant to the scenario `doc`?
+    pub fn visible(&self, doc: &Value) -> bool {
+        match self.when {
+            None => true,
+            Some(When::Exists(path)) => doc.pointer(path).is_some_and(|v| !v.is_null()),
+            Some(When::OneOf(path, values)) => current(doc, path)
+                .as_str()
+                .is_some_and(|v| values.contains(&v)),
+        }
+    }
+
+    /// The scenario value for what the user did, or `None` for input that
+    /// means nothing (a non-number, a choice that does not exist).
+    pub fn value_from(&self, input: Input<'_>) -> Option<Value> {
+        match (&self.kind, input) {
+            (Kind::Slider { .. }, Input::Text(raw)) => {
+                let x = raw.trim().parse::<f64>().ok().filter(|x| x.is_finite())?;
+                Some(number(x))
+            }
+            (Kind::Ladder { values, .. }, Input::Text(raw)) => {
+                let i = raw.trim().parse::<usize>().ok()?;
+                values.get(i).map(|v| number(*v))
+            }
+            (Kind::Choice(options), Input::Text(raw)) => {
+                let i = raw.parse::<usize>().ok()?;
+                options.get(i).map(|(_, v)| v.clone())
+            }
+            (Kind::Check, Input::Checked(on)) => Some(Value::Bool(on)),
+            (Kind::Toggle(value), Input::Checked(on)) => {
+                Some(if on { value.clone() } else { Value::Null })
+            }
+            _ => None,
+        }
+    }
+}
+
+/// The value at `path`, or the core's default when the field is absent.
+pub fn current(doc: &Value, path: &str) -> Value {
+    match doc.pointer(path) {
+        Some(v) if !v.is_null() => v.clone(),
+        _ => core_default(path),
+    }
+}
+
+/// The core's default for a field the scenario may leave out (`Null` when
+/// absence simply means "none", as for `failover`).
+pub fn core_default(path: &str) -> Value {
+    let leader = SingleLeaderConfig::default();
+    let routing = Routing::default();
+    let as_json = |v: Result<Value, serde_json::Error>| v.unwrap_or(Value::Null);
+    match path {
+        "/protocol/ack" => as_json(serde_json::to_value(leader.ack)),
+        "/protocol/semi_sync_timeout_ms" => json!(leader.semi_sync_timeout_ms),
+        "/protocol/log_format" => as_json(serde_json::to_value(leader.log_format)),
+        "/protocol/rows" => json!(leader.rows),
+        "/protocol/copy_rows_per_ms" => json!(leader.copy_rows_per_ms),
+        "/protocol/fencing" => json!(leader.fencing),
+        "/protocol/failover/heartbeat_ms" => json!(DEFAULT_HEARTBEAT_MS),
+        "/workload/routing/read_your_writes" => {
+            as_json(serde_json::to_value(routing.read_your_writes))
+        }
+        "/workload/routing/leader_window_ms" => json!(routing.leader_window_ms),
+        "/workload/routing/sticky_reads" => json!(routing.sticky_reads),
+        _ => Value::Null,
+    }
+}
+
+fn slider(
+    label: &'static str,
+    path: &'static str,
+    range: (f64, f64, f64),
+    unit: &'static str,
+) -> Param {
+    let (min, max, step) = range;
+    Param::new(
+        label,
+        path,
+        Kind::Slider {
+            min,
+            max,
+            step,
+            unit,
+        },
+    )
+}
+
+fn choice(
+    label: &'static str,
+    path: &'static str,
+    options: &[(&'static str, &'static str)],
+) -> Param {
+    let options = options
+        .iter()
+        .map(|(value, text)| (*text, Value::String((*value).to_string())))
+        .collect();
+    Param::new(label, path, Kind::Choice(options))
+}
+
+/// The controls that apply to a protocol (`protocol.kind`).
+pub fn params_for(kind: &str) -> Vec<Group> {
+    match kind {
+        "single_leader" => single_leader(),
+        "chatter" => vec![Group {
+            title: "Cluster",
+            params: vec![
+                slider("Nodes", "/protocol/nodes", (2.0, 64.0, 1.0), ""),
+                slider(
+                    "Conversations per node",
+                    "/protocol/fanout",
+                    (1.0, 64.0, 1.0),
+                    "",
+                ),
+            ],
+        }],
+        _ => Vec::new(),
+    }
+}
+
+fn single_leader() -> Vec<Group> {
+    let replication = vec![
+        slider("Followers", "/protocol/followers", (1.0, 6.0, 1.0), ""),
+        choice(
+            "Acknowledgement",
+            "/protocol/ack",
+            &[
+                ("async", "asynchronous"),
+                ("sync", "synchronous"),
+                ("semi_sync", "semi-synchronous"),
+            ],
+        ),
+        slider(
+            "Semi-sync timeout",
+            "/protocol/semi_sync_timeout_ms",
+            (50.0, 3000.0, 50.0),
+            "ms",
+        )
+        .when(When::OneOf("/protocol/ack", &["semi_sync"])),
+        choice(
+            "Log format",
+            "/protocol/log_format",
+            &[
+                ("statement", "statement-based"),
+                ("wal", "WAL shipping (physical)"),
+                ("row", "row-based (logical)"),
+            ],
+        ),
+        // Only the formats that ship data (not statements) care which
+        // storage-engine version a follower runs; WAL needs them equal.
+        Param::new(
+            "Follower storage format",
+            "/protocol/storage_versions",
+            Kind::Choice(vec![
+                ("same as leader (v1)", Value::Null),
+                ("node 2 runs v2", json!([{"node": 2, "version": 2}])),
+            ]),
+        )
+        .when(When::OneOf("/protocol/log_format", &["wal", "row"])),
+        slider(
+            "Rows in each table",
+            "/protocol/rows",
+            (5.0, 2000.0, 5.0),
+            "",
+        ),
+        Param::new(
+            "Snapshot copy speed",
+            "/protocol/copy_rows_per_ms",
+            Kind::Ladder {
+                values: COPY_SPEEDS,
+                unit: "rows/ms",
+            },
+        ),
+    ];
+    let failover = vec![
+        Param::new(
+            "Automatic failover",
+            "/protocol/failover",
+            Kind::Toggle(json!({"timeout_ms": 500, "heartbeat_ms": 100})),
+        ),
+        slider(
+            "Failure-detection timeout",
+            "/protocol/failover/timeout_ms",
+            (10.0, 5000.0, 10.0),
+            "ms",
+        )
+        .when(When::Exists("/protocol/failover")),
+        slider(
+            "Heartbeat interval",
+            "/protocol/failover/heartbeat_ms",
+            (10.0, 1000.0, 10.0),
+            "ms",
+        )
+        .when(When::Exists("/protocol/failover")),
+        Param::new(
+            "Fencing (epoch numbers stop a deposed leader)",
+            "/protocol/fencing",
+            Kind::Check,
+        ),
+    ];
+    let routing = vec![
+        choice(
+            "Read-your-writes",
+            "/workload/routing/read_your_writes",
+            &[
+                ("off", "off"),
+                (
+                    "leader_window",
+                    "read from the leader for a while after writing",
+                ),
+                ("log_position", "wait for the write's log position"),
+            ],
+        ),
+        slider(
+            "Leader window",
+            "/workload/routing/leader_window_ms",
+            (0.0, 5000.0, 50.0),
+            "ms",
+        )
+        .when(When::OneOf(
+            "/workload/routing/read_your_writes",
+            &["leader_window"],
+        )),
+        Param::new(
+            "Sticky reads (monotonic reads)",
+            "/workload/routing/sticky_reads",
+            Kind::Check,
+        ),
+    ];
+    vec![
+        Group {
+            title: "Replication",
+            params: replication,
+        },
+        Group {
+            title: "Failover",
+            params: failover,
+        },
+        Group {
+            title: "User sessions' reads",
+            params: routing,
+        },
+    ]
+}
+
+/// The ladder position nearest `value` (by ratio, as the scale is
+/// logarithmic), for a value set by hand that is not on the ladder.
+pub fn ladder_position(values: &[f64], value: f64) -> usize {
+    let distance = |v: f64| {
+        if v > 0.0 && value > 0.0 {
+            (v / value).max(value / v)
+        } else {
+            f64::INFINITY
+        }
+    };
+    (0..values.len())
+        .min_by(|&a, &b| distance(values[a]).total_cmp(&distance(values[b])))
+        .unwrap_or(0)
+}
+
+/// Whole numbers as integers in JSON (the core reads counts as integers).
+pub fn number(v: f64) -> Value {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        json!(v as i64)
+    } else {
+        json!(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::components::params::edit::edit;
+    use replicascope_core::presets;
+
+    #[test]
+    fn absent_fields_show_the_cores_defaults() {
+        let s = presets::find("single-leader-sync-write")
+            .unwrap()
+            .scenario();
+        let doc = serde_json::to_value(&s).unwrap();
+        assert_eq!(current(&doc, "/protocol/log_format"), json!("row"));
+        assert_eq!(current(&doc, "/protocol/rows"), json!(5));
+        assert_eq!(current(&doc, "/protocol/copy_rows_per_ms"), json!(1.0));
+        assert_eq!(current(&doc, "/protocol/fencing"), json!(true));
+        assert_eq!(
+            current(&doc, "/workload/routing/read_your_writes"),
+            json!("off")
+        );
+        assert_eq!(
+            current(&doc, "/workload/routing/leader_window_ms"),
+            json!(1000.0)
+        );
+        assert_eq!(
+            current(&doc, "/workload/routing/sticky_reads"),
+            json!(false)
+        );
+        assert_eq!(current(&doc, "/protocol/failover"), Value::Null);
+    }
+
+    #[test]
+    fn every_option_of_every_control_is_accepted_by_every_preset() {
+        for preset in presets::all() {
+            let s = preset.scenario();
+            let doc = serde_json::to_value(&s).unwrap();
+            let kind = doc["protocol"]["kind"].as_str().unwrap_or("").to_string();
+            // Fewer followers is rightly refused when the preset's faults
+            // name the removed nodes; every other control must always work.
+            let params = params_for(&kind).into_iter().flat_map(|g| g.params);
+            for param in params.filter(|p| p.path != "/protocol/followers") {
+                let inputs: Vec<Value> = match &param.kind {
+                    Kind::Choice(options) => options.iter().map(|(_, v)| v.clone()).collect(),
+                    Kind::Check => vec![json!(true), json!(false)],
+                    Kind::Toggle(on) => vec![on.clone(), Value::Null],
+                    Kind::Slider { min, max, .. } => vec![number(*min), number(*max)],
+                    Kind::Ladder { values, .. } => values.iter().map(|v| number(*v)).collect(),
+                };
+                // Fields inside an optional object are only offered once
+                // it exists; give them one.
+                let base = match param.when {
+                    Some(When::Exists(parent)) => {
+                        edit(&s, parent, json!({"timeout_ms": 500})).unwrap().0
+                    }
+                    _ => s.clone(),
+                };
+                for value in inputs {
+                    let result = edit(&base, param.path, value.clone());
+                    assert!(
+                        result.is_ok(),
+                        "{} {} = {value}: {:?}",
+                        preset.id,
+                        param.path,
+                        result.err()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn controls_read_what_the_user_did() {
+        let groups = params_for("single_leader");
+        let find = |path: &str| {
+            groups
+                .iter()
+                .flat_map(|g| &g.params)
+                .find(|p| p.path == path)
+                .unwrap()
+        };
+        let failover = find("/protocol/failover");
+        assert_eq!(
+            failover.value_from(Input::Checked(true)),
+            Some(json!({"timeout_ms": 500, "heartbeat_ms": 100}))
+        );
+        assert_eq!(
+            failover.value_from(Input::Checked(false)),
+            Some(Value::Null)
+        );
+        let rows = find("/protocol/rows");
+        assert_eq!(rows.value_from(Input::Text("200")), Some(json!(200)));
+        assert_eq!(rows.value_from(Input::Text("lots")), None);
+        assert_eq!(rows.value_from(Input::Text("NaN")), None);
+        let format = find("/protocol/log_format");
+        assert_eq!(format.value_from(Input::Text("1")), Some(json!("wal")));
+        assert_eq!(format.value_from(Input::Text("9")), None);
+        assert_eq!(format.value_from(Input::Checked(true)), None);
+    }
+
+    #[test]
+    fn the_copy_speed_ladder_is_logarithmic_and_finds_any_value() {
+        assert!(COPY_SPEEDS.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(COPY_SPEEDS.first(), Some(&0.1));
+        assert_eq!(COPY_SPEEDS.last(), Some(&100.0));
+        assert_eq!(COPY_SPEEDS[ladder_position(COPY_SPEEDS, 1.0)], 1.0);
+        assert_eq!(COPY_SPEEDS[ladder_position(COPY_SPEEDS, 0.26)], 0.3);
+        assert_eq!(ladder_position(COPY_SPEEDS, 5000.0), COPY_SPEEDS.len() - 1);
+        assert_eq!(ladder_position(COPY_SPEEDS, f64::NAN), 0);
+        assert_eq!(ladder_position(COPY_SPEEDS, -1.0), 0);
+        assert_eq!(ladder_position(&[], 1.0), 0);
+        let speed = Param::new(
+            "Snapshot copy speed",
+            "/protocol/copy_rows_per_ms",
+            Kind::Ladder {
+                values: COPY_SPEEDS,
+                unit: "rows/ms",
+            },
+        );
+        assert_eq!(speed.value_from(Input::Text("0")), Some(json!(0.1)));
+        assert_eq!(speed.value_from(Input::Text("6")), Some(json!(1)));
+        assert_eq!(speed.value_from(Input::Text("99")), None);
+    }
+
+    #[test]
+    fn conditional_controls() {
+        let groups = params_for("single_leader");
+        let find = |path: &str| {
+            groups
+                .iter()
+                .flat_map(|g| &g.params)
+                .find(|p| p.path == path)
+                .unwrap()
+        };
+        let storage = find("/protocol/storage_versions");
+        let heartbeat = find("/protocol/failover/heartbeat_ms");
+        let doc = json!({"protocol": {"kind": "single_leader"}});
+        assert!(storage.visible(&doc), "row is the default format");
+        assert!(!heartbeat.visible(&doc));
+        let doc = json!({"protocol": {"log_format": "statement", "failover": {"timeout_ms": 9}}});
+        assert!(!storage.visible(&doc));
+        assert!(heartbeat.visible(&doc));
+        assert_eq!(current(&doc, heartbeat.path), json!(100.0));
+    }
+}
