@@ -344,7 +344,7 @@ fn errors_name_the_problem_and_leave_the_table_unchanged() {
     );
     assert_eq!(
         fails("DELETE FROM accounts WHERE created_at < 5"),
-        "type error: cannot compare t=-864000000 ms with INT 5"
+        "type error: cannot compare t=-10d 00:00:00 with INT 5"
     );
     assert_eq!(
         fails("DELETE FROM users"),

@@ -322,17 +322,54 @@ impl fmt::Display for Value {
                 if *t < 0 {
                     f.write_str("-")?;
                 }
-                crate::time::fmt_ms(t.unsigned_abs(), f)
+                fmt_timestamp(t.unsigned_abs(), f)
             }
             Value::Null => f.write_str("NULL"),
         }
     }
 }
 
+/// A clock reading in µs, exactly: under a second as milliseconds
+/// ("271 ms"); longer as `[Nd ]hh:mm:ss[.fraction]` ("10d 00:00:00",
+/// "00:00:03.5"), which stays short in a table cell.
+fn fmt_timestamp(us: u64, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    const SECOND: u64 = 1_000_000;
+    if us < SECOND {
+        return crate::time::fmt_ms(us, f);
+    }
+    let (secs, frac) = (us / SECOND, us % SECOND);
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    if days > 0 {
+        write!(f, "{days}d ")?;
+    }
+    write!(
+        f,
+        "{:02}:{:02}:{:02}",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )?;
+    if frac > 0 {
+        let digits = format!("{frac:06}");
+        write!(f, ".{}", digits.trim_end_matches('0'))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use alloc::string::ToString;
+
+    #[test]
+    fn timestamps_print_exactly_and_briefly() {
+        let show = |us: i64| Value::Timestamp(us).to_string();
+        assert_eq!(show(271_000), "t=271 ms");
+        assert_eq!(show(-19_000), "t=-19 ms");
+        assert_eq!(show(-864_000_000_000), "t=-10d 00:00:00");
+        assert_eq!(show(3_500_000), "t=00:00:03.5");
+        assert_eq!(show(90_061_000_001), "t=1d 01:01:01.000001");
+    }
 
     #[test]
     fn int_arithmetic_is_checked() {
