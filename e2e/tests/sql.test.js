@@ -65,3 +65,19 @@ test('a follower table, a statement that does not parse, and one that runs', asy
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('a new follower added at the cursor copies a snapshot and catches up', async () => {
+  const { page, context, problems } = await open(browser, '#preset=single-leader-async-write');
+  assert.equal(await page.locator('[data-node]').count(), 2);
+  await page.locator('[data-node="1"]').click();
+  await page.getByRole('button', { name: 'Add a new follower here (snapshot + catch-up)' }).click();
+  await page.locator('[data-node="3"]').waitFor();
+  await seekToEnd(page);
+  await page.locator('[data-node="3"]').click();
+  const fields = page.getByTestId('node-fields');
+  await fields.waitFor();
+  assert.match(await page.locator('.inspector h3').first().textContent(), /^Node 3 · follower/);
+  assert.match(await fields.textContent(), /replicationstreaming, in sync/);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -8,6 +8,7 @@
 use std::rc::Rc;
 
 use replicascope_core::node::NodeId;
+use replicascope_core::protocol::single_leader::with_new_follower;
 use replicascope_core::run::Snapshot;
 use replicascope_core::scenario::Action;
 use replicascope_core::time::Duration;
@@ -16,7 +17,7 @@ use yew::prelude::*;
 
 use crate::components::client_ops::ClientOps;
 use crate::components::table_view::NodeTable;
-use crate::state::{Model, Msg, Selection};
+use crate::state::{Model, Msg, Notice, Selection};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -37,6 +38,22 @@ pub fn inspector(props: &Props) -> Html {
         .iter()
         .find(|n| n.view.role == "leader")
         .map(|n| n.node);
+    // A new node joins at the cursor: the scenario grows by one follower
+    // that stays outside replication until then, so the past is unchanged.
+    let add_follower = {
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| {
+            let at_ms = state.cursor.0 as f64 / 1000.0;
+            let current = state.run.run.borrow().scenario().clone();
+            match with_new_follower(&current, at_ms) {
+                Ok(s) => state.dispatch(Msg::SetScenario(Box::new(s))),
+                Err(e) => state.dispatch(Msg::Notify(Notice {
+                    error: true,
+                    text: format!("No follower was added: {e}."),
+                })),
+            }
+        })
+    };
     let body = match state.selection {
         Selection::None => html! {
             <p class="hint">{ "Click a node, a link or a message in the pictures to inspect it and to break things: crash a node, cut a link, slow it down. Or send a client request below." }</p>
@@ -73,6 +90,9 @@ pub fn inspector(props: &Props) -> Html {
                                 <button type="button" class="danger" onclick={intervene(Action::Crash { node: id })}>{ format!("Crash node {}", id.0 + 1) }</button>
                                 if node.view.role == "follower" {
                                     <button type="button" onclick={intervene(Action::Promote { node: id })}>{ format!("Promote node {} to leader", id.0 + 1) }</button>
+                                }
+                                if node.view.role == "leader" {
+                                    <button type="button" onclick={add_follower.clone()}>{ "Add a new follower here (snapshot + catch-up)" }</button>
                                 }
                                 if node.view.role == "not yet a member" {
                                     <button type="button" onclick={intervene(Action::AddFollower { node: id })}>{ format!("Add node {} as a follower (snapshot + catch-up)", id.0 + 1) }</button>

@@ -206,7 +206,8 @@ pub enum Durability {
     Flushed,
 }
 
-const MAX_FOLLOWERS: u16 = 6;
+/// The most followers a single-leader cluster may have.
+pub const MAX_FOLLOWERS: u16 = 6;
 
 impl SingleLeaderConfig {
     pub fn validate(&self, v: &mut Validator) {

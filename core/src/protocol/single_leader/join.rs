@@ -399,3 +399,34 @@ impl SingleLeaderNode {
         }
     }
 }
+
+/// The scenario with one more follower that an operator adds at `at_ms`:
+/// the new node exists from the start, empty and outside replication (the
+/// leader streams nothing to it, so the run before `at_ms` is unchanged),
+/// and joins from a snapshot then. Fails with a sentence when the
+/// scenario is not single-leader or already has the most followers.
+pub fn with_new_follower(
+    scenario: &crate::scenario::Scenario,
+    at_ms: f64,
+) -> Result<crate::scenario::Scenario, String> {
+    let mut s = scenario.clone();
+    let ProtocolConfig::SingleLeader(c) = &mut s.protocol else {
+        return Err(String::from(
+            "only a single-leader cluster has followers to add",
+        ));
+    };
+    if c.followers >= config::MAX_FOLLOWERS {
+        return Err(format!(
+            "the cluster already has {} followers, the most it can have",
+            c.followers
+        ));
+    }
+    c.followers += 1;
+    let node = NodeId(c.followers);
+    c.joining.push(node);
+    s.interventions.push(crate::scenario::Timed {
+        at_ms,
+        action: crate::scenario::Action::AddFollower { node },
+    });
+    Ok(s)
+}

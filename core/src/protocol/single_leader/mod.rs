@@ -41,9 +41,10 @@ mod store;
 mod tests;
 #[cfg(test)]
 mod tests_ops;
-#[cfg(test)]
+// Property tests run natively only (proptest needs an OS random source).
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests_props;
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests_sql;
 mod view;
 
@@ -56,6 +57,7 @@ pub use config::{
     AckMode, Durability, Failover, LogFormat, SingleLeaderConfig, StorageVersionOf,
     DEFAULT_FLUSH_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_SEMI_SYNC_TIMEOUT_MS,
 };
+pub use join::with_new_follower;
 pub use settings::{matching_settings, Settings};
 pub use store::{initial_table, Change};
 

@@ -271,3 +271,34 @@ fn the_answer_before_the_question_and_sticky_reads_restore_the_order() {
         .iter()
         .any(|k| k.0 == AnomalyKind::ConsistentPrefix));
 }
+
+#[test]
+fn a_follower_added_to_any_run_joins_without_changing_the_past() {
+    let s = scenario("single-leader-async-write");
+    let grown = with_new_follower(&s, 20.0).unwrap();
+    assert_eq!(grown.validate(), Ok(()));
+    let (before, after) = (run(&s), run(&grown));
+    // Until the operator acts, the original nodes do exactly the same.
+    let early = |sim: &Simulator<SingleLeaderNode>| -> Vec<(u64, Option<Instant>)> {
+        sim.history
+            .ops
+            .iter()
+            .map(|o| (o.invoked_at.0, o.completed_at))
+            .collect()
+    };
+    assert_eq!(early(&before), early(&after));
+    let end = after.world();
+    assert_eq!(end.nodes.len(), 3);
+    assert_eq!(end.nodes[2].view().role, "follower");
+    assert_eq!(end.nodes[2].view().data, end.nodes[0].view().data);
+    // Six followers is the most.
+    let mut full = s.clone();
+    if let ProtocolConfig::SingleLeader(c) = &mut full.protocol {
+        c.followers = 6;
+    }
+    assert_eq!(
+        with_new_follower(&full, 0.0).unwrap_err(),
+        "the cluster already has 6 followers, the most it can have"
+    );
+    assert!(with_new_follower(&scenario("chatter-5"), 0.0).is_err());
+}
