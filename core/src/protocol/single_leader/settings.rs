@@ -8,7 +8,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use serde::Serialize;
 
-use super::config::{AckMode, Durability, SingleLeaderConfig};
+use super::config::{AckMode, Durability, LogFormat, SingleLeaderConfig};
 use crate::node::NodeId;
 
 /// One database's configuration lines.
@@ -82,6 +82,22 @@ fn postgres(config: &SingleLeaderConfig) -> Settings {
             ));
         }
     }
+    lines.push_str(match config.log_format {
+        LogFormat::Wal => "\n# physical streaming replication: standbys replay the WAL\nwal_level = replica",
+        LogFormat::Row => {
+            "\n# logical replication: row changes, any version on the subscriber\nwal_level = logical\n# CREATE PUBLICATION pub FOR TABLE accounts; on each follower CREATE SUBSCRIPTION"
+        }
+        LogFormat::Statement => {
+            "\n# no equivalent: PostgreSQL never ships statements; the closest\n# is logical replication of rows (wal_level = logical)"
+        }
+    });
+    if let Some(f) = &config.failover {
+        lines.push_str(&format!(
+            "\n# automatic failover is not built in: a manager such as Patroni does it;\n# its ttl and loop_wait play the {} ms timeout and {} ms heartbeat here",
+            whole_ms(f.timeout_ms),
+            whole_ms(f.heartbeat_ms)
+        ));
+    }
     Settings {
         system: "PostgreSQL",
         lines,
@@ -127,6 +143,19 @@ fn mysql(config: &SingleLeaderConfig) -> Settings {
             )
         }
     };
+    let mut lines = lines;
+    lines.push_str(match config.log_format {
+        LogFormat::Statement => "\nSET GLOBAL binlog_format = 'STATEMENT';",
+        LogFormat::Row => "\nSET GLOBAL binlog_format = 'ROW';",
+        LogFormat::Wal => {
+            "\n-- no equivalent: MySQL ships its logical binlog, never InnoDB pages;\n-- the closest is SET GLOBAL binlog_format = 'ROW';"
+        }
+    });
+    if config.failover.is_some() {
+        lines.push_str(
+            "\n-- automatic failover is not built into async replication: a manager\n-- such as Orchestrator does it (or use MySQL Group Replication)",
+        );
+    }
     Settings {
         system: "MySQL",
         lines,
@@ -180,13 +209,16 @@ mod tests {
             s[0].lines,
             "# postgresql.conf on the leader (node 1)\n\
              synchronous_standby_names = 'FIRST 1 (node3)'\n\
-             synchronous_commit = on"
+             synchronous_commit = on\n\
+             # logical replication: row changes, any version on the subscriber\n\
+             wal_level = logical\n\
+             # CREATE PUBLICATION pub FOR TABLE accounts; on each follower CREATE SUBSCRIPTION"
         );
         c.durability = Durability::Received;
         c.sync_followers.clear();
         let pg = lines_for(&matching_settings(&c), "PostgreSQL");
         assert!(pg.contains("'FIRST 2 (node2, node3)'"), "{pg}");
-        assert!(pg.ends_with("synchronous_commit = remote_write"), "{pg}");
+        assert!(pg.contains("synchronous_commit = remote_write\n"), "{pg}");
         let mysql = lines_for(&matching_settings(&c), "MySQL");
         assert!(mysql.starts_with("-- no exact equivalent"), "{mysql}");
         assert!(mysql.contains("wait_for_slave_count = 2;"));
@@ -196,7 +228,7 @@ mod tests {
     fn async_is_synchronous_commit_local() {
         let s = matching_settings(&config(AckMode::Async, Durability::Flushed));
         assert_eq!(s[0].system, "PostgreSQL");
-        assert!(s[0].lines.ends_with("synchronous_commit = local"));
+        assert!(s[0].lines.contains("synchronous_commit = local\n"));
         assert!(lines_for(&s, "MySQL").contains("rpl_semi_sync_master_enabled = 0"));
     }
 
@@ -205,5 +237,29 @@ mod tests {
         let s = matching_settings(&config(AckMode::SemiSync, Durability::Received));
         assert!(s[0].lines.contains("no separate choice"));
         assert!(lines_for(&s, "PostgreSQL").contains("synchronous_commit = remote_write"));
+    }
+
+    #[test]
+    fn log_formats_and_failover_map_to_each_system() {
+        let mut c = config(AckMode::Async, Durability::Flushed);
+        c.log_format = LogFormat::Statement;
+        let s = matching_settings(&c);
+        assert!(lines_for(&s, "MySQL").ends_with("SET GLOBAL binlog_format = 'STATEMENT';"));
+        assert!(lines_for(&s, "PostgreSQL").contains("never ships statements"));
+        c.log_format = LogFormat::Wal;
+        c.failover = Some(super::super::Failover {
+            timeout_ms: 300.0,
+            heartbeat_ms: 100.0,
+        });
+        let s = matching_settings(&c);
+        let pg = lines_for(&s, "PostgreSQL");
+        assert!(pg.contains("wal_level = replica"), "{pg}");
+        assert!(
+            pg.ends_with("play the 300 ms timeout and 100 ms heartbeat here"),
+            "{pg}"
+        );
+        let mysql = lines_for(&s, "MySQL");
+        assert!(mysql.contains("never InnoDB pages"), "{mysql}");
+        assert!(mysql.contains("Orchestrator"), "{mysql}");
     }
 }
