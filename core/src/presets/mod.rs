@@ -127,7 +127,8 @@ static PRESETS: &[Preset] = &[
         title: "Statement-based: NOW(), RAND() and UUID() diverge",
         description: "The leader ships each SQL statement as text and every follower runs it again — with its \
                       own clock and its own random numbers. Node 2's clock runs 250 ms fast, node 3's 40 ms slow. \
-                      The inserted row's created_at, the RAND() balance and the UUID() status come out different \
+                      The first statement (a 10% raise for active accounts) comes out the same everywhere; then \
+                      the inserted row's created_at, the RAND() balance and the UUID() status come out different \
                       on every node, and nothing in the replication stream notices. Select node 2 or node 3 to \
                       see their rows compared with the leader's, cell by cell.",
         build: single_leader_logs::statement_nondeterminism,

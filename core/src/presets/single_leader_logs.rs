@@ -41,6 +41,14 @@ fn nondeterministic(format: LogFormat, config_edit: fn(&mut SingleLeaderConfig))
         },
     ];
     s.workload.ops = vec![
+        // Deterministic: every format replicates it faithfully.
+        at(
+            5.0,
+            sql(
+                0,
+                "UPDATE accounts SET balance = balance * 1.1 WHERE status = 'active'",
+            ),
+        ),
         at(10.0, sql(0, NOW_INSERT)),
         at(30.0, sql(0, RAND_UPDATE)),
         at(50.0, sql(0, UUID_UPDATE)),
