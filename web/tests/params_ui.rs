@@ -13,12 +13,14 @@ use replicascope_core::time::Instant;
 use replicascope_web::components::latency_chart::{summary_at, write_points};
 use replicascope_web::components::params::{change, params_for, Input, Param};
 use replicascope_web::state::Model;
-use replicascope_web::App;
 use serde_json::json;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement};
 use yew::Reducible;
+
+mod dom;
+use dom::{find, mount, text};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -143,35 +145,6 @@ fn latency_summary_of_the_semi_sync_fallback_preset() {
 }
 
 // ---- The mounted app ----
-
-fn mount(fragment: &str) -> Element {
-    let window = web_sys::window().unwrap();
-    let path = window.location().pathname().unwrap();
-    window
-        .history()
-        .unwrap()
-        .replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("{path}{fragment}")),
-        )
-        .unwrap();
-    let document = window.document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    root
-}
-
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    find(root, selector).text_content().unwrap_or_default()
-}
 
 #[wasm_bindgen_test]
 async fn the_failover_checkbox_reveals_its_sliders() {

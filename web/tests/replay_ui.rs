@@ -2,51 +2,16 @@
 //! The whole app mounted in Chromium: the default preset renders its nodes,
 //! its diagram and its controls, and the controls move the cursor.
 
-use replicascope_web::App;
 use wasm_bindgen_test::*;
-use web_sys::{Element, MouseEvent, MouseEventInit};
+
+mod dom;
+use dom::{click_on as click, mount, text};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn mount() -> Element {
-    let window = web_sys::window().unwrap();
-    // Each app reads its run from the URL and writes it back: start clean.
-    let path = window.location().pathname().unwrap();
-    window
-        .history()
-        .unwrap()
-        .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&path))
-        .unwrap();
-    let document = window.document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    root
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-        .text_content()
-        .unwrap_or_default()
-}
-
-/// A bubbling click, as a mouse would make (works on SVG elements too).
-fn click(root: &Element, selector: &str) {
-    let el = root
-        .query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {selector}"));
-    let init = MouseEventInit::new();
-    init.set_bubbles(true);
-    let event = MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
-    el.dispatch_event(&event).unwrap();
-}
-
 #[wasm_bindgen_test]
 async fn default_preset_renders_nodes_diagram_and_controls() {
-    let root = mount();
+    let root = mount("");
     yew::scheduler::flush().await;
     assert_eq!(
         root.query_selector_all(".topology [data-node]")
@@ -67,7 +32,7 @@ async fn default_preset_renders_nodes_diagram_and_controls() {
 
 #[wasm_bindgen_test]
 async fn next_steps_to_the_next_event_and_selection_shows_the_payload() {
-    let root = mount();
+    let root = mount("");
     yew::scheduler::flush().await;
     click(&root, "button[aria-label='Step forward one event']");
     yew::scheduler::flush().await;

@@ -14,65 +14,15 @@ use replicascope_core::share;
 use replicascope_web::components::client_ops::{client_action, parse_sql};
 use replicascope_web::components::table_view::{NodeTable, Props as TableProps};
 use replicascope_web::state::{param, Model, Msg, Selection};
-use replicascope_web::App;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{
-    Element, Event, EventInit, HtmlInputElement, HtmlTextAreaElement, MouseEvent, MouseEventInit,
-};
+use web_sys::{Element, Event, EventInit, HtmlTextAreaElement};
 use yew::Reducible;
 
+mod dom;
+use dom::{click, find, mount, seek_to_end, text};
+
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn mount(fragment: &str) -> Element {
-    let window = web_sys::window().unwrap();
-    let path = window.location().pathname().unwrap();
-    window
-        .history()
-        .unwrap()
-        .replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("{path}{fragment}")),
-        )
-        .unwrap();
-    let document = window.document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<App>::with_root(root.clone()).render();
-    root
-}
-
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    find(root, selector).text_content().unwrap_or_default()
-}
-
-/// A bubbling, cancelable click, as a mouse would make (works on SVG
-/// elements too; a submit button's handler can cancel the form's submit).
-fn click(el: &Element) {
-    let init = MouseEventInit::new();
-    init.set_bubbles(true);
-    init.set_cancelable(true);
-    let event = MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
-    el.dispatch_event(&event).unwrap();
-}
-
-/// Moves the cursor to the end of the run with the scrub bar.
-fn seek_to_end(root: &Element) {
-    let scrub: HtmlInputElement = find(root, "input[aria-label='Time']").unchecked_into();
-    scrub.set_value(&scrub.max());
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    scrub
-        .dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
-        .unwrap();
-}
 
 /// The button whose text is `label`.
 fn button(root: &Element, label: &str) -> Element {

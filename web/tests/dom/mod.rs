@@ -1,0 +1,65 @@
+//! The mounted app as the browser tests drive it: mount it at a URL
+//! fragment, find elements, read their text, click and scrub like a user.
+//! Shared by the wasm-bindgen test files (each uses part of it).
+#![allow(dead_code)]
+
+use replicascope_web::App;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Event, EventInit, HtmlInputElement, MouseEvent, MouseEventInit};
+
+/// Mounts a fresh app that reads its run from `fragment` ("" for the
+/// default preset; each app writes its run back into the URL).
+pub fn mount(fragment: &str) -> Element {
+    let window = web_sys::window().unwrap();
+    let path = window.location().pathname().unwrap();
+    window
+        .history()
+        .unwrap()
+        .replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("{path}{fragment}")),
+        )
+        .unwrap();
+    let document = window.document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<App>::with_root(root.clone()).render();
+    root
+}
+
+pub fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+}
+
+pub fn text(root: &Element, selector: &str) -> String {
+    find(root, selector).text_content().unwrap_or_default()
+}
+
+/// A bubbling, cancelable click, as a mouse would make (works on SVG
+/// elements too; a submit button's handler can cancel the form's submit).
+pub fn click(el: &Element) {
+    let init = MouseEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event = MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
+    el.dispatch_event(&event).unwrap();
+}
+
+/// Clicks the element `selector` finds.
+pub fn click_on(root: &Element, selector: &str) {
+    click(&find(root, selector));
+}
+
+/// Moves the cursor to the end of the run with the scrub bar.
+pub fn seek_to_end(root: &Element) {
+    let scrub: HtmlInputElement = find(root, "input[aria-label='Time']").unchecked_into();
+    scrub.set_value(&scrub.max());
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    scrub
+        .dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+}
