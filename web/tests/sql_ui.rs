@@ -284,7 +284,7 @@ async fn a_node_waiting_to_join_can_be_added() {
             .view
             .role
     };
-    assert_eq!(role(&m), "not yet a member");
+    assert_eq!(role(&m), "not joined");
 
     let root = mount("#preset=single-leader-add-follower");
     yew::scheduler::flush().await;

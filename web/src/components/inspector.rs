@@ -94,7 +94,7 @@ pub fn inspector(props: &Props) -> Html {
                                 if node.view.role == "leader" {
                                     <button type="button" onclick={add_follower.clone()}>{ "Add a new follower here (snapshot + catch-up)" }</button>
                                 }
-                                if node.view.role == "not yet a member" {
+                                if node.view.role == "not joined" {
                                     <button type="button" onclick={intervene(Action::AddFollower { node: id })}>{ format!("Add node {} as a follower (snapshot + catch-up)", id.0 + 1) }</button>
                                 }
                             } else {

@@ -47,7 +47,7 @@ fn a_new_follower_copies_a_snapshot_and_catches_up_without_stopping_writes() {
     let sim = run(&s);
     // Before the operator adds it, node 3 is outside the cluster.
     let early = sim.world_at(Instant::from_millis(50));
-    assert_eq!(early.nodes[2].view().role, "not yet a member");
+    assert_eq!(early.nodes[2].view().role, "not joined");
     // During the copy it refuses reads.
     let refused = sim
         .history

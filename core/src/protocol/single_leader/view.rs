@@ -38,9 +38,9 @@ impl SingleLeaderNode {
             ));
         }
         let role = match (&self.join, self.is_leader()) {
-            (JoinState::Outside, _) => "not yet a member",
-            (JoinState::Copying { .. }, _) => "new follower (copying snapshot)",
-            (JoinState::CatchingUp { .. }, _) => "new follower (catching up)",
+            (JoinState::Outside, _) => "not joined",
+            (JoinState::Copying { .. }, _) => "copying snapshot",
+            (JoinState::CatchingUp { .. }, _) => "catching up",
             (_, true) => "leader",
             (_, false) => "follower",
         };
