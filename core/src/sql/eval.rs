@@ -140,7 +140,14 @@ pub fn execute(
     ctx: &mut dyn EvalContext,
 ) -> Result<Effects, SqlError> {
     let effects = plan(table, stmt, ctx)?;
-    for c in &effects.changes {
+    apply_changes(table, &effects.changes);
+    Ok(effects)
+}
+
+/// Writes row changes (computed by a statement or a replication log) into
+/// `table`, in order.
+pub fn apply_changes(table: &mut Table, changes: &[RowChange]) {
+    for c in changes {
         match &c.after {
             Some(row) => {
                 table.rows.insert(c.id, row.clone());
@@ -150,7 +157,6 @@ pub fn execute(
             }
         }
     }
-    Ok(effects)
 }
 
 /// Evaluates an expression that reads no columns (e.g. from

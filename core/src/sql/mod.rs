@@ -44,8 +44,8 @@ mod tests;
 pub use ast::{CmpOp, Expr, Function, Projection, Statement};
 pub use error::{ParseError, SqlError};
 pub use eval::{
-    eval_expr, execute, execute_sql, rand_unit, uuid_v4, Effects, EvalContext, ResultSet,
-    RowChange, SeededContext,
+    apply_changes, eval_expr, execute, execute_sql, rand_unit, uuid_v4, Effects, EvalContext,
+    ResultSet, RowChange, SeededContext,
 };
 pub use lexer::{tokenize, Keyword, Tok, Token};
 pub use log_sizes::{log_sizes, FormatCost, LogError, LogSizes, STATEMENT_HEADER};

@@ -14,8 +14,8 @@ use alloc::vec::Vec;
 
 use super::config::LogFormat;
 use crate::sql::{
-    apply_row_events, execute, parse, row_events, EvalContext, PageWrite, Pages, RowChange,
-    RowEvent, StorageVersion, Table, Value,
+    apply_changes, execute, parse, plan_row_events, row_events, EvalContext, PageWrite, Pages,
+    RowChange, RowEvent, StorageVersion, Table, Value,
 };
 
 /// What one log entry changes.
@@ -260,20 +260,7 @@ impl Store {
         let stmt = parse(sql).map_err(|e| format!("{e}"))?;
         let effects = execute(&mut self.table, &stmt, ctx).map_err(|e| format!("{e}"))?;
         let changes = effects.changes;
-        let mut undo = Undo {
-            rows: changes.clone(),
-            ..Undo::default()
-        };
-        // Pages follow the table on every WAL node, leader included.
-        if let Some(p) = self.pages.as_mut() {
-            match p.apply_changes(&changes) {
-                Ok(writes) => undo.pages = writes,
-                Err(e) => {
-                    revert_rows(&mut self.table, &changes);
-                    return Err(format!("{e}"));
-                }
-            }
-        }
+        let undo = self.follow_with_pages(changes.clone())?;
         let change = match format {
             LogFormat::Statement => Change::Statement {
                 sql: String::from(sql),
@@ -313,42 +300,14 @@ impl Store {
             Change::Put { key, value } => Ok((self.put(key, *value, lsn), None)),
             Change::Statement { sql, leader_result } => {
                 let stmt = parse(sql).map_err(|e| format!("{e}"))?;
-                let before = self.table.clone();
                 let effects = execute(&mut self.table, &stmt, ctx).map_err(|e| format!("{e}"))?;
-                let mut undo = Undo {
-                    rows: effects.changes.clone(),
-                    ..Undo::default()
-                };
-                if let Some(p) = self.pages.as_mut() {
-                    match p.apply_changes(&effects.changes) {
-                        Ok(w) => undo.pages = w,
-                        Err(e) => {
-                            self.table = before;
-                            return Err(format!("{e}"));
-                        }
-                    }
-                }
                 let differs = result_difference(&self.table, &effects.changes, leader_result);
-                Ok((undo, differs))
+                Ok((self.follow_with_pages(effects.changes)?, differs))
             }
             Change::Rows { events } => {
-                let before = self.table.clone();
-                apply_row_events(&mut self.table, events).map_err(|e| format!("{e}"))?;
-                let rows = row_diff(&before, &self.table);
-                let mut undo = Undo {
-                    rows,
-                    ..Undo::default()
-                };
-                if let Some(p) = self.pages.as_mut() {
-                    match p.apply_changes(&undo.rows) {
-                        Ok(w) => undo.pages = w,
-                        Err(e) => {
-                            self.table = before;
-                            return Err(format!("{e}"));
-                        }
-                    }
-                }
-                Ok((undo, None))
+                let changes = plan_row_events(&self.table, events).map_err(|e| format!("{e}"))?;
+                apply_changes(&mut self.table, &changes);
+                Ok((self.follow_with_pages(changes)?, None))
             }
             Change::Wal { version, writes } => {
                 let Some(pages) = self.pages.as_mut() else {
@@ -373,6 +332,26 @@ impl Store {
                 ))
             }
         }
+    }
+
+    /// Row changes already made to the table become the entry's undo
+    /// record; on a node that stores pages the pages take them too (the
+    /// leader included). If the pages refuse them, the table is put back
+    /// and nothing changed.
+    fn follow_with_pages(&mut self, changes: Vec<RowChange>) -> Result<Undo, String> {
+        let pages = match self.pages.as_mut().map(|p| p.apply_changes(&changes)) {
+            None => Vec::new(),
+            Some(Ok(writes)) => writes,
+            Some(Err(e)) => {
+                revert_rows(&mut self.table, &changes);
+                return Err(format!("{e}"));
+            }
+        };
+        Ok(Undo {
+            rows: changes,
+            pages,
+            ..Undo::default()
+        })
     }
 
     /// Takes an applied entry back (the newest first).
