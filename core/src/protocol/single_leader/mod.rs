@@ -661,10 +661,9 @@ impl SingleLeaderNode {
 
     /// The nodes the leader streams to: every other node except joining
     /// ones that have not joined yet.
-    fn stream_peers(&self, ctx: &Ctx<'_, Msg>) -> Vec<NodeId> {
+    fn stream_peers<'a>(&'a self, ctx: &Ctx<'_, Msg>) -> impl Iterator<Item = NodeId> + 'a {
         ctx.peers()
-            .filter(|p| !self.config.joining.contains(p) || self.joined.contains(p))
-            .collect()
+            .filter(move |p| !self.config.joining.contains(p) || self.joined.contains(p))
     }
 }
 
