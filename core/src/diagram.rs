@@ -368,6 +368,9 @@ fn request_text(r: &Request) -> String {
         Request::Write { key, value } => format!("write {key}={value}"),
         Request::Read { key, .. } => format!("read {key}"),
         Request::Sql { sql } => sql.clone(),
+        Request::Increment { key, by } => format!("{key} += {by}"),
+        Request::Add { key, value } => format!("add {value} to {key}"),
+        Request::Remove { key, value } => format!("remove {value} from {key}"),
     }
 }
 
@@ -380,6 +383,7 @@ fn outcome_text(o: &Outcome) -> (String, bool) {
             version,
         } => (format!("{v} (v{version})"), false),
         Outcome::Read { value: None, .. } => (String::from("not found"), false),
+        Outcome::Values { values, .. } => (crate::node::values_text(values), false),
         Outcome::Failed { reason } => (format!("failed: {reason}"), true),
     }
 }

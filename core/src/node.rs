@@ -77,6 +77,22 @@ pub enum Request {
     Sql {
         sql: String,
     },
+    /// `key = key + by` on a number that must already exist (an SQL
+    /// `UPDATE`); on a counter CRDT, an increment (negative: decrement).
+    Increment {
+        key: String,
+        by: i64,
+    },
+    /// Put `value` into the set at `key` (a shopping cart's item).
+    Add {
+        key: String,
+        value: i64,
+    },
+    /// Take `value` out of the set at `key`.
+    Remove {
+        key: String,
+        value: i64,
+    },
 }
 
 impl Request {
@@ -90,14 +106,21 @@ impl Request {
     /// The key a key-value request names; empty for SQL.
     pub fn key(&self) -> &str {
         match self {
-            Request::Write { key, .. } | Request::Read { key, .. } => key,
+            Request::Write { key, .. }
+            | Request::Read { key, .. }
+            | Request::Increment { key, .. }
+            | Request::Add { key, .. }
+            | Request::Remove { key, .. } => key,
             Request::Sql { .. } => "",
         }
     }
     /// Writes and SQL statements other than `SELECT`.
     pub fn is_write(&self) -> bool {
         match self {
-            Request::Write { .. } => true,
+            Request::Write { .. }
+            | Request::Increment { .. }
+            | Request::Add { .. }
+            | Request::Remove { .. } => true,
             Request::Read { .. } => false,
             Request::Sql { sql } => !sql
                 .trim_start()
@@ -120,6 +143,10 @@ impl fmt::Display for Request {
                 at_least: Some(v),
             } => write!(f, "read {key} (at least version {v})"),
             Request::Sql { sql } => f.write_str(sql),
+            Request::Increment { key, by } if *by < 0 => write!(f, "decrement {key} by {}", -by),
+            Request::Increment { key, by } => write!(f, "increment {key} by {by}"),
+            Request::Add { key, value } => write!(f, "add {value} to {key}"),
+            Request::Remove { key, value } => write!(f, "remove {value} from {key}"),
         }
     }
 }
@@ -146,6 +173,12 @@ pub enum Outcome {
     Rows {
         columns: Vec<String>,
         rows: Vec<Vec<String>>,
+        version: u64,
+    },
+    /// A read that found several values: a set's members, or concurrent
+    /// values kept side by side (siblings), in ascending order.
+    Values {
+        values: Vec<i64>,
         version: u64,
     },
     Failed {
@@ -287,6 +320,31 @@ pub struct NodeView {
     /// The node's SQL table, for protocols that keep one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table: Option<TableView>,
+    /// Internal bookkeeping behind the values, label → text: a key's
+    /// version vector, a CRDT's per-replica counters, tags, tombstones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub internals: Vec<(String, String)>,
+    /// Keys holding conflicting versions that a person must choose
+    /// between (the "flag for review" resolver).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub review: Vec<ReviewItem>,
+}
+
+/// A key flagged for review, with the versions to choose from.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewItem {
+    pub key: String,
+    pub choices: Vec<ReviewChoice>,
+}
+
+/// One version of a flagged key.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReviewChoice {
+    /// The number to write back to keep this version (none: not a number).
+    pub value: Option<i64>,
+    pub text: String,
+    /// The write it came from: "write #1 (price = 100 at node 1)".
+    pub from: String,
 }
 
 /// A table as text: column names, and each row's values in column order
@@ -329,4 +387,24 @@ pub trait Protocol: Clone + Debug {
     fn findings(&self) -> Vec<crate::check::Anomaly> {
         Vec::new()
     }
+
+    /// For protocols whose replicas should end up identical once every
+    /// message has arrived: each key's value as text. Leaving `None` opts
+    /// out of the end-of-run divergence check.
+    fn replica_state(&self) -> Option<Vec<(String, String)>> {
+        None
+    }
+}
+
+/// `{1, 2, 3}`: how a set of values reads.
+pub fn values_text(values: &[i64]) -> String {
+    let mut out = String::from("{");
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(&alloc::format!("{v}"));
+    }
+    out.push('}');
+    out
 }

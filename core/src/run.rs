@@ -3,7 +3,7 @@
 //! the nodes' state at any time, fork with an intervention, summarise.
 
 use alloc::boxed::Box;
-use alloc::collections::BTreeSet;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -12,7 +12,10 @@ use serde::{Deserialize, Serialize};
 use crate::check::{self, Anomaly, AnomalyKind, CheckInput};
 use crate::history::History;
 use crate::node::{NodeId, NodeView, OpId, Protocol};
-use crate::protocol::{chatter::ChatterNode, single_leader::SingleLeaderNode, ProtocolConfig};
+use crate::protocol::{
+    chatter::ChatterNode, multi_leader::MultiLeaderNode, single_leader::SingleLeaderNode,
+    ProtocolConfig,
+};
 use crate::scenario::{Scenario, ScenarioError, Timed};
 use crate::sim::{Simulator, World};
 use crate::time::{Duration, Instant};
@@ -56,6 +59,9 @@ pub struct WriteCounts {
     pub failed: u64,
     pub lost: u64,
     pub pending: u64,
+    /// Acknowledged writes last-write-wins silently threw away.
+    #[serde(default)]
+    pub discarded: u64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,6 +118,7 @@ pub fn start(scenario: &Scenario) -> Result<Box<dyn Run>, ScenarioError> {
     Ok(match &scenario.protocol {
         ProtocolConfig::Chatter(_) => finish(Simulator::new(scenario, ChatterNode::new)),
         ProtocolConfig::SingleLeader(_) => finish(Simulator::new(scenario, SingleLeaderNode::new)),
+        ProtocolConfig::MultiLeader(_) => finish(Simulator::new(scenario, MultiLeaderNode::new)),
     })
 }
 
@@ -208,8 +215,14 @@ impl<P: Protocol> Run for Simulator<P> {
             all.extend(check::sessions().iter().flat_map(|c| c.check(&input)));
         }
         all.extend(world.nodes.iter().flat_map(|n| n.findings()));
-        all.sort_by_key(|a| (a.op, a.kind));
+        all.extend(end_divergence(world, &self.history, &self.trace));
+        all.sort_by(|a, b| {
+            (a.op, a.kind, a.other, &a.explanation).cmp(&(b.op, b.kind, b.other, &b.explanation))
+        });
         all.dedup();
+        for a in &mut all {
+            explain_clock(a, &self.history, &self.scenario().clocks);
+        }
         all
     }
 
@@ -243,6 +256,7 @@ impl<P: Protocol> Run for Simulator<P> {
             }
         }
         writes.lost = count(AnomalyKind::LostWrite);
+        writes.discarded = count(AnomalyKind::DiscardedWrite);
         reads.stale = count(AnomalyKind::StaleRead);
         let events = trace.steps.len() as u64;
         Summary {
@@ -264,4 +278,97 @@ impl<P: Protocol> Run for Simulator<P> {
             },
         }
     }
+}
+
+/// Replicas that should have converged but hold different values at the
+/// end, once no message is in flight: one anomaly per key, tied to the
+/// last write of that key.
+fn end_divergence<P: Protocol>(world: &World<P>, history: &History, trace: &Trace) -> Vec<Anomaly> {
+    if trace.messages.iter().any(|m| m.fate == Fate::InFlight) {
+        return Vec::new();
+    }
+    let mut by_key: BTreeMap<String, BTreeMap<String, Vec<NodeId>>> = BTreeMap::new();
+    let mut holders = 0usize;
+    for (i, (node, &up)) in world.nodes.iter().zip(&world.up).enumerate() {
+        let Some(state) = node.replica_state().filter(|_| up) else {
+            continue;
+        };
+        holders += 1;
+        for (key, value) in state {
+            by_key
+                .entry(key)
+                .or_default()
+                .entry(value)
+                .or_default()
+                .push(NodeId(i as u16));
+        }
+    }
+    let mut found = Vec::new();
+    for (key, values) in by_key {
+        let holding: usize = values.values().map(Vec::len).sum();
+        if values.len() < 2 && holding == holders {
+            continue;
+        }
+        let Some(last) = history
+            .ops
+            .iter()
+            .rev()
+            .find(|o| o.request.is_write() && o.request.key() == key)
+        else {
+            continue;
+        };
+        let mut parts: Vec<String> = values
+            .iter()
+            .map(|(value, nodes)| {
+                let names: Vec<String> = nodes.iter().map(|n| format!("{n}")).collect();
+                format!("{value} on {}", names.join(", "))
+            })
+            .collect();
+        if holding < holders {
+            parts.push(format!("missing on {} node(s)", holders - holding));
+        }
+        found.push(Anomaly {
+            kind: AnomalyKind::Divergence,
+            op: last.id,
+            other: None,
+            explanation: format!(
+                "after every message arrived the replicas still disagree on {key}: {}",
+                parts.join("; ")
+            ),
+        });
+    }
+    found
+}
+
+/// A discarded write that was made after its winner in real time lost
+/// only because its node's clock was behind: say so.
+fn explain_clock(a: &mut Anomaly, history: &History, clocks: &[crate::scenario::ClockConfig]) {
+    let (AnomalyKind::DiscardedWrite, Some(winner)) = (a.kind, a.other) else {
+        return;
+    };
+    let (Some(lost), Some(won)) = (
+        history.ops.get(a.op.0 as usize),
+        history.ops.get(winner.0 as usize),
+    ) else {
+        return;
+    };
+    if lost.invoked_at <= won.invoked_at {
+        return;
+    }
+    let offset = |n: NodeId| {
+        clocks
+            .iter()
+            .find(|c| c.node == n)
+            .map_or(0.0, |c| c.offset_ms)
+    };
+    a.explanation.push_str(&format!(
+        " — yet #{} happened {} after #{} in real time: {}'s clock ({:+} ms) is behind {}'s ({:+} ms)",
+        a.op.0,
+        lost.invoked_at.since(won.invoked_at),
+        winner.0,
+        lost.node,
+        offset(lost.node),
+        won.node,
+        offset(won.node)
+    ));
 }

@@ -35,6 +35,12 @@ pub enum AnomalyKind {
     Divergence,
     /// A write acknowledged by a node that was no longer the leader.
     SplitBrain,
+    /// An acknowledged write that last-write-wins threw away for a write
+    /// that never saw it.
+    DiscardedWrite,
+    /// A write applied (or refused) before a write it depends on arrived:
+    /// an update overtaking its insert.
+    CausalityViolation,
 }
 
 impl AnomalyKind {
@@ -48,6 +54,8 @@ impl AnomalyKind {
             AnomalyKind::ConsistentPrefix => "consistent-prefix violation",
             AnomalyKind::Divergence => "replica divergence",
             AnomalyKind::SplitBrain => "split brain",
+            AnomalyKind::DiscardedWrite => "silently discarded write",
+            AnomalyKind::CausalityViolation => "causality violation",
         }
     }
 }
@@ -57,6 +65,10 @@ impl AnomalyKind {
 pub struct Anomaly {
     pub kind: AnomalyKind,
     pub op: OpId,
+    /// The other operation involved: the write a conflicting one met, the
+    /// write that won over a discarded one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other: Option<OpId>,
     pub explanation: String,
 }
 
@@ -103,6 +115,7 @@ impl Checker for StaleReads {
                 });
             if let Some((write, version, done)) = newer {
                 found.push(Anomaly {
+                    other: None,
                     kind: AnomalyKind::StaleRead,
                     op: read.id,
                     explanation: format!(
@@ -131,6 +144,7 @@ impl Checker for LostWrites {
             .iter()
             .filter(|o| o.acknowledged_write() && !input.surviving_writes.contains(&o.id))
             .map(|o| Anomaly {
+                other: None,
                 kind: AnomalyKind::LostWrite,
                 op: o.id,
                 explanation: format!(
@@ -168,6 +182,7 @@ impl Checker for SplitBrainWrites {
         for (_, epoch, op) in acked {
             match newest {
                 Some((e, by)) if epoch < e => found.push(Anomaly {
+                    other: None,
                     kind: AnomalyKind::SplitBrain,
                     op: op.id,
                     explanation: format!(

@@ -158,6 +158,7 @@ impl Checker for ReadYourWritesCheck {
                     }
                     let acked = write.op.completed_at.unwrap_or_default();
                     found.push(Anomaly {
+                        other: None,
                         kind: AnomalyKind::ReadYourWrites,
                         op: read.op.id,
                         explanation: format!(
@@ -210,6 +211,7 @@ impl Checker for MonotonicReads {
                         continue;
                     }
                     found.push(Anomaly {
+                        other: None,
                         kind: AnomalyKind::MonotonicRead,
                         op: read.op.id,
                         explanation: format!(
@@ -314,6 +316,7 @@ impl Checker for ConsistentPrefix {
                         continue;
                     };
                     found.push(Anomaly {
+                        other: None,
                         kind: AnomalyKind::ConsistentPrefix,
                         op: read.op.id,
                         explanation: format!(

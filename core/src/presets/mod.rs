@@ -3,6 +3,7 @@
 //! article becomes one. The list lives here; the scenarios are built in
 //! one file per topic.
 
+mod multi_leader;
 mod single_leader_logs;
 mod single_leader_ops;
 
@@ -242,6 +243,131 @@ static PRESETS: &[Preset] = &[
                       nothing: it saw the effect before its cause. Reading from one follower (sticky reads) \
                       always shows a prefix of the leader's log, in order.",
         build: single_leader_ops::consistent_prefix,
+    },
+    Preset {
+        id: "multi-leader-price-conflict",
+        title: "Two leaders, one price",
+        description: "Two datacenters, each with a leader and a follower. At the same moment a client in dc 1 sets \
+                      price = 100 and a client in dc 2 sets price = 150. Both leaders say yes at once — replication \
+                      between datacenters is asynchronous — and each learns of the other write 80 ms later. Neither \
+                      write had seen the other, so the version vectors are concurrent: a conflict. With no \
+                      resolution each leader simply applies what arrives, so dc 1 ends with 150 and dc 2 with 100, \
+                      for good. Try the other resolutions on the same run.",
+        build: multi_leader::price_conflict,
+    },
+    Preset {
+        id: "multi-leader-lww-clock-skew",
+        title: "Last write wins, and clocks that lie",
+        description: "Three datacenters resolve conflicts by timestamp. Dc 2's leader (node 3) runs 200 ms slow; \
+                      dc 3's (node 5) runs 30 ms fast. The concurrent writes x = 1 and x = 2 are decided by the \
+                      stamps, and x = 1 vanishes although its client was told it succeeded. Then, long after x = 2 \
+                      has reached it, node 3 writes x = 3: later in real time, and made by a node that had seen \
+                      x = 2, yet its stamp is smaller, so it loses everywhere — even on node 3 itself. Both losses \
+                      are counted as silently discarded writes.",
+        build: multi_leader::lww_clock_skew,
+    },
+    Preset {
+        id: "multi-leader-crdt-counter",
+        title: "CRDT: +5 and +3 make 8",
+        description: "The likes counter is a PN-Counter. Dc 1 adds 5 while dc 2 adds 3; each leader keeps one \
+                      count per leader (and a second set for decrements), ships its whole state, and merging takes \
+                      the larger count per leader. Both end at 8 whatever order the states arrive in, then 6 after \
+                      dc 1 takes 2 away. Open the inspector to watch the per-leader counts; switch the resolution \
+                      to none or last write wins to see one increment lost.",
+        build: multi_leader::crdt_counter,
+    },
+    Preset {
+        id: "multi-leader-crdt-or-set",
+        title: "CRDT: an add survives a concurrent remove (OR-Set)",
+        description: "A shopping cart held as an observed-remove set. Every add gets a unique tag; a remove \
+                      tombstones only the tags it has seen. When dc 2 removes item 2 while dc 1, unaware, adds \
+                      item 2 again, dc 2's remove never saw the new tag, so item 2 stays in the merged cart. The \
+                      inspector lists each element's live tags and the tombstones.",
+        build: multi_leader::crdt_or_set,
+    },
+    Preset {
+        id: "multi-leader-crdt-2p-set",
+        title: "CRDT: removed for ever (2P-Set)",
+        description: "A two-phase set keeps a set of additions and a set of removals; an element is present when \
+                      it was added and never removed. Merging is two unions, so replicas always agree — but once \
+                      7 has been removed it can never come back: the later add of 7 is refused.",
+        build: multi_leader::crdt_two_phase_set,
+    },
+    Preset {
+        id: "multi-leader-crdt-mv-register",
+        title: "CRDT: keep every concurrent value (MV-Register)",
+        description: "A multi-value register stores each value with the version it was written at. The two \
+                      concurrent titles are both kept after merging — a read returns {1, 2} — until a write made \
+                      after seeing both replaces them with one value everywhere.",
+        build: multi_leader::crdt_mv_register,
+    },
+    Preset {
+        id: "multi-leader-resolver-review",
+        title: "Application resolver: flag for review",
+        description: "The price conflict again, handled by the application's resolve_conflict: this one keeps \
+                      both versions and flags the key. Reads return both prices, and the key appears in the review \
+                      list; pick the price to keep there and the choice is written as a new value that supersedes \
+                      both. Switch the resolver to take the higher or lower value to settle it automatically.",
+        build: multi_leader::resolver_review,
+    },
+    Preset {
+        id: "multi-leader-resolver-merge-cart",
+        title: "Application resolver: merged carts bring items back",
+        description: "The cart is a plain set and the resolver merges conflicting sets by union. Dc 1 removes \
+                      item 2 while dc 2 adds item 3: the union of {1} and {1, 2, 3} is {1, 2, 3}, so the removed \
+                      item reappears. A union cannot tell 'removed' from 'never added'; an OR-Set can.",
+        build: multi_leader::resolver_merge_cart,
+    },
+    Preset {
+        id: "multi-leader-conflict-avoidance",
+        title: "Conflict avoidance: every key has a home",
+        description: "Users 1 and 2 sit near different datacenters but both edit alice, whose home is dc 1. The \
+                      router sends every request for alice to dc 1's leader, which orders them one after another: \
+                      writes from both users, close together, and not a single conflict.",
+        build: multi_leader::routing_avoids_conflicts,
+    },
+    Preset {
+        id: "multi-leader-avoidance-failover",
+        title: "Conflict avoidance breaks when home fails",
+        description: "The same routing, until dc 1's leader crashes while its last write to alice is still on the \
+                      way to dc 2. The router re-routes user 2's write to dc 2, which has not seen that write: two \
+                      leaders took concurrent writes to one key, and the conflict avoidance promised is gone. When \
+                      node 1 recovers, the writes cross and the conflict is found on both sides.",
+        build: multi_leader::routing_failover_conflict,
+    },
+    Preset {
+        id: "multi-leader-circular",
+        title: "Circular topology: forwarding and loop prevention",
+        description: "Four datacenters in a ring: each leader sends only to the next. Dc 1's write goes round, \
+                      forwarded by dc 2, dc 3 and dc 4, each adding itself to the write's path. When it reaches \
+                      dc 1 again, node 1 finds its own id in the path and drops it — otherwise it would circle for \
+                      ever. One failed leader would break the ring for everyone downstream.",
+        build: multi_leader::circular,
+    },
+    Preset {
+        id: "multi-leader-star",
+        title: "Star topology: the hub forwards, and its crash stalls everyone",
+        description: "Dc 1 is the hub: the other leaders send only to it, and it forwards to the rest (never back \
+                      to the sender). Then the hub crashes, and dc 2's write to y reaches nobody: it waits in dc 2's \
+                      log, re-sent every second, until the hub recovers and passes it on.",
+        build: multi_leader::star,
+    },
+    Preset {
+        id: "multi-leader-causal-overtaking",
+        title: "An update overtakes its insert",
+        description: "All-to-all replication, and the direct link from dc 1 to dc 3 is slow. Dc 1 inserts x = 1; \
+                      dc 2 receives it and adds 10. Dc 2's update reaches dc 3 before dc 1's insert does: dc 3 has \
+                      no row x to update and skips it, then applies the insert — and stays at 1 while the others \
+                      hold 11. Turn on causal delivery to fix it.",
+        build: multi_leader::causal_overtaking,
+    },
+    Preset {
+        id: "multi-leader-causal-delivery",
+        title: "Causal delivery holds the update back",
+        description: "The same race with causal delivery on. Each write carries the version vector of everything \
+                      its origin had applied; dc 3 sees that dc 2's update depends on dc 1's first write, which has \
+                      not arrived, and holds the update until it does. Every datacenter ends with x = 11.",
+        build: multi_leader::causal_delivery,
     },
     Preset {
         id: "chatter-5",

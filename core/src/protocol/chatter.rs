@@ -109,6 +109,13 @@ impl Protocol for ChatterNode {
                         reason: String::from("chatter nodes keep no SQL table"),
                     },
                 ),
+                Request::Increment { .. } | Request::Add { .. } | Request::Remove { .. } => ctx
+                    .reply(
+                        op,
+                        Outcome::Failed {
+                            reason: String::from("chatter nodes only read and write numbers"),
+                        },
+                    ),
                 Request::Read { key, .. } => {
                     let (value, version) = match self.data.get(&key) {
                         Some(&(v, ver)) => (Some(v), ver),
@@ -133,6 +140,7 @@ impl Protocol for ChatterNode {
             )],
             data: self.data.iter().map(|(k, v)| (k.clone(), v.0)).collect(),
             table: None,
+            ..NodeView::default()
         }
     }
 

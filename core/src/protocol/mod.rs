@@ -2,10 +2,15 @@
 //! [`crate::node::Protocol`], and the serde configuration that picks one.
 
 pub mod chatter;
+pub mod multi_leader;
 pub mod single_leader;
 
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
+use crate::node::NodeId;
 use crate::scenario::Validator;
 
 /// Which protocol a scenario runs, with its settings.
@@ -17,6 +22,8 @@ pub enum ProtocolConfig {
     Chatter(chatter::ChatterConfig),
     /// One leader takes every write and streams it to its followers.
     SingleLeader(single_leader::SingleLeaderConfig),
+    /// One leader per datacenter; leaders replicate to each other.
+    MultiLeader(multi_leader::MultiLeaderConfig),
 }
 
 impl ProtocolConfig {
@@ -24,6 +31,7 @@ impl ProtocolConfig {
         match self {
             ProtocolConfig::Chatter(c) => c.nodes,
             ProtocolConfig::SingleLeader(c) => c.followers + 1,
+            ProtocolConfig::MultiLeader(c) => c.node_count(),
         }
     }
 
@@ -31,6 +39,7 @@ impl ProtocolConfig {
         match self {
             ProtocolConfig::Chatter(c) => c.validate(v),
             ProtocolConfig::SingleLeader(c) => c.validate(v),
+            ProtocolConfig::MultiLeader(c) => c.validate(v),
         }
     }
 
@@ -39,6 +48,41 @@ impl ProtocolConfig {
         match self {
             ProtocolConfig::Chatter(_) => "chatter",
             ProtocolConfig::SingleLeader(_) => "single-leader",
+            ProtocolConfig::MultiLeader(_) => "multi-leader",
+        }
+    }
+
+    /// Groups of nodes the views draw as boxes (datacenters), with names.
+    pub fn datacenters(&self) -> Vec<(String, Vec<NodeId>)> {
+        match self {
+            ProtocolConfig::MultiLeader(c) => c
+                .datacenter_members()
+                .into_iter()
+                .enumerate()
+                .map(|(i, members)| (format!("dc {}", i + 1), members))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Directed replication links between leaders, for protocols where
+    /// the topology is not "everyone talks to everyone".
+    pub fn replication_links(&self) -> Vec<(NodeId, NodeId)> {
+        match self {
+            ProtocolConfig::MultiLeader(c) => c.replication_links(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Extra delay on links between datacenters, and each node's
+    /// datacenter, for protocols that have datacenters.
+    pub fn cross_datacenter(&self) -> Option<(f64, Vec<u16>)> {
+        match self {
+            ProtocolConfig::MultiLeader(c) => Some((
+                c.cross_dc_ms,
+                (0..c.node_count()).map(|n| c.dc_of(NodeId(n))).collect(),
+            )),
+            _ => None,
         }
     }
 

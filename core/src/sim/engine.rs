@@ -11,10 +11,11 @@ use core::fmt::Write;
 
 use super::network::{NetState, Verdict};
 use super::queue::EventQueue;
-use super::sessions::Sessions;
+use super::sessions::{Route, Sessions};
 use super::setup::Setup;
 use crate::history::History;
 use crate::node::{Ctx, Effect, Input, Message, NodeId, OpId, Outcome, Protocol, Request};
+use crate::protocol::{multi_leader, ProtocolConfig};
 use crate::rng::SimRng;
 use crate::scenario::{ms_to_instant, Action, Generator, Scenario};
 use crate::time::{Duration, Instant};
@@ -351,6 +352,12 @@ impl<'a, P: Protocol> Engine<'a, P> {
 
     /// A user session's request, routed by the application.
     fn session(&mut self, session: u32, request: Request) {
+        if let ProtocolConfig::MultiLeader(config) = &self.setup.scenario.protocol {
+            let (node, why) =
+                multi_leader::routing::route(config, session, &request, &self.world.up);
+            let route = Route { node, request, why };
+            return self.send_routed(session, route);
+        }
         let world = &mut *self.world;
         let leader = (0..self.setup.nodes)
             .map(NodeId)
@@ -368,6 +375,12 @@ impl<'a, P: Protocol> Engine<'a, P> {
             leader,
             &followers,
         );
+        self.send_routed(session, route);
+    }
+
+    /// Sends a session's request where the router chose, with the
+    /// router's reason first in the narration of that step.
+    fn send_routed(&mut self, session: u32, route: Route) {
         // Registered first: an asynchronous leader answers inside `client`.
         let op = OpId(self.world.next_op);
         self.world.sessions.sent(session, op, &route.request);

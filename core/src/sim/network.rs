@@ -32,7 +32,11 @@ pub struct Links {
 }
 
 impl Links {
-    pub fn new(config: &NetworkConfig, nodes: u16) -> Links {
+    /// `datacenters`, when the protocol has them: the extra delay between
+    /// datacenters and each node's datacenter. Links between two
+    /// datacenters get the network's latency plus that delay; the
+    /// scenario's own link overrides apply on top.
+    pub fn new(config: &NetworkConfig, nodes: u16, datacenters: Option<(f64, &[u16])>) -> Links {
         let nodes = usize::from(nodes);
         let mut kinds = alloc::vec![Link {
             latency: config.latency.clone(),
@@ -40,8 +44,25 @@ impl Links {
             delivery: config.delivery,
         }];
         let mut table = alloc::vec![0u16; nodes * nodes];
+        if let Some((extra_ms, dc_of)) = datacenters.filter(|(ms, _)| *ms > 0.0) {
+            kinds.push(Link {
+                latency: Latency::Shifted {
+                    ms: extra_ms,
+                    base: alloc::boxed::Box::new(config.latency.clone()),
+                },
+                ..kinds[0].clone()
+            });
+            for f in 0..nodes {
+                for t in 0..nodes {
+                    if dc_of.get(f) != dc_of.get(t) {
+                        table[f * nodes + t] = 1;
+                    }
+                }
+            }
+        }
         for o in &config.links {
-            let base = kinds[0].clone();
+            let (f, t) = (o.from.index(), o.to.index());
+            let base = kinds[usize::from(table.get(f * nodes + t).copied().unwrap_or(0))].clone();
             let link = Link {
                 latency: o.latency.clone().unwrap_or(base.latency),
                 drop: o.drop.unwrap_or(base.drop),
@@ -49,7 +70,6 @@ impl Links {
             };
             let id = kinds.len() as u16;
             kinds.push(link);
-            let (f, t) = (o.from.index(), o.to.index());
             if f < nodes && t < nodes {
                 table[f * nodes + t] = id;
                 if o.two_way {

@@ -52,8 +52,13 @@ impl Setup {
             }
         }
         agenda.sort_by_key(|(at, class, i, _)| (*at, *class, *i));
+        let datacenters = scenario.protocol.cross_datacenter();
         Setup {
-            links: Links::new(&scenario.network, nodes),
+            links: Links::new(
+                &scenario.network,
+                nodes,
+                datacenters.as_ref().map(|(ms, dcs)| (*ms, dcs.as_slice())),
+            ),
             until: scenario.until(),
             nodes,
             clocks,

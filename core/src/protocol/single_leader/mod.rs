@@ -507,6 +507,14 @@ impl SingleLeaderNode {
         match request {
             Request::Read { key, at_least } => self.read(ctx, op, key, at_least),
             Request::Sql { sql } if !request_is_write(&sql) => self.select(ctx, op, &sql),
+            Request::Increment { .. } | Request::Add { .. } | Request::Remove { .. } => ctx.reply(
+                op,
+                Outcome::Failed {
+                    reason: String::from(
+                        "single-leader nodes take key writes and SQL; use UPDATE … SET x = x + n for an increment",
+                    ),
+                },
+            ),
             _ if !self.is_leader() => self.refuse_write(ctx, op),
             Request::Write { key, value } => {
                 let undo_key = key.clone();
@@ -726,6 +734,7 @@ impl Protocol for SingleLeaderNode {
         self.diverged
             .iter()
             .map(|(op, text)| Anomaly {
+                other: None,
                 kind: AnomalyKind::Divergence,
                 op: *op,
                 explanation: text.clone(),

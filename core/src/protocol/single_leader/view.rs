@@ -54,6 +54,7 @@ impl SingleLeaderNode {
                 .map(|(k, v)| (k.clone(), v.0))
                 .collect(),
             table: Some(TableView::of(&self.store.table)),
+            ..NodeView::default()
         }
     }
 

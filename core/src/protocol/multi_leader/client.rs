@@ -1,0 +1,197 @@
+//! Client requests. Any node answers reads from its own copy; a leader
+//! takes writes at once (replication is asynchronous, so the client
+//! waits only for the local datacenter) and turns each into a row event
+//! for its peers; a follower sends writers to its datacenter's leader.
+
+use alloc::format;
+use alloc::string::String;
+
+use super::cell::{Cell, Stamp, Value};
+use super::config::Resolution;
+use super::crdt_value::{CrdtValue, Reading};
+use super::message::{Change, Msg, Update};
+use super::MultiLeaderNode;
+use crate::node::{Ctx, OpId, Outcome, Request};
+use crate::vv::Dot;
+
+impl MultiLeaderNode {
+    pub(super) fn on_client(&mut self, ctx: &mut Ctx<'_, Msg>, op: OpId, request: Request) {
+        match request {
+            Request::Read { key, .. } => self.read(ctx, op, &key),
+            Request::Sql { .. } => ctx.reply(
+                op,
+                Outcome::Failed {
+                    reason: String::from(
+                        "multi-leader nodes keep keys, not a SQL table: use write, increment, add or remove",
+                    ),
+                },
+            ),
+            _ if !self.is_leader() => ctx.reply(
+                op,
+                Outcome::Failed {
+                    reason: format!(
+                        "{} is a follower in dc {}: writes go to that datacenter's leader, {}",
+                        self.me,
+                        self.dc() + 1,
+                        self.my_leader()
+                    ),
+                },
+            ),
+            request => self.write(ctx, op, request),
+        }
+    }
+
+    fn read(&self, ctx: &mut Ctx<'_, Msg>, op: OpId, key: &str) {
+        let outcome = match self.store.get(key) {
+            None => Outcome::Read {
+                value: None,
+                version: 0,
+            },
+            Some(cell) => match cell.value.reading() {
+                Reading::Number(value) => Outcome::Read {
+                    value,
+                    version: cell.version(),
+                },
+                Reading::Values(values) => Outcome::Values {
+                    values,
+                    version: cell.version(),
+                },
+            },
+        };
+        ctx.reply(op, outcome);
+    }
+
+    /// The value a plain (non-CRDT) write leaves, or why it cannot run.
+    fn plain_value(existing: Option<&Value>, request: &Request) -> Result<Value, String> {
+        let key = request.key();
+        match (request, existing) {
+            (Request::Write { value, .. }, _) => Ok(Value::Number(*value)),
+            (Request::Increment { by, .. }, Some(Value::Number(n))) => {
+                Ok(Value::Number(n.saturating_add(*by)))
+            }
+            // Like Redis INCR: a missing counter starts at zero.
+            (Request::Increment { by, .. }, None) => Ok(Value::Number(*by)),
+            (Request::Add { value, .. }, None) => Ok(Value::Set([*value].into_iter().collect())),
+            (Request::Add { value, .. }, Some(Value::Set(s))) => {
+                let mut s = s.clone();
+                s.insert(*value);
+                Ok(Value::Set(s))
+            }
+            (Request::Remove { value, .. }, Some(Value::Set(s))) if s.contains(value) => {
+                let mut s = s.clone();
+                s.remove(value);
+                Ok(Value::Set(s))
+            }
+            (Request::Remove { value, .. }, Some(Value::Set(_)) | None) => {
+                Err(format!("{value} is not in {key}"))
+            }
+            (_, Some(Value::Siblings(_))) => Err(format!(
+                "{key} has conflicting versions waiting for review: write the value to keep first"
+            )),
+            (Request::Increment { .. }, Some(_)) => Err(format!("{key} does not hold a number")),
+            (Request::Add { .. } | Request::Remove { .. }, Some(_)) => {
+                Err(format!("{key} does not hold a set"))
+            }
+            (Request::Read { .. } | Request::Sql { .. }, _) => Err(String::from("not a write")),
+        }
+    }
+
+    fn write(&mut self, ctx: &mut Ctx<'_, Msg>, op: OpId, request: Request) {
+        let key = String::from(request.key());
+        let existing = self.store.get(&key).cloned();
+        let me = self.me;
+        let change = if self.config.resolution == Resolution::Crdt {
+            let mut state = match existing.as_ref().map(|c| &c.value) {
+                Some(Value::Crdt(c)) => c.clone(),
+                _ => CrdtValue::new(self.config.crdt),
+            };
+            if let Err(reason) = state.apply(me, ctx.local_time_us, &request) {
+                ctx.reply(op, Outcome::Failed { reason });
+                return;
+            }
+            Change::State(state)
+        } else {
+            match Self::plain_value(existing.as_ref().map(|c| &c.value), &request) {
+                Ok(v) if existing.is_none() => Change::Insert(v),
+                Ok(v) => Change::Update(v),
+                Err(reason) => {
+                    ctx.reply(op, Outcome::Failed { reason });
+                    return;
+                }
+            }
+        };
+        self.seq += 1;
+        let dot = Dot {
+            node: me,
+            counter: self.seq,
+        };
+        let deps = self.applied.clone();
+        let mut vv = existing.as_ref().map(|c| c.vv.clone()).unwrap_or_default();
+        vv.observe(dot);
+        let update = Update {
+            dot,
+            op,
+            key: key.clone(),
+            change,
+            vv: vv.clone(),
+            deps,
+            stamp: Stamp {
+                micros: ctx.local_time_us,
+                node: me.0,
+            },
+            what: match &request {
+                Request::Write { value, .. } => format!("{key} = {value}"),
+                r => format!("{r}"),
+            },
+            path: alloc::vec![me],
+        };
+        self.seen.insert(dot);
+        self.applied.observe(dot);
+        self.applied_ops.insert(op);
+        let writer = update.writer();
+        let new_value = match &update.change {
+            Change::Insert(v) | Change::Update(v) => v.clone(),
+            Change::State(s) => Value::Crdt(s.clone()),
+        };
+        match existing {
+            // Last write wins trusts the clock even for a local write: if
+            // the copy here carries a later timestamp, the new value never
+            // shows — though the client is told it succeeded.
+            Some(old)
+                if self.config.resolution == Resolution::LastWriteWins
+                    && update.stamp < old.stamp() =>
+            {
+                let winner = old
+                    .writers
+                    .iter()
+                    .max_by_key(|w| w.stamp)
+                    .cloned()
+                    .unwrap_or_else(|| writer.clone());
+                let cell = self.store.get_mut(&key).expect("present");
+                cell.vv.merge(&vv);
+                self.discard(ctx, &writer, &winner);
+            }
+            _ => {
+                self.store.insert(
+                    key.clone(),
+                    Cell {
+                        value: new_value,
+                        vv,
+                        writers: alloc::vec![writer],
+                    },
+                );
+            }
+        }
+        let version = self.store.get(&key).map_or(0, Cell::version);
+        self.log_update(&update);
+        ctx.reply(
+            op,
+            Outcome::Written {
+                version,
+                epoch: None,
+            },
+        );
+        self.copy_to_followers(ctx, &key);
+        self.ship(ctx);
+    }
+}

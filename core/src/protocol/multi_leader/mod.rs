@@ -1,0 +1,215 @@
+//! Multi-leader replication: one leader per datacenter takes writes
+//! locally and replicates them asynchronously to the other leaders along
+//! a topology (all-to-all, circular, star); each leader streams its
+//! changes to the followers in its own datacenter. Two leaders can accept
+//! writes to the same key without knowing of each other — a conflict —
+//! and the run's `resolution` decides what happens then.
+//!
+//! The parts: [`config`] (datacenters, topology, resolution), [`cell`]
+//! (a key's value with its version vector), [`message`], [`stream`] (each
+//! leader's log, shipped to its peers with acknowledgements, retries and
+//! loop prevention by path), [`apply`] (a replicated write meeting a
+//! leader's copy: overwrite, conflict, last-write-wins, CRDT merge,
+//! resolver), [`client`] (requests), [`view`] and [`routing`] (conflict
+//! avoidance: each key's home datacenter).
+
+pub mod apply;
+pub mod cell;
+pub mod client;
+pub mod config;
+pub mod crdt_value;
+pub mod message;
+pub mod resolve;
+pub mod routing;
+pub mod stream;
+pub mod view;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
+
+use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::rc::Rc;
+use alloc::vec::Vec;
+
+use crate::check::Anomaly;
+use crate::node::{Ctx, Input, NodeId, NodeView, OpId, Protocol};
+use crate::protocol::ProtocolConfig;
+use crate::scenario::Scenario;
+use crate::vv::{Dot, VersionVector};
+
+pub use config::{CrdtKind, MultiLeaderConfig, Resolution, ResolverKind, Topology};
+pub use message::Msg;
+
+use cell::Cell;
+use message::Update;
+
+/// The one timer: resend what peers have not acknowledged.
+const RETRY: u32 = 1;
+
+#[derive(Clone, Debug)]
+pub struct MultiLeaderNode {
+    config: Rc<MultiLeaderConfig>,
+    me: NodeId,
+    // Durable: the database and its replication bookkeeping survive a crash.
+    store: BTreeMap<String, Cell>,
+    /// This leader's write counter (the second half of its dots).
+    seq: u64,
+    /// Per origin leader, the highest write applied here.
+    applied: VersionVector,
+    /// Every write applied (or skipped) here, so a copy arriving again by
+    /// another route or a retry is recognised.
+    seen: BTreeSet<Dot>,
+    applied_ops: BTreeSet<OpId>,
+    /// Everything this leader applied, in order: what it ships.
+    log: Vec<Rc<Update>>,
+    /// Per downstream leader: log entries it has acknowledged.
+    acked: BTreeMap<NodeId, u64>,
+    /// Per upstream leader: the next entry of its log expected here.
+    expected: BTreeMap<NodeId, u64>,
+    /// Replicated writes waiting for writes they depend on (causal
+    /// delivery); kept on disk like a relay log.
+    held: Vec<Rc<Update>>,
+    findings: Vec<Anomaly>,
+    counts: Counts,
+    // Volatile: lost in a crash.
+    /// Per downstream leader: where the next shipment starts.
+    sent: BTreeMap<NodeId, u64>,
+    retry_armed: bool,
+}
+
+/// Tallies the inspector shows.
+#[derive(Clone, Debug, Default)]
+struct Counts {
+    conflicts: u32,
+    discarded: u32,
+    loops_stopped: u32,
+    overtaken: u32,
+    held_back: u32,
+}
+
+use alloc::string::String;
+
+impl MultiLeaderNode {
+    pub fn new(scenario: &Scenario, me: NodeId) -> MultiLeaderNode {
+        let config = match &scenario.protocol {
+            ProtocolConfig::MultiLeader(c) => c.clone(),
+            _ => MultiLeaderConfig::default(),
+        };
+        MultiLeaderNode {
+            config: Rc::new(config),
+            me,
+            store: BTreeMap::new(),
+            seq: 0,
+            applied: VersionVector::new(),
+            seen: BTreeSet::new(),
+            applied_ops: BTreeSet::new(),
+            log: Vec::new(),
+            acked: BTreeMap::new(),
+            expected: BTreeMap::new(),
+            held: Vec::new(),
+            findings: Vec::new(),
+            counts: Counts::default(),
+            sent: BTreeMap::new(),
+            retry_armed: false,
+        }
+    }
+
+    fn is_leader(&self) -> bool {
+        self.config.is_leader(self.me)
+    }
+
+    fn dc(&self) -> u16 {
+        self.config.dc_of(self.me)
+    }
+
+    /// This datacenter's leader.
+    fn my_leader(&self) -> NodeId {
+        self.config.leader_of(self.dc())
+    }
+
+    /// A key's cell, for tests.
+    pub fn cell(&self, key: &str) -> Option<&Cell> {
+        self.store.get(key)
+    }
+}
+
+impl Protocol for MultiLeaderNode {
+    type Msg = Msg;
+
+    fn on_input(&mut self, ctx: &mut Ctx<'_, Msg>, input: Input<Msg>) {
+        match input {
+            Input::Start | Input::Promote | Input::Join => {}
+            Input::Client { op, request } => self.on_client(ctx, op, request),
+            Input::Message { from, msg } => match msg {
+                Msg::Replicate {
+                    from_index,
+                    index,
+                    update,
+                } => self.receive(ctx, from, from_index, index, update),
+                Msg::Ack { next } => self.on_ack(from, next),
+                Msg::Copy { key, cell } => {
+                    self.store.insert(key, (*cell).clone());
+                }
+                Msg::CatchUp => {
+                    let cells: Vec<(String, Cell)> = self
+                        .store
+                        .iter()
+                        .map(|(k, c)| (k.clone(), c.clone()))
+                        .collect();
+                    ctx.send(
+                        from,
+                        Msg::Snapshot {
+                            cells: Rc::new(cells),
+                        },
+                    );
+                }
+                Msg::Snapshot { cells } => {
+                    self.store = cells.iter().cloned().collect();
+                }
+            },
+            Input::Timer(RETRY) => {
+                self.retry_armed = false;
+                self.retry(ctx);
+            }
+            Input::Timer(_) => {}
+            Input::Recovered => {
+                if self.is_leader() {
+                    // Pick up each peer's stream where it was acknowledged.
+                    self.ship(ctx);
+                } else {
+                    ctx.send(self.my_leader(), Msg::CatchUp);
+                }
+            }
+        }
+    }
+
+    fn on_crash(&mut self) {
+        self.sent.clear();
+        self.retry_armed = false;
+    }
+
+    fn view(&self) -> NodeView {
+        view::view(self)
+    }
+
+    fn has_applied(&self, op: OpId) -> bool {
+        self.applied_ops.contains(&op)
+    }
+
+    fn leads(&self) -> bool {
+        self.is_leader()
+    }
+
+    fn findings(&self) -> Vec<Anomaly> {
+        self.findings.clone()
+    }
+
+    fn replica_state(&self) -> Option<Vec<(String, String)>> {
+        Some(
+            self.store
+                .iter()
+                .map(|(k, c)| (k.clone(), c.value.text()))
+                .collect(),
+        )
+    }
+}

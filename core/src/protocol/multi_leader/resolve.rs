@@ -1,0 +1,174 @@
+//! Application-level conflict resolution: the handler the application
+//! registers, called with both versions when a leader finds that a
+//! replicated write is concurrent with its own copy. Whatever it returns
+//! must not depend on which side is "local" — both leaders call it, in
+//! opposite roles, and must end with the same value.
+
+use alloc::collections::BTreeSet;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::cell::{Stamp, Value, Writer};
+use super::config::ResolverKind;
+
+/// What the handler decided.
+pub enum Resolved {
+    /// Store this value; `how` says why in a sentence.
+    Value { value: Value, how: String },
+    /// Keep both; a person must choose.
+    Review(Value),
+}
+
+/// `resolve_conflict(local, remote, local_ts, remote_ts)`: the
+/// application's handler for two concurrent versions of one key.
+pub fn resolve_conflict(
+    kind: ResolverKind,
+    local: (&Value, &[Writer]),
+    remote: (&Value, &Writer),
+    local_ts: Stamp,
+    remote_ts: Stamp,
+) -> Resolved {
+    let _ = (local_ts, remote_ts);
+    match kind {
+        ResolverKind::Higher | ResolverKind::Lower => {
+            let (a, b) = (rank(local.0), rank(remote.0));
+            let remote_wins = if kind == ResolverKind::Higher {
+                b > a
+            } else {
+                b < a
+            };
+            let word = if kind == ResolverKind::Higher {
+                "higher"
+            } else {
+                "lower"
+            };
+            let winner = if remote_wins { remote.0 } else { local.0 };
+            Resolved::Value {
+                value: winner.clone(),
+                how: format!(
+                    "the resolver keeps the {word} value: {} (of {} and {})",
+                    winner.text(),
+                    local.0.text(),
+                    remote.0.text()
+                ),
+            }
+        }
+        ResolverKind::MergeSets => {
+            let mut union: BTreeSet<i64> = members(local.0);
+            union.extend(members(remote.0));
+            let value = Value::Set(union);
+            Resolved::Value {
+                how: format!(
+                    "the resolver merges the sets: {} ∪ {} = {}",
+                    local.0.text(),
+                    remote.0.text(),
+                    value.text()
+                ),
+                value,
+            }
+        }
+        ResolverKind::Review => {
+            let mut siblings: Vec<(Value, Writer)> = match local.0 {
+                Value::Siblings(s) => s.clone(),
+                v => local
+                    .1
+                    .first()
+                    .map(|w| alloc::vec![(v.clone(), w.clone())])
+                    .unwrap_or_default(),
+            };
+            let remote_entries = match remote.0 {
+                Value::Siblings(s) => s.clone(),
+                v => alloc::vec![(v.clone(), remote.1.clone())],
+            };
+            for entry in remote_entries {
+                if !siblings.iter().any(|(_, w)| w.dot == entry.1.dot) {
+                    siblings.push(entry);
+                }
+            }
+            // The same order on every node, so flagged copies compare equal.
+            siblings.sort_by_key(|(_, w)| w.dot);
+            Resolved::Review(Value::Siblings(siblings))
+        }
+    }
+}
+
+/// Numbers compare as themselves; a set by its size, then its members.
+fn rank(v: &Value) -> (i64, Vec<i64>) {
+    match v {
+        Value::Number(n) => (*n, Vec::new()),
+        other => {
+            let m: Vec<i64> = members(other).into_iter().collect();
+            (m.len() as i64, m)
+        }
+    }
+}
+
+/// A value as a set: a number is a set of one.
+fn members(v: &Value) -> BTreeSet<i64> {
+    match v.reading() {
+        super::crdt_value::Reading::Number(Some(n)) => core::iter::once(n).collect(),
+        super::crdt_value::Reading::Number(None) => BTreeSet::new(),
+        super::crdt_value::Reading::Values(vs) => vs.into_iter().collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::node::{NodeId, OpId};
+    use crate::vv::Dot;
+
+    fn writer(op: u32, node: u16) -> Writer {
+        Writer {
+            op: OpId(op),
+            dot: Dot {
+                node: NodeId(node),
+                counter: 1,
+            },
+            what: String::new(),
+            stamp: Stamp::default(),
+        }
+    }
+
+    fn resolve(kind: ResolverKind, a: &Value, b: &Value) -> Value {
+        let (wa, wb) = (writer(0, 0), writer(1, 2));
+        match resolve_conflict(
+            kind,
+            (a, core::slice::from_ref(&wa)),
+            (b, &wb),
+            Stamp::default(),
+            Stamp::default(),
+        ) {
+            Resolved::Value { value, .. } | Resolved::Review(value) => value,
+        }
+    }
+
+    #[test]
+    fn resolvers_give_the_same_answer_from_either_side() {
+        let (a, b) = (Value::Number(100), Value::Number(150));
+        for kind in [
+            ResolverKind::Higher,
+            ResolverKind::Lower,
+            ResolverKind::MergeSets,
+        ] {
+            assert_eq!(resolve(kind, &a, &b), resolve(kind, &b, &a), "{kind:?}");
+        }
+        assert_eq!(resolve(ResolverKind::Higher, &a, &b), Value::Number(150));
+        assert_eq!(resolve(ResolverKind::Lower, &a, &b), Value::Number(100));
+        assert_eq!(
+            resolve(ResolverKind::MergeSets, &a, &b),
+            Value::Set([100, 150].into_iter().collect())
+        );
+    }
+
+    #[test]
+    fn review_keeps_both_values_in_one_order() {
+        let (a, b) = (Value::Number(100), Value::Number(150));
+        let Value::Siblings(s) = resolve(ResolverKind::Review, &a, &b) else {
+            panic!("review keeps siblings");
+        };
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].0, Value::Number(100));
+    }
+}
