@@ -9,10 +9,10 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::cell::{Cell, Value, Writer};
+use super::cell::{Cell, Value, Version, Writer};
 use super::config::Resolution;
 use super::message::{Change, Msg, Update};
-use super::resolve::{resolve_conflict, Resolved};
+use super::resolve::resolve_versions;
 use super::MultiLeaderNode;
 use crate::check::{Anomaly, AnomalyKind};
 use crate::node::Ctx;
@@ -44,23 +44,6 @@ impl MultiLeaderNode {
         };
         if changed {
             self.copy_to_followers(ctx, &u.key);
-        }
-    }
-
-    /// Sends a key's current copy to this datacenter's followers.
-    pub(super) fn copy_to_followers(&self, ctx: &mut Ctx<'_, Msg>, key: &str) {
-        let Some(cell) = self.store.get(key) else {
-            return;
-        };
-        let cell = alloc::rc::Rc::new(cell.clone());
-        for f in self.config.followers_of(self.dc()) {
-            ctx.send(
-                f,
-                Msg::Copy {
-                    key: String::from(key),
-                    cell: cell.clone(),
-                },
-            );
         }
     }
 
@@ -143,14 +126,8 @@ impl MultiLeaderNode {
                 self.findings.push(a);
                 return false;
             }
-            self.store.insert(
-                u.key.clone(),
-                Cell {
-                    value,
-                    vv: u.vv.clone(),
-                    writers: alloc::vec![u.writer()],
-                },
-            );
+            self.store
+                .insert(u.key.clone(), Cell::new(value, u.vv.clone(), u.writer()));
             return true;
         };
         match u.vv.compare(&cell.vv) {
@@ -162,42 +139,50 @@ impl MultiLeaderNode {
                 false
             }
             Causality::After => {
-                let c = self.store.get_mut(&u.key).expect("present");
-                c.value = value;
-                c.vv.merge(&u.vv);
-                c.writers = alloc::vec![u.writer()];
+                let mut vv = cell.vv.clone();
+                vv.merge(&u.vv);
+                let mut c = Cell::new(value, u.vv.clone(), u.writer());
+                c.vv = vv;
+                self.store.insert(u.key.clone(), c);
                 true
             }
             Causality::Concurrent => {
                 self.record_conflicts(u, &cell);
+                // The versions no write has superseded: the old ones this
+                // write had not seen, and the write itself.
+                let mut frontier: Vec<Version> = cell
+                    .frontier
+                    .iter()
+                    .filter(|v| !u.vv.descends(&v.vv))
+                    .cloned()
+                    .collect();
+                frontier.push(Version {
+                    value: value.clone(),
+                    writer: u.writer(),
+                    vv: u.vv.clone(),
+                });
+                frontier.sort_by_key(|v| v.writer.dot);
                 let (new_value, writers, how) = match self.config.resolution {
                     Resolution::Resolver => {
-                        let remote = u.writer();
-                        match resolve_conflict(
-                            self.config.resolver,
-                            (&cell.value, &cell.writers),
-                            (&value, &remote),
-                            cell.stamp(),
-                            u.stamp,
-                        ) {
-                            Resolved::Value { value, how } => {
-                                (value, merged_writers(&cell, u), how)
-                            }
-                            Resolved::Review(v) => (
-                                v,
-                                merged_writers(&cell, u),
-                                String::from("both versions are kept and the key is flagged for review"),
-                            ),
-                        }
+                        let (v, how) = resolve_versions(self.config.resolver, &frontier);
+                        let writers = frontier.iter().map(|v| v.writer.clone()).collect();
+                        (v, writers, how)
                     }
-                    _ => (
-                        value,
-                        alloc::vec![u.writer()],
-                        format!(
-                            "no resolution: it overwrites its own {} with the write that arrived last — the other leader will do the opposite",
-                            cell.value.text()
-                        ),
-                    ),
+                    _ => {
+                        frontier = alloc::vec![Version {
+                            value: value.clone(),
+                            writer: u.writer(),
+                            vv: u.vv.clone(),
+                        }];
+                        (
+                            value,
+                            alloc::vec![u.writer()],
+                            format!(
+                                "no resolution: it overwrites its own {} with the write that arrived last — the other leader will do the opposite",
+                                cell.value.text()
+                            ),
+                        )
+                    }
                 };
                 ctx.note(format!(
                     "Conflict on {} at {me}: {} has {}, write #{} from {} says {} and neither saw the other. {how}.",
@@ -212,6 +197,7 @@ impl MultiLeaderNode {
                 c.value = new_value;
                 c.vv.merge(&u.vv);
                 c.writers = writers;
+                c.frontier = frontier;
                 true
             }
         }
@@ -225,14 +211,8 @@ impl MultiLeaderNode {
             return false;
         };
         let Some(cell) = self.store.get(&u.key).cloned() else {
-            self.store.insert(
-                u.key.clone(),
-                Cell {
-                    value,
-                    vv: u.vv.clone(),
-                    writers: alloc::vec![u.writer()],
-                },
-            );
+            self.store
+                .insert(u.key.clone(), Cell::new(value, u.vv.clone(), u.writer()));
             return true;
         };
         if u.vv.compare(&cell.vv) == Causality::Concurrent {
@@ -296,11 +276,7 @@ impl MultiLeaderNode {
         let Some(cell) = self.store.get(&u.key).cloned() else {
             self.store.insert(
                 u.key.clone(),
-                Cell {
-                    value: Value::Crdt(state.clone()),
-                    vv: u.vv.clone(),
-                    writers: alloc::vec![u.writer()],
-                },
+                Cell::new(Value::Crdt(state.clone()), u.vv.clone(), u.writer()),
             );
             return true;
         };

@@ -107,6 +107,15 @@ impl Stamp {
     }
 }
 
+/// One concurrent version of a key: its value, the write that made it
+/// and that write's version vector.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Version {
+    pub value: Value,
+    pub writer: Writer,
+    pub vv: VersionVector,
+}
+
 /// One key on one node.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cell {
@@ -115,9 +124,28 @@ pub struct Cell {
     /// The writes the current value came from: one after a plain write,
     /// several after a merge or a resolver.
     pub writers: Vec<Writer>,
+    /// The versions no later write has seen, in dot order. An application
+    /// resolver decides from these every time, not from its previous
+    /// answer, so leaders that saw the versions in different orders still
+    /// agree.
+    pub frontier: Vec<Version>,
 }
 
 impl Cell {
+    /// A key holding one write's value.
+    pub fn new(value: Value, vv: VersionVector, writer: Writer) -> Cell {
+        Cell {
+            frontier: alloc::vec![Version {
+                value: value.clone(),
+                writer: writer.clone(),
+                vv: vv.clone(),
+            }],
+            value,
+            vv,
+            writers: alloc::vec![writer],
+        }
+    }
+
     /// The stamp last-write-wins compares: the newest of its writers'.
     pub fn stamp(&self) -> Stamp {
         self.writers

@@ -172,14 +172,8 @@ impl MultiLeaderNode {
                 self.discard(ctx, &writer, &winner);
             }
             _ => {
-                self.store.insert(
-                    key.clone(),
-                    Cell {
-                        value: new_value,
-                        vv,
-                        writers: alloc::vec![writer],
-                    },
-                );
+                self.store
+                    .insert(key.clone(), Cell::new(new_value, vv, writer));
             }
         }
         let version = self.store.get(&key).map_or(0, Cell::version);

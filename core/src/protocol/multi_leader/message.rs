@@ -67,12 +67,22 @@ pub enum Msg {
     },
     /// The receiver has handled the sender's log up to `next` (exclusive).
     Ack { next: u64 },
-    /// Leader → follower in its datacenter: a key's new copy.
-    Copy { key: String, cell: Rc<Cell> },
-    /// A follower back from a crash asks its leader for everything.
+    /// Leader → follower in its datacenter: a key's new copy, the
+    /// `seq`-th the leader has sent.
+    Copy {
+        seq: u64,
+        key: String,
+        cell: Rc<Cell>,
+    },
+    /// Follower → leader: copies up to `seq` are applied.
+    CopyAck { seq: u64 },
+    /// A follower that missed copies asks its leader for everything.
     CatchUp,
-    /// The leader's whole store, for a follower catching up.
-    Snapshot { cells: Rc<Vec<(String, Cell)>> },
+    /// The leader's whole store, as of copy `seq`.
+    Snapshot {
+        seq: u64,
+        cells: Rc<Vec<(String, Cell)>>,
+    },
 }
 
 impl Message for Msg {
@@ -81,6 +91,7 @@ impl Message for Msg {
             Msg::Replicate { .. } => "replicate",
             Msg::Ack { .. } => "ack",
             Msg::Copy { .. } => "copy",
+            Msg::CopyAck { .. } => "copy ack",
             Msg::CatchUp => "catch up",
             Msg::Snapshot { .. } => "snapshot",
         }
@@ -112,13 +123,16 @@ impl Message for Msg {
                 }
             }
             Msg::Ack { next } => out.push_str(&format!("handled log entries below {next}")),
-            Msg::Copy { key, cell } => out.push_str(&format!(
-                "{key} = {} (version {})",
+            Msg::Copy { seq, key, cell } => out.push_str(&format!(
+                "copy {seq}: {key} = {} (version {})",
                 cell.value.text(),
                 cell.vv
             )),
+            Msg::CopyAck { seq } => out.push_str(&format!("applied copies up to {seq}")),
             Msg::CatchUp => out.push_str("send me every key"),
-            Msg::Snapshot { cells } => out.push_str(&format!("{} keys", cells.len())),
+            Msg::Snapshot { seq, cells } => {
+                out.push_str(&format!("{} keys, as of copy {seq}", cells.len()))
+            }
         }
     }
 }

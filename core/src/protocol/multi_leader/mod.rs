@@ -18,6 +18,7 @@ pub mod cell;
 pub mod client;
 pub mod config;
 pub mod crdt_value;
+pub mod followers;
 pub mod message;
 pub mod resolve;
 pub mod routing;
@@ -26,6 +27,8 @@ pub mod view;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests_props;
 
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::rc::Rc;
@@ -69,6 +72,10 @@ pub struct MultiLeaderNode {
     /// Replicated writes waiting for writes they depend on (causal
     /// delivery); kept on disk like a relay log.
     held: Vec<Rc<Update>>,
+    /// Per follower: copies it has acknowledged.
+    follower_acked: BTreeMap<NodeId, u64>,
+    /// Leader: copies sent to its followers; follower: copies applied.
+    copy_seq: u64,
     findings: Vec<Anomaly>,
     counts: Counts,
     // Volatile: lost in a crash.
@@ -107,9 +114,11 @@ impl MultiLeaderNode {
             acked: BTreeMap::new(),
             expected: BTreeMap::new(),
             held: Vec::new(),
+            copy_seq: 0,
             findings: Vec::new(),
             counts: Counts::default(),
             sent: BTreeMap::new(),
+            follower_acked: BTreeMap::new(),
             retry_armed: false,
         }
     }
@@ -147,25 +156,10 @@ impl Protocol for MultiLeaderNode {
                     update,
                 } => self.receive(ctx, from, from_index, index, update),
                 Msg::Ack { next } => self.on_ack(from, next),
-                Msg::Copy { key, cell } => {
-                    self.store.insert(key, (*cell).clone());
-                }
-                Msg::CatchUp => {
-                    let cells: Vec<(String, Cell)> = self
-                        .store
-                        .iter()
-                        .map(|(k, c)| (k.clone(), c.clone()))
-                        .collect();
-                    ctx.send(
-                        from,
-                        Msg::Snapshot {
-                            cells: Rc::new(cells),
-                        },
-                    );
-                }
-                Msg::Snapshot { cells } => {
-                    self.store = cells.iter().cloned().collect();
-                }
+                Msg::Copy { seq, key, cell } => self.on_copy(ctx, from, seq, key, &cell),
+                Msg::CopyAck { seq } => self.on_copy_ack(from, seq),
+                Msg::CatchUp => self.send_snapshot(ctx, from),
+                Msg::Snapshot { seq, cells } => self.on_snapshot(ctx, from, seq, &cells),
             },
             Input::Timer(RETRY) => {
                 self.retry_armed = false;
@@ -174,8 +168,10 @@ impl Protocol for MultiLeaderNode {
             Input::Timer(_) => {}
             Input::Recovered => {
                 if self.is_leader() {
-                    // Pick up each peer's stream where it was acknowledged.
+                    // Pick up each peer's stream where it was acknowledged,
+                    // and check on the followers at the next retry.
                     self.ship(ctx);
+                    self.arm_retry(ctx);
                 } else {
                     ctx.send(self.my_leader(), Msg::CatchUp);
                 }

@@ -9,7 +9,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::cell::{Stamp, Value, Writer};
+use super::cell::{Stamp, Value, Version, Writer};
 use super::config::ResolverKind;
 
 /// What the handler decided.
@@ -69,28 +69,58 @@ pub fn resolve_conflict(
             }
         }
         ResolverKind::Review => {
-            let mut siblings: Vec<(Value, Writer)> = match local.0 {
-                Value::Siblings(s) => s.clone(),
-                v => local
-                    .1
-                    .first()
-                    .map(|w| alloc::vec![(v.clone(), w.clone())])
-                    .unwrap_or_default(),
-            };
-            let remote_entries = match remote.0 {
-                Value::Siblings(s) => s.clone(),
-                v => alloc::vec![(v.clone(), remote.1.clone())],
-            };
-            for entry in remote_entries {
-                if !siblings.iter().any(|(_, w)| w.dot == entry.1.dot) {
-                    siblings.push(entry);
-                }
-            }
-            // The same order on every node, so flagged copies compare equal.
+            let mut siblings: Vec<(Value, Writer)> = local
+                .1
+                .first()
+                .map(|w| alloc::vec![(local.0.clone(), w.clone())])
+                .unwrap_or_default();
+            siblings.push((remote.0.clone(), remote.1.clone()));
             siblings.sort_by_key(|(_, w)| w.dot);
             Resolved::Review(Value::Siblings(siblings))
         }
     }
+}
+
+/// The value a key holds given its concurrent versions (sorted by dot):
+/// the resolver folded over them, or — for review — all of them side by
+/// side. Depends only on the set of versions, never on arrival order.
+pub fn resolve_versions(kind: ResolverKind, versions: &[Version]) -> (Value, String) {
+    let Some((first, rest)) = versions.split_first() else {
+        return (Value::Set(BTreeSet::new()), String::new());
+    };
+    if rest.is_empty() {
+        return (first.value.clone(), String::new());
+    }
+    if kind == ResolverKind::Review {
+        let siblings = versions
+            .iter()
+            .map(|v| (v.value.clone(), v.writer.clone()))
+            .collect();
+        return (
+            Value::Siblings(siblings),
+            String::from("both versions are kept and the key is flagged for review"),
+        );
+    }
+    let mut value = first.value.clone();
+    let mut writers = alloc::vec![first.writer.clone()];
+    let mut how = String::new();
+    for v in rest {
+        if let Resolved::Value {
+            value: next,
+            how: h,
+        } = resolve_conflict(
+            kind,
+            (&value, &writers),
+            (&v.value, &v.writer),
+            first.writer.stamp,
+            v.writer.stamp,
+        ) {
+            value = next;
+            how = h;
+        }
+        writers.push(v.writer.clone());
+    }
+    (value, how)
 }
 
 /// Numbers compare as themselves; a set by its size, then its members.

@@ -67,7 +67,7 @@ impl MultiLeaderNode {
         }
     }
 
-    fn arm_retry(&mut self, ctx: &mut Ctx<'_, Msg>) {
+    pub(super) fn arm_retry(&mut self, ctx: &mut Ctx<'_, Msg>) {
         if !self.retry_armed {
             let after = Duration(crate::scenario::ms_to_instant(self.config.retry_ms).0);
             ctx.set_timer(RETRY, after, after);
@@ -103,6 +103,9 @@ impl MultiLeaderNode {
                 self.me, self.config.retry_ms
             ));
             self.ship(ctx);
+        }
+        if self.resend_to_followers(ctx) {
+            self.arm_retry(ctx);
         }
     }
 
