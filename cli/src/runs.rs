@@ -101,9 +101,14 @@ fn readable(s: &Summary) -> String {
         m.sent, m.delivered, m.dropped, m.in_flight
     );
     let w = &s.writes;
+    let discarded = if w.discarded > 0 {
+        format!(", {} silently discarded", w.discarded)
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "writes:   {} ok, {} failed, {} lost, {} pending",
+        "writes:   {} ok, {} failed, {} lost{discarded}, {} pending",
         w.ok, w.failed, w.lost, w.pending
     );
     let r = &s.reads;
@@ -144,6 +149,22 @@ fn readable(s: &Summary) -> String {
             fields.join(", "),
             data.join(", ")
         );
+        for (label, value) in &n.view.internals {
+            let _ = writeln!(out, "    {label}: {value}");
+        }
+        for item in &n.view.review {
+            let choices: Vec<String> = item
+                .choices
+                .iter()
+                .map(|c| format!("{} from {}", c.text, c.from))
+                .collect();
+            let _ = writeln!(
+                out,
+                "    needs review: {} = {}",
+                item.key,
+                choices.join(" | ")
+            );
+        }
     }
     table_differences(&mut out, s);
     out

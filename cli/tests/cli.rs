@@ -233,3 +233,42 @@ fn run_lists_the_rows_a_follower_holds_differently() {
     let o = replicascope(&["run", "single-leader-row-based"]);
     assert!(!stdout(&o).contains("differs from the leader"));
 }
+
+#[test]
+fn multi_leader_last_write_wins_counts_the_discarded_writes() {
+    let v = json(&["run", "multi-leader-lww-clock-skew", "--json"]);
+    assert_eq!(v["protocol"], "multi-leader");
+    assert_eq!(v["writes"]["discarded"], 2);
+    assert_eq!(v["writes"]["ok"], 4);
+    let o = replicascope(&["run", "multi-leader-lww-clock-skew"]);
+    let text = stdout(&o);
+    assert!(text.contains("2 silently discarded"), "{text}");
+    assert!(text.contains("in real time"), "{text}");
+}
+
+#[test]
+fn multi_leader_text_shows_crdt_internals_and_the_review_list() {
+    let o = replicascope(&["run", "multi-leader-crdt-counter"]);
+    let text = stdout(&o);
+    assert!(text.contains("likes · node 1: +5 −2"), "{text}");
+    assert!(text.contains("likes · node 3: +3 −0"), "{text}");
+    let o = replicascope(&["run", "multi-leader-resolver-review"]);
+    let text = stdout(&o);
+    assert!(
+        text.contains("needs review: price = 100 from write #0 (price = 100 at node 1) | 150 from write #1 (price = 150 at node 3)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn multi_leader_bad_settings_are_named() {
+    let file = temp_file(
+        "ml.json",
+        r#"{"protocol":{"kind":"multi_leader","datacenters":7,"followers_per_datacenter":1,"homes":{"x":9}},"until_ms":100}"#,
+    );
+    let o = replicascope(&["run", &file]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("protocol.datacenters"), "{err}");
+    assert!(err.contains("protocol.homes.x"), "{err}");
+}
