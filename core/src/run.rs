@@ -13,8 +13,8 @@ use crate::check::{self, Anomaly, AnomalyKind, CheckInput};
 use crate::history::History;
 use crate::node::{NodeId, NodeView, OpId, Protocol};
 use crate::protocol::{
-    chatter::ChatterNode, multi_leader::MultiLeaderNode, single_leader::SingleLeaderNode,
-    ProtocolConfig,
+    chatter::ChatterNode, leaderless::LeaderlessNode, multi_leader::MultiLeaderNode,
+    single_leader::SingleLeaderNode, ProtocolConfig,
 };
 use crate::scenario::{Scenario, ScenarioError, Timed};
 use crate::sim::{Simulator, World};
@@ -119,6 +119,7 @@ pub fn start(scenario: &Scenario) -> Result<Box<dyn Run>, ScenarioError> {
         ProtocolConfig::Chatter(_) => finish(Simulator::new(scenario, ChatterNode::new)),
         ProtocolConfig::SingleLeader(_) => finish(Simulator::new(scenario, SingleLeaderNode::new)),
         ProtocolConfig::MultiLeader(_) => finish(Simulator::new(scenario, MultiLeaderNode::new)),
+        ProtocolConfig::Leaderless(_) => finish(Simulator::new(scenario, LeaderlessNode::new)),
     })
 }
 

@@ -644,6 +644,12 @@ impl Validator {
         }
     }
 
+    /// The problems found so far (for tests of one protocol's checks).
+    #[cfg(test)]
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
     fn finish(self) -> Result<(), Vec<Problem>> {
         if self.problems.is_empty() {
             Ok(())

@@ -288,6 +288,15 @@ impl<T> Siblings<T> {
         version
     }
 
+    /// A set of one freshly written sibling. The caller chose the dot and
+    /// must keep it unique (a coordinator that is not a replica of the key
+    /// draws it from its own counter).
+    pub fn single(sibling: Sibling<T>) -> Self {
+        Siblings {
+            entries: alloc::vec![sibling],
+        }
+    }
+
     /// The current values, in dot order.
     pub fn values(&self) -> Vec<&T> {
         self.entries.iter().map(|s| &s.value).collect()

@@ -3,6 +3,7 @@
 //! article becomes one. The list lives here; the scenarios are built in
 //! one file per topic.
 
+mod leaderless;
 mod multi_leader;
 mod single_leader_logs;
 mod single_leader_ops;
@@ -368,6 +369,52 @@ static PRESETS: &[Preset] = &[
                       its origin had applied; dc 3 sees that dc 2's update depends on dc 1's first write, which has \
                       not arrived, and holds the update until it does. Every datacenter ends with x = 11.",
         build: multi_leader::causal_delivery,
+    },
+    Preset {
+        id: "leaderless-quorum-one-down",
+        title: "Quorum write and read with one replica down",
+        description: "Three replicas, n = 3, w = 2, r = 2. Node 3 is down when the client writes x = 1 through \
+                      node 1: the write goes to all three and succeeds once nodes 1 and 2 have it — two of three is \
+                      enough. Node 3 comes back without it. The read at 150 ms asks all three replicas and answers \
+                      after two replies; two and two out of three must overlap, so at least one reply has x = 1 — \
+                      and the coordinator writes it back to node 3 (read repair).",
+        build: leaderless::quorum_one_down,
+    },
+    Preset {
+        id: "leaderless-version-vectors",
+        title: "Version vectors: [3, 2, 2] beats [2, 2, 2]",
+        description: "Each node coordinates two writes to x, so every replica ends at version [2, 2, 2]. Then \
+                      node 3 is cut off while node 1 writes 900: nodes 1 and 2 hold [3, 2, 2], node 3 still [2, 2, \
+                      2]. A read with r = 3 gets both; [3, 2, 2] has seen everything [2, 2, 2] has and more, so \
+                      900 is returned and written back to node 3.",
+        build: leaderless::version_vectors,
+    },
+    Preset {
+        id: "leaderless-strict-quorum-fails",
+        title: "A strict quorum that cannot be met",
+        description: "Nodes 2 and 3 are down; w = 2. The write reaches only node 1, waits, and fails after the \
+                      request timeout, saying how many acknowledgements arrived and who was silent. Node 1 keeps \
+                      the value anyway — a failed write is not necessarily undone.",
+        build: leaderless::strict_quorum_fails,
+    },
+    Preset {
+        id: "leaderless-sloppy-quorum",
+        title: "Sloppy quorum and hinted handoff",
+        description: "Four nodes, n = 3, w = 3, r = 1, sloppy quorum on. Node 1 cannot reach node 3, so its write \
+                      of x lands on nodes 1, 2 and — after node 3 stays silent — node 4, which keeps it with a hint \
+                      for node 3. Node 3 itself is fine, and a read there sees nothing: w + r > n, yet stale, \
+                      because the write went outside the preference list. When the partition heals, node 4 hands \
+                      the write to node 3 and drops the hint.",
+        build: leaderless::sloppy_quorum,
+    },
+    Preset {
+        id: "leaderless-w-plus-r-not-above-n",
+        title: "w + r ≤ n: reads can miss writes",
+        description: "n = 3, w = 1, r = 1 and node 3's links are slow. Writes succeed as soon as one replica has \
+                      them and reads answer from one replica, so a read served by node 3 returns the old value long \
+                      after the write was acknowledged: the checker marks it stale. Raise w or r until w + r > n \
+                      and the overlap guarantees the latest value.",
+        build: leaderless::w_plus_r_not_above_n,
     },
     Preset {
         id: "chatter-5",

@@ -2,6 +2,7 @@
 //! [`crate::node::Protocol`], and the serde configuration that picks one.
 
 pub mod chatter;
+pub mod leaderless;
 pub mod multi_leader;
 pub mod single_leader;
 
@@ -24,6 +25,8 @@ pub enum ProtocolConfig {
     SingleLeader(single_leader::SingleLeaderConfig),
     /// One leader per datacenter; leaders replicate to each other.
     MultiLeader(multi_leader::MultiLeaderConfig),
+    /// No leader: quorum reads and writes on a hash ring (Dynamo-style).
+    Leaderless(leaderless::LeaderlessConfig),
 }
 
 impl ProtocolConfig {
@@ -32,6 +35,7 @@ impl ProtocolConfig {
             ProtocolConfig::Chatter(c) => c.nodes,
             ProtocolConfig::SingleLeader(c) => c.followers + 1,
             ProtocolConfig::MultiLeader(c) => c.node_count(),
+            ProtocolConfig::Leaderless(c) => c.node_count(),
         }
     }
 
@@ -40,6 +44,7 @@ impl ProtocolConfig {
             ProtocolConfig::Chatter(c) => c.validate(v),
             ProtocolConfig::SingleLeader(c) => c.validate(v),
             ProtocolConfig::MultiLeader(c) => c.validate(v),
+            ProtocolConfig::Leaderless(c) => c.validate(v),
         }
     }
 
@@ -49,6 +54,7 @@ impl ProtocolConfig {
             ProtocolConfig::Chatter(_) => "chatter",
             ProtocolConfig::SingleLeader(_) => "single-leader",
             ProtocolConfig::MultiLeader(_) => "multi-leader",
+            ProtocolConfig::Leaderless(_) => "leaderless",
         }
     }
 
@@ -70,6 +76,26 @@ impl ProtocolConfig {
     pub fn replication_links(&self) -> Vec<(NodeId, NodeId)> {
         match self {
             ProtocolConfig::MultiLeader(c) => c.replication_links(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// A key's replicas in ring order (its preference list), for protocols
+    /// that place keys on a hash ring; empty otherwise.
+    pub fn preference_list(&self, key: &str) -> Vec<NodeId> {
+        match self {
+            ProtocolConfig::Leaderless(c) => c.preference_list(key),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Each node's position on the hash ring (fraction of a turn, 0 to 1),
+    /// for protocols that have one.
+    pub fn ring_positions(&self) -> Vec<f64> {
+        match self {
+            ProtocolConfig::Leaderless(c) => (0..c.node_count())
+                .map(|n| f64::from(c.token(NodeId(n))) / 4_294_967_296.0)
+                .collect(),
             _ => Vec::new(),
         }
     }

@@ -1,0 +1,133 @@
+//! Presets for leaderless replication: the article's quorum write and
+//! read with one node down, version vectors and read repair, a strict
+//! quorum that cannot be met, a sloppy quorum with hinted handoff, and
+//! what happens when w + r ≤ n.
+
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+
+use super::{at, base, crash, read, recover, write};
+use crate::latency::Latency;
+use crate::node::NodeId;
+use crate::protocol::leaderless::LeaderlessConfig;
+use crate::protocol::ProtocolConfig;
+use crate::scenario::{Action, LinkOverride, Scenario};
+
+/// `nodes` on the ring with n, w, r, and key `x` pinned to node 1 (so its
+/// preference list is nodes 1, 2, 3).
+fn ring(nodes: u16, n: u8, w: u8, r: u8, change: impl FnOnce(&mut LeaderlessConfig)) -> Scenario {
+    let mut c = LeaderlessConfig {
+        nodes,
+        n,
+        w,
+        r,
+        ..LeaderlessConfig::default()
+    };
+    c.pins.insert(String::from("x"), 1);
+    change(&mut c);
+    let mut s = base(ProtocolConfig::Leaderless(c), 1_000.0);
+    s.network.latency = Latency::constant_ms(5.0);
+    s
+}
+
+fn cut(a: u16, b: u16) -> Action {
+    Action::Partition {
+        from: vec![NodeId(a)],
+        to: vec![NodeId(b)],
+        two_way: true,
+    }
+}
+
+pub(super) fn quorum_one_down() -> Scenario {
+    let mut s = ring(3, 3, 2, 2, |_| {});
+    s.faults = vec![at(0.0, crash(2)), at(100.0, recover(2))];
+    s.workload.ops = vec![
+        at(10.0, write(0, "x", 1)),
+        // Node 3 is back but never got x = 1; the read asks all three.
+        at(150.0, read(1, "x")),
+        at(300.0, read(2, "x")),
+    ];
+    s.until_ms = 400.0;
+    s
+}
+
+pub(super) fn version_vectors() -> Scenario {
+    let mut s = ring(3, 3, 2, 3, |_| {});
+    let mut ops: Vec<_> = Vec::new();
+    // Two rounds of writes, one coordinated by each node: [2, 2, 2].
+    for (i, value) in [100, 200, 300, 400, 500, 600].into_iter().enumerate() {
+        ops.push(at(
+            10.0 + 30.0 * i as f64,
+            write((i % 3) as u16, "x", value),
+        ));
+    }
+    // Node 3 is cut off while node 1 writes 900: [3, 2, 2] on nodes 1, 2.
+    ops.push(at(220.0, write(0, "x", 900)));
+    ops.push(at(300.0, read(1, "x")));
+    ops.push(at(400.0, read(2, "x")));
+    s.workload.ops = ops;
+    s.faults = vec![
+        at(200.0, cut(2, 0)),
+        at(200.0, cut(2, 1)),
+        at(260.0, Action::HealAll),
+    ];
+    s.until_ms = 500.0;
+    s
+}
+
+pub(super) fn strict_quorum_fails() -> Scenario {
+    let mut s = ring(3, 3, 2, 2, |_| {});
+    s.faults = vec![at(0.0, crash(1)), at(0.0, crash(2))];
+    s.workload.ops = vec![at(10.0, write(0, "x", 1)), at(600.0, read(0, "x"))];
+    s.until_ms = 1_200.0;
+    s
+}
+
+pub(super) fn sloppy_quorum() -> Scenario {
+    let mut s = ring(4, 3, 3, 1, |c| {
+        c.sloppy_quorum = true;
+        // So that the handoff, not a read, brings node 3 up to date.
+        c.read_repair = false;
+    });
+    s.faults = vec![at(0.0, cut(0, 2)), at(400.0, Action::HealAll)];
+    s.workload.ops = vec![
+        at(10.0, write(0, "x", 1)),
+        at(300.0, read(2, "x")),
+        at(900.0, read(2, "x")),
+    ];
+    s.until_ms = 1_000.0;
+    s
+}
+
+pub(super) fn w_plus_r_not_above_n() -> Scenario {
+    let mut s = ring(3, 3, 1, 1, |c| c.read_repair = false);
+    // Node 3's links are slow: it gets every write 150 ms late.
+    s.network.links = vec![
+        LinkOverride {
+            from: NodeId(0),
+            to: NodeId(2),
+            two_way: true,
+            latency: Some(Latency::constant_ms(150.0)),
+            drop: None,
+            delivery: None,
+        },
+        LinkOverride {
+            from: NodeId(1),
+            to: NodeId(2),
+            two_way: true,
+            latency: Some(Latency::constant_ms(150.0)),
+            drop: None,
+            delivery: None,
+        },
+    ];
+    s.workload.ops = vec![
+        at(10.0, write(0, "x", 1)),
+        at(60.0, read(2, "x")),
+        at(110.0, write(1, "x", 2)),
+        at(160.0, read(2, "x")),
+        at(400.0, read(2, "x")),
+    ];
+    s.until_ms = 500.0;
+    s
+}

@@ -1,0 +1,484 @@
+//! The coordinator: whichever node a client reached. A write gets a new
+//! version (a dot from this node, and the context it supersedes), goes to
+//! all n replicas of the key and succeeds after w acknowledgements; a
+//! read asks the n replicas and answers after r replies, merging their
+//! versions (concurrent ones become siblings). Replies that arrive later
+//! still count: replicas that answered with older data get the merged
+//! version written back (read repair). A replica that does not answer in
+//! time is suspected; under a sloppy quorum the write goes to the next
+//! node on the ring instead, with a hint naming the node it belongs to.
+
+use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::format;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::message::{versions_text, Msg, Stored, Versions};
+use super::{LeaderlessNode, REPLICA_TIMEOUT, REQUEST_TIMEOUT};
+use crate::node::{Ctx, NodeId, OpId, Outcome, Request};
+use crate::vv::{Dot, Sibling, Siblings, VersionVector};
+
+/// A request this node coordinates.
+#[derive(Clone, Debug)]
+pub enum Pending {
+    Write {
+        op: OpId,
+        key: String,
+        versions: Versions,
+        needed: usize,
+        /// Node written to → the home replica it stands for.
+        sent: BTreeMap<NodeId, NodeId>,
+        acked: BTreeSet<NodeId>,
+        answered: bool,
+    },
+    Read {
+        op: OpId,
+        key: String,
+        needed: usize,
+        asked: Vec<NodeId>,
+        replies: BTreeMap<NodeId, Siblings<Stored>>,
+        merged: Siblings<Stored>,
+        repaired: BTreeSet<NodeId>,
+        answered: bool,
+    },
+}
+
+/// The version a read or write reports: how many writes its version
+/// vector covers. A read that saw a write covers at least as many.
+fn version_number(v: &VersionVector) -> u64 {
+    v.iter().map(|(_, c)| c).sum()
+}
+
+impl LeaderlessNode {
+    pub(super) fn on_client(&mut self, ctx: &mut Ctx<'_, Msg>, op: OpId, request: Request) {
+        match request {
+            Request::Write { key, value } => self.write(ctx, op, key, value, None, None),
+            Request::Read { key, .. } => self.read(ctx, op, key, None),
+            other => ctx.reply(
+                op,
+                Outcome::Failed {
+                    reason: format!(
+                        "leaderless nodes take reads and writes of keys, not \"{other}\""
+                    ),
+                },
+            ),
+        }
+    }
+
+    fn new_req(&mut self) -> u32 {
+        let req = self.next_req;
+        self.next_req += 1;
+        req
+    }
+
+    fn arm_request_timers(&self, ctx: &mut Ctx<'_, Msg>, req: u32) {
+        let replica = Self::ms(self.config.replica_timeout_ms);
+        let request = Self::ms(self.config.request_timeout_ms);
+        ctx.set_timer(req << 2 | REPLICA_TIMEOUT, replica, replica);
+        ctx.set_timer(req << 2 | REQUEST_TIMEOUT, request, request);
+    }
+
+    /// A quorum write. `context` is what the client read before (none: the
+    /// coordinator's own copy, if it holds one); `level` overrides w.
+    pub(super) fn write(
+        &mut self,
+        ctx: &mut Ctx<'_, Msg>,
+        op: OpId,
+        key: String,
+        value: i64,
+        context: Option<VersionVector>,
+        needed: Option<usize>,
+    ) {
+        let context = context.unwrap_or_else(|| {
+            self.store
+                .get(&key)
+                .map(Siblings::context)
+                .unwrap_or_default()
+        });
+        self.dots = self.dots.max(context.get(self.me)) + 1;
+        let dot = Dot {
+            node: self.me,
+            counter: self.dots,
+        };
+        let sibling = Sibling {
+            value: Stored { value, op },
+            dot,
+            context,
+        };
+        let versions: Versions = Rc::new(Siblings::single(sibling));
+        let req = self.new_req();
+        let needed = needed.unwrap_or(usize::from(self.config.w));
+        self.pending.insert(
+            req,
+            Pending::Write {
+                op,
+                key: key.clone(),
+                versions: versions.clone(),
+                needed,
+                sent: BTreeMap::new(),
+                acked: BTreeSet::new(),
+                answered: false,
+            },
+        );
+        let mut local = false;
+        for home in self.config.preference_list(&key) {
+            let target = if self.config.sloppy_quorum && self.suspected.contains(&home) {
+                self.stand_in(req, &key).unwrap_or(home)
+            } else {
+                home
+            };
+            local |= self.send_store(ctx, req, target, home);
+        }
+        self.arm_request_timers(ctx, req);
+        // Counted after every replica was sent the write: with w = 1 the
+        // local acknowledgement alone may finish the request.
+        if local {
+            self.on_store_ack(ctx, req, self.me);
+        }
+    }
+
+    /// The next node on the ring past the preference list that is not
+    /// suspected and not yet written to for this request.
+    fn stand_in(&self, req: u32, key: &str) -> Option<NodeId> {
+        let Some(Pending::Write { sent, .. }) = self.pending.get(&req) else {
+            return None;
+        };
+        self.config
+            .ring_from(key)
+            .into_iter()
+            .skip(self.config.replicas())
+            .find(|n| !self.suspected.contains(n) && !sent.contains_key(n))
+    }
+
+    /// Writes this request's versions to `target`, which stands for
+    /// `home`; true when the target is this node (stored already, its
+    /// acknowledgement left to the caller).
+    fn send_store(
+        &mut self,
+        ctx: &mut Ctx<'_, Msg>,
+        req: u32,
+        target: NodeId,
+        home: NodeId,
+    ) -> bool {
+        let Some(Pending::Write {
+            key,
+            versions,
+            sent,
+            ..
+        }) = self.pending.get_mut(&req)
+        else {
+            return false;
+        };
+        sent.insert(target, home);
+        let (key, versions) = (key.clone(), versions.clone());
+        let hint_for = (target != home).then_some(home);
+        if target == self.me {
+            self.store_locally(ctx, &key, &versions, hint_for);
+            true
+        } else {
+            ctx.send(
+                target,
+                Msg::Store {
+                    req,
+                    key,
+                    versions,
+                    hint_for,
+                },
+            );
+            false
+        }
+    }
+
+    pub(super) fn on_store_ack(&mut self, ctx: &mut Ctx<'_, Msg>, req: u32, from: NodeId) {
+        let Some(Pending::Write {
+            op,
+            versions,
+            needed,
+            sent,
+            acked,
+            answered,
+            ..
+        }) = self.pending.get_mut(&req)
+        else {
+            return;
+        };
+        acked.insert(from);
+        if !*answered && acked.len() >= *needed {
+            *answered = true;
+            let version = versions
+                .iter()
+                .map(|s| version_number(&s.version()))
+                .max()
+                .unwrap_or(0);
+            let names = join_nodes(acked.iter().copied());
+            ctx.note(format!(
+                "{} has {} of the {} acknowledgements it needs ({names}): the write succeeds.",
+                self.me,
+                acked.len(),
+                needed
+            ));
+            ctx.reply(
+                *op,
+                Outcome::Written {
+                    version,
+                    epoch: None,
+                },
+            );
+        }
+        if sent.keys().all(|n| acked.contains(n)) && *answered {
+            self.finish(ctx, req);
+        }
+    }
+
+    fn finish(&mut self, ctx: &mut Ctx<'_, Msg>, req: u32) {
+        self.pending.remove(&req);
+        ctx.cancel_timer(req << 2 | REPLICA_TIMEOUT);
+        ctx.cancel_timer(req << 2 | REQUEST_TIMEOUT);
+    }
+
+    /// Replicas that have not answered in time are suspected; a sloppy
+    /// quorum writes to stand-ins for them.
+    pub(super) fn replica_timeout(&mut self, ctx: &mut Ctx<'_, Msg>, req: u32) {
+        let silent: Vec<(NodeId, NodeId)> = match self.pending.get(&req) {
+            Some(Pending::Write { sent, acked, .. }) => sent
+                .iter()
+                .filter(|(n, _)| !acked.contains(n))
+                .map(|(&n, &home)| (n, home))
+                .collect(),
+            Some(Pending::Read { asked, replies, .. }) => asked
+                .iter()
+                .filter(|n| !replies.contains_key(n))
+                .map(|&n| (n, n))
+                .collect(),
+            None => return,
+        };
+        for &(n, _) in &silent {
+            self.suspected.insert(n);
+        }
+        if !self.config.sloppy_quorum
+            || !matches!(self.pending.get(&req), Some(Pending::Write { .. }))
+        {
+            return;
+        }
+        let key = match self.pending.get(&req) {
+            Some(Pending::Write { key, .. }) => key.clone(),
+            _ => return,
+        };
+        let mut more = false;
+        for (silent_node, home) in silent {
+            if let Some(sub) = self.stand_in(req, &key) {
+                ctx.note(format!(
+                    "{silent_node} has not answered within {} ms: {} writes to {sub} instead, with a hint that the value belongs on {home} (sloppy quorum).",
+                    self.config.replica_timeout_ms, self.me
+                ));
+                if self.send_store(ctx, req, sub, home) {
+                    self.on_store_ack(ctx, req, self.me);
+                }
+                more = true;
+            }
+        }
+        if more && self.pending.contains_key(&req) {
+            let replica = Self::ms(self.config.replica_timeout_ms);
+            ctx.set_timer(req << 2 | REPLICA_TIMEOUT, replica, replica);
+        }
+    }
+
+    pub(super) fn request_timeout(&mut self, ctx: &mut Ctx<'_, Msg>, req: u32) {
+        let Some(p) = self.pending.remove(&req) else {
+            return;
+        };
+        ctx.cancel_timer(req << 2 | REPLICA_TIMEOUT);
+        match p {
+            Pending::Write {
+                op,
+                needed,
+                sent,
+                acked,
+                answered: false,
+                ..
+            } => {
+                let silent = join_nodes(sent.keys().copied().filter(|n| !acked.contains(n)));
+                ctx.reply(
+                    op,
+                    Outcome::Failed {
+                        reason: format!(
+                            "only {} of the {needed} acknowledgements needed arrived within {} ms ({silent} did not answer){}; the replicas that did store it keep it",
+                            acked.len(),
+                            self.config.request_timeout_ms,
+                            if self.config.sloppy_quorum {
+                                ""
+                            } else {
+                                " — a strict quorum does not write to other nodes"
+                            }
+                        ),
+                    },
+                );
+            }
+            Pending::Read {
+                op,
+                needed,
+                asked,
+                replies,
+                answered: false,
+                ..
+            } => {
+                let silent = join_nodes(asked.iter().copied().filter(|n| !replies.contains_key(n)));
+                ctx.reply(
+                    op,
+                    Outcome::Failed {
+                        reason: format!(
+                            "only {} of the {needed} replies needed arrived within {} ms ({silent} did not answer)",
+                            replies.len(),
+                            self.config.request_timeout_ms
+                        ),
+                    },
+                );
+            }
+            _ => {}
+        }
+    }
+
+    /// A quorum read; `needed` overrides r.
+    pub(super) fn read(
+        &mut self,
+        ctx: &mut Ctx<'_, Msg>,
+        op: OpId,
+        key: String,
+        needed: Option<usize>,
+    ) {
+        let req = self.new_req();
+        let asked = self.config.preference_list(&key);
+        self.pending.insert(
+            req,
+            Pending::Read {
+                op,
+                key: key.clone(),
+                needed: needed.unwrap_or(usize::from(self.config.r)),
+                asked: asked.clone(),
+                replies: BTreeMap::new(),
+                merged: Siblings::new(),
+                repaired: BTreeSet::new(),
+                answered: false,
+            },
+        );
+        self.arm_request_timers(ctx, req);
+        for n in asked {
+            if n == self.me {
+                let mine = self.store.get(&key).cloned().unwrap_or_default();
+                self.on_fetch_reply(ctx, req, self.me, &mine);
+            } else {
+                ctx.send(
+                    n,
+                    Msg::Fetch {
+                        req,
+                        key: key.clone(),
+                    },
+                );
+            }
+        }
+    }
+
+    pub(super) fn on_fetch_reply(
+        &mut self,
+        ctx: &mut Ctx<'_, Msg>,
+        req: u32,
+        from: NodeId,
+        versions: &Siblings<Stored>,
+    ) {
+        let me = self.me;
+        let read_repair = self.config.read_repair;
+        let Some(Pending::Read {
+            op,
+            key,
+            needed,
+            asked,
+            replies,
+            merged,
+            repaired,
+            answered,
+        }) = self.pending.get_mut(&req)
+        else {
+            return;
+        };
+        replies.insert(from, versions.clone());
+        merged.merge(versions);
+        if !*answered && replies.len() >= *needed {
+            *answered = true;
+            let values: Vec<i64> = merged.values().into_iter().map(|s| s.value).collect();
+            let version = version_number(&merged.context());
+            let outcome = match values[..] {
+                [] => Outcome::Read {
+                    value: None,
+                    version: 0,
+                },
+                [v] => Outcome::Read {
+                    value: Some(v),
+                    version,
+                },
+                _ => {
+                    let mut values = values;
+                    values.sort_unstable();
+                    Outcome::Values { values, version }
+                }
+            };
+            let answers: Vec<String> = replies
+                .iter()
+                .map(|(n, v)| format!("{n}: {}", versions_text(v, usize::from(ctx.cluster))))
+                .collect();
+            ctx.note(format!(
+                "{me} has {} of the {} replies it needs ({}): it returns {}.",
+                replies.len(),
+                needed,
+                answers.join("; "),
+                versions_text(merged, usize::from(ctx.cluster))
+            ));
+            ctx.reply(*op, outcome);
+        }
+        // Read repair: every replica that answered with less than the
+        // merged version gets it written back.
+        let mut repairs: Vec<NodeId> = Vec::new();
+        if *answered && read_repair {
+            let newest = merged.context();
+            for (n, v) in replies.iter() {
+                if !repaired.contains(n) && v.context() != newest {
+                    repairs.push(*n);
+                }
+            }
+            repaired.extend(repairs.iter().copied());
+        }
+        let (key, merged_now) = (key.clone(), Rc::new(merged.clone()));
+        let done = replies.len() == asked.len();
+        for n in repairs {
+            self.counts.repairs_sent += 1;
+            ctx.note(format!(
+                "Read repair: {n} answered {key} with an older version; {me} writes {} back to it.",
+                versions_text(&merged_now, usize::from(ctx.cluster))
+            ));
+            if n == me {
+                self.merge_into_store(&key, &merged_now);
+            } else {
+                ctx.send(
+                    n,
+                    Msg::Repair {
+                        key: key.clone(),
+                        versions: merged_now.clone(),
+                    },
+                );
+            }
+        }
+        if done {
+            self.finish(ctx, req);
+        }
+    }
+}
+
+/// "node 1, node 2".
+pub(super) fn join_nodes(nodes: impl Iterator<Item = NodeId>) -> String {
+    let names: Vec<String> = nodes.map(|n| format!("{n}")).collect();
+    if names.is_empty() {
+        String::from("none")
+    } else {
+        names.join(", ")
+    }
+}

@@ -1,0 +1,148 @@
+//! What travels between leaderless nodes: a coordinator's write to a
+//! replica (possibly a stand-in holding it for another node, with a
+//! hint), its acknowledgement, a read's request and reply, a read-repair
+//! write-back, a hinted handoff, and the anti-entropy exchange.
+
+use alloc::format;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::node::{values_text, Message, NodeId, OpId};
+use crate::vv::Siblings;
+
+/// One written value and the client operation that wrote it (so a
+/// replica can tell which acknowledged writes it holds).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Stored {
+    pub value: i64,
+    pub op: OpId,
+}
+
+/// A key's siblings as they travel.
+pub type Versions = Rc<Siblings<Stored>>;
+
+#[derive(Clone, Debug)]
+pub enum Msg {
+    /// Coordinator → replica: merge these versions of `key`. `hint_for`
+    /// names the home replica a stand-in keeps them for.
+    Store {
+        req: u32,
+        key: String,
+        versions: Versions,
+        hint_for: Option<NodeId>,
+    },
+    StoreAck {
+        req: u32,
+    },
+    /// Coordinator → replica: send me your versions of `key`.
+    Fetch {
+        req: u32,
+        key: String,
+    },
+    FetchReply {
+        req: u32,
+        key: String,
+        versions: Versions,
+    },
+    /// Coordinator → a replica that answered with older data: the newest
+    /// versions, merged.
+    Repair {
+        key: String,
+        versions: Versions,
+    },
+    /// Stand-in → home replica, once it answers again: the write it held.
+    Handoff {
+        key: String,
+        versions: Versions,
+    },
+    HandoffAck {
+        key: String,
+    },
+    /// Anti-entropy: the sender's Merkle hashes for these tree nodes
+    /// (level, index, hash).
+    TreeHashes {
+        round: u32,
+        level: u8,
+        hashes: Rc<Vec<(usize, u64)>>,
+    },
+    /// Anti-entropy: the nodes (at `level`) whose hashes differ.
+    TreeDiff {
+        round: u32,
+        level: u8,
+        differing: Rc<Vec<usize>>,
+    },
+    /// Anti-entropy: every key in the differing leaf ranges, both ways.
+    RangeSync {
+        round: u32,
+        entries: Rc<Vec<(String, Siblings<Stored>)>>,
+        reply: bool,
+    },
+}
+
+/// `{900} at [3, 2, 2]`: the values and the version vector they make up,
+/// dense for a cluster of `width` nodes (0: sparse, when the width is not
+/// known).
+pub fn versions_text(v: &Siblings<Stored>, width: usize) -> String {
+    let values: Vec<i64> = v.values().into_iter().map(|s| s.value).collect();
+    if width == 0 {
+        format!("{} at {}", values_text(&values), v.context())
+    } else {
+        format!(
+            "{} at {}",
+            values_text(&values),
+            v.context().display_for(width)
+        )
+    }
+}
+
+impl Message for Msg {
+    fn label(&self) -> &'static str {
+        match self {
+            Msg::Store { hint_for: None, .. } => "write",
+            Msg::Store { .. } => "hinted write",
+            Msg::StoreAck { .. } => "ack",
+            Msg::Fetch { .. } => "read",
+            Msg::FetchReply { .. } => "reply",
+            Msg::Repair { .. } => "read repair",
+            Msg::Handoff { .. } => "handoff",
+            Msg::HandoffAck { .. } => "handoff ack",
+            Msg::TreeHashes { .. } => "merkle hashes",
+            Msg::TreeDiff { .. } => "merkle diff",
+            Msg::RangeSync { .. } => "range sync",
+        }
+    }
+
+    fn describe(&self, out: &mut String) {
+        let text = match self {
+            Msg::Store {
+                key,
+                versions,
+                hint_for,
+                ..
+            } => match hint_for {
+                Some(h) => format!(
+                    "{key} = {} — hint: meant for {h}",
+                    versions_text(versions, 0)
+                ),
+                None => format!("{key} = {}", versions_text(versions, 0)),
+            },
+            Msg::StoreAck { req } => format!("stored (request {req})"),
+            Msg::Fetch { key, .. } => format!("send {key}"),
+            Msg::FetchReply { key, versions, .. }
+            | Msg::Repair { key, versions }
+            | Msg::Handoff { key, versions } => {
+                format!("{key} = {}", versions_text(versions, 0))
+            }
+            Msg::HandoffAck { key } => format!("{key} handed over; hint dropped"),
+            Msg::TreeHashes { level, hashes, .. } => {
+                format!("{} hash(es) at level {level}", hashes.len())
+            }
+            Msg::TreeDiff {
+                level, differing, ..
+            } => format!("{} node(s) differ at level {level}", differing.len()),
+            Msg::RangeSync { entries, .. } => format!("{} key(s)", entries.len()),
+        };
+        out.push_str(&text);
+    }
+}

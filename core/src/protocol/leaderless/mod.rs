@@ -1,0 +1,183 @@
+//! Leaderless (Dynamo-style) replication. Nodes sit on a consistent-hash
+//! ring; each key's n replicas are the next n nodes clockwise from the
+//! key (its preference list). Whichever node a client reaches coordinates
+//! the request: a write goes to all n replicas and succeeds after w
+//! acknowledgements, a read asks the replicas and answers after r
+//! replies. Every value carries a version vector; writes that did not see
+//! each other are kept side by side as siblings.
+//!
+//! The parts: [`config`] (ring, n/w/r, repair mechanisms), [`message`],
+//! [`coordinator`] (quorum writes and reads, read repair, sloppy quorum),
+//! [`replica`] (storing, answering, hinted handoff), [`anti_entropy`]
+//! (Merkle-tree comparison with the ring successor) and [`view`].
+
+pub mod anti_entropy;
+pub mod config;
+pub mod coordinator;
+pub mod message;
+pub mod replica;
+pub mod view;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
+
+use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::node::{Ctx, Input, NodeId, NodeView, OpId, Protocol};
+use crate::protocol::ProtocolConfig;
+use crate::scenario::Scenario;
+use crate::time::Duration;
+use crate::vv::Siblings;
+
+pub use config::{AntiEntropy, LeaderlessConfig};
+pub use message::{Msg, Stored};
+
+use coordinator::Pending;
+
+/// Timer ids: request-scoped timers are `req << 2 | kind`.
+const REPLICA_TIMEOUT: u32 = 0;
+const REQUEST_TIMEOUT: u32 = 1;
+/// Node-wide timers (request 0).
+const HINT_TIMER: u32 = 2;
+const ANTI_ENTROPY_TIMER: u32 = 3;
+
+#[derive(Clone, Debug)]
+pub struct LeaderlessNode {
+    config: Rc<LeaderlessConfig>,
+    me: NodeId,
+    // Durable.
+    store: BTreeMap<String, Siblings<Stored>>,
+    /// Writes held for a home replica that did not answer: (home, key).
+    hints: BTreeMap<(NodeId, String), Siblings<Stored>>,
+    /// Counter for the dots of writes this node coordinates.
+    dots: u64,
+    /// Client writes whose version this node has stored (or held).
+    seen_ops: BTreeSet<OpId>,
+    counts: Counts,
+    // Volatile.
+    pending: BTreeMap<u32, Pending>,
+    next_req: u32,
+    /// Nodes that failed to answer lately; cleared by any message from them.
+    suspected: BTreeSet<NodeId>,
+    hint_timer_armed: bool,
+    ae: anti_entropy::Exchange,
+}
+
+/// Tallies the inspector shows.
+#[derive(Clone, Debug, Default)]
+struct Counts {
+    repairs_sent: u32,
+    hints_delivered: u32,
+    hashes_exchanged: u32,
+    keys_synced: u32,
+}
+
+impl LeaderlessNode {
+    pub fn new(scenario: &Scenario, me: NodeId) -> LeaderlessNode {
+        let config = match &scenario.protocol {
+            ProtocolConfig::Leaderless(c) => c.clone(),
+            _ => LeaderlessConfig::default(),
+        };
+        LeaderlessNode {
+            config: Rc::new(config),
+            me,
+            store: BTreeMap::new(),
+            hints: BTreeMap::new(),
+            dots: 0,
+            seen_ops: BTreeSet::new(),
+            counts: Counts::default(),
+            pending: BTreeMap::new(),
+            next_req: 1,
+            suspected: BTreeSet::new(),
+            hint_timer_armed: false,
+            ae: anti_entropy::Exchange::default(),
+        }
+    }
+
+    /// The versions this node stores for `key`.
+    pub fn versions(&self, key: &str) -> Option<&Siblings<Stored>> {
+        self.store.get(key)
+    }
+
+    pub fn hint_count(&self) -> usize {
+        self.hints.len()
+    }
+
+    fn ms(ms: f64) -> Duration {
+        Duration(crate::scenario::ms_to_instant(ms).0)
+    }
+
+    /// Merges `versions` into this node's copy of `key`; true when the
+    /// copy changed.
+    fn merge_into_store(&mut self, key: &str, versions: &Siblings<Stored>) -> bool {
+        self.note_ops(versions);
+        let slot = self.store.entry(String::from(key)).or_default();
+        let before = slot.clone();
+        slot.merge(versions);
+        *slot != before
+    }
+
+    fn note_ops(&mut self, versions: &Siblings<Stored>) {
+        for s in versions.iter() {
+            self.seen_ops.insert(s.value.op);
+        }
+    }
+}
+
+impl Protocol for LeaderlessNode {
+    type Msg = Msg;
+
+    fn on_input(&mut self, ctx: &mut Ctx<'_, Msg>, input: Input<Msg>) {
+        match input {
+            Input::Start => self.arm_anti_entropy(ctx, true),
+            Input::Recovered => {
+                if !self.hints.is_empty() {
+                    self.arm_hint_timer(ctx);
+                }
+                self.arm_anti_entropy(ctx, false);
+            }
+            Input::Promote | Input::Join => {}
+            Input::Client { op, request } => self.on_client(ctx, op, request),
+            Input::Message { from, msg } => {
+                // Any message shows the sender is reachable again.
+                self.suspected.remove(&from);
+                self.on_message(ctx, from, msg);
+            }
+            Input::Timer(HINT_TIMER) => {
+                self.hint_timer_armed = false;
+                self.hand_off(ctx);
+            }
+            Input::Timer(ANTI_ENTROPY_TIMER) => self.start_exchange(ctx),
+            Input::Timer(t) => {
+                let (req, kind) = (t >> 2, t & 3);
+                match kind {
+                    REPLICA_TIMEOUT => self.replica_timeout(ctx, req),
+                    REQUEST_TIMEOUT => self.request_timeout(ctx, req),
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    fn on_crash(&mut self) {
+        self.pending.clear();
+        self.suspected.clear();
+        self.hint_timer_armed = false;
+        self.ae = anti_entropy::Exchange::default();
+    }
+
+    fn view(&self) -> NodeView {
+        view::view(self)
+    }
+
+    fn has_applied(&self, op: OpId) -> bool {
+        self.seen_ops.contains(&op)
+    }
+
+    fn replica_state(&self) -> Option<Vec<(String, String)>> {
+        None
+    }
+}

@@ -1,0 +1,123 @@
+//! The replica side: store what a coordinator sends (merging versions, so
+//! concurrent writes become siblings), answer reads, accept read repairs,
+//! and — as a stand-in under a sloppy quorum — hold a write with a hint
+//! and hand it to its home replica once that node answers again.
+
+use alloc::format;
+use alloc::rc::Rc;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::message::{versions_text, Msg, Stored};
+use super::{LeaderlessNode, HINT_TIMER};
+use crate::node::{Ctx, NodeId};
+use crate::vv::Siblings;
+
+impl LeaderlessNode {
+    pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, Msg>, from: NodeId, msg: Msg) {
+        match msg {
+            Msg::Store {
+                req,
+                key,
+                versions,
+                hint_for,
+            } => {
+                self.store_locally(ctx, &key, &versions, hint_for);
+                ctx.send(from, Msg::StoreAck { req });
+            }
+            Msg::StoreAck { req } => self.on_store_ack(ctx, req, from),
+            Msg::Fetch { req, key } => {
+                let versions = Rc::new(self.store.get(&key).cloned().unwrap_or_default());
+                ctx.send(from, Msg::FetchReply { req, key, versions });
+            }
+            Msg::FetchReply { req, versions, .. } => self.on_fetch_reply(ctx, req, from, &versions),
+            Msg::Repair { key, versions } => {
+                let before = self.store.get(&key).map(Siblings::context);
+                if self.merge_into_store(&key, &versions) {
+                    ctx.note(format!(
+                        "{} is repaired: {key} goes from {} to {}.",
+                        self.me,
+                        before.map_or(String::from("nothing"), |c| format!(
+                            "{}",
+                            c.display_for(usize::from(ctx.cluster))
+                        )),
+                        versions_text(&versions, usize::from(ctx.cluster))
+                    ));
+                }
+            }
+            Msg::Handoff { key, versions } => {
+                self.merge_into_store(&key, &versions);
+                ctx.note(format!(
+                    "{} receives the write to {key} that {from} held for it while it was unreachable.",
+                    self.me
+                ));
+                ctx.send(from, Msg::HandoffAck { key });
+            }
+            Msg::HandoffAck { key } => {
+                if self.hints.remove(&(from, key.clone())).is_some() {
+                    self.counts.hints_delivered += 1;
+                    ctx.note(format!(
+                        "{from} has its write to {key}: {} drops the hint.",
+                        self.me
+                    ));
+                }
+            }
+            msg @ (Msg::TreeHashes { .. } | Msg::TreeDiff { .. } | Msg::RangeSync { .. }) => {
+                self.on_anti_entropy(ctx, from, msg)
+            }
+        }
+    }
+
+    /// Stores versions of `key` as a home replica, or, with `hint_for`,
+    /// holds them for that node.
+    pub(super) fn store_locally(
+        &mut self,
+        ctx: &mut Ctx<'_, Msg>,
+        key: &str,
+        versions: &Siblings<Stored>,
+        hint_for: Option<NodeId>,
+    ) {
+        match hint_for {
+            Some(home) if home != self.me => {
+                self.note_ops(versions);
+                self.hints
+                    .entry((home, String::from(key)))
+                    .or_default()
+                    .merge(versions);
+                self.arm_hint_timer(ctx);
+            }
+            _ => {
+                self.merge_into_store(key, versions);
+            }
+        }
+    }
+
+    pub(super) fn arm_hint_timer(&mut self, ctx: &mut Ctx<'_, Msg>) {
+        if !self.hint_timer_armed {
+            let after = Self::ms(self.config.hint_retry_ms);
+            ctx.set_timer(HINT_TIMER, after, after);
+            self.hint_timer_armed = true;
+        }
+    }
+
+    /// Tries to deliver every hint to its home replica.
+    pub(super) fn hand_off(&mut self, ctx: &mut Ctx<'_, Msg>) {
+        let hints: Vec<((NodeId, String), Siblings<Stored>)> = self
+            .hints
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for ((home, key), versions) in hints {
+            ctx.send(
+                home,
+                Msg::Handoff {
+                    key,
+                    versions: Rc::new(versions),
+                },
+            );
+        }
+        if !self.hints.is_empty() {
+            self.arm_hint_timer(ctx);
+        }
+    }
+}

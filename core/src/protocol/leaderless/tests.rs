@@ -1,0 +1,128 @@
+//! Scenario tests with fixed seeds: each leaderless preset ends the way
+//! its description promises.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::check::AnomalyKind;
+use crate::node::{NodeId, Outcome};
+use crate::presets;
+use crate::run::{self, Run};
+use crate::scenario::Scenario;
+
+fn preset(id: &str) -> Scenario {
+    presets::find(id).expect("preset exists").scenario()
+}
+
+fn run_of(s: &Scenario) -> alloc::boxed::Box<dyn Run> {
+    run::start(s).expect("valid scenario")
+}
+
+/// Every client operation's outcome, in order.
+fn outcomes(r: &dyn Run) -> Vec<Option<Outcome>> {
+    r.history().ops.iter().map(|o| o.outcome.clone()).collect()
+}
+
+fn read(value: Option<i64>, version: u64) -> Option<Outcome> {
+    Some(Outcome::Read { value, version })
+}
+
+fn notes(r: &dyn Run, needle: &str) -> Vec<String> {
+    r.trace()
+        .notes
+        .iter()
+        .filter(|n| n.text.contains(needle))
+        .map(|n| n.text.clone())
+        .collect()
+}
+
+#[test]
+fn quorum_write_survives_one_replica_down_and_the_read_repairs_it() {
+    let r = run_of(&preset("leaderless-quorum-one-down"));
+    let o = outcomes(&*r);
+    assert!(matches!(o[0], Some(Outcome::Written { version: 1, .. })));
+    assert_eq!(o[1], read(Some(1), 1));
+    assert_eq!(o[2], read(Some(1), 1));
+    assert_eq!(notes(&*r, "Read repair: node 3").len(), 1);
+    let ack = notes(&*r, "acknowledgements it needs");
+    assert!(
+        ack[0].contains("2 of the 2") && ack[0].contains("node 1, node 2"),
+        "{ack:?}"
+    );
+    assert!(r.anomalies().is_empty());
+}
+
+#[test]
+fn newer_version_vector_wins_and_is_written_back() {
+    let r = run_of(&preset("leaderless-version-vectors"));
+    let o = outcomes(&*r);
+    assert_eq!(o[7], read(Some(900), 7));
+    let view = &r.nodes_after(usize::MAX)[2].view;
+    assert_eq!(view.data.get("x"), Some(&900));
+    assert!(view
+        .internals
+        .iter()
+        .any(|(k, v)| k == "x = 900 · write #6" && v == "version [3, 2, 2]"));
+    let reply = notes(&*r, "replies it needs");
+    assert!(
+        reply[0].contains("node 3: {600} at [2, 2, 2]") || reply[0].contains("[2, 2, 2]"),
+        "{reply:?}"
+    );
+}
+
+#[test]
+fn strict_quorum_write_fails_and_says_why() {
+    let r = run_of(&preset("leaderless-strict-quorum-fails"));
+    let o = outcomes(&*r);
+    let Some(Outcome::Failed { reason }) = &o[0] else {
+        panic!("{o:?}");
+    };
+    assert!(
+        reason.contains("only 1 of the 2 acknowledgements"),
+        "{reason}"
+    );
+    assert!(reason.contains("node 2, node 3 did not answer"), "{reason}");
+    assert!(matches!(&o[1], Some(Outcome::Failed { .. })));
+}
+
+#[test]
+fn sloppy_quorum_writes_a_hint_and_hands_it_off() {
+    let r = run_of(&preset("leaderless-sloppy-quorum"));
+    let o = outcomes(&*r);
+    assert!(matches!(o[0], Some(Outcome::Written { .. })));
+    // The read on node 3 during the partition misses the write…
+    assert_eq!(o[1], read(None, 0));
+    let stale: Vec<u32> = r
+        .anomalies()
+        .iter()
+        .filter(|a| a.kind == AnomalyKind::StaleRead)
+        .map(|a| a.op.0)
+        .collect();
+    assert_eq!(stale, [1]);
+    // …and after the handoff node 3 has it.
+    assert_eq!(o[2], read(Some(1), 1));
+    assert_eq!(
+        notes(&*r, "with a hint that the value belongs on node 3").len(),
+        1
+    );
+    assert_eq!(notes(&*r, "drops the hint").len(), 1);
+    let mid = r.nodes_at(crate::time::Instant(350_000));
+    assert_eq!(mid[3].view.internals.len(), 1, "node 4 holds one hint");
+    assert!(mid[3].view.internals[0].0.contains("hint for node 3"));
+    assert!(r.nodes_after(usize::MAX)[3].view.internals.is_empty());
+}
+
+#[test]
+fn w_plus_r_at_most_n_gives_stale_reads() {
+    let r = run_of(&preset("leaderless-w-plus-r-not-above-n"));
+    assert_eq!(r.summary().reads.stale, 2);
+    let s = preset("leaderless-w-plus-r-not-above-n");
+    // With r = 3 (w + r > n) the same reads are fresh.
+    let mut fixed = s.clone();
+    if let crate::protocol::ProtocolConfig::Leaderless(c) = &mut fixed.protocol {
+        c.r = 3;
+    }
+    let r = run_of(&fixed);
+    assert_eq!(r.summary().reads.stale, 0);
+    let _ = NodeId(0);
+}

@@ -1,0 +1,76 @@
+//! What the inspector shows of a leaderless node: its place on the ring,
+//! the keys it holds with their version vectors (several values when
+//! writes were concurrent: siblings), the hints it keeps for unreachable
+//! nodes, whom it suspects, and the repair work it has done.
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::message::versions_text;
+use super::LeaderlessNode;
+use crate::node::NodeView;
+
+pub fn view(n: &LeaderlessNode) -> NodeView {
+    let width = usize::from(n.config.node_count());
+    let mut v = NodeView {
+        role: String::from("replica"),
+        ..NodeView::default()
+    };
+    let token = n.config.token(n.me);
+    v.fields
+        .push((String::from("ring token"), format!("{token:#010x}")));
+    v.fields
+        .push((String::from("keys"), format!("{}", n.store.len())));
+    v.fields
+        .push((String::from("hints held"), format!("{}", n.hints.len())));
+    if !n.suspected.is_empty() {
+        v.fields.push((
+            String::from("suspects"),
+            super::coordinator::join_nodes(n.suspected.iter().copied()),
+        ));
+    }
+    let c = &n.counts;
+    v.fields.push((
+        String::from("read repairs sent"),
+        format!("{}", c.repairs_sent),
+    ));
+    v.fields.push((
+        String::from("hints delivered"),
+        format!("{}", c.hints_delivered),
+    ));
+    if n.config.anti_entropy.is_some() {
+        v.fields.push((
+            String::from("anti-entropy"),
+            format!(
+                "{} hashes exchanged, {} keys synced",
+                c.hashes_exchanged, c.keys_synced
+            ),
+        ));
+    }
+    for (key, versions) in &n.store {
+        let values: Vec<i64> = versions.values().into_iter().map(|s| s.value).collect();
+        match values[..] {
+            [one] => {
+                v.data.insert(key.clone(), one);
+            }
+            _ => v.fields.push((
+                format!("{key} (siblings)"),
+                crate::node::values_text(&values),
+            )),
+        }
+        for s in versions.iter() {
+            v.internals.push((
+                format!("{key} = {} · write #{}", s.value.value, s.value.op.0),
+                format!("version {}", s.version().display_for(width)),
+            ));
+        }
+    }
+    for ((home, key), versions) in &n.hints {
+        v.internals.push((
+            format!("hint for {home}"),
+            format!("{key} = {}", versions_text(versions, width)),
+        ));
+    }
+    v
+}
