@@ -25,6 +25,7 @@ pub mod diagram;
 pub mod export;
 pub mod history;
 pub mod latency;
+pub mod merkle;
 pub mod node;
 pub mod presets;
 pub mod protocol;

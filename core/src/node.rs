@@ -328,6 +328,29 @@ pub struct NodeView {
     /// between (the "flag for review" resolver).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub review: Vec<ReviewItem>,
+    /// Merkle trees this node keeps for anti-entropy, one per peer it
+    /// compares with.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trees: Vec<TreeView>,
+}
+
+/// A Merkle tree as the views draw it: level by level from the root, with
+/// what the latest exchange with `peer` found at each node.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TreeView {
+    pub peer: NodeId,
+    pub levels: Vec<Vec<TreeNodeView>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TreeNodeView {
+    /// Key positions `[lo, hi)` under this node.
+    pub range: (u64, u64),
+    /// Six hex digits of the hash.
+    pub hash: String,
+    pub keys: usize,
+    /// In the latest exchange: equal, different, or never compared.
+    pub compared: Option<bool>,
 }
 
 /// A key flagged for review, with the versions to choose from.

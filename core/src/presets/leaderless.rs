@@ -10,7 +10,7 @@ use alloc::vec::Vec;
 use super::{at, base, crash, read, recover, write};
 use crate::latency::Latency;
 use crate::node::NodeId;
-use crate::protocol::leaderless::LeaderlessConfig;
+use crate::protocol::leaderless::{AntiEntropy, LeaderlessConfig};
 use crate::protocol::ProtocolConfig;
 use crate::scenario::{Action, LinkOverride, Scenario};
 
@@ -129,5 +129,34 @@ pub(super) fn w_plus_r_not_above_n() -> Scenario {
         at(400.0, read(2, "x")),
     ];
     s.until_ms = 500.0;
+    s
+}
+
+pub(super) fn anti_entropy() -> Scenario {
+    let mut s = ring(3, 3, 2, 1, |c| {
+        c.read_repair = false;
+        c.anti_entropy = Some(AntiEntropy {
+            interval_ms: 400.0,
+            depth: 2,
+            key_range: (0, 4000),
+        });
+    });
+    let keys: Vec<String> = (0..16).map(|i| alloc::format!("{}", i * 250)).collect();
+    let mut ops: Vec<_> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| at(10.0 + i as f64, write(0, k, 1)))
+        .collect();
+    // Node 3 is cut off while keys 1000–1750 change.
+    for (i, k) in ["1000", "1250", "1500", "1750"].into_iter().enumerate() {
+        ops.push(at(150.0 + i as f64, write(0, k, 2)));
+    }
+    s.workload.ops = ops;
+    s.faults = vec![
+        at(100.0, cut(2, 0)),
+        at(100.0, cut(2, 1)),
+        at(300.0, Action::HealAll),
+    ];
+    s.until_ms = 1_000.0;
     s
 }

@@ -417,6 +417,16 @@ static PRESETS: &[Preset] = &[
         build: leaderless::w_plus_r_not_above_n,
     },
     Preset {
+        id: "leaderless-anti-entropy",
+        title: "Merkle-tree anti-entropy repairs what nobody reads",
+        description: "Sixteen keys, 0 to 3750, on three replicas. Node 3 is cut off while keys 1000–1750 change, \
+                      and read repair is off. In the background each node compares a Merkle tree of depth 2 over \
+                      keys 0–4000 with its ring successor: equal roots end the exchange after one hash; here the \
+                      roots differ, one half differs, one quarter differs — and only the keys in 1000–2000 travel. \
+                      The inspector counts the hashes exchanged and the keys synced.",
+        build: leaderless::anti_entropy,
+    },
+    Preset {
         id: "chatter-5",
         title: "Engine stress: 5 nodes chattering",
         description: "Synthetic all-to-all traffic between five nodes, no replication at all: each message is \

@@ -60,6 +60,15 @@ pub struct AntiEntropy {
     /// Levels of the Merkle tree below the root (leaves = 2^depth).
     #[serde(default = "default_depth")]
     pub depth: u8,
+    /// The key positions the tree covers, `[lo, hi)`: numeric keys sit at
+    /// their number ("1500"), others are hashed into the range. Default:
+    /// the whole 32-bit space.
+    #[serde(default = "default_key_range")]
+    pub key_range: (u64, u64),
+}
+
+fn default_key_range() -> (u64, u64) {
+    crate::merkle::FULL_RANGE
 }
 
 fn yes() -> bool {
@@ -165,6 +174,13 @@ impl LeaderlessConfig {
                 "between 10 and 600000 ms",
             );
             v.count_in("protocol.anti_entropy.depth", u32::from(ae.depth), 0, 8);
+            if let Err(e) = crate::merkle::MerkleTree::try_build(
+                core::iter::empty(),
+                ae.key_range,
+                ae.depth.min(8),
+            ) {
+                v.push("protocol.anti_entropy.key_range", format!("{e}"));
+            }
         }
         for (key, &node) in &self.pins {
             if node == 0 || node > self.nodes {

@@ -75,6 +75,7 @@ pub enum Msg {
     /// Anti-entropy: every key in the differing leaf ranges, both ways.
     RangeSync {
         round: u32,
+        leaves: Rc<Vec<usize>>,
         entries: Rc<Vec<(String, Siblings<Stored>)>>,
         reply: bool,
     },

@@ -20,6 +20,8 @@ pub mod view;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests_props;
 
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::rc::Rc;

@@ -2,6 +2,7 @@
 //! its description promises.
 
 use alloc::string::String;
+use alloc::vec;
 use alloc::vec::Vec;
 
 use crate::check::AnomalyKind;
@@ -125,4 +126,54 @@ fn w_plus_r_at_most_n_gives_stale_reads() {
     let r = run_of(&fixed);
     assert_eq!(r.summary().reads.stale, 0);
     let _ = NodeId(0);
+}
+
+#[test]
+fn anti_entropy_descends_only_into_the_differing_range() {
+    let r = run_of(&preset("leaderless-anti-entropy"));
+    let before = r.nodes_at(crate::time::Instant(350_000));
+    assert_eq!(
+        before[2].view.data.get("1000"),
+        Some(&1),
+        "node 3 missed the change"
+    );
+    let after = r.nodes_after(usize::MAX);
+    for n in &after {
+        for k in ["1000", "1250", "1500", "1750"] {
+            assert_eq!(n.view.data.get(k), Some(&2), "{} {k}", n.node);
+        }
+    }
+    assert_eq!(notes(&*r, "differ only in key range(s) 1000–2000").len(), 1);
+    // Node 3 (initiator with node 1): root, two halves, two quarters.
+    let node3 = &after[2].view;
+    assert!(
+        node3
+            .fields
+            .iter()
+            .any(|(k, v)| k == "anti-entropy" && v == "6 hashes exchanged, 4 keys synced"),
+        "{:?}",
+        node3.fields
+    );
+    // In the exchange seen from node 3, the quarter 2000–3000 was compared
+    // equal; nothing under the equal half was compared.
+    let mid = r.nodes_at(crate::time::Instant(445_000));
+    let tree = mid[2]
+        .view
+        .trees
+        .iter()
+        .find(|t| t.peer == NodeId(0))
+        .unwrap();
+    let verdicts: Vec<Vec<Option<bool>>> = tree
+        .levels
+        .iter()
+        .map(|l| l.iter().map(|t| t.compared).collect())
+        .collect();
+    assert_eq!(
+        verdicts,
+        [
+            vec![Some(false)],
+            vec![Some(false), Some(true)],
+            vec![Some(true), Some(false), None, None],
+        ]
+    );
 }

@@ -66,6 +66,36 @@ pub fn view(n: &LeaderlessNode) -> NodeView {
             ));
         }
     }
+    let k = n.config.node_count();
+    let succ = crate::node::NodeId((n.me.0 + 1) % k);
+    let pred = crate::node::NodeId((n.me.0 + k - 1) % k);
+    for peer in [succ, pred] {
+        if let Some(tree) = n.tree_with(peer) {
+            let compared = n.ae.compared.get(&peer);
+            v.trees.push(crate::node::TreeView {
+                peer,
+                levels: tree
+                    .levels()
+                    .into_iter()
+                    .map(|level| {
+                        level
+                            .into_iter()
+                            .map(|t| crate::node::TreeNodeView {
+                                range: t.range,
+                                hash: crate::merkle::short_hash(t.hash),
+                                keys: t.keys,
+                                compared: compared.and_then(|c| {
+                                    c.iter()
+                                        .find(|&&(l, i, _)| l == t.level && i == t.index)
+                                        .map(|&(_, _, eq)| eq)
+                                }),
+                            })
+                            .collect()
+                    })
+                    .collect(),
+            });
+        }
+    }
     for ((home, key), versions) in &n.hints {
         v.internals.push((
             format!("hint for {home}"),
