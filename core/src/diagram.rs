@@ -371,6 +371,10 @@ fn request_text(r: &Request) -> String {
         Request::Increment { key, by } => format!("{key} += {by}"),
         Request::Add { key, value } => format!("add {value} to {key}"),
         Request::Remove { key, value } => format!("remove {value} from {key}"),
+        Request::Put { key, values, .. } => {
+            format!("put {key}={}", crate::node::values_text(values))
+        }
+        Request::Get { key, .. } => format!("get {key}"),
     }
 }
 

@@ -93,6 +93,24 @@ pub enum Request {
         key: String,
         value: i64,
     },
+    /// Leaderless write (Dynamo's put): `values` (a set, e.g. a shopping
+    /// cart's items) with the `context` — the version vector — the client
+    /// read before; it replaces exactly the versions that context has
+    /// seen. `consistency` overrides w for this write.
+    Put {
+        key: String,
+        values: Vec<i64>,
+        #[serde(default)]
+        context: crate::vv::VersionVector,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        consistency: Option<crate::quorum::ConsistencyLevel>,
+    },
+    /// Leaderless read; `consistency` overrides r for this read.
+    Get {
+        key: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        consistency: Option<crate::quorum::ConsistencyLevel>,
+    },
 }
 
 impl Request {
@@ -110,7 +128,9 @@ impl Request {
             | Request::Read { key, .. }
             | Request::Increment { key, .. }
             | Request::Add { key, .. }
-            | Request::Remove { key, .. } => key,
+            | Request::Remove { key, .. }
+            | Request::Put { key, .. }
+            | Request::Get { key, .. } => key,
             Request::Sql { .. } => "",
         }
     }
@@ -120,8 +140,9 @@ impl Request {
             Request::Write { .. }
             | Request::Increment { .. }
             | Request::Add { .. }
-            | Request::Remove { .. } => true,
-            Request::Read { .. } => false,
+            | Request::Remove { .. }
+            | Request::Put { .. } => true,
+            Request::Read { .. } | Request::Get { .. } => false,
             Request::Sql { sql } => !sql
                 .trim_start()
                 .get(..6)
@@ -147,6 +168,29 @@ impl fmt::Display for Request {
             Request::Increment { key, by } => write!(f, "increment {key} by {by}"),
             Request::Add { key, value } => write!(f, "add {value} to {key}"),
             Request::Remove { key, value } => write!(f, "remove {value} from {key}"),
+            Request::Put {
+                key,
+                values,
+                context,
+                consistency,
+            } => {
+                write!(
+                    f,
+                    "put {key} = {} with context {context}",
+                    values_text(values)
+                )?;
+                if let Some(c) = consistency {
+                    write!(f, " at {}", c.name())?;
+                }
+                Ok(())
+            }
+            Request::Get { key, consistency } => {
+                write!(f, "get {key}")?;
+                if let Some(c) = consistency {
+                    write!(f, " at {}", c.name())?;
+                }
+                Ok(())
+            }
         }
     }
 }

@@ -167,6 +167,7 @@ impl QuorumPreset {
 
 /// Cassandra's names for "this many replicas must answer".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ConsistencyLevel {
     One,
     Two,

@@ -9,9 +9,10 @@ use alloc::vec::Vec;
 
 use super::{at, base, crash, read, recover, write};
 use crate::latency::Latency;
-use crate::node::NodeId;
+use crate::node::{NodeId, Request};
 use crate::protocol::leaderless::{AntiEntropy, LeaderlessConfig};
 use crate::protocol::ProtocolConfig;
+use crate::quorum::ConsistencyLevel;
 use crate::scenario::{Action, LinkOverride, Scenario};
 
 /// `nodes` on the ring with n, w, r, and key `x` pinned to node 1 (so its
@@ -158,5 +159,99 @@ pub(super) fn anti_entropy() -> Scenario {
         at(300.0, Action::HealAll),
     ];
     s.until_ms = 1_000.0;
+    s
+}
+
+fn put(node: u16, key: &str, values: &[i64], context: &[(u16, u64)]) -> Action {
+    Action::Client {
+        node: NodeId(node),
+        request: Request::Put {
+            key: String::from(key),
+            values: values.to_vec(),
+            context: context.iter().map(|&(n, c)| (NodeId(n), c)).collect(),
+            consistency: None,
+        },
+    }
+}
+
+fn get(node: u16, key: &str, consistency: Option<ConsistencyLevel>) -> Action {
+    Action::Client {
+        node: NodeId(node),
+        request: Request::Get {
+            key: String::from(key),
+            consistency,
+        },
+    }
+}
+
+pub(super) fn shopping_cart() -> Scenario {
+    // Items: 1 milk, 2 flour, 3 eggs, 4 ham, 5 bacon. Every request goes
+    // through node 1, so the versions count node 1's writes.
+    let mut s = ring(3, 3, 3, 3, |c| {
+        c.pins.insert(String::from("cart"), 1);
+    });
+    s.workload.ops = vec![
+        // Client 1 adds milk; client 2, who has read nothing, adds eggs.
+        at(10.0, put(0, "cart", &[1], &[])),
+        at(40.0, put(0, "cart", &[3], &[])),
+        // Client 1 read version [1] (milk) and adds flour.
+        at(70.0, put(0, "cart", &[1, 2], &[(0, 1)])),
+        // Client 2 read [2] (milk and eggs as siblings), merges, adds ham.
+        at(100.0, put(0, "cart", &[1, 3, 4], &[(0, 2)])),
+        // Client 1 read [3] and adds bacon to what it saw.
+        at(130.0, put(0, "cart", &[1, 2, 3, 5], &[(0, 3)])),
+        at(170.0, get(0, "cart", None)),
+        // A client that read everything ([5]) writes the merged cart back:
+        // one version again.
+        at(200.0, put(0, "cart", &[1, 2, 3, 4, 5], &[(0, 5)])),
+        at(240.0, get(0, "cart", None)),
+    ];
+    s.until_ms = 300.0;
+    s
+}
+
+pub(super) fn consistency_levels() -> Scenario {
+    let mut s = ring(3, 3, 2, 2, |_| {});
+    // Node 3 is 100 ms away from the others.
+    s.network.links = vec![
+        LinkOverride {
+            from: NodeId(0),
+            to: NodeId(2),
+            two_way: true,
+            latency: Some(Latency::constant_ms(100.0)),
+            drop: None,
+            delivery: None,
+        },
+        LinkOverride {
+            from: NodeId(1),
+            to: NodeId(2),
+            two_way: true,
+            latency: Some(Latency::constant_ms(100.0)),
+            drop: None,
+            delivery: None,
+        },
+    ];
+    // Each write carries the version the previous one made, so it
+    // replaces it rather than becoming a sibling.
+    let level = |c: ConsistencyLevel, value: i64| Action::Client {
+        node: NodeId(0),
+        request: Request::Put {
+            key: String::from("x"),
+            values: vec![value],
+            context: (value > 1)
+                .then(|| (NodeId(0), (value - 1) as u64))
+                .into_iter()
+                .collect(),
+            consistency: Some(c),
+        },
+    };
+    s.workload.ops = vec![
+        at(10.0, level(ConsistencyLevel::One, 1)),
+        at(300.0, level(ConsistencyLevel::Quorum, 2)),
+        at(600.0, level(ConsistencyLevel::All, 3)),
+        at(900.0, get(0, "x", Some(ConsistencyLevel::One))),
+        at(1_200.0, get(0, "x", Some(ConsistencyLevel::All))),
+    ];
+    s.until_ms = 1_500.0;
     s
 }

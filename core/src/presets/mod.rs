@@ -427,6 +427,25 @@ static PRESETS: &[Preset] = &[
         build: leaderless::anti_entropy,
     },
     Preset {
+        id: "leaderless-shopping-cart",
+        title: "Siblings: two clients filling one cart",
+        description: "Items are numbered: 1 milk, 2 flour, 3 eggs, 4 ham, 5 bacon. Two clients write the same cart, \
+                      each sending the version vector of what it last read. A write replaces exactly the versions \
+                      its context has seen and keeps the rest as siblings, so nothing either client added is lost: \
+                      the read at 170 ms returns two siblings, and their union is the whole cart. A client that \
+                      writes back the merged cart with the latest context leaves a single version again.",
+        build: leaderless::shopping_cart,
+    },
+    Preset {
+        id: "leaderless-consistency-levels",
+        title: "Consistency levels per request: ONE, QUORUM, ALL",
+        description: "n = 3 and node 3 is 100 ms away. The same write at ONE is answered by the coordinator's own \
+                      copy at once, at QUORUM after the nearby replica's acknowledgement, at ALL only when the far \
+                      replica has answered too. Reads at ONE and ALL differ the same way. Compare the latencies in \
+                      the write latency chart.",
+        build: leaderless::consistency_levels,
+    },
+    Preset {
         id: "chatter-5",
         title: "Engine stress: 5 nodes chattering",
         description: "Synthetic all-to-all traffic between five nodes, no replication at all: each message is \

@@ -109,13 +109,16 @@ impl Protocol for ChatterNode {
                         reason: String::from("chatter nodes keep no SQL table"),
                     },
                 ),
-                Request::Increment { .. } | Request::Add { .. } | Request::Remove { .. } => ctx
-                    .reply(
-                        op,
-                        Outcome::Failed {
-                            reason: String::from("chatter nodes only read and write numbers"),
-                        },
-                    ),
+                Request::Increment { .. }
+                | Request::Add { .. }
+                | Request::Remove { .. }
+                | Request::Put { .. }
+                | Request::Get { .. } => ctx.reply(
+                    op,
+                    Outcome::Failed {
+                        reason: String::from("chatter nodes only read and write numbers"),
+                    },
+                ),
                 Request::Read { key, .. } => {
                     let (value, version) = match self.data.get(&key) {
                         Some(&(v, ver)) => (Some(v), ver),

@@ -43,8 +43,7 @@ impl LeaderlessNode {
                 list.contains(&peer) && list.contains(&self.me)
             })
             .map(|(k, v)| {
-                let values: Vec<String> =
-                    v.values().iter().map(|s| format!("{}", s.value)).collect();
+                let values: Vec<String> = v.values().iter().map(|s| s.text()).collect();
                 let version = format!("{}", v.context().display_for(width));
                 (k.clone(), digest_value(&values.join(","), &version))
             })

@@ -12,11 +12,13 @@ use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::rc::Rc;
 use alloc::string::String;
+use alloc::vec;
 use alloc::vec::Vec;
 
-use super::message::{versions_text, Msg, Stored, Versions};
+use super::message::{union, versions_text, Msg, Stored, Versions};
 use super::{LeaderlessNode, REPLICA_TIMEOUT, REQUEST_TIMEOUT};
 use crate::node::{Ctx, NodeId, OpId, Outcome, Request};
+use crate::quorum::ConsistencyLevel;
 use crate::vv::{Dot, Sibling, Siblings, VersionVector};
 
 /// A request this node coordinates.
@@ -53,8 +55,21 @@ fn version_number(v: &VersionVector) -> u64 {
 impl LeaderlessNode {
     pub(super) fn on_client(&mut self, ctx: &mut Ctx<'_, Msg>, op: OpId, request: Request) {
         match request {
-            Request::Write { key, value } => self.write(ctx, op, key, value, None, None),
+            Request::Write { key, value } => self.write(ctx, op, key, vec![value], None, None),
             Request::Read { key, .. } => self.read(ctx, op, key, None),
+            Request::Put {
+                key,
+                values,
+                context,
+                consistency,
+            } => {
+                let needed = consistency.map(|c| self.level(c));
+                self.write(ctx, op, key, values, Some(context), needed)
+            }
+            Request::Get { key, consistency } => {
+                let needed = consistency.map(|c| self.level(c));
+                self.read(ctx, op, key, needed)
+            }
             other => ctx.reply(
                 op,
                 Outcome::Failed {
@@ -64,6 +79,11 @@ impl LeaderlessNode {
                 },
             ),
         }
+    }
+
+    /// Replicas a consistency level waits for, never more than n.
+    fn level(&self, level: ConsistencyLevel) -> usize {
+        usize::from(level.replicas(self.config.n)).min(self.config.replicas())
     }
 
     fn new_req(&mut self) -> u32 {
@@ -86,7 +106,7 @@ impl LeaderlessNode {
         ctx: &mut Ctx<'_, Msg>,
         op: OpId,
         key: String,
-        value: i64,
+        values: Vec<i64>,
         context: Option<VersionVector>,
         needed: Option<usize>,
     ) {
@@ -102,7 +122,7 @@ impl LeaderlessNode {
             counter: self.dots,
         };
         let sibling = Sibling {
-            value: Stored { value, op },
+            value: Stored { values, op },
             dot,
             context,
         };
@@ -405,22 +425,18 @@ impl LeaderlessNode {
         merged.merge(versions);
         if !*answered && replies.len() >= *needed {
             *answered = true;
-            let values: Vec<i64> = merged.values().into_iter().map(|s| s.value).collect();
+            let values = union(merged);
             let version = version_number(&merged.context());
             let outcome = match values[..] {
                 [] => Outcome::Read {
                     value: None,
                     version: 0,
                 },
-                [v] => Outcome::Read {
+                [v] if merged.len() == 1 => Outcome::Read {
                     value: Some(v),
                     version,
                 },
-                _ => {
-                    let mut values = values;
-                    values.sort_unstable();
-                    Outcome::Values { values, version }
-                }
+                _ => Outcome::Values { values, version },
             };
             let answers: Vec<String> = replies
                 .iter()

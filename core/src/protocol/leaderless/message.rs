@@ -11,12 +11,32 @@ use alloc::vec::Vec;
 use crate::node::{values_text, Message, NodeId, OpId};
 use crate::vv::Siblings;
 
-/// One written value and the client operation that wrote it (so a
-/// replica can tell which acknowledged writes it holds).
+/// One written version's values (one number, or a set such as a cart's
+/// items) and the client operation that wrote it (so a replica can tell
+/// which acknowledged writes it holds).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Stored {
-    pub value: i64,
+    pub values: Vec<i64>,
     pub op: OpId,
+}
+
+impl Stored {
+    /// `{1, 2}`.
+    pub fn text(&self) -> String {
+        values_text(&self.values)
+    }
+}
+
+/// What a read of these versions returns: the union of every sibling's
+/// values (a client merging a cart's siblings), in ascending order.
+pub fn union(v: &Siblings<Stored>) -> Vec<i64> {
+    let mut all: Vec<i64> = v
+        .iter()
+        .flat_map(|s| s.value.values.iter().copied())
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    all
 }
 
 /// A key's siblings as they travel.
@@ -85,15 +105,16 @@ pub enum Msg {
 /// dense for a cluster of `width` nodes (0: sparse, when the width is not
 /// known).
 pub fn versions_text(v: &Siblings<Stored>, width: usize) -> String {
-    let values: Vec<i64> = v.values().into_iter().map(|s| s.value).collect();
-    if width == 0 {
-        format!("{} at {}", values_text(&values), v.context())
+    let siblings: Vec<String> = v.values().into_iter().map(Stored::text).collect();
+    let values = if siblings.is_empty() {
+        String::from("nothing")
     } else {
-        format!(
-            "{} at {}",
-            values_text(&values),
-            v.context().display_for(width)
-        )
+        siblings.join(" | ")
+    };
+    if width == 0 {
+        format!("{values} at {}", v.context())
+    } else {
+        format!("{values} at {}", v.context().display_for(width))
     }
 }
 

@@ -63,7 +63,7 @@ fn newer_version_vector_wins_and_is_written_back() {
     assert!(view
         .internals
         .iter()
-        .any(|(k, v)| k == "x = 900 · write #6" && v == "version [3, 2, 2]"));
+        .any(|(k, v)| k == "x = {900} · write #6" && v == "version [3, 2, 2]"));
     let reply = notes(&*r, "replies it needs");
     assert!(
         reply[0].contains("node 3: {600} at [2, 2, 2]") || reply[0].contains("[2, 2, 2]"),
@@ -176,4 +176,56 @@ fn anti_entropy_descends_only_into_the_differing_range() {
             vec![Some(true), Some(false), None, None],
         ]
     );
+}
+
+#[test]
+fn cart_writes_with_stale_contexts_keep_siblings_whose_union_is_the_cart() {
+    let r = run_of(&preset("leaderless-shopping-cart"));
+    let o = outcomes(&*r);
+    assert_eq!(
+        o[5],
+        Some(Outcome::Values {
+            values: vec![1, 2, 3, 4, 5],
+            version: 5
+        })
+    );
+    // At 170 ms every replica holds exactly two siblings: {1, 3, 4} from
+    // client 2 and {1, 2, 3, 5} from client 1.
+    let mid = r.nodes_at(crate::time::Instant(170_000));
+    for n in &mid {
+        let siblings = n
+            .view
+            .fields
+            .iter()
+            .find(|(k, _)| k == "cart (2 siblings)")
+            .map(|(_, v)| v.clone());
+        assert_eq!(
+            siblings.as_deref(),
+            Some("{1, 3, 4} | {1, 2, 3, 5}"),
+            "{}",
+            n.node
+        );
+    }
+    // The merged write-back leaves one version.
+    let end = r.nodes_after(usize::MAX);
+    assert!(end[0]
+        .view
+        .fields
+        .iter()
+        .any(|(k, v)| k == "cart" && v == "{1, 2, 3, 4, 5}"));
+}
+
+#[test]
+fn consistency_levels_set_how_many_replicas_a_request_waits_for() {
+    let r = run_of(&preset("leaderless-consistency-levels"));
+    let latencies: Vec<u64> = r
+        .history()
+        .ops
+        .iter()
+        .map(|o| o.completed_at.map_or(u64::MAX, |c| c.0 - o.invoked_at.0))
+        .collect();
+    // ONE: the local copy; QUORUM: one 5 ms round trip; ALL: the far
+    // replica's 100 ms each way. Reads alike.
+    assert_eq!(latencies, [0, 10_000, 200_000, 0, 200_000]);
+    assert_eq!(outcomes(&*r)[4], read(Some(3), 3));
 }

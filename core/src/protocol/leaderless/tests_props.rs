@@ -124,9 +124,9 @@ proptest! {
         let nodes_state = &sim.world().nodes;
         for key in (0..6).map(|k| format!("k{k}")) {
             let homes = c.preference_list(&key);
-            let copies: Vec<Option<Vec<(i64, crate::vv::Dot)>>> = homes
+            let copies: Vec<Option<Vec<(Vec<i64>, crate::vv::Dot)>>> = homes
                 .iter()
-                .map(|h| nodes_state[h.index()].versions(&key).map(|v| v.iter().map(|s| (s.value.value, s.dot)).collect()))
+                .map(|h| nodes_state[h.index()].versions(&key).map(|v| v.iter().map(|s| (s.value.values.clone(), s.dot)).collect()))
                 .collect();
             let held: Vec<_> = copies.iter().flatten().collect();
             if held.is_empty() { continue; }

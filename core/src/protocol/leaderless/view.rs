@@ -49,19 +49,24 @@ pub fn view(n: &LeaderlessNode) -> NodeView {
         ));
     }
     for (key, versions) in &n.store {
-        let values: Vec<i64> = versions.values().into_iter().map(|s| s.value).collect();
-        match values[..] {
-            [one] => {
-                v.data.insert(key.clone(), one);
+        let siblings = versions.values();
+        match siblings[..] {
+            [one] if one.values.len() == 1 => {
+                v.data.insert(key.clone(), one.values[0]);
             }
+            [one] => v.fields.push((key.clone(), one.text())),
             _ => v.fields.push((
-                format!("{key} (siblings)"),
-                crate::node::values_text(&values),
+                format!("{key} ({} siblings)", siblings.len()),
+                siblings
+                    .iter()
+                    .map(|s| s.text())
+                    .collect::<Vec<_>>()
+                    .join(" | "),
             )),
         }
         for s in versions.iter() {
             v.internals.push((
-                format!("{key} = {} · write #{}", s.value.value, s.value.op.0),
+                format!("{key} = {} · write #{}", s.value.text(), s.value.op.0),
                 format!("version {}", s.version().display_for(width)),
             ));
         }

@@ -17,7 +17,15 @@ use crate::vv::Dot;
 impl MultiLeaderNode {
     pub(super) fn on_client(&mut self, ctx: &mut Ctx<'_, Msg>, op: OpId, request: Request) {
         match request {
-            Request::Read { key, .. } => self.read(ctx, op, &key),
+            Request::Read { key, .. } | Request::Get { key, .. } => self.read(ctx, op, &key),
+            Request::Put { .. } => ctx.reply(
+                op,
+                Outcome::Failed {
+                    reason: String::from(
+                        "put with a version context is a leaderless request: use write, increment, add or remove",
+                    ),
+                },
+            ),
             Request::Sql { .. } => ctx.reply(
                 op,
                 Outcome::Failed {
@@ -92,7 +100,13 @@ impl MultiLeaderNode {
             (Request::Add { .. } | Request::Remove { .. }, Some(_)) => {
                 Err(format!("{key} does not hold a set"))
             }
-            (Request::Read { .. } | Request::Sql { .. }, _) => Err(String::from("not a write")),
+            (
+                Request::Read { .. }
+                | Request::Sql { .. }
+                | Request::Put { .. }
+                | Request::Get { .. },
+                _,
+            ) => Err(String::from("not a write")),
         }
     }
 

@@ -507,7 +507,11 @@ impl SingleLeaderNode {
         match request {
             Request::Read { key, at_least } => self.read(ctx, op, key, at_least),
             Request::Sql { sql } if !request_is_write(&sql) => self.select(ctx, op, &sql),
-            Request::Increment { .. } | Request::Add { .. } | Request::Remove { .. } => ctx.reply(
+            Request::Increment { .. }
+            | Request::Add { .. }
+            | Request::Remove { .. }
+            | Request::Put { .. }
+            | Request::Get { .. } => ctx.reply(
                 op,
                 Outcome::Failed {
                     reason: String::from(
