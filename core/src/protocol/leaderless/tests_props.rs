@@ -20,6 +20,9 @@ use crate::run;
 use crate::scenario::{Action, Scenario, Timed, FORMAT};
 use crate::sim::Simulator;
 
+/// One replica's versions of a key: each sibling's values and dot.
+type Copy = Vec<(Vec<i64>, crate::vv::Dot)>;
+
 fn scenario(config: LeaderlessConfig, seed: u64, jitter: f64, until_ms: f64) -> Scenario {
     let mut s = Scenario {
         format: FORMAT,
@@ -124,7 +127,7 @@ proptest! {
         let nodes_state = &sim.world().nodes;
         for key in (0..6).map(|k| format!("k{k}")) {
             let homes = c.preference_list(&key);
-            let copies: Vec<Option<Vec<(Vec<i64>, crate::vv::Dot)>>> = homes
+            let copies: Vec<Option<Copy>> = homes
                 .iter()
                 .map(|h| nodes_state[h.index()].versions(&key).map(|v| v.iter().map(|s| (s.value.values.clone(), s.dot)).collect()))
                 .collect();
