@@ -358,6 +358,26 @@ impl<'a, P: Protocol> Engine<'a, P> {
             let route = Route { node, request, why };
             return self.send_routed(session, route);
         }
+        if let ProtocolConfig::Leaderless(config) = &self.setup.scenario.protocol {
+            let k = config.node_count();
+            let first = (session.saturating_sub(1) % u32::from(k)) as u16;
+            let node = (0..k)
+                .map(|i| NodeId((first + i) % k))
+                .find(|n| self.world.up[n.index()])
+                .unwrap_or(NodeId(first));
+            let what = if request.is_write() { "write" } else { "read" };
+            let why = if node.0 == first {
+                format!(
+                    "User {session}'s {what} goes to {node}, which coordinates it (any node can)."
+                )
+            } else {
+                format!(
+                    "User {session}'s {what} would go to {}, which is down: {node} coordinates it instead.",
+                    NodeId(first)
+                )
+            };
+            return self.send_routed(session, Route { node, request, why });
+        }
         let world = &mut *self.world;
         let leader = (0..self.setup.nodes)
             .map(NodeId)
