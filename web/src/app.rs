@@ -19,6 +19,7 @@ use crate::components::narration::Narration;
 use crate::components::params::Params;
 use crate::components::preset_picker::PresetPicker;
 use crate::components::quorum_calculator::QuorumCalculator;
+use crate::components::review_list::ReviewList;
 use crate::components::settings::RealSettings;
 use crate::components::share::ShareBar;
 use crate::components::spacetime::SpaceTime;
@@ -215,6 +216,7 @@ pub fn app() -> Html {
                 </section>
                 <aside class="side">
                     <Inspector state={state.clone()} snapshot={snapshot.clone()} />
+                    <ReviewList state={state.clone()} snapshot={snapshot.clone()} />
                     <Narration state={state.clone()} />
                     <Anomalies state={state.clone()} />
                     <Params state={state.clone()} />

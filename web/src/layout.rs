@@ -1,7 +1,9 @@
-//! Geometry for the topology view: where nodes sit, and where each message
-//! is at the cursor — `(now − sent_at) / (deliver_at − sent_at)` of the way
-//! along its link, or falling away if it was lost. Pure functions of the
-//! trace, so they are tested natively.
+//! Geometry for the topology view: where nodes sit (on an arc under the
+//! leader, on a circle, or grouped in datacenter boxes round a ring), where
+//! a directed replication arrow runs, and where each message is at the
+//! cursor — `(now − sent_at) / (deliver_at − sent_at)` of the way along its
+//! link, or falling away if it was lost. Pure functions of the trace and
+//! the core's grouping, so they are tested natively.
 
 use replicascope_core::node::NodeId;
 use replicascope_core::time::Instant;
@@ -84,6 +86,159 @@ pub fn node_positions(roles: &[String]) -> Vec<Point> {
             }
         })
         .collect()
+}
+
+/// A datacenter's box, in picture coordinates (top-left corner and size).
+#[derive(Clone, Debug, PartialEq)]
+pub struct DcBox {
+    pub name: String,
+    pub x: f64,
+    pub y: f64,
+    pub w: f64,
+    pub h: f64,
+}
+
+/// Nodes grouped in datacenter boxes, and the one radius every node gets.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DcLayout {
+    pub nodes: Vec<Point>,
+    pub boxes: Vec<DcBox>,
+    pub radius: f64,
+}
+
+/// Room above a box's nodes for its name.
+const DC_LABEL: f64 = 16.0;
+/// Inner margin of a box, and the gap between two nodes.
+const DC_PAD: f64 = 8.0;
+const DC_GAP: f64 = 8.0;
+
+/// Where datacenter boxes go: one above the other for two, otherwise round an
+/// ellipse starting at the top, so a circular topology reads as a ring
+/// and a star's hub (dc 1) sits on top. Returns the slot centres and the
+/// room each slot has (width, height), chosen so neighbours never touch.
+fn dc_slots(k: usize) -> (Vec<Point>, f64, f64) {
+    let c = Point { x: 365.0, y: 210.0 };
+    if k <= 2 {
+        // One above the other, each a row with its leader on the left:
+        // the clients reach both leaders without crossing a datacenter.
+        let pts = [115.0, 305.0]
+            .iter()
+            .take(k)
+            .map(|&y| Point { x: c.x, y })
+            .collect();
+        return (pts, 400.0, 180.0);
+    }
+    let (rx, ry, w, h) = match k {
+        3 => (150.0, 115.0, 200.0, 165.0),
+        4 => (175.0, 135.0, 180.0, 130.0),
+        _ => (185.0, 145.0, 150.0, 112.0),
+    };
+    let pts = (0..k)
+        .map(|i| {
+            let a = -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / k as f64;
+            Point {
+                x: c.x + rx * a.cos(),
+                y: c.y + ry * a.sin(),
+            }
+        })
+        .collect();
+    (pts, w, h)
+}
+
+/// Nodes grouped by datacenter (`groups`: each datacenter's name and its
+/// members, leader first, as the core lists them). All boxes share one
+/// arrangement and radius: the members in one row (the leader at the end
+/// nearer the picture's centre, so leader-to-leader arrows stay short), or
+/// the leader in a row of its own beside a row of its followers (on the
+/// side facing the centre) when that lets nodes be bigger. `n` is the cluster size; a node no group names stays at 0, 0.
+pub fn datacenter_layout(groups: &[(String, Vec<NodeId>)], n: usize) -> DcLayout {
+    let (slots, sw, sh) = dc_slots(groups.len());
+    let m = groups
+        .iter()
+        .map(|(_, g)| g.len())
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    let inner_w = sw - 2.0 * DC_PAD;
+    let inner_h = sh - DC_LABEL - 2.0 * DC_PAD;
+    let r_row = ((inner_w - (m - 1.0) * DC_GAP) / (2.0 * m)).min(inner_h / 2.0);
+    let r_two = if m >= 2.0 {
+        ((inner_w - (m - 2.0) * DC_GAP) / (2.0 * (m - 1.0))).min((inner_h - DC_GAP) / 4.0)
+    } else {
+        0.0
+    };
+    let two_rows = r_two > r_row;
+    let r = r_row.max(r_two).min(32.0);
+    let d = 2.0 * r + DC_GAP;
+    let mut nodes = vec![Point { x: 0.0, y: 0.0 }; n];
+    let mut boxes = Vec::with_capacity(groups.len());
+    for ((name, members), c) in groups.iter().zip(slots) {
+        let k = members.len().max(1) as f64;
+        let (cols, rows) = if two_rows && k >= 2.0 {
+            (k - 1.0, 2.0)
+        } else {
+            (k, 1.0)
+        };
+        let w = (cols * d - DC_GAP + 2.0 * DC_PAD).max(64.0);
+        let h = DC_LABEL + rows * d - DC_GAP + 2.0 * DC_PAD;
+        let (x0, y0) = (c.x - w / 2.0, c.y - h / 2.0);
+        let top = y0 + DC_LABEL + DC_PAD + r;
+        // In one row the leader takes the end facing the centre (with two
+        // datacenters, the end facing the clients).
+        let flip = !two_rows && (c.x > 365.0 + 1.0 || groups.len() <= 2);
+        // In two rows the leader's row faces the centre too: below its
+        // followers in the upper boxes, above them in the lower ones, so
+        // arrows between leaders never cross a follower.
+        let lead_row = if c.y < 210.0 { 1.0 } else { 0.0 };
+        for (i, id) in members.iter().enumerate() {
+            let Some(p) = nodes.get_mut(id.index()) else {
+                continue;
+            };
+            let (col, row) = match (rows > 1.0, i) {
+                (true, 0) => ((cols - 1.0) / 2.0, lead_row),
+                (true, i) => ((i - 1) as f64, 1.0 - lead_row),
+                (false, i) if flip => (i as f64, 0.0),
+                (false, i) => (k - 1.0 - i as f64, 0.0),
+            };
+            *p = Point {
+                x: c.x + (col - (cols - 1.0) / 2.0) * d,
+                y: top + row * d,
+            };
+        }
+        boxes.push(DcBox {
+            name: name.clone(),
+            x: x0,
+            y: y0,
+            w,
+            h,
+        });
+    }
+    DcLayout {
+        nodes,
+        boxes,
+        radius: r,
+    }
+}
+
+/// The visible part of a directed link between two nodes of radius `r`:
+/// from the sender's rim to just short of the receiver's (room for the
+/// arrowhead), shifted `offset` to the left of the direction of travel so
+/// the two directions of a pair run side by side.
+pub fn arrow(from: Point, to: Point, r: f64, offset: f64) -> (Point, Point) {
+    let (dx, dy) = (to.x - from.x, to.y - from.y);
+    let len = (dx * dx + dy * dy).sqrt().max(1.0);
+    let (ux, uy) = (dx / len, dy / len);
+    let (ox, oy) = (uy * offset, -ux * offset);
+    (
+        Point {
+            x: from.x + ux * (r + 2.0) + ox,
+            y: from.y + uy * (r + 2.0) + oy,
+        },
+        Point {
+            x: to.x - ux * (r + 3.0) + ox,
+            y: to.y - uy * (r + 3.0) + oy,
+        },
+    )
 }
 
 /// A message drawn at the cursor.
@@ -204,6 +359,78 @@ mod tests {
             .find(|d| d.id as usize == id)
             .expect("the lost message is visible");
         assert!(d.falling.is_some_and(|f| f > 0.4 && f < 0.6));
+    }
+
+    fn groups(dcs: u16, per: u16) -> Vec<(String, Vec<NodeId>)> {
+        (0..dcs)
+            .map(|d| {
+                let members = (d * per..(d + 1) * per).map(NodeId).collect();
+                (format!("dc {}", d + 1), members)
+            })
+            .collect()
+    }
+
+    fn overlaps(a: &DcBox, b: &DcBox) -> bool {
+        a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h
+    }
+
+    #[test]
+    fn datacenter_boxes_hold_their_nodes_and_never_overlap() {
+        for dcs in 2..=5u16 {
+            for per in 1..=4u16 {
+                let n = usize::from(dcs * per);
+                let l = datacenter_layout(&groups(dcs, per), n);
+                assert_eq!(l.boxes.len(), usize::from(dcs));
+                let ctx = format!("{dcs} dcs × {per}");
+                for (i, b) in l.boxes.iter().enumerate() {
+                    assert!(b.x > CLIENTS.x + 34.0 && b.x + b.w < WIDTH, "{ctx}: {b:?}");
+                    assert!(b.y > 0.0 && b.y + b.h < HEIGHT, "{ctx}: {b:?}");
+                    for other in &l.boxes[i + 1..] {
+                        assert!(!overlaps(b, other), "{ctx}: {b:?} {other:?}");
+                    }
+                    for k in 0..usize::from(per) {
+                        let p = l.nodes[i * usize::from(per) + k];
+                        assert!(
+                            p.x - l.radius >= b.x && p.x + l.radius <= b.x + b.w,
+                            "{ctx}"
+                        );
+                        assert!(
+                            p.y - l.radius >= b.y + DC_LABEL && p.y + l.radius <= b.y + b.h,
+                            "{ctx}"
+                        );
+                    }
+                }
+                // No two nodes touch.
+                for (i, p) in l.nodes.iter().enumerate() {
+                    for q in &l.nodes[i + 1..] {
+                        let gap = ((p.x - q.x).powi(2) + (p.y - q.y).powi(2)).sqrt();
+                        assert!(gap >= 2.0 * l.radius + 4.0, "{ctx}");
+                    }
+                }
+                assert!(l.radius >= 15.0, "{ctx}: nodes stay clickable");
+            }
+        }
+        // Two datacenters of two: big nodes, each leader left of its
+        // follower, dc 1 above dc 2.
+        let l = datacenter_layout(&groups(2, 2), 4);
+        assert_eq!(l.radius, 32.0);
+        assert!(l.nodes[0].x < l.nodes[1].x && l.nodes[0].y == l.nodes[1].y);
+        assert!(l.nodes[0].y < l.nodes[2].y && l.nodes[0].x == l.nodes[2].x);
+        // Five of four: each leader's row faces the centre — dc 1 (top)
+        // has its leader below its three followers, dc 3 (bottom) above.
+        let l = datacenter_layout(&groups(5, 4), 20);
+        assert!(l.nodes[0].y > l.nodes[1].y && l.nodes[1].y == l.nodes[3].y);
+        assert!(l.nodes[8].y < l.nodes[9].y);
+    }
+
+    #[test]
+    fn arrows_stop_short_of_the_receiver_and_pairs_run_side_by_side() {
+        let (a, b) = (Point { x: 0.0, y: 0.0 }, Point { x: 100.0, y: 0.0 });
+        let (s, e) = arrow(a, b, 10.0, 0.0);
+        assert_eq!((s.x, e.x, s.y, e.y), (12.0, 87.0, 0.0, 0.0));
+        let (there, _) = arrow(a, b, 10.0, 4.0);
+        let (back, _) = arrow(b, a, 10.0, 4.0);
+        assert!(there.y < 0.0 && back.y > 0.0, "opposite sides");
     }
 
     #[test]

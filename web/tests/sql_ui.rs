@@ -20,19 +20,9 @@ use web_sys::{Element, Event, EventInit, HtmlTextAreaElement};
 use yew::Reducible;
 
 mod dom;
-use dom::{click, find, mount, seek_to_end, text};
+use dom::{button, click, find, mount, seek_to_end, text};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// The button whose text is `label`.
-fn button(root: &Element, label: &str) -> Element {
-    let all = root.query_selector_all("button").unwrap();
-    (0..all.length())
-        .filter_map(|i| all.item(i))
-        .filter_map(|n| n.dyn_into::<Element>().ok())
-        .find(|b| b.text_content().unwrap_or_default().trim() == label)
-        .unwrap_or_else(|| panic!("no button '{label}'"))
-}
 
 /// Types `sql` into the statement box as a user would.
 fn type_sql(root: &Element, sql: &str) {
@@ -195,8 +185,8 @@ fn node(id: u16, role: &str, lsn: &str, t: TableView) -> NodeState {
         view: NodeView {
             role: role.into(),
             fields: vec![("LSN".into(), lsn.into())],
-            data: Default::default(),
             table: Some(t),
+            ..Default::default()
         },
     }
 }

@@ -1,10 +1,13 @@
 //! The anomalies the core's checkers found — stale reads, lost writes,
 //! read-your-writes and monotonic-read violations, consistent-prefix
-//! violations, replica divergence, split brain — listed once the client
+//! violations, replica divergence, split brain, conflicts, writes
+//! last-write-wins silently discarded, causality violations — labelled in
+//! the core's words and listed once the client
 //! operation that shows each one has been sent by the cursor. Clicking one
 //! moves the cursor to the moment the client got its answer, where the
 //! problem can be seen.
 
+use replicascope_core::check::AnomalyKind;
 use replicascope_core::run::Run;
 use replicascope_core::time::{Duration, Instant};
 use yew::prelude::*;
@@ -22,6 +25,7 @@ const SHOWN: usize = 30;
 /// One anomaly with the times of its operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Found {
+    pub kind: AnomalyKind,
     pub label: &'static str,
     pub explanation: String,
     /// When the client sent the operation that shows the anomaly.
@@ -48,6 +52,7 @@ pub fn collect(run: &dyn Run) -> Vec<Found> {
             // placed in time; skip it rather than guess.
             let op = history.get(a.op)?;
             Some(Found {
+                kind: a.kind,
                 label: a.kind.label(),
                 explanation: a.explanation,
                 invoked: op.invoked_at,
@@ -92,9 +97,20 @@ pub fn anomalies(props: &Props) -> Html {
         html! { <p class="hint">{ format!("{later} more later in the run.") }</p> }
     });
     let earlier = seen.saturating_sub(SHOWN);
+    // Acknowledged writes that last-write-wins threw away: the client was
+    // told "ok", so only this count says they are gone.
+    let discarded = found[..seen]
+        .iter()
+        .filter(|f| f.kind == AnomalyKind::DiscardedWrite)
+        .count();
     html! {
         <section class="card anomalies" aria-label="Anomalies" data-testid="anomalies">
             <h2>{ "Anomalies" }{ " " }<span class="anomaly-count">{ seen }</span></h2>
+            if discarded > 0 {
+                <p class="discarded" data-testid="discarded">
+                    { format!("{discarded} acknowledged write{} silently discarded", if discarded == 1 { "" } else { "s" }) }
+                </p>
+            }
             if seen == 0 {
                 <p class="hint">{ "None so far." }</p>
             } else {
@@ -130,5 +146,21 @@ mod tests {
         assert!(visible_at(&found, lost.invoked) >= 1);
         assert_eq!(visible_at(&found, s.until()), found.len());
         assert!(lost.seek_to() >= lost.invoked);
+    }
+
+    #[test]
+    fn last_write_wins_under_skew_discards_two_writes() {
+        let s = presets::find("multi-leader-lww-clock-skew")
+            .unwrap()
+            .scenario();
+        let found = collect(&*run::start(&s).unwrap());
+        let discarded: Vec<_> = found
+            .iter()
+            .filter(|f| f.kind == AnomalyKind::DiscardedWrite)
+            .collect();
+        assert_eq!(discarded.len(), 2);
+        assert!(discarded
+            .iter()
+            .all(|f| f.label == "silently discarded write"));
     }
 }

@@ -1,12 +1,15 @@
 //! Send a client request at the cursor: a write or a read of one key, or
 //! (on single-leader runs, whose nodes keep a table) a SQL statement, at a
 //! chosen node — or as user 1 to 3, whose requests the application's router
-//! sends on (writes to the leader, reads to a follower). Bad input (an
-//! empty key, a value that is not a whole number, a statement that does
-//! not parse) is answered under the form, and nothing is sent.
+//! sends on (writes to the leader, reads to a follower). Multi-leader keys
+//! can also be counters and sets, so there the form offers increment, add
+//! and remove as well, and shows the latest answer. Bad input (an empty
+//! key, a value that is not a whole number, a statement that does not
+//! parse) is answered under the form, and nothing is sent.
 
 use replicascope_core::history::Operation;
 use replicascope_core::node::{NodeId, Outcome, Request};
+use replicascope_core::protocol::multi_leader::{CrdtKind, Resolution};
 use replicascope_core::protocol::ProtocolConfig;
 use replicascope_core::scenario::Action;
 use replicascope_core::sql;
@@ -15,6 +18,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::components::log_formats::LogFormats;
+use crate::components::narration::answer;
 use crate::state::{Model, Msg};
 
 #[derive(Properties, PartialEq)]
@@ -60,9 +64,34 @@ pub const EXAMPLES: [(&str, &str); 6] = [
 /// Rows of a query result shown at most.
 const RESULT_ROWS: usize = 50;
 
+/// The kinds of key-value request the form can send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpKind {
+    Write,
+    Increment,
+    Add,
+    Remove,
+    Read,
+}
+
+/// The kinds a multi-leader run offers, with their menu text.
+pub const OP_KINDS: [(OpKind, &str); 5] = [
+    (OpKind::Write, "write"),
+    (OpKind::Increment, "increment"),
+    (OpKind::Add, "add"),
+    (OpKind::Remove, "remove"),
+    (OpKind::Read, "read"),
+];
+
 /// Checks the form: a key of 1–32 letters, digits, `_`, `-`, `:` and, for
 /// writes, a whole number.
 pub fn parse_request(write: bool, key: &str, value: &str) -> Result<Request, String> {
+    parse_op(if write { OpKind::Write } else { OpKind::Read }, key, value)
+}
+
+/// Checks the form for any kind of request: the key as above and, for all
+/// but a read, a whole number (the value, or what to increment by).
+pub fn parse_op(kind: OpKind, key: &str, value: &str) -> Result<Request, String> {
     let key = key.trim();
     if key.is_empty()
         || key.len() > 32
@@ -74,7 +103,7 @@ pub fn parse_request(write: bool, key: &str, value: &str) -> Result<Request, Str
             "A key is 1 to 32 letters, digits, '_', '-' or ':'.",
         ));
     }
-    if !write {
+    if kind == OpKind::Read {
         return Ok(Request::read(key));
     }
     let value: i64 = value.trim().parse().map_err(|_| {
@@ -83,10 +112,26 @@ pub fn parse_request(write: bool, key: &str, value: &str) -> Result<Request, Str
             value.trim()
         )
     })?;
-    Ok(Request::Write {
-        key: key.to_string(),
-        value,
+    let key = key.to_string();
+    Ok(match kind {
+        OpKind::Increment => Request::Increment { key, by: value },
+        OpKind::Add => Request::Add { key, value },
+        OpKind::Remove => Request::Remove { key, value },
+        _ => Request::Write { key, value },
     })
+}
+
+/// The request a multi-leader run's keys take by default: a counter
+/// CRDT is incremented, a set's elements added, anything else written.
+fn default_op(protocol: &ProtocolConfig) -> OpKind {
+    match protocol {
+        ProtocolConfig::MultiLeader(c) if c.resolution == Resolution::Crdt => match c.crdt {
+            CrdtKind::GCounter | CrdtKind::PnCounter => OpKind::Increment,
+            CrdtKind::GSet | CrdtKind::TwoPSet | CrdtKind::OrSet => OpKind::Add,
+            _ => OpKind::Write,
+        },
+        _ => OpKind::Write,
+    }
 }
 
 /// Checks a statement with the core's parser before anything is sent; the
@@ -142,12 +187,30 @@ enum Mode {
 #[function_component(ClientOps)]
 pub fn client_ops(props: &Props) -> Html {
     let state = &props.state;
-    let (nodes, has_table) = {
+    let (nodes, has_table, kinds) = {
         let run = state.run.run.borrow();
         let s = run.scenario();
+        let kinds = match &s.protocol {
+            ProtocolConfig::MultiLeader(_) => {
+                // The key the scenario's own requests use, so the form
+                // starts on data that exists ("likes", "cart").
+                let key = s.workload.ops.iter().find_map(|t| match &t.action {
+                    Action::Client { request, .. } | Action::Session { request, .. } => {
+                        Some(request.key().to_string())
+                    }
+                    _ => None,
+                });
+                Some((
+                    default_op(&s.protocol),
+                    key.unwrap_or_else(|| String::from("x")),
+                ))
+            }
+            _ => None,
+        };
         (
             s.node_count().max(1),
             matches!(s.protocol, ProtocolConfig::SingleLeader(_)),
+            kinds,
         )
     };
     let mode = use_state(|| Mode::KeyValue);
@@ -157,6 +220,10 @@ pub fn client_ops(props: &Props) -> Html {
     let key = use_node_ref();
     let value = use_node_ref();
     let problem = use_state(|| None::<String>);
+    let op_choice = use_state(|| None::<OpKind>);
+    let op_now = kinds
+        .as_ref()
+        .map(|(default, _)| op_choice.unwrap_or(*default));
 
     let mode_now = if has_table { *mode } else { Mode::KeyValue };
     let node_now = (*node_choice).clamp(1, nodes);
@@ -172,7 +239,7 @@ pub fn client_ops(props: &Props) -> Html {
             Err(why) => problem.set(Some(why)),
         }
     };
-    let send = |write: bool| {
+    let send = |kind: Option<OpKind>| {
         let (key, value, dispatch) = (key.clone(), value.clone(), dispatch.clone());
         Callback::from(move |e: MouseEvent| {
             e.prevent_default();
@@ -184,10 +251,22 @@ pub fn client_ops(props: &Props) -> Html {
                 .cast::<HtmlInputElement>()
                 .map(|i| i.value())
                 .unwrap_or_default();
-            dispatch(parse_request(write, &k, &v));
+            dispatch(parse_op(kind.unwrap_or(OpKind::Read), &k, &v));
         })
     };
-    let (on_write, on_read) = (send(true), send(false));
+    let (on_write, on_read, on_send) = (send(Some(OpKind::Write)), send(None), send(op_now));
+    let on_op = {
+        let (op_choice, problem) = (op_choice.clone(), problem.clone());
+        Callback::from(move |e: Event| {
+            let i: usize = e
+                .target_unchecked_into::<HtmlSelectElement>()
+                .value()
+                .parse()
+                .unwrap_or(0);
+            op_choice.set(OP_KINDS.get(i).map(|(k, _)| *k));
+            problem.set(None);
+        })
+    };
     let on_run = {
         let (sql_text, dispatch) = (sql_text.clone(), dispatch.clone());
         Callback::from(move |e: MouseEvent| {
@@ -265,15 +344,29 @@ pub fn client_ops(props: &Props) -> Html {
                         </select>
                     </label>
                 }
+                if let Some(op) = op_now {
+                    <label>{ "request " }
+                        <select aria-label="Kind of request" onchange={on_op}>
+                            { for OP_KINDS.iter().enumerate().map(|(i, (k, text))| html! { <option value={i.to_string()} selected={*k == op}>{ *text }</option> }) }
+                        </select>
+                    </label>
+                }
                 if mode_now == Mode::KeyValue {
-                    <label>{ "key " }<input ref={key.clone()} type="text" value="x" size="6" aria-label="Key" /></label>
-                    <label>{ "value " }<input ref={value.clone()} type="text" value="2" size="5" aria-label="Value" inputmode="numeric" /></label>
+                    <label>{ "key " }<input ref={key.clone()} type="text" value={kinds.as_ref().map_or(String::from("x"), |(_, k)| k.clone())} size="6" aria-label="Key" /></label>
+                    if op_now != Some(OpKind::Read) {
+                        <label>{ if op_now == Some(OpKind::Increment) { "by " } else { "value " } }<input ref={value.clone()} type="text" value="2" size="5" aria-label="Value" inputmode="numeric" /></label>
+                    }
                 }
             </div>
             if user_now > 0 {
                 <p class="hint">{ format!("User {user_now}'s requests go through the application's router: writes to the leader, reads to a follower.") }</p>
             }
-            if mode_now == Mode::KeyValue {
+            if op_now.is_some() {
+                <div class="row">
+                    <button type="submit" onclick={on_send}>{ format!("Send {target}") }</button>
+                </div>
+                { kv_result(state) }
+            } else if mode_now == Mode::KeyValue {
                 <div class="row">
                     <button type="submit" onclick={on_write}>{ "Write" }</button>
                     <button type="button" onclick={on_read}>{ "Read" }</button>
@@ -307,6 +400,35 @@ pub fn client_ops(props: &Props) -> Html {
 #[derive(Properties, PartialEq)]
 struct ResultProps {
     state: UseReducerHandle<Model>,
+}
+
+/// The answer to the latest key-value request at the cursor, in the
+/// narration's words ("the read returned {1, 2} (version 3)"). A plain
+/// function, not a component: it has no state of its own.
+fn kv_result(state: &UseReducerHandle<Model>) -> Html {
+    let run = state.run.run.borrow();
+    let Some(op) = run
+        .history()
+        .ops
+        .iter()
+        .rev()
+        .find(|o| o.invoked_at <= state.cursor)
+    else {
+        return Html::default();
+    };
+    let text = match op
+        .completed_at
+        .filter(|&t| t <= state.cursor)
+        .and(op.outcome.as_ref())
+    {
+        Some(outcome) => answer(outcome),
+        None => String::from("waiting for the answer…"),
+    };
+    html! {
+        <p class="hint kv-result" role="status" data-testid="kv-result">
+            { format!("Latest: node {} — {}: {text}", op.node.0 + 1, op.request) }
+        </p>
+    }
 }
 
 /// The answer to the latest statement at the cursor: a query's rows, or a
@@ -360,7 +482,7 @@ fn sql_result(props: &ResultProps) -> Html {
         Some(Outcome::Failed { reason }) => {
             html! { <p class="hint">{ format!("{who} refused the latest statement: {reason}") }</p> }
         }
-        Some(Outcome::Read { .. }) => Html::default(),
+        Some(Outcome::Read { .. } | Outcome::Values { .. }) => Html::default(),
     };
     html! {
         <div class="sql-result" role="status" data-testid="sql-result">{ body }</div>
@@ -395,6 +517,46 @@ mod tests {
             .unwrap_err()
             .contains("'1.5' is not a whole number"));
         assert!(parse_request(true, "x", "99999999999999999999").is_err());
+    }
+
+    #[test]
+    fn every_kind_of_request_is_built_from_the_form() {
+        let key = String::from("likes");
+        assert_eq!(
+            parse_op(OpKind::Increment, "likes", "-2"),
+            Ok(Request::Increment {
+                key: key.clone(),
+                by: -2
+            })
+        );
+        assert_eq!(
+            parse_op(OpKind::Add, "likes", "7"),
+            Ok(Request::Add {
+                key: key.clone(),
+                value: 7
+            })
+        );
+        assert_eq!(
+            parse_op(OpKind::Remove, "likes", "7"),
+            Ok(Request::Remove { key, value: 7 })
+        );
+        assert_eq!(
+            parse_op(OpKind::Read, "likes", "junk"),
+            Ok(Request::read("likes"))
+        );
+        assert!(parse_op(OpKind::Add, "likes", "x").is_err());
+        let crdt = |kind| {
+            ProtocolConfig::MultiLeader(
+                replicascope_core::protocol::multi_leader::MultiLeaderConfig {
+                    resolution: Resolution::Crdt,
+                    crdt: kind,
+                    ..Default::default()
+                },
+            )
+        };
+        assert_eq!(default_op(&crdt(CrdtKind::PnCounter)), OpKind::Increment);
+        assert_eq!(default_op(&crdt(CrdtKind::OrSet)), OpKind::Add);
+        assert_eq!(default_op(&crdt(CrdtKind::MvRegister)), OpKind::Write);
     }
 
     #[test]

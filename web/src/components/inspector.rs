@@ -1,14 +1,16 @@
 //! The inspector: what the selected node holds at the cursor (role, log
 //! position, pending acknowledgements, data, its table compared with the
-//! leader's), what the selected message carries, and the interventions
+//! leader's, and the bookkeeping behind the values — version vectors, a
+//! CRDT's per-replica state), what the selected message carries, and the interventions
 //! that apply to the selection — crash or recover a node, promote it, add
 //! it as a follower, cut, slow or heal a link. Every intervention forks the
 //! run at the cursor.
 
 use std::rc::Rc;
 
-use replicascope_core::node::NodeId;
+use replicascope_core::node::{NodeId, NodeView};
 use replicascope_core::protocol::single_leader::with_new_follower;
+use replicascope_core::protocol::ProtocolConfig;
 use replicascope_core::run::Snapshot;
 use replicascope_core::scenario::Action;
 use replicascope_core::time::Duration;
@@ -25,6 +27,32 @@ pub struct Props {
     pub snapshot: Rc<Snapshot>,
 }
 
+/// The node's internal bookkeeping as a compact table: labels read
+/// "key · part" ("likes · node 1", "price · version vector"), so each key
+/// is named once, on the first of its rows.
+fn internals(view: &NodeView) -> Html {
+    if view.internals.is_empty() {
+        return Html::default();
+    }
+    let mut last = "";
+    let rows = view.internals.iter().map(|(label, value)| {
+        let (key, part) = label.split_once(" · ").unwrap_or((label, ""));
+        let first = key != last;
+        last = key;
+        html! {
+            <tr class={classes!(first.then_some("first"))}>
+                <th scope="row">{ if first { key } else { "" } }</th><td>{ part }</td><td>{ value }</td>
+            </tr>
+        }
+    });
+    html! {
+        <table class="data internals" data-testid="node-internals">
+            <caption>{ "Internals: version vectors and CRDT state" }</caption>
+            <tbody>{ for rows }</tbody>
+        </table>
+    }
+}
+
 #[function_component(Inspector)]
 pub fn inspector(props: &Props) -> Html {
     let state = &props.state;
@@ -32,6 +60,12 @@ pub fn inspector(props: &Props) -> Html {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Msg::Intervene(action.clone())))
     };
+    // Promotion and new followers are single-leader operations; other
+    // protocols ignore them, so their buttons would do nothing.
+    let single_leader = matches!(
+        state.run.run.borrow().scenario().protocol,
+        ProtocolConfig::SingleLeader(_)
+    );
     let leader = props
         .snapshot
         .nodes
@@ -82,16 +116,17 @@ pub fn inspector(props: &Props) -> Html {
                         } else if node.view.table.is_none() {
                             <p class="hint">{ "No data yet." }</p>
                         }
+                        { internals(&node.view) }
                         if node.view.table.is_some() {
                             <NodeTable snapshot={props.snapshot.clone()} node={id} />
                         }
                         <div class="actions">
                             if node.up {
                                 <button type="button" class="danger" onclick={intervene(Action::Crash { node: id })}>{ format!("Crash node {}", id.0 + 1) }</button>
-                                if node.view.role == "follower" {
+                                if single_leader && node.view.role == "follower" {
                                     <button type="button" onclick={intervene(Action::Promote { node: id })}>{ format!("Promote node {} to leader", id.0 + 1) }</button>
                                 }
-                                if node.view.role == "leader" {
+                                if single_leader && node.view.role == "leader" {
                                     <button type="button" onclick={add_follower.clone()}>{ "Add a new follower here (snapshot + catch-up)" }</button>
                                 }
                                 if node.view.role == "not joined" {

@@ -11,6 +11,7 @@ pub mod narration;
 pub mod params;
 pub mod preset_picker;
 pub mod quorum_calculator;
+pub mod review_list;
 pub mod settings;
 pub mod share;
 pub mod spacetime;

@@ -2,7 +2,7 @@
 //! newest first — protocol notes, faults, and client requests with their
 //! answers.
 
-use replicascope_core::node::Outcome;
+use replicascope_core::node::{values_text, Outcome};
 use replicascope_core::time::Duration;
 use yew::prelude::*;
 
@@ -14,6 +14,32 @@ pub struct Props {
 }
 
 const SHOWN: usize = 12;
+
+/// A client's answer in words: "the read returned {1, 2} (version 3)".
+/// Shared with the request form, which shows the latest answer.
+pub fn answer(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Written { version, .. } => format!("the write succeeded (version {version})"),
+        Outcome::Rows { rows, version, .. } => {
+            format!(
+                "the query returned {} row(s) as of LSN {version}",
+                rows.len()
+            )
+        }
+        Outcome::Read {
+            value: Some(v),
+            version,
+        } => format!("the read returned {v} (version {version})"),
+        Outcome::Read { value: None, .. } => String::from("the read found nothing"),
+        Outcome::Values { values, version } => {
+            format!(
+                "the read returned {} (version {version})",
+                values_text(values)
+            )
+        }
+        Outcome::Failed { reason } => format!("it failed: {reason}"),
+    }
+}
 
 #[function_component(Narration)]
 pub fn narration(props: &Props) -> Html {
@@ -44,23 +70,7 @@ pub fn narration(props: &Props) -> Html {
         // for lines at the same instant.
         if let (Some(done), Some(outcome)) = (op.completed_at, &op.outcome) {
             if done <= state.cursor {
-                let answer = match outcome {
-                    Outcome::Written { version, .. } => {
-                        format!("the write succeeded (version {version})")
-                    }
-                    Outcome::Rows { rows, version, .. } => {
-                        format!(
-                            "the query returned {} row(s) as of LSN {version}",
-                            rows.len()
-                        )
-                    }
-                    Outcome::Read {
-                        value: Some(v),
-                        version,
-                    } => format!("the read returned {v} (version {version})"),
-                    Outcome::Read { value: None, .. } => String::from("the read found nothing"),
-                    Outcome::Failed { reason } => format!("it failed: {reason}"),
-                };
+                let answer = answer(outcome);
                 lines.push((
                     done.0,
                     format!("Node {} answers the client: {answer}.", op.node.0 + 1),

@@ -3,15 +3,18 @@
 //! the core and re-run; a refused value leaves the run as it was and says
 //! why. Interventions that name nodes which no longer exist are dropped,
 //! and the page says so. Which controls exist lives in `catalogue`, the
-//! editing in `edit`; this file only draws them.
+//! editing in `edit`, the per-node clocks (every protocol has them) in
+//! `clocks`; this file only draws them.
 
 mod catalogue;
+mod clocks;
 mod edit;
 
 pub use catalogue::{
     core_default, current, ladder_position, params_for, Group, Input, Kind, Param, When,
     COPY_SPEEDS,
 };
+pub use clocks::with_clock;
 pub use edit::{change, edit, set};
 
 use replicascope_core::scenario::Scenario;
@@ -48,6 +51,7 @@ fn apply(state: &UseReducerHandle<Model>, scenario: &Scenario, path: &str, value
 pub fn params(props: &Props) -> Html {
     let state = &props.state;
     let scenario = state.scenario();
+    let clock_node = use_state(|| None::<u16>);
     let doc = serde_json::to_value(&scenario).unwrap_or(Value::Null);
     let kind = doc
         .pointer("/protocol/kind")
@@ -114,6 +118,7 @@ pub fn params(props: &Props) -> Html {
         <section class="card params" aria-label="Parameters">
             <h2>{ "Parameters" }</h2>
             { for groups }
+            { clocks::clocks(state, &clock_node) }
             { for latency }
             { seed }
             <p class="hint">{ "Changing a parameter re-runs the scenario from the start, keeping your interventions." }</p>

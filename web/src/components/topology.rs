@@ -2,7 +2,10 @@
 //! between them (cut links dashed red, slow links amber), the clients, and
 //! every message in flight as a labelled dot interpolated along its link.
 //! Lost messages tumble and fade. Clicking a node or a link selects it for
-//! the inspector, where the interventions are.
+//! the inspector, where the interventions are. When the protocol groups
+//! nodes into datacenters (multi-leader), each datacenter is a labelled box
+//! and the leaders are joined by the replication topology's directed
+//! arrows, so a ring or a hub is visible at a glance.
 
 use std::rc::Rc;
 
@@ -12,7 +15,9 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::canvas::{fitted_context, Theme};
-use crate::layout::{dots_at, node_positions, Point, CLIENTS, HEIGHT, WIDTH};
+use crate::layout::{
+    arrow, datacenter_layout, dots_at, node_positions, Point, CLIENTS, HEIGHT, WIDTH,
+};
 use crate::state::{Model, Msg, Selection};
 
 /// Above this many messages in flight, dots are painted on a canvas: one
@@ -33,12 +38,26 @@ pub struct Props {
 pub fn topology(props: &Props) -> Html {
     let state = &props.state;
     let snap = &props.snapshot;
-    let roles: Vec<String> = snap.nodes.iter().map(|n| n.view.role.clone()).collect();
-    let pos = node_positions(&roles);
-    let n = pos.len();
     let run = state.run.run.borrow();
+    let protocol = &run.scenario().protocol;
+    let (dcs, repl) = (protocol.datacenters(), protocol.replication_links());
+    let n = snap.nodes.len();
+    let dc = (!dcs.is_empty()).then(|| datacenter_layout(&dcs, n));
+    let pos = match &dc {
+        Some(l) => l.nodes.clone(),
+        None => {
+            let roles: Vec<String> = snap.nodes.iter().map(|n| n.view.role.clone()).collect();
+            node_positions(&roles)
+        }
+    };
     let trace = run.trace();
     let now = state.cursor;
+    // Big clusters get smaller nodes labelled by number only.
+    let radius = match &dc {
+        Some(l) => l.radius,
+        None if n <= 12 => 32.0,
+        None => (std::f64::consts::PI * 165.0 / n as f64 * 0.8).clamp(6.0, 32.0),
+    };
 
     let select = |s: Selection| {
         let state = state.clone();
@@ -59,50 +78,104 @@ pub fn topology(props: &Props) -> Html {
         })
     };
 
-    // Links, once per pair; their look comes from the faults in force.
-    let mut links = Vec::new();
-    if n <= MAX_LINKED_NODES {
-        for a in 0..n {
-            for b in a + 1..n {
-                let (na, nb) = (NodeId(a as u16), NodeId(b as u16));
-                let cut_ab = snap.network.cut.contains(&(na, nb));
-                let cut_ba = snap.network.cut.contains(&(nb, na));
-                let slow = snap
-                    .network
-                    .slow
-                    .iter()
-                    .any(|(x, y, _)| (*x == na && *y == nb) || (*x == nb && *y == na));
-                let selected = matches!(state.selection, Selection::Link(x, y) if (x == na && y == nb) || (x == nb && y == na));
-                let class = classes!(
-                    "link",
-                    (cut_ab || cut_ba).then_some("cut"),
-                    (cut_ab != cut_ba).then_some("one-way"),
-                    slow.then_some("slow"),
-                    selected.then_some("selected"),
-                );
-                let title = match (cut_ab, cut_ba) {
-                    (true, true) => format!("{na} ↮ {nb}: partitioned"),
-                    (true, false) => format!("{na} → {nb} cut (one way)"),
-                    (false, true) => format!("{nb} → {na} cut (one way)"),
-                    _ if slow => format!("{na} ↔ {nb}: slow link"),
-                    _ => format!("{na} ↔ {nb}: click to partition or slow it"),
-                };
-                let (p, q) = (pos[a], pos[b]);
-                links.push(html! {
-                    <g class={class} onclick={select(Selection::Link(na, nb))} onkeydown={select_key(Selection::Link(na, nb))}
-                       data-link={format!("{}-{}", a + 1, b + 1)} role="button" tabindex="0"
-                       aria-label={format!("Link between node {} and node {} — select", a + 1, b + 1)}>
-                        <title>{ title }</title>
-                        <line class="hit" x1={f(p.x)} y1={f(p.y)} x2={f(q.x)} y2={f(q.y)} />
-                        <line class="wire" x1={f(p.x)} y1={f(p.y)} x2={f(q.x)} y2={f(q.y)} />
-                        if cut_ab || cut_ba {
-                            <text class="cut-mark" x={f((p.x + q.x) / 2.0)} y={f((p.y + q.y) / 2.0 + 4.0)} text-anchor="middle">{ "✂" }</text>
-                        }
-                    </g>
-                });
+    // Which pairs get a link: in a small cluster every pair; with
+    // datacenters only the pairs that talk — each leader and its own
+    // followers, and the leaders the replication topology joins — so five
+    // datacenters of four nodes stay readable.
+    let pairs: Vec<(u16, u16)> = if dc.is_some() {
+        let mut p: Vec<(u16, u16)> = dcs
+            .iter()
+            .filter_map(|(_, m)| m.split_first())
+            .flat_map(|(l, fs)| fs.iter().map(move |f| (l.0, f.0)))
+            .collect();
+        for &(a, b) in &repl {
+            let pair = (a.0.min(b.0), a.0.max(b.0));
+            if !p.contains(&pair) {
+                p.push(pair);
             }
         }
+        p
+    } else if n <= MAX_LINKED_NODES {
+        let n = n as u16;
+        (0..n)
+            .flat_map(|a| (a + 1..n).map(move |b| (a, b)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // Links, once per pair; their look comes from the faults in force.
+    let mut links = Vec::new();
+    for (a, b) in pairs {
+        let (na, nb) = (NodeId(a), NodeId(b));
+        let (Some(&p), Some(&q)) = (pos.get(na.index()), pos.get(nb.index())) else {
+            continue;
+        };
+        let (a, b) = (a + 1, b + 1);
+        let cut_ab = snap.network.cut.contains(&(na, nb));
+        let cut_ba = snap.network.cut.contains(&(nb, na));
+        let slow = snap
+            .network
+            .slow
+            .iter()
+            .any(|(x, y, _)| (*x == na && *y == nb) || (*x == nb && *y == na));
+        let selected = matches!(state.selection, Selection::Link(x, y) if (x == na && y == nb) || (x == nb && y == na));
+        let class = classes!(
+            "link",
+            (cut_ab || cut_ba).then_some("cut"),
+            (cut_ab != cut_ba).then_some("one-way"),
+            slow.then_some("slow"),
+            selected.then_some("selected"),
+        );
+        let title = match (cut_ab, cut_ba) {
+            (true, true) => format!("{na} ↮ {nb}: partitioned"),
+            (true, false) => format!("{na} → {nb} cut (one way)"),
+            (false, true) => format!("{nb} → {na} cut (one way)"),
+            _ if slow => format!("{na} ↔ {nb}: slow link"),
+            _ => format!("{na} ↔ {nb}: click to partition or slow it"),
+        };
+        // The replication topology's directions on this pair, as arrows;
+        // when both directions exist they run side by side.
+        let arrows: Vec<Html> = repl
+            .iter()
+            .filter(|&&(x, y)| (x == na && y == nb) || (x == nb && y == na))
+            .map(|&(x, y)| {
+                let both = repl.contains(&(y, x));
+                let (from, to) = if x == na { (p, q) } else { (q, p) };
+                let (s, e) = arrow(from, to, radius, if both { 4.0 } else { 0.0 });
+                html! {
+                    <line class="wire repl" x1={f(s.x)} y1={f(s.y)} x2={f(e.x)} y2={f(e.y)}
+                          marker-end="url(#repl-arrow)" data-repl={format!("{}-{}", x.0 + 1, y.0 + 1)} />
+                }
+            })
+            .collect();
+        links.push(html! {
+            <g class={class} onclick={select(Selection::Link(na, nb))} onkeydown={select_key(Selection::Link(na, nb))}
+               data-link={format!("{a}-{b}")} role="button" tabindex="0"
+               aria-label={format!("Link between node {a} and node {b} — select")}>
+                <title>{ title }</title>
+                <line class="hit" x1={f(p.x)} y1={f(p.y)} x2={f(q.x)} y2={f(q.y)} />
+                if arrows.is_empty() {
+                    <line class="wire" x1={f(p.x)} y1={f(p.y)} x2={f(q.x)} y2={f(q.y)} />
+                } else {
+                    { for arrows }
+                }
+                if cut_ab || cut_ba {
+                    <text class="cut-mark" x={f((p.x + q.x) / 2.0)} y={f((p.y + q.y) / 2.0 + 4.0)} text-anchor="middle">{ "✂" }</text>
+                }
+            </g>
+        });
     }
+    let boxes = dc
+        .iter()
+        .flat_map(|l| l.boxes.iter().enumerate())
+        .map(|(i, b)| {
+            html! {
+                <g class="dc" data-dc={(i + 1).to_string()}>
+                    <rect x={f(b.x)} y={f(b.y)} width={f(b.w)} height={f(b.h)} rx="10" />
+                    <text class="dc-name" x={f(b.x + 8.0)} y={f(b.y + 13.0)}>{ &b.name }</text>
+                </g>
+            }
+        });
 
     // Client requests waiting for an answer, and answers just given.
     let history = run.history();
@@ -183,13 +256,14 @@ pub fn topology(props: &Props) -> Html {
         })
     });
 
-    // Big clusters get smaller nodes labelled by number only.
-    let radius = if n <= 12 {
-        32.0
+    // Small nodes show their number only; in datacenter boxes it is sized
+    // to the node so twenty nodes stay legible.
+    let small = radius < if dc.is_some() { 26.0 } else { 20.0 };
+    let number_px = if dc.is_some() {
+        format!("{:.0}", (radius * 0.85).clamp(9.0, 15.0))
     } else {
-        (std::f64::consts::PI * 165.0 / n as f64 * 0.8).clamp(6.0, 32.0)
+        String::from("9")
     };
-    let small = radius < 20.0;
     let nodes = snap.nodes.iter().zip(&pos).map(|(node, p)| {
         let selected = state.selection == Selection::Node(node.node);
         let class = classes!("node", (!node.up).then_some("down"), node.view.role.clone(), selected.then_some("selected"));
@@ -200,7 +274,7 @@ pub fn topology(props: &Props) -> Html {
                role="button" tabindex="0" aria-label={format!("Node {} ({}{}) — select", node.node.0 + 1, node.view.role, if node.up { "" } else { ", down" })}>
                 <circle r={format!("{radius:.1}")} />
                 if small {
-                    <text class="node-name" y="4" text-anchor="middle" font-size="9">{ node.node.0 + 1 }</text>
+                    <text class="node-name" y="4" text-anchor="middle" font-size={number_px.clone()}>{ node.node.0 + 1 }</text>
                 } else {
                     <text class="node-name" y="-1" text-anchor="middle">{ format!("Node {}", node.node.0 + 1) }</text>
                     <text class="node-role" y="15" text-anchor="middle">{ if node.up { node.view.role.clone() } else { String::from("down") } }</text>
@@ -251,6 +325,15 @@ pub fn topology(props: &Props) -> Html {
         <figure class="topology" aria-label="Cluster topology">
             <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-label="Nodes, links and messages in flight"
                  onclick={on_background}>
+                if dc.is_some() {
+                    <defs>
+                        <marker id="repl-arrow" class="repl-arrow" viewBox="0 0 10 10" refX="8" refY="5"
+                                markerWidth="6" markerHeight="6" orient="auto">
+                            <path d="M0 0L10 5L0 10z" />
+                        </marker>
+                    </defs>
+                    <g class="dcs">{ for boxes }</g>
+                }
                 <g class="links">{ for links }</g>
                 <g class="clients">
                     <rect x={f(CLIENTS.x - 34.0)} y={f(CLIENTS.y - 20.0)} width="68" height="40" rx="8" />

@@ -53,10 +53,26 @@ pub fn click_on(root: &Element, selector: &str) {
     click(&find(root, selector));
 }
 
+/// The button whose text is `label`.
+pub fn button(root: &Element, label: &str) -> Element {
+    let all = root.query_selector_all("button").unwrap();
+    (0..all.length())
+        .filter_map(|i| all.item(i))
+        .filter_map(|n| n.dyn_into::<Element>().ok())
+        .find(|b| b.text_content().unwrap_or_default().trim() == label)
+        .unwrap_or_else(|| panic!("no button '{label}'"))
+}
+
 /// Moves the cursor to the end of the run with the scrub bar.
 pub fn seek_to_end(root: &Element) {
     let scrub: HtmlInputElement = find(root, "input[aria-label='Time']").unchecked_into();
-    scrub.set_value(&scrub.max());
+    seek(root, &scrub.max());
+}
+
+/// Moves the cursor to `us` microseconds with the scrub bar.
+pub fn seek(root: &Element, us: &str) {
+    let scrub: HtmlInputElement = find(root, "input[aria-label='Time']").unchecked_into();
+    scrub.set_value(us);
     let init = EventInit::new();
     init.set_bubbles(true);
     scrub

@@ -4,8 +4,10 @@
 //! JSON) the control shows the core's default, read from the core's own
 //! `Default` impls so the two cannot drift apart.
 
+use replicascope_core::protocol::multi_leader::{CrdtKind, Resolution, ResolverKind, Topology};
 use replicascope_core::protocol::single_leader::{SingleLeaderConfig, DEFAULT_HEARTBEAT_MS};
 use replicascope_core::scenario::Routing;
+use serde::Serialize;
 use serde_json::{json, Value};
 
 /// A titled set of controls (a `<fieldset>` on the page).
@@ -179,10 +181,30 @@ fn choice(
     Param::new(label, path, Kind::Choice(options))
 }
 
+/// A drop-down over one of the core's enums: each variant's own `name()`
+/// as the text and its serde form as the value, so neither can drift from
+/// the core.
+fn variants<T: Serialize + Copy>(
+    label: &'static str,
+    path: &'static str,
+    all: &[T],
+    name: fn(T) -> &'static str,
+) -> Param {
+    let options = all
+        .iter()
+        .map(|&v| (name(v), serde_json::to_value(v).unwrap_or(Value::Null)))
+        .collect();
+    Param::new(label, path, Kind::Choice(options))
+}
+
 /// The controls that apply to a protocol (`protocol.kind`).
 pub fn params_for(kind: &str) -> Vec<Group> {
     match kind {
         "single_leader" => single_leader(),
+        "multi_leader" => vec![Group {
+            title: "Multi-leader",
+            params: multi_leader(),
+        }],
         "chatter" => vec![Group {
             title: "Cluster",
             params: vec![
@@ -197,6 +219,76 @@ pub fn params_for(kind: &str) -> Vec<Group> {
         }],
         _ => Vec::new(),
     }
+}
+
+fn multi_leader() -> Vec<Param> {
+    use CrdtKind as C;
+    use ResolverKind as R;
+    const RESOLUTION: &str = "/protocol/resolution";
+    vec![
+        slider("Datacenters", "/protocol/datacenters", (2.0, 5.0, 1.0), ""),
+        slider(
+            "Followers per datacenter",
+            "/protocol/followers_per_datacenter",
+            (0.0, 3.0, 1.0),
+            "",
+        ),
+        variants(
+            "Replication topology",
+            "/protocol/topology",
+            &[Topology::AllToAll, Topology::Circular, Topology::Star],
+            Topology::name,
+        ),
+        slider(
+            "Delay between datacenters",
+            "/protocol/cross_dc_ms",
+            (0.0, 500.0, 10.0),
+            "ms",
+        ),
+        variants(
+            "Conflict resolution",
+            RESOLUTION,
+            &[
+                Resolution::None,
+                Resolution::LastWriteWins,
+                Resolution::Crdt,
+                Resolution::Resolver,
+            ],
+            Resolution::name,
+        ),
+        variants(
+            "CRDT type",
+            "/protocol/crdt",
+            &[
+                C::GCounter,
+                C::PnCounter,
+                C::GSet,
+                C::TwoPSet,
+                C::OrSet,
+                C::LwwRegister,
+                C::MvRegister,
+            ],
+            CrdtKind::name,
+        )
+        .when(When::OneOf(RESOLUTION, &["crdt"])),
+        variants(
+            "Resolver",
+            "/protocol/resolver",
+            &[R::Higher, R::Lower, R::MergeSets, R::Review],
+            ResolverKind::name,
+        )
+        .when(When::OneOf(RESOLUTION, &["resolver"])),
+        Param::new(
+            "Causal delivery (hold writes until what they depend on arrives)",
+            "/protocol/causal_delivery",
+            Kind::Check,
+        ),
+        Param::new(
+            "Route writes to each key's home datacenter",
+            "/protocol/route_by_key",
+            Kind::Check,
+        ),
+    ]
 }
 
 fn single_leader() -> Vec<Group> {
@@ -387,12 +479,19 @@ mod tests {
             let kind = doc["protocol"]["kind"].as_str().unwrap_or("").to_string();
             // Fewer followers is rightly refused when the preset's faults
             // name the removed nodes; every other control must always work.
+            // Fewer datacenters or followers per datacenter likewise: only
+            // growing the cluster must always work.
+            let resizes = [
+                "/protocol/datacenters",
+                "/protocol/followers_per_datacenter",
+            ];
             let params = params_for(&kind).into_iter().flat_map(|g| g.params);
             for param in params.filter(|p| p.path != "/protocol/followers") {
                 let inputs: Vec<Value> = match &param.kind {
                     Kind::Choice(options) => options.iter().map(|(_, v)| v.clone()).collect(),
                     Kind::Check => vec![json!(true), json!(false)],
                     Kind::Toggle(on) => vec![on.clone(), Value::Null],
+                    Kind::Slider { max, .. } if resizes.contains(&param.path) => vec![number(*max)],
                     Kind::Slider { min, max, .. } => vec![number(*min), number(*max)],
                     Kind::Ladder { values, .. } => values.iter().map(|v| number(*v)).collect(),
                 };
@@ -469,6 +568,29 @@ mod tests {
         assert_eq!(speed.value_from(Input::Text("0")), Some(json!(0.1)));
         assert_eq!(speed.value_from(Input::Text("6")), Some(json!(1)));
         assert_eq!(speed.value_from(Input::Text("99")), None);
+    }
+
+    #[test]
+    fn multi_leader_choices_are_the_cores_names_and_values() {
+        let groups = params_for("multi_leader");
+        assert_eq!(groups[0].title, "Multi-leader");
+        let find = |path: &str| groups[0].params.iter().find(|p| p.path == path).unwrap();
+        let topology = find("/protocol/topology");
+        assert_eq!(
+            topology.value_from(Input::Text("1")),
+            Some(json!("circular"))
+        );
+        let Kind::Choice(options) = &topology.kind else {
+            panic!("a drop-down")
+        };
+        assert_eq!(options[2].0, Topology::Star.name());
+        let crdt = find("/protocol/crdt");
+        let resolver = find("/protocol/resolver");
+        let doc = json!({"protocol": {"kind": "multi_leader", "resolution": "crdt"}});
+        assert!(crdt.visible(&doc) && !resolver.visible(&doc));
+        let doc = json!({"protocol": {"kind": "multi_leader", "resolution": "resolver"}});
+        assert!(!crdt.visible(&doc) && resolver.visible(&doc));
+        assert_eq!(resolver.value_from(Input::Text("3")), Some(json!("review")));
     }
 
     #[test]
