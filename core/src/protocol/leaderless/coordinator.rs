@@ -408,6 +408,8 @@ impl LeaderlessNode {
     ) {
         let me = self.me;
         let read_repair = self.config.read_repair;
+        let (config_n, config_w) = (self.config.replicas() as u8, self.config.w);
+        let sloppy = self.config.sloppy_quorum;
         let Some(Pending::Read {
             op,
             key,
@@ -442,8 +444,24 @@ impl LeaderlessNode {
                 .iter()
                 .map(|(n, v)| format!("{n}: {}", versions_text(v, usize::from(ctx.cluster))))
                 .collect();
+            // Whether these replies must include the latest acknowledged
+            // write: the read and write quorums overlap when w + r > n.
+            let (n, w) = (usize::from(config_n), usize::from(config_w));
+            let overlap = if *needed + w > n && sloppy {
+                format!("{} + {w} > {n}, but under a sloppy quorum a write may sit on stand-ins outside these replicas", *needed)
+            } else if *needed + w > n {
+                format!(
+                    "{} + {w} > {n}: every write quorum overlaps this read's replies",
+                    *needed
+                )
+            } else {
+                format!(
+                    "{} + {w} ≤ {n}: these replies may all have missed the latest write",
+                    *needed
+                )
+            };
             ctx.note(format!(
-                "{me} has {} of the {} replies it needs ({}): it returns {}.",
+                "{me} has {} of the {} replies it needs ({}): it returns {} ({overlap}).",
                 replies.len(),
                 needed,
                 answers.join("; "),
