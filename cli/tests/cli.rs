@@ -272,3 +272,35 @@ fn multi_leader_bad_settings_are_named() {
     assert!(err.contains("protocol.datacenters"), "{err}");
     assert!(err.contains("protocol.homes.x"), "{err}");
 }
+
+#[test]
+fn leaderless_runs_from_the_cli() {
+    let v = json(&["run", "leaderless-sloppy-quorum", "--json"]);
+    assert_eq!(v["protocol"], "leaderless");
+    assert_eq!(v["reads"]["stale"], 1);
+    let o = replicascope(&["run", "leaderless-shopping-cart"]);
+    let text = stdout(&o);
+    assert!(
+        text.contains("cart = {1, 2, 3, 4, 5} · write #6: version [6, 0, 0]"),
+        "{text}"
+    );
+    let file = temp_file(
+        "ll.json",
+        r#"{"protocol":{"kind":"leaderless","nodes":3,"n":3,"w":4,"r":2},"workload":{"ops":[{"at_ms":1,"do":"client","node":1,"op":"get","key":"x","consistency":"SOMETIMES"}]},"until_ms":100}"#,
+    );
+    let o = replicascope(&["run", &file]);
+    assert!(!o.status.success());
+    let err = stderr(&o);
+    assert!(err.contains("SOMETIMES"), "{err}");
+    let file = temp_file(
+        "ll2.json",
+        r#"{"protocol":{"kind":"leaderless","nodes":3,"n":3,"w":4,"r":0},"until_ms":100}"#,
+    );
+    let o = replicascope(&["run", &file]);
+    let err = stderr(&o);
+    assert!(
+        err.contains("protocol.w: 4 is not allowed: between 1 and 3"),
+        "{err}"
+    );
+    assert!(err.contains("protocol.r"), "{err}");
+}
