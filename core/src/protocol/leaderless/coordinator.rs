@@ -460,8 +460,16 @@ impl LeaderlessNode {
                     *needed
                 )
             };
+            let siblings = if merged.len() > 1 {
+                format!(
+                    " — {} concurrent versions, neither dominating the other, so all are returned as siblings",
+                    merged.len()
+                )
+            } else {
+                String::new()
+            };
             ctx.note(format!(
-                "{me} has {} of the {} replies it needs ({}): it returns {} ({overlap}).",
+                "{me} has {} of the {} replies it needs ({}): it returns {}{siblings} ({overlap}).",
                 replies.len(),
                 needed,
                 answers.join("; "),
@@ -471,23 +479,26 @@ impl LeaderlessNode {
         }
         // Read repair: every replica that answered with less than the
         // merged version gets it written back.
-        let mut repairs: Vec<NodeId> = Vec::new();
+        let mut repairs: Vec<(NodeId, VersionVector)> = Vec::new();
         if *answered && read_repair {
             let newest = merged.context();
             for (n, v) in replies.iter() {
                 if !repaired.contains(n) && v.context() != newest {
-                    repairs.push(*n);
+                    repairs.push((*n, v.context()));
                 }
             }
-            repaired.extend(repairs.iter().copied());
+            repaired.extend(repairs.iter().map(|r| r.0));
         }
         let (key, merged_now) = (key.clone(), Rc::new(merged.clone()));
         let done = replies.len() == asked.len();
-        for n in repairs {
+        let width = usize::from(ctx.cluster);
+        for (n, theirs) in repairs {
             self.counts.repairs_sent += 1;
             ctx.note(format!(
-                "Read repair: {n} answered {key} with an older version; {me} writes {} back to it.",
-                versions_text(&merged_now, usize::from(ctx.cluster))
+                "Read repair: {n} answered {key} at {}, which {} dominates; {me} writes {} back to it.",
+                theirs.display_for(width),
+                merged_now.context().display_for(width),
+                versions_text(&merged_now, width)
             ));
             if n == me {
                 self.merge_into_store(&key, &merged_now);
