@@ -112,7 +112,9 @@ impl LeaderlessNode {
                 }
                 let mut differing = Vec::new();
                 for &(index, hash) in hashes.iter() {
-                    let equal = index < 1 << level && tree.node(level, index) == hash;
+                    // A tree node the peer cannot have (another depth) differs.
+                    let exists = level <= tree.depth() && index < 1usize << level;
+                    let equal = exists && tree.node(level, index) == hash;
                     compared.push((level, index, equal));
                     if !equal {
                         differing.push(index);
@@ -204,6 +206,7 @@ impl LeaderlessNode {
             let next = level + 1;
             let hashes: Vec<(usize, u64)> = differing
                 .iter()
+                .filter(|&&i| i < 1usize << level)
                 .flat_map(|&i| [2 * i, 2 * i + 1])
                 .map(|i| (i, tree.node(next, i)))
                 .collect();
