@@ -19,6 +19,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod check;
+pub mod chunked;
 pub mod crdt;
 pub mod determinism;
 pub mod diagram;
@@ -27,6 +28,7 @@ pub mod history;
 pub mod latency;
 pub mod merkle;
 pub mod node;
+pub mod opset;
 pub mod presets;
 pub mod protocol;
 pub mod quorum;

@@ -26,9 +26,32 @@ impl Serialize for NodeId {
 }
 
 impl<'de> Deserialize<'de> for NodeId {
+    /// A number, or — as a JSON object key, e.g. a version vector's
+    /// `{"1": 3}` — the same number as a string.
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let n = u32::deserialize(d)?;
-        if n == 0 || n > u32::from(u16::MAX) {
+        struct Number;
+        impl serde::de::Visitor<'_> for Number {
+            type Value = u64;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a node number (1, 2, …)")
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<u64, E> {
+                Ok(v)
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<u64, E> {
+                u64::try_from(v).map_err(|_| {
+                    E::custom(alloc::format!(
+                        "node {v} does not exist: nodes are numbered from 1"
+                    ))
+                })
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<u64, E> {
+                v.parse()
+                    .map_err(|_| E::custom(alloc::format!("\"{v}\" is not a node number")))
+            }
+        }
+        let n = d.deserialize_any(Number)?;
+        if n == 0 || n > u64::from(u16::MAX) {
             return Err(serde::de::Error::custom(alloc::format!(
                 "node {n} does not exist: nodes are numbered from 1"
             )));
@@ -96,12 +119,13 @@ pub enum Request {
     /// Leaderless write (Dynamo's put): `values` (a set, e.g. a shopping
     /// cart's items) with the `context` — the version vector — the client
     /// read before; it replaces exactly the versions that context has
-    /// seen. `consistency` overrides w for this write.
+    /// seen (absent: whatever the coordinator's own copy has seen).
+    /// `consistency` overrides w for this write.
     Put {
         key: String,
         values: Vec<i64>,
-        #[serde(default)]
-        context: crate::vv::VersionVector,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        context: Option<crate::vv::VersionVector>,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         consistency: Option<crate::quorum::ConsistencyLevel>,
     },
@@ -174,11 +198,10 @@ impl fmt::Display for Request {
                 context,
                 consistency,
             } => {
-                write!(
-                    f,
-                    "put {key} = {} with context {context}",
-                    values_text(values)
-                )?;
+                write!(f, "put {key} = {}", values_text(values))?;
+                if let Some(context) = context {
+                    write!(f, " with context {context}")?;
+                }
                 if let Some(c) = consistency {
                     write!(f, " at {}", c.name())?;
                 }

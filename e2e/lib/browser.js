@@ -20,6 +20,14 @@ export async function launch() {
   });
 }
 
+/** Moves the run's cursor to `us` microseconds ('end': the end of the run) with the scrub bar. */
+export async function seekTo(page, us) {
+  await page.getByLabel('Time', { exact: true }).evaluate((el, v) => {
+    el.value = v === 'end' ? el.max : String(v);
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  }, us);
+}
+
 /** Opens `url` (relative to BASE_URL) and waits until the app has rendered. */
 export async function open(browser, url = '', options = {}) {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 }, ...options });

@@ -5,18 +5,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { launch, open, RESULTS } from '../lib/browser.js';
+import { launch, open, seekTo, RESULTS } from '../lib/browser.js';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-async function seekTo(page, us) {
-  await page.getByLabel('Time', { exact: true }).evaluate((el, v) => {
-    el.value = v === 'end' ? el.max : String(v);
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  }, us);
-}
 
 test('last write wins under clock skew silently discards two writes', async () => {
   const { page, context, problems } = await open(browser, '?preset=multi-leader-lww-clock-skew');

@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { readFile } from 'node:fs/promises';
-import { launch, open, RESULTS } from '../lib/browser.js';
+import { launch, open, seekTo, RESULTS } from '../lib/browser.js';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -17,13 +17,6 @@ async function traceHash(page) {
   const hash = await page.getByTestId('trace-hash').textContent();
   await page.getByTestId('about').click();
   return hash;
-}
-
-async function seekTo(page, us) {
-  await page.getByLabel('Time', { exact: true }).evaluate((el, v) => {
-    el.value = String(v);
-    el.dispatchEvent(new Event('input', { bubbles: true }));
-  }, us);
 }
 
 test('a preset plays and its messages move along the links', async () => {

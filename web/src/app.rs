@@ -15,6 +15,7 @@ use crate::components::anomalies::Anomalies;
 use crate::components::controls::Controls;
 use crate::components::inspector::Inspector;
 use crate::components::latency_chart::LatencyChart;
+use crate::components::merkle_view::MerkleView;
 use crate::components::narration::Narration;
 use crate::components::params::Params;
 use crate::components::preset_picker::PresetPicker;
@@ -212,6 +213,7 @@ pub fn app() -> Html {
                         <SpaceTime state={state.clone()} />
                     </div>
                     <Controls state={state.clone()} />
+                    <MerkleView state={state.clone()} snapshot={snapshot.clone()} />
                     <LatencyChart state={state.clone()} />
                 </section>
                 <aside class="side">

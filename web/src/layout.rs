@@ -220,6 +220,54 @@ pub fn datacenter_layout(groups: &[(String, Vec<NodeId>)], n: usize) -> DcLayout
     }
 }
 
+/// Where the hash ring is drawn (leaderless runs): right of the clients,
+/// with room outside it for each node's rank in a preference list.
+pub const RING_CENTER: Point = Point { x: 365.0, y: 214.0 };
+pub const RING_RADIUS: f64 = 152.0;
+
+/// The point `fraction` of a turn round the ring (clockwise from the top,
+/// as ring positions are drawn), `r` from its centre.
+pub fn on_ring(fraction: f64, r: f64) -> Point {
+    let a = std::f64::consts::TAU * fraction - std::f64::consts::FRAC_PI_2;
+    Point {
+        x: RING_CENTER.x + r * a.cos(),
+        y: RING_CENTER.y + r * a.sin(),
+    }
+}
+
+/// Nodes at their ring positions (fractions of a turn, from the core),
+/// and the one radius they all get: sized to the two closest neighbours,
+/// so twelve nodes never touch and still leave room for halos.
+pub fn ring_layout(positions: &[f64]) -> (Vec<Point>, f64) {
+    let nodes = positions.iter().map(|&p| on_ring(p, RING_RADIUS)).collect();
+    // The smallest gap between two nodes, as a fraction of a turn (pairs
+    // rather than a sort: a dozen nodes, and no sort routine in the wasm).
+    let mut gap: f64 = 1.0;
+    for (i, a) in positions.iter().enumerate() {
+        for b in &positions[i + 1..] {
+            let d = (a - b).rem_euclid(1.0);
+            gap = gap.min(d.min(1.0 - d));
+        }
+    }
+    let chord = 2.0 * RING_RADIUS * (std::f64::consts::PI * gap).sin();
+    (nodes, (0.32 * chord).clamp(12.0, 30.0))
+}
+
+/// The SVG path of the ring's arc clockwise from `from` to `to` (fractions
+/// of a turn): a key's stretch of the ring up to its last replica.
+pub fn ring_arc(from: f64, to: f64) -> String {
+    let span = (to - from).rem_euclid(1.0);
+    let (a, b) = (
+        on_ring(from, RING_RADIUS),
+        on_ring(from + span, RING_RADIUS),
+    );
+    let large = if span > 0.5 { 1 } else { 0 };
+    format!(
+        "M{:.1} {:.1}A{RING_RADIUS} {RING_RADIUS} 0 {large} 1 {:.1} {:.1}",
+        a.x, a.y, b.x, b.y
+    )
+}
+
 /// The visible part of a directed link between two nodes of radius `r`:
 /// from the sender's rim to just short of the receiver's (room for the
 /// arrowhead), shifted `offset` to the left of the direction of travel so
@@ -431,6 +479,51 @@ mod tests {
         let (there, _) = arrow(a, b, 10.0, 4.0);
         let (back, _) = arrow(b, a, 10.0, 4.0);
         assert!(there.y < 0.0 && back.y > 0.0, "opposite sides");
+    }
+
+    #[test]
+    fn ring_nodes_sit_on_the_circle_and_twelve_never_touch() {
+        // Three nodes a third of a turn apart, node 1 at the top.
+        let (p, r) = ring_layout(&[0.0, 1.0 / 3.0, 2.0 / 3.0]);
+        assert_eq!(r, 30.0);
+        assert!((p[0].x - RING_CENTER.x).abs() < 1e-9);
+        assert!((p[0].y - (RING_CENTER.y - RING_RADIUS)).abs() < 1e-9);
+        assert!(
+            p[1].x > RING_CENTER.x && p[2].x < RING_CENTER.x,
+            "clockwise"
+        );
+        let twelve: Vec<f64> = (0..12).map(|i| f64::from(i) / 12.0).collect();
+        let (p, r) = ring_layout(&twelve);
+        assert!(r >= 20.0, "still clickable: {r}");
+        for (i, a) in p.iter().enumerate() {
+            let d = ((a.x - RING_CENTER.x).powi(2) + (a.y - RING_CENTER.y).powi(2)).sqrt();
+            assert!((d - RING_RADIUS).abs() < 1e-9);
+            // Room outside for a rank label, inside the picture.
+            assert!(a.x - r - 40.0 > CLIENTS.x + 34.0 && a.x + r + 40.0 < WIDTH);
+            assert!(a.y - r - 20.0 > 0.0 && a.y + r + 20.0 < HEIGHT);
+            for b in &p[i + 1..] {
+                let gap = ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt();
+                // Halos (r + 6) of neighbours stay apart.
+                assert!(gap > 2.0 * (r + 8.0), "{gap} {r}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_keys_arc_runs_clockwise_to_its_last_replica() {
+        // A quarter turn from the top: ends at the right, small arc.
+        let top = on_ring(0.0, RING_RADIUS);
+        let right = on_ring(0.25, RING_RADIUS);
+        assert_eq!(
+            ring_arc(0.0, 0.25),
+            format!(
+                "M{:.1} {:.1}A152 152 0 0 1 {:.1} {:.1}",
+                top.x, top.y, right.x, right.y
+            )
+        );
+        // Wrapping past the top, and more than half a turn: large arc.
+        assert!(ring_arc(0.9, 0.1).contains(" 0 0 1 "));
+        assert!(ring_arc(0.0, 2.0 / 3.0).contains(" 0 1 1 "));
     }
 
     #[test]

@@ -18,18 +18,9 @@ use web_sys::Element;
 use yew::Reducible;
 
 mod dom;
-use dom::{button, click, click_on, find, mount, seek, seek_to_end, text};
+use dom::{button, click, click_on, find, mount, seek, seek_to_end, text, texts};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// The text of every element `selector` finds, in document order.
-fn texts(root: &Element, selector: &str) -> Vec<String> {
-    let all = root.query_selector_all(selector).unwrap();
-    (0..all.length())
-        .filter_map(|i| all.item(i))
-        .map(|n| n.text_content().unwrap_or_default().trim().to_string())
-        .collect()
-}
 
 /// The replication arrows drawn, as "from-to" (1-based), sorted.
 fn arrows(root: &Element) -> Vec<String> {

@@ -9,18 +9,17 @@ use std::rc::Rc;
 
 use replicascope_core::node::{NodeId, NodeView, Request, TableView};
 use replicascope_core::run::{NodeState, Snapshot};
-use replicascope_core::scenario::{Action, Scenario};
-use replicascope_core::share;
+use replicascope_core::scenario::Action;
 use replicascope_web::components::client_ops::{client_action, parse_sql};
 use replicascope_web::components::table_view::{NodeTable, Props as TableProps};
-use replicascope_web::state::{param, Model, Msg, Selection};
+use replicascope_web::state::{Model, Msg, Selection};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, Event, EventInit, HtmlTextAreaElement};
 use yew::Reducible;
 
 mod dom;
-use dom::{button, click, find, mount, seek_to_end, text};
+use dom::{button, click, find, mount, scenario_in_url, seek_to_end, text};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -32,14 +31,6 @@ fn type_sql(root: &Element, sql: &str) {
     init.set_bubbles(true);
     area.dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
         .unwrap();
-}
-
-/// The scenario the page shows, read back from its address (the app keeps
-/// the URL in step with the run).
-fn scenario_in_url() -> Scenario {
-    let hash = web_sys::window().unwrap().location().hash().unwrap();
-    let encoded = param(&hash, "run").expect("the address holds the run");
-    share::decode(&encoded).expect("a valid run").scenario
 }
 
 async fn sql_mode(fragment: &str) -> Element {

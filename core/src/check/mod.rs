@@ -3,7 +3,7 @@
 //! acknowledged write no surviving node holds (lost). Each checker is one
 //! rule; later protocols add their own (conflicts, read-your-writes...).
 
-use alloc::collections::BTreeSet;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -95,25 +95,35 @@ impl Checker for StaleReads {
 
     fn check(&self, input: &CheckInput<'_>) -> Vec<Anomaly> {
         let ops = &input.history.ops;
+        // Acknowledged writes per key, in operation order: each read then
+        // scans only its own key's writes (long runs have thousands of
+        // operations over many keys).
+        let mut writes: BTreeMap<&str, Vec<(OpId, u64, crate::time::Instant)>> = BTreeMap::new();
+        for w in ops.iter().filter(|w| w.request.is_write()) {
+            if let (Some(Outcome::Written { version, .. }), Some(done)) =
+                (&w.outcome, w.completed_at)
+            {
+                writes
+                    .entry(w.request.key())
+                    .or_default()
+                    .push((w.id, *version, done));
+            }
+        }
         let mut found = Vec::new();
         for read in ops {
-            let (Request::Read { key, .. }, Some(Outcome::Read { version: got, .. })) =
-                (&read.request, &read.outcome)
-            else {
-                continue;
+            let key = match &read.request {
+                Request::Read { key, .. } | Request::Get { key, .. } => key,
+                _ => continue,
             };
-            let newer = ops
-                .iter()
-                .filter(|w| w.request.is_write() && w.request.key() == key)
-                .find_map(|w| match (&w.outcome, w.completed_at) {
-                    (Some(Outcome::Written { version, .. }), Some(done))
-                        if done < read.invoked_at && version > got =>
-                    {
-                        Some((w.id, *version, done))
-                    }
-                    _ => None,
-                });
-            if let Some((write, version, done)) = newer {
+            let got = match &read.outcome {
+                Some(Outcome::Read { version, .. } | Outcome::Values { version, .. }) => *version,
+                _ => continue,
+            };
+            let newer = writes.get(key.as_str()).and_then(|ws| {
+                ws.iter()
+                    .find(|&&(_, version, done)| done < read.invoked_at && version > got)
+            });
+            if let Some(&(write, version, done)) = newer {
                 found.push(Anomaly {
                     other: None,
                     kind: AnomalyKind::StaleRead,

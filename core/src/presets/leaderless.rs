@@ -168,7 +168,7 @@ fn put(node: u16, key: &str, values: &[i64], context: &[(u16, u64)]) -> Action {
         request: Request::Put {
             key: String::from(key),
             values: values.to_vec(),
-            context: context.iter().map(|&(n, c)| (NodeId(n), c)).collect(),
+            context: Some(context.iter().map(|&(n, c)| (NodeId(n), c)).collect()),
             consistency: None,
         },
     }
@@ -238,10 +238,12 @@ pub(super) fn consistency_levels() -> Scenario {
         request: Request::Put {
             key: String::from("x"),
             values: vec![value],
-            context: (value > 1)
-                .then(|| (NodeId(0), (value - 1) as u64))
-                .into_iter()
-                .collect(),
+            context: Some(
+                (value > 1)
+                    .then(|| (NodeId(0), (value - 1) as u64))
+                    .into_iter()
+                    .collect(),
+            ),
             consistency: Some(c),
         },
     };

@@ -3,14 +3,21 @@
 //! chosen node — or as user 1 to 3, whose requests the application's router
 //! sends on (writes to the leader, reads to a follower). Multi-leader keys
 //! can also be counters and sets, so there the form offers increment, add
-//! and remove as well, and shows the latest answer. Bad input (an empty
-//! key, a value that is not a whole number, a statement that does not
-//! parse) is answered under the form, and nothing is sent.
+//! and remove as well, and shows the latest answer. Leaderless runs add a
+//! consistency level and a write's context (see `leaderless`). Bad input
+//! (an empty key, a value that is not a whole number, a statement or a
+//! version vector that does not parse) is answered under the form, and
+//! nothing is sent.
+
+mod leaderless;
+
+pub use leaderless::{parse_context, parse_leaderless, LEVELS};
 
 use replicascope_core::history::Operation;
 use replicascope_core::node::{NodeId, Outcome, Request};
 use replicascope_core::protocol::multi_leader::{CrdtKind, Resolution};
 use replicascope_core::protocol::ProtocolConfig;
+use replicascope_core::quorum::ConsistencyLevel;
 use replicascope_core::scenario::Action;
 use replicascope_core::sql;
 use replicascope_core::time::Instant;
@@ -154,6 +161,15 @@ pub fn parse_sql(text: &str) -> Result<Request, String> {
     })
 }
 
+/// The position a `<select>` whose options are numbered 0, 1, … now
+/// shows (0 when it reads as anything else).
+fn chosen_index(e: &Event) -> usize {
+    e.target_unchecked_into::<HtmlSelectElement>()
+        .value()
+        .parse()
+        .unwrap_or(0)
+}
+
 /// The intervention for `request`: straight to `node` (1-based), or, when
 /// `user` is 1 or more, through the application's router as that user.
 pub fn client_action(node: u16, user: u32, request: Request) -> Action {
@@ -187,30 +203,32 @@ enum Mode {
 #[function_component(ClientOps)]
 pub fn client_ops(props: &Props) -> Html {
     let state = &props.state;
-    let (nodes, has_table, kinds) = {
+    let (nodes, has_table, kinds, ring) = {
         let run = state.run.run.borrow();
         let s = run.scenario();
-        let kinds = match &s.protocol {
-            ProtocolConfig::MultiLeader(_) => {
-                // The key the scenario's own requests use, so the form
-                // starts on data that exists ("likes", "cart").
-                let key = s.workload.ops.iter().find_map(|t| match &t.action {
-                    Action::Client { request, .. } | Action::Session { request, .. } => {
-                        Some(request.key().to_string())
-                    }
-                    _ => None,
-                });
-                Some((
-                    default_op(&s.protocol),
-                    key.unwrap_or_else(|| String::from("x")),
-                ))
-            }
-            _ => None,
+        // The key the scenario's own requests use, so the form starts on
+        // data that exists ("likes", "cart").
+        let key = s
+            .workload
+            .ops
+            .iter()
+            .find_map(|t| match &t.action {
+                Action::Client { request, .. } | Action::Session { request, .. } => {
+                    Some(request.key().to_string())
+                }
+                _ => None,
+            })
+            .unwrap_or_else(|| String::from("x"));
+        let (kinds, ring) = match &s.protocol {
+            ProtocolConfig::MultiLeader(_) => (Some((Some(default_op(&s.protocol)), key)), None),
+            ProtocolConfig::Leaderless(c) => (Some((None, key)), Some(usize::from(c.node_count()))),
+            _ => (None, None),
         };
         (
             s.node_count().max(1),
             matches!(s.protocol, ProtocolConfig::SingleLeader(_)),
             kinds,
+            ring,
         )
     };
     let mode = use_state(|| Mode::KeyValue);
@@ -221,9 +239,12 @@ pub fn client_ops(props: &Props) -> Html {
     let value = use_node_ref();
     let problem = use_state(|| None::<String>);
     let op_choice = use_state(|| None::<OpKind>);
+    let level = use_state(|| None::<ConsistencyLevel>);
+    let context = use_node_ref();
     let op_now = kinds
         .as_ref()
-        .map(|(default, _)| op_choice.unwrap_or(*default));
+        .and_then(|(default, _)| *default)
+        .map(|default| op_choice.unwrap_or(default));
 
     let mode_now = if has_table { *mode } else { Mode::KeyValue };
     let node_now = (*node_choice).clamp(1, nodes);
@@ -240,30 +261,31 @@ pub fn client_ops(props: &Props) -> Html {
         }
     };
     let send = |kind: Option<OpKind>| {
-        let (key, value, dispatch) = (key.clone(), value.clone(), dispatch.clone());
+        let (key, value, context) = (key.clone(), value.clone(), context.clone());
+        let (dispatch, level) = (dispatch.clone(), *level);
         Callback::from(move |e: MouseEvent| {
             e.prevent_default();
-            let k = key
-                .cast::<HtmlInputElement>()
-                .map(|i| i.value())
-                .unwrap_or_default();
-            let v = value
-                .cast::<HtmlInputElement>()
-                .map(|i| i.value())
-                .unwrap_or_default();
-            dispatch(parse_op(kind.unwrap_or(OpKind::Read), &k, &v));
+            let text = |field: &NodeRef| {
+                field
+                    .cast::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default()
+            };
+            let (k, v) = (text(&key), text(&value));
+            let kind = kind.unwrap_or(OpKind::Read);
+            dispatch(match ring {
+                Some(nodes) => {
+                    parse_leaderless(kind == OpKind::Write, &k, &v, level, &text(&context), nodes)
+                }
+                None => parse_op(kind, &k, &v),
+            });
         })
     };
     let (on_write, on_read, on_send) = (send(Some(OpKind::Write)), send(None), send(op_now));
     let on_op = {
         let (op_choice, problem) = (op_choice.clone(), problem.clone());
         Callback::from(move |e: Event| {
-            let i: usize = e
-                .target_unchecked_into::<HtmlSelectElement>()
-                .value()
-                .parse()
-                .unwrap_or(0);
-            op_choice.set(OP_KINDS.get(i).map(|(k, _)| *k));
+            op_choice.set(OP_KINDS.get(chosen_index(&e)).map(|(k, _)| *k));
             problem.set(None);
         })
     };
@@ -367,10 +389,16 @@ pub fn client_ops(props: &Props) -> Html {
                 </div>
                 { kv_result(state) }
             } else if mode_now == Mode::KeyValue {
+                if let Some(nodes) = ring {
+                    { leaderless::level_row(&level, &context, nodes) }
+                }
                 <div class="row">
                     <button type="submit" onclick={on_write}>{ "Write" }</button>
                     <button type="button" onclick={on_read}>{ "Read" }</button>
                 </div>
+                if ring.is_some() {
+                    { kv_result(state) }
+                }
             } else {
                 <label class="sql-box">{ "SQL statement" }
                     <textarea rows="3" spellcheck="false" value={(*sql_text).clone()} oninput={on_sql_input}

@@ -1,7 +1,8 @@
 //! The inspector: what the selected node holds at the cursor (role, log
 //! position, pending acknowledgements, data, its table compared with the
 //! leader's, and the bookkeeping behind the values — version vectors, a
-//! CRDT's per-replica state), what the selected message carries, and the interventions
+//! CRDT's per-replica state, a leaderless replica's siblings and the hints
+//! it keeps for others), what the selected message carries, and the interventions
 //! that apply to the selection — crash or recover a node, promote it, add
 //! it as a follower, cut, slow or heal a link. Every intervention forks the
 //! run at the cursor.
@@ -29,25 +30,34 @@ pub struct Props {
 
 /// The node's internal bookkeeping as a compact table: labels read
 /// "key · part" ("likes · node 1", "price · version vector"), so each key
-/// is named once, on the first of its rows.
-fn internals(view: &NodeView) -> Html {
+/// is named once, on the first of its rows. A leaderless sibling's label
+/// is "key = value · write #n": the key heads its rows and each sibling's
+/// value and write share the middle column, so a key's siblings read as
+/// one group; hints ("hint for node 3") stand alone.
+fn internals(view: &NodeView, caption: &'static str) -> Html {
     if view.internals.is_empty() {
         return Html::default();
     }
     let mut last = "";
     let rows = view.internals.iter().map(|(label, value)| {
-        let (key, part) = label.split_once(" · ").unwrap_or((label, ""));
+        let (head, part) = label.split_once(" · ").unwrap_or((label, ""));
+        let (key, part) = match head.split_once(" = ") {
+            Some((key, sibling)) => (key, format!("{sibling} · {part}")),
+            None => (head, part.to_string()),
+        };
         let first = key != last;
         last = key;
         html! {
             <tr class={classes!(first.then_some("first"))}>
-                <th scope="row">{ if first { key } else { "" } }</th><td>{ part }</td><td>{ value }</td>
+                <th scope="row">{ if first { key } else { "" } }</th><td>{ part }</td>
+                // A short value ("version [4, 0, 0]") stays on one line.
+                <td class={classes!((value.len() <= 24).then_some("short"))}>{ value }</td>
             </tr>
         }
     });
     html! {
         <table class="data internals" data-testid="node-internals">
-            <caption>{ "Internals: version vectors and CRDT state" }</caption>
+            <caption>{ caption }</caption>
             <tbody>{ for rows }</tbody>
         </table>
     }
@@ -62,10 +72,11 @@ pub fn inspector(props: &Props) -> Html {
     };
     // Promotion and new followers are single-leader operations; other
     // protocols ignore them, so their buttons would do nothing.
-    let single_leader = matches!(
-        state.run.run.borrow().scenario().protocol,
-        ProtocolConfig::SingleLeader(_)
-    );
+    let (single_leader, caption) = match state.run.run.borrow().scenario().protocol {
+        ProtocolConfig::SingleLeader(_) => (true, "Internals"),
+        ProtocolConfig::Leaderless(_) => (false, "Versions (siblings) and hints"),
+        _ => (false, "Internals: version vectors and CRDT state"),
+    };
     let leader = props
         .snapshot
         .nodes
@@ -113,10 +124,10 @@ pub fn inspector(props: &Props) -> Html {
                         <dl class="fields" data-testid="node-fields">{ for fields }</dl>
                         if !node.view.data.is_empty() {
                             <table class="data"><thead><tr><th>{ "key" }</th><th>{ "value" }</th></tr></thead><tbody>{ for data }</tbody></table>
-                        } else if node.view.table.is_none() {
+                        } else if node.view.table.is_none() && node.view.internals.is_empty() {
                             <p class="hint">{ "No data yet." }</p>
                         }
-                        { internals(&node.view) }
+                        { internals(&node.view, caption) }
                         if node.view.table.is_some() {
                             <NodeTable snapshot={props.snapshot.clone()} node={id} />
                         }

@@ -7,6 +7,7 @@ pub mod controls;
 pub mod inspector;
 pub mod latency_chart;
 pub mod log_formats;
+pub mod merkle_view;
 pub mod narration;
 pub mod params;
 pub mod preset_picker;

@@ -66,10 +66,14 @@ pub fn params(props: &Props) -> Html {
             .filter(|p| p.visible(&doc))
             .map(|p| control(state, &scenario, &doc, p))
             .collect();
+        let note = group.note.and_then(|note| note(&doc)).map(|(ok, text)| {
+            html! { <p class={classes!("verdict", if ok { "ok" } else { "warn" })} data-testid="param-note">{ text }</p> }
+        });
         html! {
             <fieldset class="param-group">
                 <legend>{ group.title }</legend>
                 { for controls }
+                { for note }
             </fieldset>
         }
     });
@@ -143,7 +147,7 @@ fn control(state: &UseReducerHandle<Model>, scenario: &Scenario, doc: &Value, p:
             unit,
         } => {
             let value = now.as_f64().unwrap_or(*min);
-            let (range, position) = ((*min, *max, *step), value);
+            let (range, position) = ((*min, p.max_in(doc, *max), *step), value);
             slider(id, label, shown(value, unit), range, position, on_text(p))
         }
         Kind::Ladder { values, unit } => {

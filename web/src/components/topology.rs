@@ -5,7 +5,13 @@
 //! the inspector, where the interventions are. When the protocol groups
 //! nodes into datacenters (multi-leader), each datacenter is a labelled box
 //! and the leaders are joined by the replication topology's directed
-//! arrows, so a ring or a hub is visible at a glance.
+//! arrows, so a ring or a hub is visible at a glance. On a hash ring
+//! (leaderless), nodes sit on a drawn circle at their ring positions; a
+//! key picked from the run's requests is marked on the ring, its
+//! preference list is the coloured arc from the key clockwise over its
+//! replicas (ringed and numbered 1st, 2nd, …), the nodes a sloppy quorum
+//! would write to instead are ringed dashed, and a node holding hints for
+//! another wears a badge. Messages still cross the ring along chords.
 
 use std::rc::Rc;
 
@@ -14,11 +20,15 @@ use replicascope_core::run::Snapshot;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+mod ring;
+
 use crate::canvas::{fitted_context, Theme};
 use crate::layout::{
-    arrow, datacenter_layout, dots_at, node_positions, Point, CLIENTS, HEIGHT, WIDTH,
+    arrow, datacenter_layout, dots_at, node_positions, ring_layout, Point, CLIENTS, HEIGHT,
+    RING_CENTER, WIDTH,
 };
 use crate::state::{Model, Msg, Selection};
+use ring::{hash_ring, hint_badge};
 
 /// Above this many messages in flight, dots are painted on a canvas: one
 /// bitmap instead of hundreds of SVG elements to lay out every frame.
@@ -27,6 +37,8 @@ const MAX_SVG_DOTS: usize = 60;
 const MAX_DOTS: usize = 1500;
 /// Above this many nodes, links are not drawn (they would be a hairball).
 const MAX_LINKED_NODES: usize = 12;
+/// Most keys the ring's key picker offers (a generated workload has many).
+const MAX_KEYS: usize = 40;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -38,14 +50,19 @@ pub struct Props {
 pub fn topology(props: &Props) -> Html {
     let state = &props.state;
     let snap = &props.snapshot;
+    // The key whose preference list the ring shows (None: the first).
+    let picked_key = use_state(|| None::<String>);
     let run = state.run.run.borrow();
     let protocol = &run.scenario().protocol;
     let (dcs, repl) = (protocol.datacenters(), protocol.replication_links());
     let n = snap.nodes.len();
     let dc = (!dcs.is_empty()).then(|| datacenter_layout(&dcs, n));
-    let pos = match &dc {
-        Some(l) => l.nodes.clone(),
-        None => {
+    let ring_at = protocol.ring_positions();
+    let ring = (dc.is_none() && !ring_at.is_empty()).then(|| ring_layout(&ring_at));
+    let pos = match (&dc, &ring) {
+        (Some(l), _) => l.nodes.clone(),
+        (None, Some((nodes, _))) => nodes.clone(),
+        _ => {
             let roles: Vec<String> = snap.nodes.iter().map(|n| n.view.role.clone()).collect();
             node_positions(&roles)
         }
@@ -53,11 +70,21 @@ pub fn topology(props: &Props) -> Html {
     let trace = run.trace();
     let now = state.cursor;
     // Big clusters get smaller nodes labelled by number only.
-    let radius = match &dc {
-        Some(l) => l.radius,
-        None if n <= 12 => 32.0,
-        None => (std::f64::consts::PI * 165.0 / n as f64 * 0.8).clamp(6.0, 32.0),
+    let radius = match (&dc, &ring) {
+        (Some(l), _) => l.radius,
+        (None, Some((_, r))) => *r,
+        _ if n <= 12 => 32.0,
+        _ => (std::f64::consts::PI * 165.0 / n as f64 * 0.8).clamp(6.0, 32.0),
     };
+    let key_view = ring.as_ref().map(|_| {
+        hash_ring(
+            protocol,
+            run.history(),
+            picked_key.as_deref(),
+            &ring_at,
+            radius,
+        )
+    });
 
     let select = |s: Selection| {
         let state = state.clone();
@@ -258,11 +285,25 @@ pub fn topology(props: &Props) -> Html {
 
     // Small nodes show their number only; in datacenter boxes it is sized
     // to the node so twenty nodes stay legible.
-    let small = radius < if dc.is_some() { 26.0 } else { 20.0 };
-    let number_px = if dc.is_some() {
+    let sized = dc.is_some() || ring.is_some();
+    let small = radius < if sized { 26.0 } else { 20.0 };
+    let number_px = if sized {
         format!("{:.0}", (radius * 0.85).clamp(9.0, 15.0))
     } else {
         String::from("9")
+    };
+    // Hint badges sit inside the ring, clear of neighbours; elsewhere at
+    // a node's top right.
+    let badge_dir = |p: Point| {
+        let (dx, dy) = match ring {
+            Some(_) => (RING_CENTER.x - p.x, RING_CENTER.y - p.y),
+            None => (1.0, -1.0),
+        };
+        let len = (dx * dx + dy * dy).sqrt().max(1.0);
+        Point {
+            x: dx / len,
+            y: dy / len,
+        }
     };
     let nodes = snap.nodes.iter().zip(&pos).map(|(node, p)| {
         let selected = state.selection == Selection::Node(node.node);
@@ -282,6 +323,7 @@ pub fn topology(props: &Props) -> Html {
                         <text class="node-lsn" y="50" text-anchor="middle">{ format!("LSN {lsn}") }</text>
                     }
                 }
+                { hint_badge(&node.view.fields, badge_dir(*p), radius) }
             </g>
         }
     });
@@ -321,8 +363,22 @@ pub fn topology(props: &Props) -> Html {
         })
     };
     let hidden = dots.len() >= MAX_DOTS;
+    let on_key = {
+        let picked_key = picked_key.clone();
+        Callback::from(move |e: Event| {
+            let s: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            picked_key.set(Some(s.value()));
+        })
+    };
+    let (under, over, key_bar) = match key_view {
+        Some(k) => {
+            let bar = k.bar(on_key);
+            (k.under, k.over, bar)
+        }
+        None => Default::default(),
+    };
     html! {
-        <figure class="topology" aria-label="Cluster topology">
+        <figure class={classes!("topology", ring.is_some().then_some("ring"))} aria-label="Cluster topology">
             <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-label="Nodes, links and messages in flight"
                  onclick={on_background}>
                 if dc.is_some() {
@@ -334,15 +390,18 @@ pub fn topology(props: &Props) -> Html {
                     </defs>
                     <g class="dcs">{ for boxes }</g>
                 }
+                { under }
                 <g class="links">{ for links }</g>
                 <g class="clients">
                     <rect x={f(CLIENTS.x - 34.0)} y={f(CLIENTS.y - 20.0)} width="68" height="40" rx="8" />
                     <text x={f(CLIENTS.x)} y={f(CLIENTS.y + 4.0)} text-anchor="middle">{ "Clients" }</text>
                 </g>
                 <g>{ for client_lines }</g>
+                { over }
                 <g class="nodes">{ for nodes }</g>
                 <g class="dots" data-testid="dots" onclick={on_dot}>{ for dot_views }</g>
             </svg>
+            { key_bar }
             if on_canvas {
                 <DotCanvas dots={placed.clone()} />
             }

@@ -3,9 +3,14 @@
 //! Shared by the wasm-bindgen test files (each uses part of it).
 #![allow(dead_code)]
 
+use replicascope_core::scenario::Scenario;
+use replicascope_core::share;
+use replicascope_web::state::param;
 use replicascope_web::App;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Event, EventInit, HtmlInputElement, MouseEvent, MouseEventInit};
+use web_sys::{
+    Element, Event, EventInit, HtmlInputElement, HtmlSelectElement, MouseEvent, MouseEventInit,
+};
 
 /// Mounts a fresh app that reads its run from `fragment` ("" for the
 /// default preset; each app writes its run back into the URL).
@@ -78,4 +83,35 @@ pub fn seek(root: &Element, us: &str) {
     scrub
         .dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
         .unwrap();
+}
+
+/// The text of every element `selector` finds, in document order.
+pub fn texts(root: &Element, selector: &str) -> Vec<String> {
+    let all = root.query_selector_all(selector).unwrap();
+    (0..all.length())
+        .filter_map(|i| all.item(i))
+        .map(|n| n.text_content().unwrap_or_default().trim().to_string())
+        .collect()
+}
+
+/// Sets the `<select>` or `<input>` that `selector` finds to `value` and
+/// fires `change`, as picking an option or letting go of a slider does.
+pub fn choose(root: &Element, selector: &str, value: &str) {
+    let el = find(root, selector);
+    match el.dyn_ref::<HtmlSelectElement>() {
+        Some(select) => select.set_value(value),
+        None => el.unchecked_ref::<HtmlInputElement>().set_value(value),
+    }
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    el.dispatch_event(&Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+}
+
+/// The scenario the page shows, read back from its address (the app keeps
+/// the URL in step with the run).
+pub fn scenario_in_url() -> Scenario {
+    let hash = web_sys::window().unwrap().location().hash().unwrap();
+    let encoded = param(&hash, "run").expect("the address holds the run");
+    share::decode(&encoded).expect("a valid run").scenario
 }

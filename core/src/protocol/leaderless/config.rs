@@ -154,7 +154,13 @@ impl LeaderlessConfig {
     pub fn validate(&self, v: &mut Validator) {
         v.count_in("protocol.nodes", u32::from(self.nodes), 3, 12);
         let nodes = u32::from(self.nodes.clamp(3, 12));
-        v.count_in("protocol.n", u32::from(self.n), 1, nodes);
+        // Up to 9 replicas per key, as the quorum calculator offers.
+        v.count_in(
+            "protocol.n",
+            u32::from(self.n),
+            1,
+            nodes.min(u32::from(crate::quorum::MAX_N)),
+        );
         let n = u32::from(self.n).clamp(1, nodes);
         v.count_in("protocol.w", u32::from(self.w), 1, n);
         v.count_in("protocol.r", u32::from(self.r), 1, n);

@@ -64,7 +64,7 @@ impl LeaderlessNode {
                 consistency,
             } => {
                 let needed = consistency.map(|c| self.level(c));
-                self.write(ctx, op, key, values, Some(context), needed)
+                self.write(ctx, op, key, values, context, needed)
             }
             Request::Get { key, consistency } => {
                 let needed = consistency.map(|c| self.level(c));

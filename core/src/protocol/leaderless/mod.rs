@@ -57,7 +57,7 @@ pub struct LeaderlessNode {
     /// Counter for the dots of writes this node coordinates.
     dots: u64,
     /// Client writes whose version this node has stored (or held).
-    seen_ops: BTreeSet<OpId>,
+    seen_ops: crate::opset::OpSet,
     counts: Counts,
     // Volatile.
     pending: BTreeMap<u32, Pending>,
@@ -89,7 +89,7 @@ impl LeaderlessNode {
             store: BTreeMap::new(),
             hints: BTreeMap::new(),
             dots: 0,
-            seen_ops: BTreeSet::new(),
+            seen_ops: crate::opset::OpSet::new(),
             counts: Counts::default(),
             pending: BTreeMap::new(),
             next_req: 1,
@@ -176,7 +176,7 @@ impl Protocol for LeaderlessNode {
     }
 
     fn has_applied(&self, op: OpId) -> bool {
-        self.seen_ops.contains(&op)
+        self.seen_ops.contains(op)
     }
 
     fn replica_state(&self) -> Option<Vec<(String, String)>> {

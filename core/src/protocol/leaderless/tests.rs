@@ -229,3 +229,15 @@ fn consistency_levels_set_how_many_replicas_a_request_waits_for() {
     assert_eq!(latencies, [0, 10_000, 200_000, 0, 200_000]);
     assert_eq!(outcomes(&*r)[4], read(Some(3), 3));
 }
+
+#[test]
+fn every_leaderless_preset_survives_a_json_round_trip() {
+    for p in presets::all()
+        .iter()
+        .filter(|p| p.id.starts_with("leaderless"))
+    {
+        let s = p.scenario();
+        let back = Scenario::from_json(&s.to_json()).expect(p.id);
+        assert_eq!(back, s, "{}", p.id);
+    }
+}

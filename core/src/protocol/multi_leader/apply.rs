@@ -33,7 +33,6 @@ impl MultiLeaderNode {
                 self.applied.display_for(usize::from(ctx.cluster)),
             ));
         }
-        self.seen.insert(u.dot);
         self.applied.observe(u.dot);
         self.applied_ops.insert(u.op);
         self.log_update(u);
@@ -87,10 +86,10 @@ impl MultiLeaderNode {
             });
         }
         for a in found {
-            if !self.findings.contains(&a) {
-                self.counts.conflicts += 1;
-                self.findings.push(a);
-            }
+            // Each pair meets once per leader; the run merges the
+            // leaders' copies.
+            self.counts.conflicts += 1;
+            self.findings.push(a);
         }
     }
 
@@ -151,10 +150,9 @@ impl MultiLeaderNode {
                 // The versions no write has superseded: the old ones this
                 // write had not seen, and the write itself.
                 let mut frontier: Vec<Version> = cell
-                    .frontier
-                    .iter()
+                    .versions()
+                    .into_iter()
                     .filter(|v| !u.vv.descends(&v.vv))
-                    .cloned()
                     .collect();
                 frontier.push(Version {
                     value: value.clone(),
@@ -169,11 +167,7 @@ impl MultiLeaderNode {
                         (v, writers, how)
                     }
                     _ => {
-                        frontier = alloc::vec![Version {
-                            value: value.clone(),
-                            writer: u.writer(),
-                            vv: u.vv.clone(),
-                        }];
+                        frontier = Vec::new();
                         (
                             value,
                             alloc::vec![u.writer()],
@@ -262,10 +256,8 @@ impl MultiLeaderNode {
             lost.label(),
             lost.stamp.text()
         ));
-        if !self.findings.contains(&a) {
-            self.counts.discarded += 1;
-            self.findings.push(a);
-        }
+        self.counts.discarded += 1;
+        self.findings.push(a);
     }
 
     /// CRDT: merge the shipped state into the local one.

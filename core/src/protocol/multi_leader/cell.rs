@@ -124,7 +124,8 @@ pub struct Cell {
     /// The writes the current value came from: one after a plain write,
     /// several after a merge or a resolver.
     pub writers: Vec<Writer>,
-    /// The versions no later write has seen, in dot order. An application
+    /// The versions no later write has seen, in dot order, when there are
+    /// several (empty: just the one version `value` is). An application
     /// resolver decides from these every time, not from its previous
     /// answer, so leaders that saw the versions in different orders still
     /// agree.
@@ -135,15 +136,27 @@ impl Cell {
     /// A key holding one write's value.
     pub fn new(value: Value, vv: VersionVector, writer: Writer) -> Cell {
         Cell {
-            frontier: alloc::vec![Version {
-                value: value.clone(),
-                writer: writer.clone(),
-                vv: vv.clone(),
-            }],
+            frontier: Vec::new(),
             value,
             vv,
             writers: alloc::vec![writer],
         }
+    }
+
+    /// The concurrent versions this copy stands for.
+    pub fn versions(&self) -> Vec<Version> {
+        if !self.frontier.is_empty() {
+            return self.frontier.clone();
+        }
+        self.writers
+            .first()
+            .map(|w| Version {
+                value: self.value.clone(),
+                writer: w.clone(),
+                vv: self.vv.clone(),
+            })
+            .into_iter()
+            .collect()
     }
 
     /// The stamp last-write-wins compares: the newest of its writers'.

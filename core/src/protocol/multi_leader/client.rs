@@ -159,7 +159,6 @@ impl MultiLeaderNode {
             },
             path: alloc::vec![me],
         };
-        self.seen.insert(dot);
         self.applied.observe(dot);
         self.applied_ops.insert(op);
         let writer = update.writer();

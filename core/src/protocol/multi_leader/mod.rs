@@ -30,7 +30,7 @@ mod tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests_props;
 
-use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::collections::BTreeMap;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 
@@ -38,7 +38,7 @@ use crate::check::Anomaly;
 use crate::node::{Ctx, Input, NodeId, NodeView, OpId, Protocol};
 use crate::protocol::ProtocolConfig;
 use crate::scenario::Scenario;
-use crate::vv::{Dot, VersionVector};
+use crate::vv::VersionVector;
 
 pub use config::{CrdtKind, MultiLeaderConfig, Resolution, ResolverKind, Topology};
 pub use message::Msg;
@@ -59,12 +59,11 @@ pub struct MultiLeaderNode {
     seq: u64,
     /// Per origin leader, the highest write applied here.
     applied: VersionVector,
-    /// Every write applied (or skipped) here, so a copy arriving again by
-    /// another route or a retry is recognised.
-    seen: BTreeSet<Dot>,
-    applied_ops: BTreeSet<OpId>,
-    /// Everything this leader applied, in order: what it ships.
+    applied_ops: crate::opset::OpSet,
+    /// What this leader ships, in order, from absolute index `log_base`
+    /// on: entries every downstream peer has acknowledged are dropped.
     log: Vec<Rc<Update>>,
+    log_base: u64,
     /// Per downstream leader: log entries it has acknowledged.
     acked: BTreeMap<NodeId, u64>,
     /// Per upstream leader: the next entry of its log expected here.
@@ -76,7 +75,7 @@ pub struct MultiLeaderNode {
     follower_acked: BTreeMap<NodeId, u64>,
     /// Leader: copies sent to its followers; follower: copies applied.
     copy_seq: u64,
-    findings: Vec<Anomaly>,
+    findings: crate::chunked::Chunked<Anomaly>,
     counts: Counts,
     // Volatile: lost in a crash.
     /// Per downstream leader: where the next shipment starts.
@@ -108,14 +107,14 @@ impl MultiLeaderNode {
             store: BTreeMap::new(),
             seq: 0,
             applied: VersionVector::new(),
-            seen: BTreeSet::new(),
-            applied_ops: BTreeSet::new(),
+            applied_ops: crate::opset::OpSet::new(),
             log: Vec::new(),
+            log_base: 0,
             acked: BTreeMap::new(),
             expected: BTreeMap::new(),
             held: Vec::new(),
             copy_seq: 0,
-            findings: Vec::new(),
+            findings: crate::chunked::Chunked::new(),
             counts: Counts::default(),
             sent: BTreeMap::new(),
             follower_acked: BTreeMap::new(),
@@ -189,7 +188,7 @@ impl Protocol for MultiLeaderNode {
     }
 
     fn has_applied(&self, op: OpId) -> bool {
-        self.applied_ops.contains(&op)
+        self.applied_ops.contains(op)
     }
 
     fn leads(&self) -> bool {
@@ -197,7 +196,7 @@ impl Protocol for MultiLeaderNode {
     }
 
     fn findings(&self) -> Vec<Anomaly> {
-        self.findings.clone()
+        self.findings.iter().cloned().collect()
     }
 
     fn replica_state(&self) -> Option<Vec<(String, String)>> {

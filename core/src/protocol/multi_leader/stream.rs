@@ -43,10 +43,11 @@ impl MultiLeaderNode {
                 .get(&peer)
                 .or(self.acked.get(&peer))
                 .copied()
-                .unwrap_or(0);
+                .unwrap_or(0)
+                .max(self.log_base);
             let mut from_index = start;
-            for index in start..self.log.len() as u64 {
-                let entry = &self.log[index as usize];
+            for index in start..self.log_end() {
+                let entry = &self.log[(index - self.log_base) as usize];
                 if self.goes_to(entry, peer) {
                     ctx.send(
                         peer,
@@ -75,9 +76,20 @@ impl MultiLeaderNode {
         }
     }
 
+    /// One past the last log entry's absolute index.
+    fn log_end(&self) -> u64 {
+        self.log_base + self.log.len() as u64
+    }
+
     /// Entries a peer should have and has not acknowledged.
     pub(super) fn unacked(&self, peer: NodeId) -> usize {
-        let from = self.acked.get(&peer).copied().unwrap_or(0) as usize;
+        let acked = self
+            .acked
+            .get(&peer)
+            .copied()
+            .unwrap_or(0)
+            .max(self.log_base);
+        let from = (acked - self.log_base) as usize;
         self.log
             .get(from..)
             .unwrap_or_default()
@@ -111,10 +123,25 @@ impl MultiLeaderNode {
 
     pub(super) fn on_ack(&mut self, from: NodeId, next: u64) {
         let acked = self.acked.entry(from).or_insert(0);
-        *acked = (*acked).max(next);
+        *acked = (*acked).max(next.min(self.log_base + self.log.len() as u64));
         let acked = *acked;
         let sent = self.sent.entry(from).or_insert(acked);
         *sent = (*sent).max(acked);
+        // Entries every downstream leader has acknowledged are never sent
+        // again: drop them, so the log stays as long as the slowest peer's
+        // backlog.
+        let everyone = self
+            .config
+            .downstream(self.me)
+            .iter()
+            .map(|p| self.acked.get(p).copied().unwrap_or(0))
+            .min()
+            .unwrap_or(0);
+        if everyone > self.log_base {
+            let drop = ((everyone - self.log_base) as usize).min(self.log.len());
+            self.log.drain(..drop);
+            self.log_base += drop as u64;
+        }
     }
 
     /// Entry `index` of `from`'s log arrives.
@@ -152,7 +179,7 @@ impl MultiLeaderNode {
             ));
             return;
         }
-        if self.seen.contains(&update.dot) {
+        if self.applied.contains(update.dot) {
             ctx.note(format!(
                 "{} already has write #{} (dot {}): this copy is ignored.",
                 self.me, update.op.0, update.dot
@@ -191,7 +218,7 @@ impl MultiLeaderNode {
                 "{} releases write #{}: everything it depends on has arrived.",
                 self.me, update.op.0
             ));
-            if !self.seen.contains(&update.dot) {
+            if !self.applied.contains(update.dot) {
                 self.apply_remote(ctx, &update);
             }
         }
@@ -200,6 +227,10 @@ impl MultiLeaderNode {
     /// Appends to the log what this leader applied; a forwarded write gets
     /// this leader added to its path.
     pub(super) fn log_update(&mut self, update: &Update) {
+        // All-to-all leaders ship only their own writes.
+        if self.config.topology == Topology::AllToAll && update.dot.node != self.me {
+            return;
+        }
         let mut entry = update.clone();
         if entry.path.last() != Some(&self.me) {
             entry.path.push(self.me);

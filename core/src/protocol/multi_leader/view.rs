@@ -24,7 +24,7 @@ pub fn view(n: &MultiLeaderNode) -> NodeView {
             "writes applied",
             format!("{}", n.applied.display_for(width)),
         );
-        field("log entries", format!("{}", n.log.len()));
+        field("log entries kept", format!("{}", n.log.len()));
         let unacked: usize = n
             .config
             .downstream(n.me)

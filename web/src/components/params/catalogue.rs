@@ -2,10 +2,15 @@
 //! to a scenario value. A control names its field by JSON pointer; when the
 //! field is absent from the scenario (the core leaves defaults out of its
 //! JSON) the control shows the core's default, read from the core's own
-//! `Default` impls so the two cannot drift apart.
+//! `Default` impls so the two cannot drift apart. A slider can be capped
+//! by another field (a key's replicas by the nodes on the ring, w and r by
+//! n): its range shrinks to what is valid, and an edit that lowers the cap
+//! lowers the fields it caps with it, as the quorum calculator does.
 
+use replicascope_core::protocol::leaderless::{AntiEntropy, LeaderlessConfig};
 use replicascope_core::protocol::multi_leader::{CrdtKind, Resolution, ResolverKind, Topology};
 use replicascope_core::protocol::single_leader::{SingleLeaderConfig, DEFAULT_HEARTBEAT_MS};
+use replicascope_core::quorum::{QuorumConfig, MAX_N};
 use replicascope_core::scenario::Routing;
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -14,7 +19,14 @@ use serde_json::{json, Value};
 pub struct Group {
     pub title: &'static str,
     pub params: Vec<Param>,
+    /// A line under the controls, worked out from the scenario: whether
+    /// it is good news (`true`) and what it says.
+    pub note: Option<Note>,
 }
+
+/// Works out a group's note from the scenario: good news or not, and the
+/// words.
+pub type Note = fn(&Value) -> Option<(bool, String)>;
 
 /// One control.
 pub struct Param {
@@ -24,6 +36,8 @@ pub struct Param {
     pub kind: Kind,
     /// Shown only when this holds (a knob that cannot matter is hidden).
     pub when: Option<When>,
+    /// A slider's maximum is at most the number at this pointer.
+    pub cap: Option<&'static str>,
 }
 
 pub enum When {
@@ -75,12 +89,26 @@ impl Param {
             path,
             kind,
             when: None,
+            cap: None,
         }
     }
 
     fn when(mut self, when: When) -> Param {
         self.when = Some(when);
         self
+    }
+
+    fn capped(mut self, by: &'static str) -> Param {
+        self.cap = Some(by);
+        self
+    }
+
+    /// The slider's maximum in `doc`: its own, or the capping field's
+    /// value when that is lower.
+    pub fn max_in(&self, doc: &Value, max: f64) -> f64 {
+        self.cap
+            .and_then(|c| current(doc, c).as_f64())
+            .map_or(max, |cap| cap.min(max))
     }
 
     /// Is the control relevant to the scenario `doc`?
@@ -132,8 +160,16 @@ pub fn current(doc: &Value, path: &str) -> Value {
 pub fn core_default(path: &str) -> Value {
     let leader = SingleLeaderConfig::default();
     let routing = Routing::default();
+    let ring = LeaderlessConfig::default();
     let as_json = |v: Result<Value, serde_json::Error>| v.unwrap_or(Value::Null);
     match path {
+        "/protocol/read_repair" => json!(ring.read_repair),
+        "/protocol/sloppy_quorum" => json!(ring.sloppy_quorum),
+        // The core's default depth, as it fills it in when the field is absent.
+        "/protocol/anti_entropy/depth" => {
+            serde_json::from_value::<AntiEntropy>(json!({"interval_ms": 400}))
+                .map_or(Value::Null, |a| json!(a.depth))
+        }
         "/protocol/ack" => as_json(serde_json::to_value(leader.ack)),
         "/protocol/semi_sync_timeout_ms" => json!(leader.semi_sync_timeout_ms),
         "/protocol/log_format" => as_json(serde_json::to_value(leader.log_format)),
@@ -204,7 +240,9 @@ pub fn params_for(kind: &str) -> Vec<Group> {
         "multi_leader" => vec![Group {
             title: "Multi-leader",
             params: multi_leader(),
+            note: None,
         }],
+        "leaderless" => leaderless(),
         "chatter" => vec![Group {
             title: "Cluster",
             params: vec![
@@ -216,6 +254,7 @@ pub fn params_for(kind: &str) -> Vec<Group> {
                     "",
                 ),
             ],
+            note: None,
         }],
         _ => Vec::new(),
     }
@@ -289,6 +328,112 @@ fn multi_leader() -> Vec<Param> {
             Kind::Check,
         ),
     ]
+}
+
+/// The leaderless controls: the ring and its quorums, then the repairs.
+fn leaderless() -> Vec<Group> {
+    const N: &str = "/protocol/n";
+    const AE: &str = "/protocol/anti_entropy";
+    let max_n = f64::from(MAX_N);
+    let quorums = vec![
+        slider("Nodes on the ring", "/protocol/nodes", (3.0, 12.0, 1.0), ""),
+        slider("Replicas per key (n)", N, (1.0, max_n, 1.0), "").capped("/protocol/nodes"),
+        slider("Write quorum (w)", "/protocol/w", (1.0, max_n, 1.0), "").capped(N),
+        slider("Read quorum (r)", "/protocol/r", (1.0, max_n, 1.0), "").capped(N),
+    ];
+    let repair = vec![
+        Param::new(
+            "Read repair (a read writes the newest version back)",
+            "/protocol/read_repair",
+            Kind::Check,
+        ),
+        Param::new(
+            "When a replica is unreachable",
+            "/protocol/sloppy_quorum",
+            Kind::Choice(vec![
+                ("strict quorum: the request fails", json!(false)),
+                ("sloppy quorum: the next node keeps a hint", json!(true)),
+            ]),
+        ),
+        Param::new(
+            "Anti-entropy (Merkle trees with the ring successor)",
+            AE,
+            Kind::Toggle(json!({"interval_ms": 400})),
+        ),
+        slider(
+            "Anti-entropy interval",
+            "/protocol/anti_entropy/interval_ms",
+            (50.0, 5000.0, 50.0),
+            "ms",
+        )
+        .when(When::Exists(AE)),
+        slider(
+            "Merkle tree depth",
+            "/protocol/anti_entropy/depth",
+            (0.0, 8.0, 1.0),
+            "",
+        )
+        .when(When::Exists(AE)),
+    ];
+    vec![
+        Group {
+            title: "Ring and quorums",
+            params: quorums,
+            note: Some(quorum_note),
+        },
+        Group {
+            title: "Repair",
+            params: repair,
+            note: None,
+        },
+    ]
+}
+
+/// Whether every read overlaps the latest write, in the core's quorum
+/// arithmetic (none when n, w or r is out of the calculator's range).
+pub fn quorum_note(doc: &Value) -> Option<(bool, String)> {
+    let get = |path| current(doc, path).as_u64().map(|v| v as u32);
+    let (n, w, r) = (
+        get("/protocol/n")?,
+        get("/protocol/w")?,
+        get("/protocol/r")?,
+    );
+    let a = QuorumConfig::new(n, w, r).ok()?.analyse();
+    let sum = (w + r).to_string();
+    Some(if a.overlaps {
+        (
+            true,
+            format!(
+                "w + r = {sum} > n = {n}: every read overlaps the latest write on at least {} replica(s).",
+                a.overlap
+            ),
+        )
+    } else {
+        (
+            false,
+            format!("w + r = {sum} ≤ n = {n}: a read can miss the latest write and return a stale value."),
+        )
+    })
+}
+
+/// Lowers every capped field of the protocol `doc` describes to its cap
+/// (in the catalogue's order, so nodes → n → w and r cascade): what an
+/// edit that shrinks the ring or n does to the fields that depend on it.
+pub fn clamp_to_caps(doc: &mut Value) {
+    let kind = current(doc, "/protocol/kind");
+    let params = params_for(kind.as_str().unwrap_or(""))
+        .into_iter()
+        .flat_map(|g| g.params);
+    for p in params {
+        let Some(cap) = p.cap.and_then(|c| doc.pointer(c)).and_then(Value::as_u64) else {
+            continue;
+        };
+        if let Some(v) = doc.pointer_mut(p.path) {
+            if v.as_u64().is_some_and(|v| v > cap) {
+                *v = json!(cap);
+            }
+        }
+    }
 }
 
 fn single_leader() -> Vec<Group> {
@@ -404,14 +549,17 @@ fn single_leader() -> Vec<Group> {
         Group {
             title: "Replication",
             params: replication,
+            note: None,
         },
         Group {
             title: "Failover",
             params: failover,
+            note: None,
         },
         Group {
             title: "User sessions' reads",
             params: routing,
+            note: None,
         },
     ]
 }
@@ -484,6 +632,7 @@ mod tests {
             let resizes = [
                 "/protocol/datacenters",
                 "/protocol/followers_per_datacenter",
+                "/protocol/nodes",
             ];
             let params = params_for(&kind).into_iter().flat_map(|g| g.params);
             for param in params.filter(|p| p.path != "/protocol/followers") {
@@ -499,7 +648,15 @@ mod tests {
                 // it exists; give them one.
                 let base = match param.when {
                     Some(When::Exists(parent)) => {
-                        edit(&s, parent, json!({"timeout_ms": 500})).unwrap().0
+                        let on = params_for(&kind)
+                            .into_iter()
+                            .flat_map(|g| g.params)
+                            .find_map(|p| match p.kind {
+                                Kind::Toggle(on) if p.path == parent => Some(on),
+                                _ => None,
+                            })
+                            .expect("an optional object has its toggle");
+                        edit(&s, parent, on).unwrap().0
                     }
                     _ => s.clone(),
                 };

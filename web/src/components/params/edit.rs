@@ -2,6 +2,8 @@
 //! field changes, and it comes back through the core's own deserializer
 //! and validator — so the web app never decides what is allowed, the core
 //! does, and a refused value is answered with the core's own words.
+//! Fields capped by the edited one are lowered to fit first (w and r when
+//! n shrinks), as the sliders promise.
 
 use replicascope_core::scenario::{Scenario, ScenarioError};
 use serde_json::{Map, Value};
@@ -15,6 +17,7 @@ use crate::state::{Msg, Notice};
 pub fn edit(scenario: &Scenario, path: &str, value: Value) -> Result<(Scenario, usize), String> {
     let mut doc = serde_json::to_value(scenario).map_err(|e| e.to_string())?;
     set(&mut doc, path, value);
+    super::catalogue::clamp_to_caps(&mut doc);
     let mut edited: Scenario =
         serde_json::from_value(doc).map_err(|e| format!("that value does not fit: {e}"))?;
     let nodes = edited.node_count();
@@ -167,6 +170,30 @@ mod tests {
         assert_eq!(doc["protocol"]["failover"]["timeout_ms"], json!(500.0));
         let (without, _) = edit(&with, "/protocol/failover", Value::Null).unwrap();
         assert_eq!(without, s);
+    }
+
+    #[test]
+    fn shrinking_n_lowers_w_and_r_with_it() {
+        let s = preset("leaderless-shopping-cart");
+        let (edited, _) = edit(&s, "/protocol/n", json!(2)).unwrap();
+        // The puts and their version-vector contexts come through intact.
+        assert_eq!(edited.workload.ops, s.workload.ops);
+        let doc = serde_json::to_value(&edited).unwrap();
+        let p = &doc["protocol"];
+        assert_eq!(
+            (p["n"].clone(), p["w"].clone(), p["r"].clone()),
+            (json!(2), json!(2), json!(2))
+        );
+        // Fewer nodes than replicas: n follows the ring down, and w, r follow n.
+        let (grown, _) = edit(&s, "/protocol/nodes", json!(6)).unwrap();
+        let (six, _) = edit(&grown, "/protocol/n", json!(5)).unwrap();
+        let (shrunk, _) = edit(&six, "/protocol/nodes", json!(4)).unwrap();
+        let doc = serde_json::to_value(&shrunk).unwrap();
+        assert_eq!(doc["protocol"]["n"], json!(4));
+        assert_eq!(doc["protocol"]["w"], json!(3), "w was 3, still fits");
+        // A value no slider offers is still the core's to refuse.
+        let err = edit(&s, "/protocol/nodes", json!(13)).unwrap_err();
+        assert!(err.contains("protocol.nodes"), "{err}");
     }
 
     #[test]
