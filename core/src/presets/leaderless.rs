@@ -32,6 +32,20 @@ fn ring(nodes: u16, n: u8, w: u8, r: u8, change: impl FnOnce(&mut LeaderlessConf
     s
 }
 
+/// Node 3's links to nodes 1 and 2 take `ms` each way.
+fn far_node_3(ms: f64) -> Vec<LinkOverride> {
+    (0..2)
+        .map(|from| LinkOverride {
+            from: NodeId(from),
+            to: NodeId(2),
+            two_way: true,
+            latency: Some(Latency::constant_ms(ms)),
+            drop: None,
+            delivery: None,
+        })
+        .collect()
+}
+
 fn cut(a: u16, b: u16) -> Action {
     Action::Partition {
         from: vec![NodeId(a)],
@@ -104,24 +118,7 @@ pub(super) fn sloppy_quorum() -> Scenario {
 pub(super) fn w_plus_r_not_above_n() -> Scenario {
     let mut s = ring(3, 3, 1, 1, |c| c.read_repair = false);
     // Node 3's links are slow: it gets every write 150 ms late.
-    s.network.links = vec![
-        LinkOverride {
-            from: NodeId(0),
-            to: NodeId(2),
-            two_way: true,
-            latency: Some(Latency::constant_ms(150.0)),
-            drop: None,
-            delivery: None,
-        },
-        LinkOverride {
-            from: NodeId(1),
-            to: NodeId(2),
-            two_way: true,
-            latency: Some(Latency::constant_ms(150.0)),
-            drop: None,
-            delivery: None,
-        },
-    ];
+    s.network.links = far_node_3(150.0);
     s.workload.ops = vec![
         at(10.0, write(0, "x", 1)),
         at(60.0, read(2, "x")),
@@ -213,24 +210,7 @@ pub(super) fn shopping_cart() -> Scenario {
 pub(super) fn consistency_levels() -> Scenario {
     let mut s = ring(3, 3, 2, 2, |_| {});
     // Node 3 is 100 ms away from the others.
-    s.network.links = vec![
-        LinkOverride {
-            from: NodeId(0),
-            to: NodeId(2),
-            two_way: true,
-            latency: Some(Latency::constant_ms(100.0)),
-            drop: None,
-            delivery: None,
-        },
-        LinkOverride {
-            from: NodeId(1),
-            to: NodeId(2),
-            two_way: true,
-            latency: Some(Latency::constant_ms(100.0)),
-            drop: None,
-            delivery: None,
-        },
-    ];
+    s.network.links = far_node_3(100.0);
     // Each write carries the version the previous one made, so it
     // replaces it rather than becoming a sibling.
     let level = |c: ConsistencyLevel, value: i64| Action::Client {

@@ -2,6 +2,20 @@
 //! [`crate::node::Protocol`], and the serde configuration that picks one.
 
 pub mod chatter;
+
+/// Property tests' settings: `cases` by default, `PROPTEST_CASES=5000`
+/// sweeps more; failing cases are printed, not persisted.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(crate) fn sweep_config(cases: u32) -> proptest::prelude::ProptestConfig {
+    let mut c = proptest::prelude::ProptestConfig {
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    };
+    if std::env::var("PROPTEST_CASES").is_err() {
+        c.cases = cases;
+    }
+    c
+}
 pub mod leaderless;
 pub mod multi_leader;
 pub mod single_leader;

@@ -63,19 +63,8 @@ fn arb_quorum() -> impl Strategy<Value = (u16, u8, u8, u8)> {
     })
 }
 
-fn config_of(cases: u32) -> ProptestConfig {
-    let mut c = ProptestConfig {
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    };
-    if std::env::var("PROPTEST_CASES").is_err() {
-        c.cases = cases;
-    }
-    c
-}
-
 proptest! {
-    #![proptest_config(config_of(64))]
+    #![proptest_config(crate::protocol::sweep_config(64))]
 
     #[test]
     fn strict_overlapping_quorums_never_read_stale(

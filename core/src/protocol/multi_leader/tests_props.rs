@@ -181,20 +181,8 @@ fn settled(sim: &Simulator<MultiLeaderNode>) -> Result<(), String> {
     Ok(())
 }
 
-/// 128 cases by default; `PROPTEST_CASES=5000` sweeps more.
-fn config() -> ProptestConfig {
-    let mut c = ProptestConfig {
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    };
-    if std::env::var("PROPTEST_CASES").is_err() {
-        c.cases = 128;
-    }
-    c
-}
-
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(crate::protocol::sweep_config(128))]
 
     #[test]
     fn every_resolution_converges_after_faults_heal(s in arb_scenario()) {

@@ -180,20 +180,8 @@ fn settled(sim: &Simulator<SingleLeaderNode>) -> Result<(), String> {
     Ok(())
 }
 
-/// 96 cases by default; `PROPTEST_CASES=5000` sweeps more.
-fn config() -> ProptestConfig {
-    let mut c = ProptestConfig {
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    };
-    if std::env::var("PROPTEST_CASES").is_err() {
-        c.cases = 96;
-    }
-    c
-}
-
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(crate::protocol::sweep_config(96))]
 
     #[test]
     fn after_every_fault_heals_the_cluster_settles_on_one_leader_and_one_history(s in arb_scenario()) {
