@@ -229,7 +229,9 @@ impl MultiLeaderNode {
                     self.discard(ctx, &u.writer(), &winner);
                 }
             }
-            false
+            // The value stays, but the copy has now seen this write too:
+            // followers need the merged version, or their reads look stale.
+            !cell.vv.descends(&u.vv)
         }
     }
 

@@ -109,6 +109,9 @@ fn last_write_wins_discards_exactly_the_expected_writes() {
     assert_eq!(finals(&*r, "x"), ["2"; 6]);
     // Every client was told its write succeeded.
     assert_eq!(r.summary().writes.ok, 4);
+    // Followers get the merged version even when the value did not
+    // change, so their reads of x = 2 are not stale.
+    assert_eq!(r.summary().reads.stale, 0);
 }
 
 #[test]
