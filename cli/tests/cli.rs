@@ -310,6 +310,10 @@ fn the_benchmark_scenarios_in_the_readme_load_and_run() {
     for file in ["leaderless-60s.json", "multi-leader-60s.json"] {
         let path = format!("{}/../docs/bench/{file}", env!("CARGO_MANIFEST_DIR"));
         let v = json(&["run", &path, "--until", "300ms", "--json"]);
-        assert!(v["events"].as_u64().unwrap() > 1000, "{file}: {}", v["events"]);
+        assert!(
+            v["events"].as_u64().unwrap() > 1000,
+            "{file}: {}",
+            v["events"]
+        );
     }
 }
