@@ -26,7 +26,6 @@ mod tests_props;
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::rc::Rc;
 use alloc::string::String;
-use alloc::vec::Vec;
 
 use crate::node::{Ctx, Input, NodeId, NodeView, OpId, Protocol};
 use crate::protocol::ProtocolConfig;
@@ -177,9 +176,5 @@ impl Protocol for LeaderlessNode {
 
     fn has_applied(&self, op: OpId) -> bool {
         self.seen_ops.contains(op)
-    }
-
-    fn replica_state(&self) -> Option<Vec<(String, String)>> {
-        None
     }
 }

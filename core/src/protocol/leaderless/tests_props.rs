@@ -17,24 +17,15 @@ use crate::latency::Latency;
 use crate::node::Outcome;
 use crate::presets;
 use crate::run;
-use crate::scenario::{Action, Scenario, Timed, FORMAT};
+use crate::scenario::{Action, Scenario, Timed};
 use crate::sim::Simulator;
 
 /// One replica's versions of a key: each sibling's values and dot.
 type Copy = Vec<(Vec<i64>, crate::vv::Dot)>;
 
 fn scenario(config: LeaderlessConfig, seed: u64, jitter: f64, until_ms: f64) -> Scenario {
-    let mut s = Scenario {
-        format: FORMAT,
-        seed,
-        protocol: ProtocolConfig::Leaderless(config),
-        network: Default::default(),
-        clocks: Vec::new(),
-        faults: Vec::new(),
-        workload: Default::default(),
-        interventions: Vec::new(),
-        until_ms,
-    };
+    let mut s = presets::base(ProtocolConfig::Leaderless(config), until_ms);
+    s.seed = seed;
     s.network.latency = Latency::Uniform {
         min_ms: 1.0,
         max_ms: 1.0 + jitter,

@@ -90,7 +90,6 @@ struct Counts {
     discarded: u32,
     loops_stopped: u32,
     overtaken: u32,
-    held_back: u32,
 }
 
 use alloc::string::String;

@@ -187,7 +187,6 @@ impl MultiLeaderNode {
             return;
         }
         if self.config.causal_delivery && !self.applied.descends(&update.deps) {
-            self.counts.held_back += 1;
             ctx.note(format!(
                 "{} holds back write #{} ({}): its origin had applied {} before it, and {} has only {} — it waits for the missing writes.",
                 self.me,
