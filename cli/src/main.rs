@@ -9,6 +9,7 @@ mod load;
 mod log_sizes;
 mod quorum;
 mod runs;
+mod staleness;
 
 #[derive(Parser)]
 #[command(
@@ -36,6 +37,9 @@ enum Command {
     /// Events and bytes one SQL statement costs in each replication log
     /// format (statement, WAL, row).
     LogSizes(log_sizes::Args),
+    /// Probabilistically bounded staleness: how likely a read t ms after a
+    /// write sees it, for n/w/r and per-message latency distributions.
+    Staleness(staleness::Args),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +51,7 @@ fn main() -> ExitCode {
         Command::Svg(args) => runs::svg(&args),
         Command::Quorum(args) => quorum::run(&args),
         Command::LogSizes(args) => log_sizes::run(&args),
+        Command::Staleness(args) => staleness::run(&args),
     };
     match result {
         Ok(text) => {

@@ -21,6 +21,7 @@ fn scenario(nodes: u16, fanout: u16, until_ms: f64) -> Scenario {
             drop: 0.0,
             delivery: Delivery::Reorder,
             links: vec![],
+            legs: None,
         },
         clocks: vec![],
         faults: vec![],

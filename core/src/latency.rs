@@ -41,6 +41,51 @@ pub struct Part {
     pub latency: Latency,
 }
 
+/// Which leg of a quorum request a message is, after the WARS model of
+/// probabilistically bounded staleness: the write going out to a replica
+/// (W), its acknowledgement coming back (A), the read request (R) and the
+/// read's response (S). Each leg can have its own delay distribution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Leg {
+    Write,
+    Ack,
+    Read,
+    Response,
+}
+
+/// A delay distribution per leg; messages that are no leg (repairs,
+/// hints, anti-entropy) keep their link's latency.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LegLatencies {
+    pub write: Latency,
+    pub ack: Latency,
+    pub read: Latency,
+    pub response: Latency,
+}
+
+impl LegLatencies {
+    pub fn get(&self, leg: Leg) -> &Latency {
+        match leg {
+            Leg::Write => &self.write,
+            Leg::Ack => &self.ack,
+            Leg::Read => &self.read,
+            Leg::Response => &self.response,
+        }
+    }
+
+    pub fn validate(&self, path: &str, problems: &mut Vec<(String, String)>) {
+        for (name, l) in [
+            ("write", &self.write),
+            ("ack", &self.ack),
+            ("read", &self.read),
+            ("response", &self.response),
+        ] {
+            l.validate(&format!("{path}.{name}"), problems);
+        }
+    }
+}
+
 impl Default for Latency {
     fn default() -> Self {
         Latency::Constant { ms: 10.0 }
@@ -68,7 +113,8 @@ impl Latency {
         })
     }
 
-    fn sample_ms(&self, rng: &mut SimRng) -> f64 {
+    /// One delay in milliseconds, unrounded.
+    pub fn sample_ms(&self, rng: &mut SimRng) -> f64 {
         match self {
             Latency::Constant { ms } => *ms,
             Latency::Uniform { min_ms, max_ms } => min_ms + (max_ms - min_ms) * rng.unit(),

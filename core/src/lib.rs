@@ -38,6 +38,7 @@ pub mod scenario;
 pub mod share;
 pub mod sim;
 pub mod sql;
+pub mod staleness;
 pub mod table_diff;
 pub mod time;
 pub mod trace;

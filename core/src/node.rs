@@ -321,6 +321,11 @@ pub trait Message: Clone + Debug {
     fn label(&self) -> &'static str;
     /// The payload in a few words, appended to `out`.
     fn describe(&self, out: &mut String);
+    /// Which leg of a quorum request this is, when the network gives each
+    /// leg its own delay (see [`crate::latency::LegLatencies`]).
+    fn leg(&self) -> Option<crate::latency::Leg> {
+        None
+    }
 }
 
 /// Everything a node may use while it handles one input.

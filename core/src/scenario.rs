@@ -12,7 +12,7 @@ use alloc::vec::Vec;
 use core::fmt;
 use serde::{Deserialize, Serialize};
 
-use crate::latency::Latency;
+use crate::latency::{Latency, LegLatencies};
 use crate::node::{NodeId, Request};
 use crate::protocol::ProtocolConfig;
 use crate::time::Instant;
@@ -65,6 +65,11 @@ pub struct NetworkConfig {
     pub delivery: Delivery,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<LinkOverride>,
+    /// A delay per leg of a quorum request (write, ack, read, response),
+    /// replacing the link's latency for those messages; slow links and
+    /// partitions still apply. The staleness lab's WARS model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legs: Option<LegLatencies>,
 }
 
 impl Default for NetworkConfig {
@@ -74,6 +79,7 @@ impl Default for NetworkConfig {
             drop: 0.0,
             delivery: Delivery::Fifo,
             links: Vec::new(),
+            legs: None,
         }
     }
 }
@@ -469,6 +475,9 @@ impl NetworkConfig {
         let mut latency_problems = Vec::new();
         self.latency
             .validate("network.latency", &mut latency_problems);
+        if let Some(legs) = &self.legs {
+            legs.validate("network.legs", &mut latency_problems);
+        }
         v.extend(latency_problems);
         v.probability("network.drop", self.drop);
         for (i, l) in self.links.iter().enumerate() {
@@ -549,7 +558,7 @@ impl Validator {
         });
     }
 
-    fn extend(&mut self, problems: Vec<(String, String)>) {
+    pub fn extend(&mut self, problems: Vec<(String, String)>) {
         for (field, message) in problems {
             self.problems.push(Problem { field, message });
         }
@@ -650,7 +659,7 @@ impl Validator {
         &self.problems
     }
 
-    fn finish(self) -> Result<(), Vec<Problem>> {
+    pub fn finish(self) -> Result<(), Vec<Problem>> {
         if self.problems.is_empty() {
             Ok(())
         } else {

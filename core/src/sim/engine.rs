@@ -572,10 +572,14 @@ impl<'a, P: Protocol> Engine<'a, P> {
                 }
                 let id = self.world.next_message;
                 self.world.next_message += 1;
-                let verdict =
-                    self.world
-                        .net
-                        .route(&self.setup.links, &mut self.world.net_rng, node, to, now);
+                let verdict = self.world.net.route(
+                    &self.setup.links,
+                    &mut self.world.net_rng,
+                    node,
+                    to,
+                    now,
+                    msg.leg(),
+                );
                 let (fate, deliver_at) = match verdict {
                     Verdict::Deliver(at) => (Fate::InFlight, at),
                     Verdict::Lost(reason) => (Fate::Dropped { reason }, now),

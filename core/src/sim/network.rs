@@ -7,7 +7,7 @@ use alloc::collections::BTreeMap;
 use alloc::collections::BTreeSet;
 use alloc::vec::Vec;
 
-use crate::latency::Latency;
+use crate::latency::{Latency, Leg, LegLatencies};
 use crate::node::NodeId;
 use crate::rng::SimRng;
 use crate::scenario::{Delivery, NetworkConfig};
@@ -29,6 +29,8 @@ pub struct Links {
     kinds: Vec<Link>,
     /// `from * nodes + to` → index into `kinds`.
     table: Vec<u16>,
+    /// Per-leg delays that replace a link's latency for quorum messages.
+    legs: Option<LegLatencies>,
 }
 
 impl Links {
@@ -81,6 +83,7 @@ impl Links {
             nodes,
             kinds,
             table,
+            legs: config.legs.clone(),
         }
     }
 
@@ -166,6 +169,7 @@ impl NetState {
         from: NodeId,
         to: NodeId,
         now: Instant,
+        leg: Option<Leg>,
     ) -> Verdict {
         if self.is_cut(from, to) {
             return Verdict::Lost(DropReason::Partition);
@@ -174,7 +178,11 @@ impl NetState {
         if link.drop > 0.0 && rng.chance(link.drop) {
             return Verdict::Lost(DropReason::Network);
         }
-        let mut delay = link.latency.sample(rng);
+        let latency = match (leg, &links.legs) {
+            (Some(leg), Some(legs)) => legs.get(leg),
+            _ => &link.latency,
+        };
+        let mut delay = latency.sample(rng);
         if !self.slow.is_empty() {
             if let Some(extra) = self.slow.get(&(from.0, to.0)) {
                 delay = delay + *extra;

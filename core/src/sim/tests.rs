@@ -443,6 +443,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                         drop: None,
                         delivery: None,
                     }],
+                    legs: None,
                 },
                 clocks: vec![],
                 faults,

@@ -8,6 +8,7 @@ use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::latency::Leg;
 use crate::node::{values_text, Message, NodeId, OpId};
 use crate::vv::Siblings;
 
@@ -119,6 +120,16 @@ pub fn versions_text(v: &Siblings<Stored>, width: usize) -> String {
 }
 
 impl Message for Msg {
+    fn leg(&self) -> Option<Leg> {
+        match self {
+            Msg::Store { .. } => Some(Leg::Write),
+            Msg::StoreAck { .. } => Some(Leg::Ack),
+            Msg::Fetch { .. } => Some(Leg::Read),
+            Msg::FetchReply { .. } => Some(Leg::Response),
+            _ => None,
+        }
+    }
+
     fn label(&self) -> &'static str {
         match self {
             Msg::Store { hint_for: None, .. } => "write",
