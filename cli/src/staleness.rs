@@ -74,11 +74,12 @@ pub fn run(args: &Args) -> Result<String, String> {
         problems
             .iter()
             .map(|p| {
-                format!(
-                    "--{}: {}",
-                    p.field.split(['[', '.']).next().unwrap_or(""),
-                    p.message
-                )
+                // Fields are named as in the config; say which flag it was.
+                let flag = match p.field.split(['[', '.']).next().unwrap_or("") {
+                    "t_ms" => "t",
+                    other => other,
+                };
+                format!("--{flag}: {}", p.message)
             })
             .collect::<Vec<_>>()
             .join("; ")

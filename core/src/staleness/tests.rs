@@ -140,3 +140,13 @@ fn bad_settings_are_named() {
     let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
     assert_eq!(fields, ["n", "t_ms", "trials"]);
 }
+
+#[test]
+fn lnkd_disk_reproduces_the_papers_immediate_consistency() {
+    // The PBS paper (section 5.6): right after a write commits, LNKD-DISK
+    // with n = 3, r = w = 1 gives a consistent read 43.9 % of the time.
+    let mut c = config(3, 1, 1, "lnkd-disk", Method::Direct, 200_000);
+    c.t_ms = vec![0.0];
+    let p = StalenessRun::run(c).unwrap().points[0].p_consistent;
+    assert!((p - 0.439).abs() < 0.01, "{p}");
+}

@@ -1,0 +1,162 @@
+//! `replicascope staleness` as a user runs it.
+
+use std::process::{Command, Output};
+
+fn replicascope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_replicascope"))
+        .arg("staleness")
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let mut all = args.to_vec();
+    all.push("--json");
+    let o = replicascope(&all);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).expect("valid JSON")
+}
+
+fn p(v: &serde_json::Value, i: usize) -> f64 {
+    v["points"][i]["p_consistent"].as_f64().unwrap()
+}
+
+#[test]
+fn json_has_the_documented_shape() {
+    let v = json(&[
+        "--n",
+        "3",
+        "--w",
+        "1",
+        "--r",
+        "1",
+        "--latency",
+        "lnkd-disk",
+        "--t",
+        "0,1,10",
+        "--trials",
+        "20000",
+        "--seed",
+        "4",
+    ]);
+    let points = v["points"].as_array().unwrap();
+    assert_eq!(points.len(), 3);
+    assert_eq!(points[2]["t_ms"], 10.0);
+    assert!(p(&v, 0) < p(&v, 1) && p(&v, 1) < p(&v, 2) && p(&v, 2) < 1.0);
+    assert!(v["t_999_ms"].as_f64().unwrap() > 10.0);
+    for leg in ["write_latency_ms", "read_latency_ms"] {
+        let l = &v[leg];
+        let (p50, p99, p999) = (
+            l["p50"].as_f64().unwrap(),
+            l["p99"].as_f64().unwrap(),
+            l["p999"].as_f64().unwrap(),
+        );
+        assert!(0.0 < p50 && p50 <= p99 && p99 <= p999, "{leg}: {l}");
+    }
+    // The same seed gives the same numbers.
+    let again = json(&[
+        "--n",
+        "3",
+        "--w",
+        "1",
+        "--r",
+        "1",
+        "--latency",
+        "lnkd-disk",
+        "--t",
+        "0,1,10",
+        "--trials",
+        "20000",
+        "--seed",
+        "4",
+    ]);
+    assert_eq!(v, again);
+}
+
+#[test]
+fn the_protocol_method_runs_the_leaderless_protocol() {
+    let v = json(&[
+        "--n",
+        "3",
+        "--w",
+        "2",
+        "--r",
+        "2",
+        "--latency",
+        "exp:0.5,1",
+        "--t",
+        "0",
+        "--trials",
+        "200",
+        "--method",
+        "protocol",
+    ]);
+    assert_eq!(v["method"], "protocol");
+    assert_eq!(v["trials"], 200);
+    assert_eq!(p(&v, 0), 1.0, "w + r > n never reads stale");
+}
+
+#[test]
+fn text_output_names_the_quorum_and_the_999_point() {
+    let o = replicascope(&[
+        "--n",
+        "3",
+        "--w",
+        "1",
+        "--r",
+        "1",
+        "--latency",
+        "wan",
+        "--trials",
+        "5000",
+    ]);
+    assert!(o.status.success());
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("n = 3, w = 1, r = 1, latency wan"), "{text}");
+    assert!(
+        text.contains("99.9 % of reads see the write from t ="),
+        "{text}"
+    );
+    assert!(text.contains("write latency: p50"), "{text}");
+}
+
+#[test]
+fn bad_input_says_what_was_wrong() {
+    for (args, expected) in [
+        (
+            vec!["--n", "3", "--w", "4", "--r", "1"],
+            "--w: 4 is not allowed",
+        ),
+        (
+            vec!["--n", "3", "--w", "1", "--r", "1", "--latency", "fast"],
+            "no latency model 'fast'",
+        ),
+        (
+            vec!["--n", "3", "--w", "1", "--r", "1", "--latency", "exp:0,1"],
+            "above 0",
+        ),
+        (
+            vec!["--n", "3", "--w", "1", "--r", "1", "--t", "0,soon"],
+            "'soon' is not a number",
+        ),
+        (
+            vec!["--n", "3", "--w", "1", "--r", "1", "--t=-5"],
+            "--t: -5 is not allowed",
+        ),
+        (
+            vec!["--n", "3", "--w", "1", "--r", "1", "--trials", "0"],
+            "--trials: 0 is not allowed",
+        ),
+        (
+            vec!["--n", "3", "--w", "1", "--r", "1", "--method", "magic"],
+            "use direct or protocol",
+        ),
+    ] {
+        let o = replicascope(&args);
+        assert!(!o.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
