@@ -10,6 +10,7 @@ mod log_sizes;
 mod quorum;
 mod runs;
 mod staleness;
+mod tours;
 
 #[derive(Parser)]
 #[command(
@@ -40,6 +41,9 @@ enum Command {
     /// Probabilistically bounded staleness: how likely a read t ms after a
     /// write sees it, for n/w/r and per-message latency distributions.
     Staleness(staleness::Args),
+    /// The guided tours: list them, or print one tour's pause points with
+    /// their times and captions.
+    Tour(tours::Args),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +56,7 @@ fn main() -> ExitCode {
         Command::Quorum(args) => quorum::run(&args),
         Command::LogSizes(args) => log_sizes::run(&args),
         Command::Staleness(args) => staleness::run(&args),
+        Command::Tour(args) => tours::run(&args),
     };
     match result {
         Ok(text) => {

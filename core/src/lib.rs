@@ -41,5 +41,6 @@ pub mod sql;
 pub mod staleness;
 pub mod table_diff;
 pub mod time;
+pub mod tours;
 pub mod trace;
 pub mod vv;

@@ -1,0 +1,804 @@
+//! Guided tours: for every example of the article, a short walk through a
+//! preset's run — a few pause points, each with a caption saying what is on
+//! screen at that moment ("the leader has answered the client; the
+//! follower has nothing yet").
+//!
+//! Tours are data. A [`Tour`] names a preset and lists its [`Step`]s; a
+//! step's pause point is an [`Anchor`] — an event of the run (the nth
+//! message with some label sent or delivered, a client operation answered,
+//! a narration note) rather than a raw time, so small changes to a preset's
+//! timing move the pause points with the events instead of breaking them.
+//! [`resolve`] turns the anchors into times against a run; [`check`]
+//! verifies each step's [`Expect`]ations against the state at that time,
+//! so a caption that says "node 2 has nothing yet" is tested to be true.
+//!
+//! The tours themselves live in one file per section of the article,
+//! next to the presets they walk through.
+
+mod comparison;
+mod leaderless;
+mod multi_leader;
+mod single_leader;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests;
+
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+
+use crate::check::AnomalyKind;
+use crate::node::{NodeId, OpId};
+use crate::presets::{self, Preset};
+use crate::run::{self, NodeState, Run, Snapshot};
+use crate::table_diff::diff_tables;
+use crate::time::{Duration, Instant};
+use crate::trace::StepKind;
+
+/// The article's sections, in its order: the start page groups tours by
+/// them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Section {
+    SingleLeader,
+    MultiLeader,
+    Leaderless,
+    Comparison,
+}
+
+impl Section {
+    pub const ALL: [Section; 4] = [
+        Section::SingleLeader,
+        Section::MultiLeader,
+        Section::Leaderless,
+        Section::Comparison,
+    ];
+
+    /// A short id for links and CSS: `single-leader`, `multi-leader`,
+    /// `leaderless`, `comparison`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Section::SingleLeader => "single-leader",
+            Section::MultiLeader => "multi-leader",
+            Section::Leaderless => "leaderless",
+            Section::Comparison => "comparison",
+        }
+    }
+
+    /// The heading on the start page.
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::SingleLeader => "Single-leader replication",
+            Section::MultiLeader => "Multi-leader replication",
+            Section::Leaderless => "Leaderless replication",
+            Section::Comparison => "Comparing the three",
+        }
+    }
+}
+
+/// A guided walk through one preset's run.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Tour {
+    /// Unique; what `?tour=<id>` names.
+    pub id: &'static str,
+    pub title: &'static str,
+    pub section: Section,
+    /// The id of the preset whose run the tour walks through.
+    pub preset: &'static str,
+    /// One or two sentences for the start page.
+    pub summary: &'static str,
+    pub steps: &'static [Step],
+}
+
+impl Tour {
+    /// The preset the tour walks through (`None` only for a broken tour).
+    pub fn preset(&self) -> Option<&'static Preset> {
+        presets::find(self.preset)
+    }
+}
+
+/// One pause point of a tour.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Step {
+    /// One or two sentences about what is on screen at the pause point.
+    pub caption: &'static str,
+    /// Where the run pauses.
+    pub at: Anchor,
+    /// What must be true of the run at that moment for the caption to be
+    /// right; checked by the tests (see [`check`]).
+    pub expect: &'static [Expect],
+}
+
+/// A pause point, found in the run's trace or history. The pause is at the
+/// time of the event, so the state shown includes every step taken at that
+/// instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Anchor {
+    /// A fixed virtual time, in milliseconds.
+    At(u64),
+    /// The `nth` (from 1) message labelled `label` (as the diagram shows
+    /// it: "replicate", "ack", "write", "hinted write"…) matching `from`
+    /// and `to` — when it was sent, or when it was delivered (counting
+    /// deliveries in the order they happened; lost messages never count).
+    AfterMessage {
+        label: &'static str,
+        nth: u32,
+        delivered: bool,
+        from: Option<NodeId>,
+        to: Option<NodeId>,
+    },
+    /// Client operation `op` (its index in the history: the order in which
+    /// operations reached the cluster) got its answer.
+    AfterReply { op: u32 },
+    /// The `nth` (from 1) narration note containing `contains`.
+    AfterNote { contains: &'static str, nth: u32 },
+    /// The end of the run.
+    End,
+}
+
+impl Anchor {
+    /// Only messages sent by node number `number` (1-based, as written on
+    /// screen). Leaves other anchors as they are.
+    pub const fn from(self, number: u16) -> Anchor {
+        match self {
+            Anchor::AfterMessage {
+                label,
+                nth,
+                delivered,
+                to,
+                ..
+            } => Anchor::AfterMessage {
+                label,
+                nth,
+                delivered,
+                from: Some(node(number)),
+                to,
+            },
+            other => other,
+        }
+    }
+
+    /// Only messages sent to node number `number` (1-based).
+    pub const fn to(self, number: u16) -> Anchor {
+        match self {
+            Anchor::AfterMessage {
+                label,
+                nth,
+                delivered,
+                from,
+                ..
+            } => Anchor::AfterMessage {
+                label,
+                nth,
+                delivered,
+                from,
+                to: Some(node(number)),
+            },
+            other => other,
+        }
+    }
+}
+
+/// Something the caption claims, checked against the run at the pause
+/// point: the nodes as the inspector shows them ([`NodeState`]) and the
+/// anomalies the list shows by then (those whose operation was sent at or
+/// before the pause).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expect {
+    /// The node's key-value data maps `key` to `value` (`None`: it has no
+    /// such key).
+    NodeValue {
+        node: NodeId,
+        key: &'static str,
+        value: Option<i64>,
+    },
+    /// The node's role ("leader", "follower", "replica", "catching up"…).
+    Role { node: NodeId, role: &'static str },
+    /// The node is up (`true`) or crashed (`false`).
+    Up { node: NodeId, up: bool },
+    /// One line of the node's inspector — a field or an internal as
+    /// "label: value", or "needs review: key" — contains `text`
+    /// (`present: false`: none does).
+    Shows {
+        node: NodeId,
+        text: &'static str,
+        present: bool,
+    },
+    /// The rows (by id) in which `node`'s table differs from `than`'s are
+    /// exactly `rows` (empty: identical tables).
+    TableDiff {
+        node: NodeId,
+        than: NodeId,
+        rows: &'static [&'static str],
+    },
+    /// The anomaly list shows at least one of this kind.
+    Anomaly(AnomalyKind),
+    /// The anomaly list shows none of this kind.
+    NoAnomaly(AnomalyKind),
+}
+
+/// A node by the number people read (node 1 is `NodeId(0)`).
+pub const fn node(number: u16) -> NodeId {
+    NodeId(number - 1)
+}
+
+/// The `nth` message labelled `label` to be sent.
+pub const fn sent(label: &'static str, nth: u32) -> Anchor {
+    Anchor::AfterMessage {
+        label,
+        nth,
+        delivered: false,
+        from: None,
+        to: None,
+    }
+}
+
+/// The `nth` message labelled `label` to be delivered.
+pub const fn delivered(label: &'static str, nth: u32) -> Anchor {
+    Anchor::AfterMessage {
+        label,
+        nth,
+        delivered: true,
+        from: None,
+        to: None,
+    }
+}
+
+/// Client operation `op` answered.
+pub const fn reply(op: u32) -> Anchor {
+    Anchor::AfterReply { op }
+}
+
+/// The first narration note containing `contains`.
+pub const fn note(contains: &'static str) -> Anchor {
+    Anchor::AfterNote { contains, nth: 1 }
+}
+
+/// The `nth` narration note containing `contains`.
+pub const fn nth_note(contains: &'static str, nth: u32) -> Anchor {
+    Anchor::AfterNote { contains, nth }
+}
+
+/// Node number `number` holds `key` = `value`.
+pub const fn holds(number: u16, key: &'static str, value: i64) -> Expect {
+    Expect::NodeValue {
+        node: node(number),
+        key,
+        value: Some(value),
+    }
+}
+
+/// Node number `number` has no `key` at all.
+pub const fn lacks(number: u16, key: &'static str) -> Expect {
+    Expect::NodeValue {
+        node: node(number),
+        key,
+        value: None,
+    }
+}
+
+/// Node number `number` has role `role`.
+pub const fn role(number: u16, role: &'static str) -> Expect {
+    Expect::Role {
+        node: node(number),
+        role,
+    }
+}
+
+/// Node number `number`'s inspector shows `text`.
+pub const fn shows(number: u16, text: &'static str) -> Expect {
+    Expect::Shows {
+        node: node(number),
+        text,
+        present: true,
+    }
+}
+
+/// Node number `number`'s inspector does not show `text`.
+pub const fn hides(number: u16, text: &'static str) -> Expect {
+    Expect::Shows {
+        node: node(number),
+        text,
+        present: false,
+    }
+}
+
+/// A tour's pause point, found in a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResolvedStep {
+    /// The step's index in [`Tour::steps`] (from 0).
+    pub step_index: usize,
+    pub caption: &'static str,
+    /// Where to put the cursor, µs of virtual time.
+    pub t_us: u64,
+    /// The trace step of the anchored event (`None` for [`Anchor::At`] and
+    /// [`Anchor::End`]).
+    pub event: Option<usize>,
+}
+
+impl ResolvedStep {
+    pub fn at(&self) -> Instant {
+        Instant(self.t_us)
+    }
+}
+
+/// Why a tour cannot be played.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TourError {
+    pub tour: &'static str,
+    /// The failing step's index (from 0); `None` when the tour as a whole
+    /// fails.
+    pub step: Option<usize>,
+    /// The failing step's caption.
+    pub caption: Option<&'static str>,
+    pub problem: TourProblem,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TourProblem {
+    /// The tour names a preset that does not exist.
+    UnknownPreset(&'static str),
+    /// The preset's scenario did not run.
+    Scenario(String),
+    NoSteps,
+    /// The anchor's event never happens in the run; says what was looked
+    /// for and what the run has instead.
+    AnchorNotFound(String),
+    /// The pause point is after the run's end.
+    PastEnd {
+        t_us: u64,
+        end_us: u64,
+    },
+    /// The pause point is not later than the previous step's.
+    NotAfterPrevious {
+        t_us: u64,
+        previous_us: u64,
+    },
+    /// The caption's claim is not true of the run at the pause point.
+    Expectation(String),
+}
+
+impl fmt::Display for TourProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TourProblem::UnknownPreset(id) => write!(f, "there is no preset \"{id}\""),
+            TourProblem::Scenario(e) => write!(f, "the preset does not run: {e}"),
+            TourProblem::NoSteps => f.write_str("the tour has no steps"),
+            TourProblem::AnchorNotFound(what) => f.write_str(what),
+            TourProblem::PastEnd { t_us, end_us } => write!(
+                f,
+                "the pause point {} is after the run ends at {}",
+                Instant(*t_us),
+                Instant(*end_us)
+            ),
+            TourProblem::NotAfterPrevious { t_us, previous_us } => write!(
+                f,
+                "the pause point {} is not later than the previous step's ({})",
+                Instant(*t_us),
+                Instant(*previous_us)
+            ),
+            TourProblem::Expectation(what) => f.write_str(what),
+        }
+    }
+}
+
+impl fmt::Display for TourError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "tour \"{}\"", self.tour)?;
+        if let Some(i) = self.step {
+            write!(f, ", step {}", i + 1)?;
+        }
+        if let Some(caption) = self.caption {
+            write!(f, " (\"{}\")", excerpt(caption))?;
+        }
+        write!(f, ": {}", self.problem)
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for TourError {}
+
+/// The first few words of a caption, for error messages.
+fn excerpt(caption: &str) -> String {
+    const WORDS: usize = 8;
+    let words: Vec<&str> = caption.split_whitespace().collect();
+    if words.len() <= WORDS {
+        return words.join(" ");
+    }
+    format!("{}…", words[..WORDS].join(" "))
+}
+
+/// Every tour, grouped by section in the article's order.
+pub fn all() -> &'static [&'static Tour] {
+    TOURS
+}
+
+/// The tour with this id.
+pub fn find(id: &str) -> Option<&'static Tour> {
+    TOURS.iter().copied().find(|t| t.id == id)
+}
+
+/// Every tour id, for error messages.
+pub fn ids() -> Vec<&'static str> {
+    TOURS.iter().map(|t| t.id).collect()
+}
+
+/// The tours of each section, sections in the article's order (a section
+/// without tours is left out).
+pub fn by_section() -> Vec<(Section, Vec<&'static Tour>)> {
+    Section::ALL
+        .iter()
+        .map(|&s| {
+            (
+                s,
+                TOURS.iter().copied().filter(|t| t.section == s).collect(),
+            )
+        })
+        .filter(|(_, tours): &(Section, Vec<&'static Tour>)| !tours.is_empty())
+        .collect()
+}
+
+static TOURS: &[&Tour] = &[
+    &single_leader::SYNC_WRITE,
+    &single_leader::ASYNC_WRITE,
+    &single_leader::ASYNC_CRASH,
+    &single_leader::SEMI_SYNC,
+    &single_leader::PG_ON,
+    &single_leader::PG_REMOTE_WRITE,
+    &single_leader::PG_LOCAL,
+    &single_leader::STATEMENT_NONDETERMINISM,
+    &single_leader::STATEMENT_WHERE_NOW,
+    &single_leader::WAL_SHIPPING,
+    &single_leader::WAL_VERSION_MISMATCH,
+    &single_leader::ROW_BASED,
+    &single_leader::BATCH_UPDATE,
+    &single_leader::ADD_FOLLOWER,
+    &single_leader::AUTO_FAILOVER,
+    &single_leader::TIMEOUT_TOO_SHORT,
+    &single_leader::SPLIT_BRAIN,
+    &single_leader::READ_YOUR_WRITES,
+    &single_leader::MONOTONIC_READS,
+    &single_leader::CONSISTENT_PREFIX,
+    &multi_leader::PRICE_CONFLICT,
+    &multi_leader::LWW_CLOCK_SKEW,
+    &multi_leader::CRDT_COUNTER,
+    &multi_leader::CRDT_OR_SET,
+    &multi_leader::CRDT_2P_SET,
+    &multi_leader::CRDT_MV_REGISTER,
+    &multi_leader::RESOLVER_REVIEW,
+    &multi_leader::RESOLVER_MERGE_CART,
+    &multi_leader::CONFLICT_AVOIDANCE,
+    &multi_leader::AVOIDANCE_FAILOVER,
+    &multi_leader::CIRCULAR,
+    &multi_leader::STAR,
+    &multi_leader::CAUSAL_OVERTAKING,
+    &multi_leader::CAUSAL_DELIVERY,
+    &leaderless::QUORUM_ONE_DOWN,
+    &leaderless::W_PLUS_R,
+    &leaderless::STRICT_QUORUM,
+    &leaderless::VERSION_VECTORS,
+    &leaderless::ANTI_ENTROPY,
+    &leaderless::SLOPPY_QUORUM,
+    &leaderless::SHOPPING_CART,
+    &comparison::CONSISTENCY_LEVELS,
+    &comparison::SINGLE_LEADER_DEFAULT,
+];
+
+/// Runs the tour's preset and finds its pause points.
+pub fn start(tour: &'static Tour) -> Result<(Box<dyn Run>, Vec<ResolvedStep>), TourError> {
+    let whole = |problem| TourError {
+        tour: tour.id,
+        step: None,
+        caption: None,
+        problem,
+    };
+    let preset = tour
+        .preset()
+        .ok_or_else(|| whole(TourProblem::UnknownPreset(tour.preset)))?;
+    let run =
+        run::start(&preset.scenario()).map_err(|e| whole(TourProblem::Scenario(e.to_string())))?;
+    let steps = resolve(tour, &*run)?;
+    Ok((run, steps))
+}
+
+/// Finds every step's pause point in `run` (a run of the tour's preset).
+/// Fails, naming the step, when an anchor's event never happens, lies past
+/// the end of the run, or is not later than the previous step's.
+pub fn resolve(tour: &'static Tour, run: &dyn Run) -> Result<Vec<ResolvedStep>, TourError> {
+    if tour.steps.is_empty() {
+        return Err(TourError {
+            tour: tour.id,
+            step: None,
+            caption: None,
+            problem: TourProblem::NoSteps,
+        });
+    }
+    let end = run.scenario().until().0;
+    let mut resolved: Vec<ResolvedStep> = Vec::with_capacity(tour.steps.len());
+    for (i, step) in tour.steps.iter().enumerate() {
+        let fail = |problem| TourError {
+            tour: tour.id,
+            step: Some(i),
+            caption: Some(step.caption),
+            problem,
+        };
+        let (t_us, event) = find_anchor(&step.at, run).map_err(&fail)?;
+        if t_us > end {
+            return Err(fail(TourProblem::PastEnd { t_us, end_us: end }));
+        }
+        if let Some(previous) = resolved.last() {
+            if t_us <= previous.t_us {
+                return Err(fail(TourProblem::NotAfterPrevious {
+                    t_us,
+                    previous_us: previous.t_us,
+                }));
+            }
+        }
+        resolved.push(ResolvedStep {
+            step_index: i,
+            caption: step.caption,
+            t_us,
+            event,
+        });
+    }
+    Ok(resolved)
+}
+
+/// Resolves the tour and checks every expectation against the run at its
+/// pause point.
+pub fn verify(tour: &'static Tour, run: &dyn Run) -> Result<Vec<ResolvedStep>, TourError> {
+    let resolved = resolve(tour, run)?;
+    check(tour, run, &resolved)?;
+    Ok(resolved)
+}
+
+/// Checks each resolved step's expectations against the nodes and the
+/// anomaly list at its pause point.
+pub fn check(
+    tour: &'static Tour,
+    run: &dyn Run,
+    resolved: &[ResolvedStep],
+) -> Result<(), TourError> {
+    let anomalies = run.anomalies();
+    for r in resolved {
+        let Some(step) = tour.steps.get(r.step_index) else {
+            continue;
+        };
+        if step.expect.is_empty() {
+            continue;
+        }
+        let snapshot = run.snapshot_at(r.at());
+        // What the anomaly list shows at the stop: anomalies whose
+        // operation had been sent by then.
+        let shown: Vec<AnomalyKind> = anomalies
+            .iter()
+            .filter(|a| {
+                run.history()
+                    .get(a.op)
+                    .is_some_and(|op| op.invoked_at <= r.at())
+            })
+            .map(|a| a.kind)
+            .collect();
+        for e in step.expect {
+            expectation(e, &snapshot, &shown).map_err(|m| TourError {
+                tour: tour.id,
+                step: Some(r.step_index),
+                caption: Some(step.caption),
+                problem: TourProblem::Expectation(format!("at {}: {m}", r.at())),
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// The time and trace step of an anchor's event.
+fn find_anchor(anchor: &Anchor, run: &dyn Run) -> Result<(u64, Option<usize>), TourProblem> {
+    let trace = run.trace();
+    let not_found = |s: String| TourProblem::AnchorNotFound(s);
+    match *anchor {
+        Anchor::At(ms) => Ok((ms.saturating_mul(1000), None)),
+        Anchor::End => Ok((run.scenario().until().0, None)),
+        Anchor::AfterMessage {
+            label,
+            nth,
+            delivered,
+            from,
+            to,
+        } => {
+            let matches = |m: &crate::trace::MessageRecord| {
+                trace.label(m) == label
+                    && from.is_none_or(|n| m.from == n)
+                    && to.is_none_or(|n| m.to == n)
+            };
+            let mut count = 0u32;
+            if delivered {
+                for (i, s) in trace.steps.iter().enumerate() {
+                    if s.kind != StepKind::Deliver {
+                        continue;
+                    }
+                    if trace.message(s.subject).is_some_and(matches) {
+                        count += 1;
+                        if count == nth {
+                            return Ok((s.time.0, Some(i)));
+                        }
+                    }
+                }
+            } else {
+                for m in trace.messages.iter().filter(|m| matches(m)) {
+                    count += 1;
+                    if count == nth {
+                        return Ok((m.sent_at.0, Some(m.sent_step as usize)));
+                    }
+                }
+            }
+            Err(not_found(format!(
+                "wanted {} \"{label}\" message{} {}, but the run {} {count}",
+                ordinal(nth),
+                route(from, to),
+                if delivered {
+                    "to be delivered"
+                } else {
+                    "to be sent"
+                },
+                if delivered { "delivered" } else { "sent" },
+            )))
+        }
+        Anchor::AfterReply { op } => {
+            let history = run.history();
+            let Some(o) = history.get(OpId(op)) else {
+                return Err(not_found(format!(
+                    "client operation #{op} does not exist: the run has {} (#0 to #{})",
+                    history.ops.len(),
+                    history.ops.len().saturating_sub(1)
+                )));
+            };
+            match (o.completed_at, o.complete_step) {
+                (Some(t), Some(step)) => Ok((t.0, Some(step as usize))),
+                _ => Err(not_found(format!(
+                    "client operation #{op} ({} at {}) is never answered",
+                    o.request, o.node
+                ))),
+            }
+        }
+        Anchor::AfterNote { contains, nth } => {
+            let mut count = 0u32;
+            for n in trace.notes.iter().filter(|n| n.text.contains(contains)) {
+                count += 1;
+                if count == nth {
+                    let time = trace.steps.get(n.step as usize).map_or(0, |s| s.time.0);
+                    return Ok((time, Some(n.step as usize)));
+                }
+            }
+            Err(not_found(format!(
+                "wanted the {} narration note containing \"{contains}\", but the run has {count}",
+                ordinal(nth)
+            )))
+        }
+    }
+}
+
+fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("the {n}{suffix}")
+}
+
+fn route(from: Option<NodeId>, to: Option<NodeId>) -> String {
+    let mut out = String::new();
+    if let Some(n) = from {
+        out.push_str(&format!(" from {n}"));
+    }
+    if let Some(n) = to {
+        out.push_str(&format!(" to {n}"));
+    }
+    out
+}
+
+/// The inspector's lines for a node, as [`Expect::Shows`] searches them.
+pub fn inspector_lines(state: &NodeState) -> Vec<String> {
+    let v = &state.view;
+    let mut lines: Vec<String> = Vec::new();
+    lines.extend(v.fields.iter().map(|(k, val)| format!("{k}: {val}")));
+    lines.extend(v.internals.iter().map(|(k, val)| format!("{k}: {val}")));
+    lines.extend(v.review.iter().map(|r| format!("needs review: {}", r.key)));
+    lines
+}
+
+fn expectation(e: &Expect, snapshot: &Snapshot, shown: &[AnomalyKind]) -> Result<(), String> {
+    let get = |n: NodeId| {
+        snapshot
+            .nodes
+            .get(n.index())
+            .ok_or_else(|| format!("{n} does not exist (the run has {})", snapshot.nodes.len()))
+    };
+    let show = |v: Option<i64>| match v {
+        Some(v) => format!("{v}"),
+        None => String::from("nothing"),
+    };
+    match *e {
+        Expect::NodeValue { node, key, value } => {
+            let got = get(node)?.view.data.get(key).copied();
+            if got != value {
+                return Err(format!(
+                    "expected {node} to hold {key} = {}, it holds {}",
+                    show(value),
+                    show(got)
+                ));
+            }
+        }
+        Expect::Role { node, role } => {
+            let got = &get(node)?.view.role;
+            if got != role {
+                return Err(format!("expected {node} to be {role}, it is {got}"));
+            }
+        }
+        Expect::Up { node, up } => {
+            if get(node)?.up != up {
+                return Err(format!(
+                    "expected {node} to be {}, it is {}",
+                    if up { "up" } else { "down" },
+                    if up { "down" } else { "up" }
+                ));
+            }
+        }
+        Expect::Shows {
+            node,
+            text,
+            present,
+        } => {
+            let lines = inspector_lines(get(node)?);
+            let found = lines.iter().any(|l| l.contains(text));
+            if found != present {
+                return Err(format!(
+                    "expected {node}'s inspector {} \"{text}\"; it shows: {}",
+                    if present { "to show" } else { "not to show" },
+                    lines.join(" | ")
+                ));
+            }
+        }
+        Expect::TableDiff { node, than, rows } => {
+            let (Some(a), Some(b)) = (&get(than)?.view.table, &get(node)?.view.table) else {
+                return Err(format!("{node} or {than} has no table"));
+            };
+            let got: Vec<String> = diff_tables(a, b)
+                .iter()
+                .map(|d| String::from(d.id()))
+                .collect();
+            if got.iter().map(String::as_str).ne(rows.iter().copied()) {
+                return Err(format!(
+                    "expected {node}'s table to differ from {than}'s in rows [{}], it differs in [{}]",
+                    rows.join(", "),
+                    got.join(", ")
+                ));
+            }
+        }
+        Expect::Anomaly(kind) => {
+            if !shown.contains(&kind) {
+                return Err(format!(
+                    "expected the anomaly list to show a {}",
+                    kind.label()
+                ));
+            }
+        }
+        Expect::NoAnomaly(kind) => {
+            if shown.contains(&kind) {
+                return Err(format!(
+                    "expected the anomaly list to show no {}",
+                    kind.label()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A resolved step's time, as the CLI and the page print it ("12.5 ms").
+pub fn time_text(step: &ResolvedStep) -> String {
+    format!("{}", Duration(step.t_us))
+}
