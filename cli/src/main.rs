@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod compare;
 mod load;
 mod log_sizes;
 mod quorum;
@@ -41,6 +42,9 @@ enum Command {
     /// Probabilistically bounded staleness: how likely a read t ms after a
     /// write sees it, for n/w/r and per-message latency distributions.
     Staleness(staleness::Args),
+    /// The same workload and fault on single-leader (sync, async),
+    /// multi-leader and leaderless, measured side by side.
+    Compare(compare::Args),
     /// The guided tours: list them, or print one tour's pause points with
     /// their times and captions.
     Tour(tours::Args),
@@ -56,6 +60,7 @@ fn main() -> ExitCode {
         Command::Quorum(args) => quorum::run(&args),
         Command::LogSizes(args) => log_sizes::run(&args),
         Command::Staleness(args) => staleness::run(&args),
+        Command::Compare(args) => compare::run(&args),
         Command::Tour(args) => tours::run(&args),
     };
     match result {

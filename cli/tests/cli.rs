@@ -324,3 +324,129 @@ fn the_benchmark_scenarios_in_the_readme_load_and_run() {
         );
     }
 }
+
+#[test]
+fn compare_prints_an_aligned_table_of_the_four_architectures() {
+    let o = replicascope(&["compare", "--fault", "partition"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    let lines: Vec<&str> = text.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| l.starts_with("architecture"))
+        .expect("a header");
+    let table = &lines[header..header + 5];
+    // Every line of the table is as wide as the header, and the columns
+    // line up: "lost writes" ends where each row's last figure ends.
+    assert!(
+        table
+            .iter()
+            .all(|l| l.chars().count() == table[0].chars().count()),
+        "{text}"
+    );
+    assert!(table[1].starts_with("Single-leader, sync "), "{text}");
+    assert!(
+        table[4].starts_with("Leaderless (n=3, w=2, r=2) "),
+        "{text}"
+    );
+    // The measured figures of this seed: sync refuses every write while
+    // cut off, async takes them all and later loses 60 acknowledged ones.
+    assert!(table[1].contains("0 % (0/54)"), "{text}");
+    assert!(
+        table[2].contains("100 % (54/54)") && table[2].ends_with(" 60"),
+        "{text}"
+    );
+    assert!(table[4].contains("70 % (38/54)"), "{text}");
+    assert!(text.contains("60 acknowledged writes were gone"), "{text}");
+}
+
+#[test]
+fn compare_json_is_the_comparison_and_its_scenarios_replay_with_run() {
+    let v = json(&[
+        "compare", "--fault", "crash", "--rate", "60", "--seed", "7", "--json",
+    ]);
+    assert_eq!(v["spec"]["fault"], "crash");
+    assert_eq!(v["spec"]["seed"], 7);
+    assert_eq!(v["fault_window_ms"], serde_json::json!([1000.0, 2000.0]));
+    let rows = v["rows"].as_array().unwrap();
+    let ids: Vec<&str> = rows
+        .iter()
+        .map(|r| r["architecture"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "single_leader_sync",
+            "single_leader_async",
+            "multi_leader",
+            "leaderless"
+        ]
+    );
+    for r in rows {
+        assert!(r["write_latency"]["p50_ms"].is_number(), "{r}");
+        assert!(
+            r["write_availability"]["issued"].as_u64().unwrap() > 0,
+            "{r}"
+        );
+    }
+    // `--scenario` prints exactly the run behind a row: `run` reproduces
+    // its trace.
+    let o = replicascope(&[
+        "compare",
+        "--fault",
+        "crash",
+        "--rate",
+        "60",
+        "--seed",
+        "7",
+        "--scenario",
+        "multi-leader",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let file = temp_file("compare-ml.json", &stdout(&o));
+    let summary = json(&["run", &file, "--json"]);
+    assert_eq!(summary["protocol"], "multi-leader");
+    assert_eq!(summary["trace_hash"], rows[2]["trace_hash"]);
+    // The summary counts a write once per write that beat it; the
+    // comparison counts each discarded write once.
+    let discarded = rows[2]["lost_writes"]["discarded"].as_u64().unwrap();
+    assert!(discarded > 0);
+    assert!(summary["writes"]["discarded"].as_u64().unwrap() >= discarded);
+}
+
+#[test]
+fn compare_refuses_bad_input_with_one_line() {
+    for (args, expected) in [
+        (
+            vec!["--fault", "meteor"],
+            "--fault 'meteor' is not a fault: none, crash, partition or skew",
+        ),
+        (vec!["--rate", "fast"], "--rate 'fast' is not a number"),
+        (
+            vec!["--reads", "2"],
+            "read fraction 2 is out of range: 0 to 1",
+        ),
+        (vec!["--keys", "-3"], "--keys '-3' is not a number"),
+        (
+            vec!["--duration-ms", "10"],
+            "duration 10 is out of range: 300 to 60000 ms",
+        ),
+        (
+            vec!["--rate", "1000", "--duration-ms", "60000"],
+            "at most 1500 fit in a share link",
+        ),
+        (
+            vec!["--scenario", "paxos"],
+            "--scenario 'paxos' is not an architecture",
+        ),
+    ] {
+        let mut all = vec!["compare"];
+        all.extend(&args);
+        let o = replicascope(&all);
+        assert!(!o.status.success(), "{args:?}");
+        let err = stderr(&o);
+        assert!(err.contains(expected), "{args:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}

@@ -20,6 +20,7 @@ extern crate std;
 
 pub mod check;
 pub mod chunked;
+pub mod compare;
 pub mod crdt;
 pub mod determinism;
 pub mod diagram;

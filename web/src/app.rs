@@ -12,6 +12,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::components::anomalies::Anomalies;
+use crate::components::compare_table::CompareTable;
 use crate::components::controls::Controls;
 use crate::components::inspector::Inspector;
 use crate::components::latency_chart::LatencyChart;
@@ -24,7 +25,10 @@ use crate::components::review_list::ReviewList;
 use crate::components::settings::RealSettings;
 use crate::components::share::ShareBar;
 use crate::components::spacetime::SpaceTime;
+use crate::components::staleness_lab::StalenessLab;
 use crate::components::topology::Topology;
+use crate::components::tour_list::TourList;
+use crate::components::tour_player::TourPlayer;
 use crate::state::{param, Model, Msg};
 
 fn location() -> (String, String) {
@@ -47,6 +51,13 @@ pub fn app() -> Html {
         if let Some(p) = param(&search, "preset") {
             if param(&fragment, "run").is_none() {
                 fragment = format!("preset={p}");
+            }
+        }
+        // `?tour=<id>` starts a guided tour (unless the fragment already
+        // holds a run or a tour: the page's own place after a reload).
+        if let Some(t) = param(&search, "tour") {
+            if param(&fragment, "run").is_none() && param(&fragment, "tour").is_none() {
+                fragment = format!("tour={t}");
             }
         }
         Model::from_location(&fragment, embed)
@@ -80,9 +91,16 @@ pub fn app() -> Html {
         });
     }
 
+    // Whether a guided tour is on screen, for the keyboard listener.
+    let tour_active = use_mut_ref(|| false);
+    *tour_active.borrow_mut() = state.tour.is_some();
+
     // Keyboard: space plays/pauses, arrows step — unless typing in a field.
+    // During a guided tour the arrows (and PageUp/PageDown, Enter) move
+    // between its steps and Escape leaves it.
     {
         let dispatcher = state.dispatcher();
+        let tour_active = tour_active.clone();
         use_effect_with((), move |_| {
             let document = web_sys::window().and_then(|w| w.document());
             let listener = document.map(|doc| {
@@ -95,6 +113,11 @@ pub fn app() -> Html {
                             return;
                         };
                         if e.ctrl_key() || e.meta_key() || e.alt_key() {
+                            return;
+                        }
+                        if *tour_active.borrow()
+                            && crate::components::tour_player::handle_key(e, &dispatcher)
+                        {
                             return;
                         }
                         let typing = e
@@ -133,6 +156,12 @@ pub fn app() -> Html {
         });
     }
 
+    // `?page=staleness` / `?page=compare`: one tool on its own (also for
+    // iframes), without the simulator around it. Those pages own the URL
+    // fragment.
+    let page = param(&location().1, "page").unwrap_or_default();
+    let single_page = page == "staleness" || page == "compare" || page == "tours";
+
     // Keep the address bar in step (not while playing: that would rewrite
     // the URL sixty times a second).
     {
@@ -143,9 +172,10 @@ pub fn app() -> Html {
                 state.cursor,
                 state.playing,
                 state.preset.clone(),
+                state.tour.as_ref().map(|t| (t.id, t.index)),
             ),
             move |_| {
-                if !model.playing {
+                if !model.playing && !single_page {
                     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
                         let url = format!("#{}", model.fragment());
                         let _ = history.replace_state_with_url(
@@ -178,10 +208,20 @@ pub fn app() -> Html {
         }
     });
 
+    if single_page {
+        return html! {
+            <main class={classes!("single-page", state.embed.then_some("embed"))}>
+                { for notice }
+                if page == "staleness" { <StalenessLab /> } else if page == "tours" { <TourList state={state.clone()} standalone=true /> } else { <CompareTable state={state.clone()} /> }
+            </main>
+        };
+    }
+
     if state.embed {
         return html! {
             <div class="embed">
                 { for notice }
+                <TourPlayer state={state.clone()} />
                 <div class="embed-bar">
                     <PresetPicker state={state.clone()} compact=true />
                     <ShareBar state={state.clone()} compact=true />
@@ -201,10 +241,16 @@ pub fn app() -> Html {
                 <div class="brand">
                     <h1>{ "ReplicaScope" }</h1>
                     <p class="tagline">{ "Database replication, one message at a time: watch it, pause it, break it." }</p>
+                    <nav class="site-nav" aria-label="Tools">
+                        <a href="#tours">{ "Guided tours" }</a>
+                        <a href="#staleness-lab">{ "Staleness lab" }</a>
+                        <a href="#compare">{ "Compare the architectures" }</a>
+                    </nav>
                 </div>
                 <ShareBar state={state.clone()} compact=false />
             </header>
             { for notice }
+            <TourPlayer state={state.clone()} />
             <main class="workbench">
                 <section class="card run" aria-label="Simulation">
                     <PresetPicker state={state.clone()} compact=false />
@@ -226,7 +272,10 @@ pub fn app() -> Html {
                 </aside>
             </main>
             <main class="more">
+                <TourList state={state.clone()} />
                 <QuorumCalculator />
+                <StalenessLab />
+                <CompareTable state={state.clone()} />
             </main>
         </>
     }

@@ -14,6 +14,7 @@ use replicascope_core::run::{self, NodeState, Run};
 use replicascope_core::scenario::{Action as ScenarioAction, Scenario, Timed};
 use replicascope_core::share::{self, SharedRun, LINK_VERSION};
 use replicascope_core::time::Instant;
+use replicascope_core::tours::{self, ResolvedStep};
 use yew::prelude::*;
 
 /// The default preset the page opens with.
@@ -91,6 +92,24 @@ pub struct Model {
     pub notice: Option<Notice>,
     /// Compact chrome for an iframe.
     pub embed: bool,
+    /// The guided tour being played, if any (`#tour=<id>&step=<k>`).
+    pub tour: Option<TourState>,
+}
+
+/// A guided tour in progress: its pause points, resolved against the run
+/// of its preset, and the one on screen.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TourState {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub steps: Vec<ResolvedStep>,
+    /// The step on screen (from 0).
+    pub index: usize,
+    /// The trace hash of the run the steps were resolved against.
+    pub hash: String,
+    /// The run on screen is no longer that run (an intervention or a
+    /// parameter changed it): the captions describe the original.
+    pub forked: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -117,6 +136,21 @@ pub enum Msg {
     Intervene(ScenarioAction),
     Notify(Notice),
     Dismiss,
+    /// Show `scenario` from its start (cursor 0, no preset), with `note`
+    /// as an informational message: a run opened from elsewhere on the
+    /// page, such as a cell of the architecture comparison.
+    OpenScenario(Box<Scenario>, String),
+    /// Start the guided tour with this id: load its preset, pause at its
+    /// first step. An unknown id leaves the page as it is, with a message.
+    StartTour(String),
+    /// Move this many steps in the tour; past the last step leaves it.
+    TourStep(isize),
+    /// Go to step `k` (from 0) of the tour.
+    TourGoto(usize),
+    /// Leave the tour, keeping the run and the cursor.
+    LeaveTour,
+    /// Put back the tour's original run (after a fork) at the current step.
+    RestoreTour,
 }
 
 impl Model {
@@ -124,6 +158,9 @@ impl Model {
     /// otherwise the default preset. A bad link falls back to the default
     /// and says why.
     pub fn from_location(fragment: &str, embed: bool) -> Model {
+        if let Some(id) = param(fragment, "tour") {
+            return Model::from_tour_location(fragment, &id, embed);
+        }
         let preset_param = param(fragment, "preset");
         if let Some(encoded) = param(fragment, "run") {
             match share::decode(&encoded).and_then(|s| Model::from_shared(s, embed)) {
@@ -169,6 +206,130 @@ impl Model {
         Ok(model)
     }
 
+    /// `#tour=<id>&step=<k>[&run=…]`: the tour at step k (from 1); with a
+    /// run (the page writes one), that run — marked as changed if it is
+    /// not the tour's. A bad tour id shows the page as without it, with a
+    /// message naming it.
+    fn from_tour_location(fragment: &str, id: &str, embed: bool) -> Model {
+        let without_tour: String = fragment
+            .trim_start_matches(['#', '?'])
+            .split('&')
+            .filter(|pair| !pair.starts_with("tour=") && !pair.starts_with("step="))
+            .collect::<Vec<_>>()
+            .join("&");
+        let step = param(fragment, "step")
+            .and_then(|k| k.parse::<usize>().ok())
+            .unwrap_or(1)
+            .saturating_sub(1);
+        let Some(tour) = tours::find(id) else {
+            let mut m = Model::from_location(&without_tour, embed);
+            m.notice = Some(Notice {
+                error: true,
+                text: unknown_tour(id),
+            });
+            return m;
+        };
+        let from_link = param(fragment, "run").is_some();
+        let mut m = if from_link {
+            let m = Model::from_location(&without_tour, embed);
+            if m.notice.is_some() {
+                // The run in the link was bad: the tour's own run instead.
+                let mut fresh = Model::from_preset(tour.preset, embed);
+                fresh.notice = m.notice;
+                fresh
+            } else {
+                m
+            }
+        } else {
+            Model::from_preset(tour.preset, embed)
+        };
+        let keep_cursor = from_link && m.notice.is_none();
+        let cursor = m.cursor;
+        match m.attach_tour(tour) {
+            Ok(()) => {
+                m.goto_step(step);
+                if keep_cursor {
+                    m.cursor = cursor.min(m.until());
+                }
+            }
+            Err(e) => {
+                m.notice = Some(Notice {
+                    error: true,
+                    text: format!("This tour could not be started: {e}"),
+                })
+            }
+        }
+        m
+    }
+
+    /// Replaces the page with tour `id`'s run, paused at step `k` (from
+    /// 0); an unknown or broken tour leaves it as it is, with a message.
+    fn start_tour(&mut self, id: &str, k: usize) {
+        let Some(tour) = tours::find(id) else {
+            self.notice = Some(Notice {
+                error: true,
+                text: unknown_tour(id),
+            });
+            return;
+        };
+        match tours::start(tour) {
+            Ok((run, steps)) => {
+                let revision = self.run.revision + 1;
+                let speed = self.speed;
+                *self = Model::with_run(run, Some(tour.preset.to_string()), self.embed);
+                self.run.revision = revision;
+                self.speed = speed;
+                self.tour = Some(TourState {
+                    id: tour.id,
+                    title: tour.title,
+                    steps,
+                    index: 0,
+                    hash: self.run.hash.clone(),
+                    forked: false,
+                });
+                self.goto_step(k);
+            }
+            Err(e) => {
+                self.notice = Some(Notice {
+                    error: true,
+                    text: format!("This tour could not be started: {e}"),
+                })
+            }
+        }
+    }
+
+    /// Moves to step `k` (from 0, clamped) of the tour, paused.
+    fn goto_step(&mut self, k: usize) {
+        let until = self.until();
+        if let Some(t) = &mut self.tour {
+            let k = k.min(t.steps.len().saturating_sub(1));
+            t.index = k;
+            if let Some(step) = t.steps.get(k) {
+                self.cursor = step.at().min(until);
+            }
+            self.playing = false;
+        }
+    }
+
+    /// Attaches the tour to the run on screen (its steps come from a fresh
+    /// run of the tour's preset), at its first step.
+    fn attach_tour(&mut self, tour: &'static tours::Tour) -> Result<(), String> {
+        let (run, steps) = tours::start(tour).map_err(|e| e.to_string())?;
+        let (_, hash) = stats(&*run);
+        let first = steps.first().map_or(Instant::ZERO, ResolvedStep::at);
+        self.cursor = first.min(self.until());
+        self.playing = false;
+        self.tour = Some(TourState {
+            id: tour.id,
+            title: tour.title,
+            forked: self.run.hash != hash,
+            steps,
+            index: 0,
+            hash,
+        });
+        Ok(())
+    }
+
     pub fn from_preset(id: &str, embed: bool) -> Model {
         let preset = presets::find(id)
             .or_else(|| presets::all().first())
@@ -187,6 +348,7 @@ impl Model {
             selection: Selection::None,
             notice: None,
             embed,
+            tour: None,
         }
     }
 
@@ -228,7 +390,11 @@ impl Model {
 
     /// The URL fragment for this view.
     pub fn fragment(&self) -> String {
-        format!("run={}", share::encode(&self.shared()))
+        let run = format!("run={}", share::encode(&self.shared()));
+        match &self.tour {
+            Some(t) => format!("tour={}&step={}&{run}", t.id, t.index + 1),
+            None => run,
+        }
     }
 
     /// The time of the next step after the cursor, if any.
@@ -248,6 +414,19 @@ impl Model {
             .and_then(|i| trace.steps.get(i))
             .map(|s| s.time)
     }
+}
+
+/// The message for a tour id that does not exist: names it and a few that
+/// do.
+pub fn unknown_tour(id: &str) -> String {
+    let shown: String = id.chars().take(60).collect();
+    let ids = tours::ids();
+    let some: Vec<&str> = ids.iter().copied().take(3).collect();
+    format!(
+        "There is no tour called '{shown}'. Tours include {} (all {} are listed under Guided tours).",
+        some.join(", "),
+        ids.len()
+    )
 }
 
 /// `key=value` from a `a=1&b=2` fragment or query.
@@ -345,6 +524,50 @@ impl Reducible for Model {
             }
             Msg::Notify(n) => m.notice = Some(n),
             Msg::Dismiss => m.notice = None,
+            Msg::OpenScenario(scenario, note) => match run::start(&scenario) {
+                Ok(run) => {
+                    // A new revision, so every view (and the address bar)
+                    // sees a different run even if the old one was fresh.
+                    let revision = m.run.revision + 1;
+                    m = Model::with_run(run, None, m.embed);
+                    m.run.revision = revision;
+                    m.notice = Some(Notice {
+                        error: false,
+                        text: note,
+                    });
+                }
+                Err(e) => {
+                    m.notice = Some(Notice {
+                        error: true,
+                        text: format!("That run could not be opened: {e}"),
+                    })
+                }
+            },
+            Msg::StartTour(id) => m.start_tour(&id, 0),
+            Msg::TourStep(delta) => {
+                if let Some(t) = &m.tour {
+                    let k = t.index as isize + delta;
+                    if k >= t.steps.len() as isize {
+                        // "Finish": leave the tour, keep the run.
+                        m.tour = None;
+                    } else {
+                        m.goto_step(k.max(0) as usize);
+                    }
+                }
+            }
+            Msg::TourGoto(k) => m.goto_step(k),
+            Msg::LeaveTour => m.tour = None,
+            Msg::RestoreTour => {
+                if let Some(t) = m.tour.clone() {
+                    m.start_tour(t.id, t.index);
+                }
+            }
+        }
+        // Any change to the run (a fork, a parameter) leaves the tour's
+        // captions describing a run that is no longer on screen.
+        let forked = m.tour.as_ref().map(|t| t.hash != m.run.hash);
+        if let (Some(t), Some(forked)) = (&mut m.tour, forked) {
+            t.forked = forked;
         }
         Rc::new(m)
     }
@@ -410,6 +633,30 @@ mod tests {
         assert_eq!(m.cursor, Instant(15_000), "the follower read");
         let m = m.reduce(Msg::StepBack);
         assert_eq!(m.cursor, Instant(10_000));
+    }
+
+    #[test]
+    fn opening_a_scenario_shows_it_from_its_start() {
+        let m = Rc::new(Model::from_preset("single-leader-sync-write", false))
+            .reduce(Msg::Seek(Instant(12_000)));
+        let other = presets::find("multi-leader-price-conflict")
+            .unwrap()
+            .scenario();
+        let opened = m
+            .clone()
+            .reduce(Msg::OpenScenario(Box::new(other.clone()), "Opened.".into()));
+        assert_eq!(opened.scenario(), other);
+        assert_eq!(opened.cursor, Instant::ZERO);
+        assert_eq!(opened.preset, None);
+        assert!(opened.run.revision > m.run.revision);
+        assert_eq!(opened.notice.as_ref().map(|n| n.error), Some(false));
+        let mut broken = other;
+        broken.until_ms = -1.0;
+        let refused = opened
+            .clone()
+            .reduce(Msg::OpenScenario(Box::new(broken), String::new()));
+        assert_eq!(refused.run.hash, opened.run.hash);
+        assert!(refused.notice.as_ref().unwrap().error);
     }
 
     #[test]

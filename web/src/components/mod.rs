@@ -3,6 +3,7 @@
 
 pub mod anomalies;
 pub mod client_ops;
+pub mod compare_table;
 pub mod controls;
 pub mod inspector;
 pub mod latency_chart;
@@ -17,5 +18,8 @@ pub mod settings;
 pub mod share;
 pub mod spacetime;
 pub mod spacetime_canvas;
+pub mod staleness_lab;
 pub mod table_view;
 pub mod topology;
+pub mod tour_list;
+pub mod tour_player;
