@@ -46,7 +46,17 @@ test('keyboard: raising n keeps the verdict honest and presets reset it', async 
   const { page, context } = await open(browser);
   const n = page.getByLabel('n', { exact: true });
   await n.focus();
-  for (let i = 0; i < 6; i++) await page.keyboard.press('ArrowRight');
+  // One press at a time, each seen on screen before the next (as a person
+  // does): below the slider the tour thumbnails may be drawing, and a press
+  // that lands before the previous one re-rendered would be overwritten.
+  for (let want = 4; want <= 9; want++) {
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction(
+      (v) => document.querySelector('[data-testid="n-value"]')?.textContent === v,
+      String(want),
+      { timeout: 5000 },
+    );
+  }
   assert.equal(await page.getByTestId('n-value').textContent(), '9');
   // n = 9, w = 2, r = 2: C(7,2)/C(9,2) = 21/36 = 7/12
   assert.match(await page.getByTestId('stale-probability').textContent(), /^7\/12 = 58\.3 %/);

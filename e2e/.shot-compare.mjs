@@ -1,0 +1,14 @@
+import { launch } from './lib/browser.js';
+const b = await launch();
+const p = await b.newPage({ viewport: { width: 1280, height: 1100 } });
+await p.goto('http://127.0.0.1:8099/?page=compare');
+await p.waitForTimeout(1500);
+const run = p.getByRole('button', { name: /Run/ }).first();
+await run.click();
+await p.waitForTimeout(4000);
+await p.screenshot({ path: '/tmp/compare.png', fullPage: true });
+await p.goto('http://127.0.0.1:8099/?embed=1&tour=leaderless-sloppy-quorum');
+await p.setViewportSize({ width: 900, height: 640 });
+await p.waitForTimeout(2500);
+await p.screenshot({ path: '/tmp/embed-tour.png' });
+await b.close();
