@@ -45,7 +45,9 @@ pub fn iframe_snippet(base: &str, fragment: &str, title: &str) -> String {
     )
 }
 
-fn download(name: &str, mime: &str, text: &str) {
+/// Hands `text` to the browser as a file download (a Blob behind an
+/// object URL, clicked through a temporary anchor).
+pub(crate) fn download(name: &str, mime: &str, text: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };

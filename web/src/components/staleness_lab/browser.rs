@@ -1,37 +1,8 @@
-//! Browser plumbing for the lab: a text handed over as a file download (a
-//! Blob behind an object URL, clicked through a temporary anchor), and the
-//! address bar read and, on the lab's own page, written.
+//! Browser plumbing for the lab: a text handed over as a file download (the
+//! share bar's), and the address bar read and, on the lab's own page,
+//! written.
 
-use wasm_bindgen::JsCast;
-
-pub fn download(name: &str, mime: &str, text: &str) {
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-        return;
-    };
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Some(a) = document
-        .create_element("a")
-        .ok()
-        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-    {
-        a.set_href(&url);
-        a.set_download(name);
-        if let Some(body) = document.body() {
-            let _ = body.append_child(&a);
-            a.click();
-            let _ = body.remove_child(&a);
-        }
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
-}
+pub(crate) use crate::components::share::download;
 
 /// The page's query (`?page=staleness`) and fragment.
 pub fn location() -> (String, String) {
