@@ -5,6 +5,8 @@
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TRUNK_VERSION="0.21.14"
+# Builds the mdBook example chapter the end-to-end tests open.
+MDBOOK_VERSION="0.5.4"
 # The one place the tool versions live is Trunk.toml; read them from there.
 WASM_BINDGEN_VERSION="$(sed -n 's/^wasm_bindgen *= *"\(.*\)"/\1/p' "$ROOT/Trunk.toml")"
 WASM_OPT_VERSION="$(sed -n 's/^wasm_opt *= *"version_\(.*\)"/\1/p' "$ROOT/Trunk.toml")"
@@ -74,6 +76,14 @@ ensure_node_packages() {
     if [ ! -f "$stamp" ] || [ "$ROOT/e2e/package-lock.json" -nt "$stamp" ]; then
         say "installing npm packages (binaryen for wasm-opt, playwright-core)"
         (cd "$ROOT/e2e" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+}
+
+ensure_mdbook() {
+    if [ "$(mdbook --version 2>/dev/null)" != "mdbook v$MDBOOK_VERSION" ]; then
+        say "installing mdbook $MDBOOK_VERSION (for the examples; a minute or two once)"
+        # Without serve/watch/search: the examples only need `mdbook build`.
+        cargo install --locked mdbook --version "$MDBOOK_VERSION" --no-default-features
     fi
 }
 

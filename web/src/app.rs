@@ -29,7 +29,181 @@ use crate::components::staleness_lab::StalenessLab;
 use crate::components::topology::Topology;
 use crate::components::tour_list::TourList;
 use crate::components::tour_player::TourPlayer;
-use crate::state::{param, Model, Msg};
+use crate::embed::{EmbedOptions, View};
+use crate::state::{param, Model, Msg, Notice};
+use replicascope_core::presets;
+use replicascope_core::scenario::{ms_to_instant, Scenario};
+
+/// What the page around a `<replica-scope>` element asks for.
+#[derive(Clone, PartialEq)]
+pub struct ElementConfig {
+    pub options: EmbedOptions,
+    /// What was wrong with the attributes or the `scenario` property, one
+    /// sentence each: shown inside the element, the run kept.
+    pub problems: Vec<String>,
+    /// A run handed over through the `scenario` property.
+    pub scenario: Option<Rc<Scenario>>,
+    /// Changes every time the element hands something over, so setting
+    /// the same thing twice still shows it again.
+    pub revision: u64,
+    /// Where the full app lives (the `dist/` the element was loaded
+    /// from), for "Open in ReplicaScope".
+    pub app_url: String,
+}
+
+#[derive(Properties, PartialEq, Default)]
+pub struct AppProps {
+    /// Set when mounted inside a `<replica-scope>` element.
+    #[prop_or_default]
+    pub element: Option<ElementConfig>,
+}
+
+/// The options' effect on a fresh model: loop, speed, start time,
+/// autoplay, and the problems as a message.
+fn apply_options(m: &mut Model, o: &EmbedOptions, problems: &[String]) {
+    m.looping = o.looping;
+    if let Some(speed) = o.speed {
+        m.speed = speed;
+    }
+    if let Some(ms) = o.at_ms {
+        m.cursor = ms_to_instant(ms).min(m.until());
+    }
+    m.playing = o.autoplay && m.tour.is_none();
+    if !problems.is_empty() {
+        let mut text = problems.join(" ");
+        if let Some(n) = &m.notice {
+            text = format!("{} {text}", n.text);
+        }
+        m.notice = Some(Notice { error: true, text });
+    }
+}
+
+/// The model an element starts with.
+fn element_model(cfg: &ElementConfig) -> Model {
+    let o = &cfg.options;
+    let mut problems = cfg.problems.clone();
+    let from_options = || {
+        let fragment = match (&o.tour, &o.preset) {
+            (Some(t), _) => format!("tour={t}"),
+            (None, Some(p)) => format!("preset={p}"),
+            (None, None) => String::new(),
+        };
+        Model::from_location(&fragment, true)
+    };
+    let mut m = match &cfg.scenario {
+        Some(s) => Model::from_scenario(s, true).unwrap_or_else(|e| {
+            problems.push(format!("The scenario could not be run: {e}."));
+            from_options()
+        }),
+        None => from_options(),
+    };
+    apply_options(&mut m, o, &problems);
+    m
+}
+
+/// What changed between two hand-overs from the element, as messages.
+fn apply_element_change(
+    old: &ElementConfig,
+    new: &ElementConfig,
+    dispatcher: &UseReducerDispatcher<Model>,
+) {
+    if new.revision == old.revision {
+        return;
+    }
+    let (o, n) = (&old.options, &new.options);
+    // Everything wrong with this hand-over, shown as one message (one
+    // message at a time fits in the element).
+    let mut problems = new.problems.clone();
+    let new_scenario = match (&old.scenario, &new.scenario) {
+        (Some(a), Some(b)) => !Rc::ptr_eq(a, b),
+        (None, Some(_)) => true,
+        _ => false,
+    };
+    if new_scenario {
+        if let Some(s) = &new.scenario {
+            dispatcher.dispatch(Msg::OpenScenario(Box::new((**s).clone()), String::new()));
+        }
+    } else if n.tour != o.tour && n.tour.is_some() {
+        dispatcher.dispatch(Msg::StartTour(n.tour.clone().unwrap_or_default()));
+    } else if n.preset != o.preset {
+        match &n.preset {
+            Some(p) if presets::find(p).is_some() => {
+                dispatcher.dispatch(Msg::LoadPreset(p.clone()))
+            }
+            Some(p) => problems.push(format!(
+                "There is no preset called '{p}'; the run on screen stays."
+            )),
+            None => {}
+        }
+    }
+    if n.looping != o.looping {
+        dispatcher.dispatch(Msg::SetLoop(n.looping));
+    }
+    if n.speed != o.speed {
+        dispatcher.dispatch(Msg::SetSpeed(n.speed.unwrap_or(1.0)));
+    }
+    if n.at_ms != o.at_ms {
+        if let Some(ms) = n.at_ms {
+            dispatcher.dispatch(Msg::Seek(ms_to_instant(ms)));
+        }
+    }
+    if n.autoplay != o.autoplay || new_scenario || n.preset != o.preset {
+        dispatcher.dispatch(if n.autoplay { Msg::Play } else { Msg::Pause });
+    }
+    if !problems.is_empty() {
+        for p in &problems {
+            log_problem(p);
+        }
+        dispatcher.dispatch(Msg::Notify(Notice {
+            error: true,
+            text: problems.join(" "),
+        }));
+    }
+}
+
+/// Space plays/pauses, arrows step — unless typing in a field; a tour's
+/// own keys first.
+fn on_key(e: &web_sys::KeyboardEvent, dispatcher: &UseReducerDispatcher<Model>, tour: bool) {
+    if e.ctrl_key() || e.meta_key() || e.alt_key() {
+        return;
+    }
+    if tour && crate::components::tour_player::handle_key(e, dispatcher) {
+        return;
+    }
+    // Inside a shadow root the event's target is the host element: the
+    // first entry of its composed path is what was really typed into.
+    let target = e.composed_path().get(0).dyn_into::<web_sys::Element>().ok();
+    let typing = target
+        .map(|el| {
+            let tag = el.tag_name().to_ascii_lowercase();
+            tag == "input" || tag == "textarea" || tag == "select" || tag == "button"
+        })
+        .unwrap_or(false);
+    if typing {
+        return;
+    }
+    match e.key().as_str() {
+        " " => {
+            e.prevent_default();
+            dispatcher.dispatch(Msg::TogglePlay);
+        }
+        "ArrowRight" => {
+            e.prevent_default();
+            dispatcher.dispatch(Msg::StepForward);
+        }
+        "ArrowLeft" => {
+            e.prevent_default();
+            dispatcher.dispatch(Msg::StepBack);
+        }
+        _ => {}
+    }
+}
+
+/// Tells the console too: whoever embeds the element may be looking there
+/// rather than at the page.
+fn log_problem(text: &str) {
+    web_sys::console::error_1(&format!("<replica-scope>: {text}").into());
+}
 
 fn location() -> (String, String) {
     let loc = web_sys::window().map(|w| w.location());
@@ -42,8 +216,23 @@ fn location() -> (String, String) {
 }
 
 #[function_component(App)]
-pub fn app() -> Html {
-    let state = use_reducer(|| {
+pub fn app(props: &AppProps) -> Html {
+    let element = props.element.clone();
+    // The iframe's options, read once from the query string.
+    let iframe_options = use_memo((), |_| {
+        let search = location().1;
+        EmbedOptions::parse(|k| param(&search, k))
+    });
+    let init = (element.clone(), iframe_options.clone());
+    let state = use_reducer(move || {
+        let (element, iframe_options) = init;
+        if let Some(cfg) = &element {
+            let m = element_model(cfg);
+            if let Some(n) = m.notice.as_ref().filter(|n| n.error) {
+                log_problem(&n.text);
+            }
+            return m;
+        }
         let (hash, search) = location();
         let embed = param(&search, "embed").is_some_and(|v| v == "1");
         let mut fragment = hash;
@@ -60,8 +249,27 @@ pub fn app() -> Html {
                 fragment = format!("tour={t}");
             }
         }
-        Model::from_location(&fragment, embed)
+        let mut m = Model::from_location(&fragment, embed);
+        if embed {
+            let (options, errors) = &*iframe_options;
+            let problems: Vec<String> = errors.iter().map(|e| format!("{e}.")).collect();
+            apply_options(&mut m, options, &problems);
+        }
+        m
     });
+
+    // The element handed over new attributes or a scenario: apply what
+    // changed, keep the run when something is wrong.
+    {
+        let dispatcher = state.dispatcher();
+        let applied = use_mut_ref(|| element.clone());
+        use_effect_with(element.clone(), move |now| {
+            let before = applied.replace(now.clone());
+            if let (Some(old), Some(new)) = (before, now) {
+                apply_element_change(&old, new, &dispatcher);
+            }
+        });
+    }
 
     // Playback: one animation-frame loop while playing.
     {
@@ -97,57 +305,25 @@ pub fn app() -> Html {
 
     // Keyboard: space plays/pauses, arrows step — unless typing in a field.
     // During a guided tour the arrows (and PageUp/PageDown, Enter) move
-    // between its steps and Escape leaves it.
+    // between its steps and Escape leaves it. Inside an element only keys
+    // pressed within it count: the host page (and the other elements on
+    // it) keep theirs.
     {
         let dispatcher = state.dispatcher();
         let tour_active = tour_active.clone();
+        let in_element = element.is_some();
         use_effect_with((), move |_| {
-            let document = web_sys::window().and_then(|w| w.document());
+            let document = web_sys::window()
+                .and_then(|w| w.document())
+                .filter(|_| !in_element);
             let listener = document.map(|doc| {
                 EventListener::new_with_options(
                     &doc,
                     "keydown",
                     EventListenerOptions::enable_prevent_default(),
                     move |e| {
-                        let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
-                            return;
-                        };
-                        if e.ctrl_key() || e.meta_key() || e.alt_key() {
-                            return;
-                        }
-                        if *tour_active.borrow()
-                            && crate::components::tour_player::handle_key(e, &dispatcher)
-                        {
-                            return;
-                        }
-                        let typing = e
-                            .target()
-                            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                            .map(|el| {
-                                let tag = el.tag_name().to_ascii_lowercase();
-                                tag == "input"
-                                    || tag == "textarea"
-                                    || tag == "select"
-                                    || tag == "button"
-                            })
-                            .unwrap_or(false);
-                        if typing {
-                            return;
-                        }
-                        match e.key().as_str() {
-                            " " => {
-                                e.prevent_default();
-                                dispatcher.dispatch(Msg::TogglePlay);
-                            }
-                            "ArrowRight" => {
-                                e.prevent_default();
-                                dispatcher.dispatch(Msg::StepForward);
-                            }
-                            "ArrowLeft" => {
-                                e.prevent_default();
-                                dispatcher.dispatch(Msg::StepBack);
-                            }
-                            _ => {}
+                        if let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() {
+                            on_key(e, &dispatcher, *tour_active.borrow());
                         }
                     },
                 )
@@ -155,17 +331,24 @@ pub fn app() -> Html {
             move || drop(listener)
         });
     }
+    let element_keys = {
+        let dispatcher = state.dispatcher();
+        let tour_active = tour_active.clone();
+        Callback::from(move |e: KeyboardEvent| on_key(&e, &dispatcher, *tour_active.borrow()))
+    };
 
     // `?page=staleness` / `?page=compare`: one tool on its own (also for
     // iframes), without the simulator around it. Those pages own the URL
     // fragment.
     let page = param(&location().1, "page").unwrap_or_default();
-    let single_page = page == "staleness" || page == "compare" || page == "tours";
+    let single_page =
+        element.is_none() && (page == "staleness" || page == "compare" || page == "tours");
 
     // Keep the address bar in step (not while playing: that would rewrite
     // the URL sixty times a second).
     {
         let model = (*state).clone();
+        let in_element = element.is_some();
         use_effect_with(
             (
                 state.run.revision,
@@ -175,7 +358,7 @@ pub fn app() -> Html {
                 state.tour.as_ref().map(|t| (t.id, t.index)),
             ),
             move |_| {
-                if !model.playing && !single_page {
+                if !model.playing && !single_page && !in_element {
                     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
                         let url = format!("#{}", model.fragment());
                         let _ = history.replace_state_with_url(
@@ -218,19 +401,43 @@ pub fn app() -> Html {
     }
 
     if state.embed {
+        let options = match &element {
+            Some(cfg) => cfg.options.clone(),
+            None => iframe_options.0.clone(),
+        };
+        let view_class = match options.view {
+            View::Both => "view-both",
+            View::Topology => "view-topology",
+            View::Diagram => "view-diagram",
+        };
+        let app_url = element.as_ref().map(|cfg| cfg.app_url.clone());
         return html! {
-            <div class="embed">
+            <div
+                class={classes!("embed", view_class, options.height.is_some().then_some("fixed-height"), element.is_some().then_some("in-element"))}
+                style={options.height_style()}
+                tabindex={element.is_some().then_some("0")}
+                onkeydown={element.is_some().then_some(element_keys)}
+                data-testid="embed-root"
+            >
                 { for notice }
                 <TourPlayer state={state.clone()} />
-                <div class="embed-bar">
-                    <PresetPicker state={state.clone()} compact=true />
-                    <ShareBar state={state.clone()} compact=true />
-                </div>
+                if options.controls {
+                    <div class="embed-bar">
+                        <PresetPicker state={state.clone()} compact=true />
+                        <ShareBar state={state.clone()} compact=true app_url={app_url} />
+                    </div>
+                }
                 <div class="stage embed-stage">
-                    <Topology state={state.clone()} snapshot={snapshot.clone()} />
-                    <SpaceTime state={state.clone()} />
+                    if options.view.shows_topology() {
+                        <Topology state={state.clone()} snapshot={snapshot.clone()} />
+                    }
+                    if options.view.shows_diagram() {
+                        <SpaceTime state={state.clone()} />
+                    }
                 </div>
-                <Controls state={state.clone()} />
+                if options.controls {
+                    <Controls state={state.clone()} />
+                }
             </div>
         };
     }

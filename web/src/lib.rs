@@ -4,7 +4,9 @@
 mod app;
 pub mod canvas;
 pub mod components;
+pub mod element;
+pub mod embed;
 pub mod layout;
 pub mod state;
 
-pub use app::App;
+pub use app::{App, AppProps, ElementConfig};

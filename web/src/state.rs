@@ -94,6 +94,9 @@ pub struct Model {
     pub embed: bool,
     /// The guided tour being played, if any (`#tour=<id>&step=<k>`).
     pub tour: Option<TourState>,
+    /// Playing past the end starts again from the beginning (embeds that
+    /// illustrate a post keep moving).
+    pub looping: bool,
 }
 
 /// A guided tour in progress: its pause points, resolved against the run
@@ -151,6 +154,8 @@ pub enum Msg {
     LeaveTour,
     /// Put back the tour's original run (after a fork) at the current step.
     RestoreTour,
+    /// Whether playback starts over at the end.
+    SetLoop(bool),
 }
 
 impl Model {
@@ -276,9 +281,11 @@ impl Model {
             Ok((run, steps)) => {
                 let revision = self.run.revision + 1;
                 let speed = self.speed;
+                let looping = self.looping;
                 *self = Model::with_run(run, Some(tour.preset.to_string()), self.embed);
                 self.run.revision = revision;
                 self.speed = speed;
+                self.looping = looping;
                 self.tour = Some(TourState {
                     id: tour.id,
                     title: tour.title,
@@ -330,6 +337,13 @@ impl Model {
         Ok(())
     }
 
+    /// A run of `scenario` (handed over by a page that embeds the app),
+    /// or why it cannot run.
+    pub fn from_scenario(scenario: &Scenario, embed: bool) -> Result<Model, String> {
+        let run = run::start(scenario).map_err(|e| e.to_string())?;
+        Ok(Model::with_run(run, None, embed))
+    }
+
     pub fn from_preset(id: &str, embed: bool) -> Model {
         let preset = presets::find(id)
             .or_else(|| presets::all().first())
@@ -349,6 +363,7 @@ impl Model {
             notice: None,
             embed,
             tour: None,
+            looping: false,
         }
     }
 
@@ -445,8 +460,9 @@ impl Reducible for Model {
         let mut m = (*self).clone();
         match action {
             Msg::LoadPreset(id) => {
-                let embed = m.embed;
+                let (embed, looping) = (m.embed, m.looping);
                 m = Model::from_preset(&id, embed);
+                m.looping = looping;
             }
             Msg::SetScenario(scenario) => match run::start(&scenario) {
                 Ok(run) => {
@@ -482,7 +498,11 @@ impl Reducible for Model {
                 let until = m.until();
                 m.cursor = Instant((m.cursor.0 as f64 + advance) as u64).min(until);
                 if m.cursor >= until {
-                    m.playing = false;
+                    if m.looping {
+                        m.cursor = Instant::ZERO;
+                    } else {
+                        m.playing = false;
+                    }
                 }
             }
             Msg::Seek(t) => {
@@ -531,7 +551,10 @@ impl Reducible for Model {
                     let revision = m.run.revision + 1;
                     m = Model::with_run(run, None, m.embed);
                     m.run.revision = revision;
-                    m.notice = Some(Notice {
+                    m.looping = self.looping;
+                    m.speed = self.speed;
+                    // An empty note: a run handed over without comment.
+                    m.notice = (!note.is_empty()).then_some(Notice {
                         error: false,
                         text: note,
                     });
@@ -544,6 +567,7 @@ impl Reducible for Model {
                 }
             },
             Msg::StartTour(id) => m.start_tour(&id, 0),
+            Msg::SetLoop(on) => m.looping = on,
             Msg::TourStep(delta) => {
                 if let Some(t) = &m.tour {
                     let k = t.index as isize + delta;

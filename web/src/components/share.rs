@@ -17,6 +17,10 @@ pub struct Props {
     pub state: UseReducerHandle<Model>,
     /// Embedded: only "open in ReplicaScope" and the about panel.
     pub compact: bool,
+    /// Where the full app lives, when it is not this page (inside a
+    /// `<replica-scope>` element on someone else's page).
+    #[prop_or_default]
+    pub app_url: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -42,6 +46,19 @@ pub fn iframe_snippet(base: &str, fragment: &str, title: &str) -> String {
     format!(
         "<iframe src=\"{base}?embed=1#{fragment}\" width=\"800\" height=\"500\" style=\"border:0;max-width:100%\" loading=\"lazy\" title=\"ReplicaScope: {}\"></iframe>",
         title.replace('"', "&quot;")
+    )
+}
+
+/// The `<replica-scope>` snippet for a preset: the element and the one
+/// script that defines it, from the directory the app is served from.
+pub fn element_snippet(base: &str, preset: &str) -> String {
+    let dir = match base.rfind('/') {
+        Some(i) => &base[..=i],
+        None => base,
+    };
+    format!(
+        "<script type=\"module\" src=\"{dir}replica-scope.js\"></script>\n<replica-scope preset=\"{}\" view=\"both\" autoplay></replica-scope>",
+        preset.replace('"', "&quot;")
     )
 }
 
@@ -153,7 +170,8 @@ pub fn share_bar(props: &Props) -> Html {
     };
 
     if props.compact {
-        let open = format!("{}#{}", base_url(), state.fragment());
+        let base = props.app_url.clone().unwrap_or_else(base_url);
+        let open = format!("{base}#{}", state.fragment());
         return html! {
             <div class="share-bar compact">
                 <button type="button" onclick={toggle(Panel::About)} aria-expanded={(*panel == Panel::About).to_string()}>{ "About this run" }</button>
@@ -184,6 +202,11 @@ pub fn share_bar(props: &Props) -> Html {
                             <label>{ "Paste into any page:" }
                                 <textarea readonly=true rows="4" data-testid="embed-snippet" value={iframe_snippet(&base_url(), &state.fragment(), title)} />
                             </label>
+                            if let Some(preset) = state.preset.as_ref().filter(|p| replicascope_core::presets::find(p).is_some_and(|x| x.scenario() == state.scenario())) {
+                                <label>{ "Or, as an element that starts when scrolled into view (the example as it ships, not your changes):" }
+                                    <textarea readonly=true rows="3" data-testid="element-snippet" value={element_snippet(&base_url(), preset)} />
+                                </label>
+                            }
                         </div>
                     },
                     Panel::About => about,
@@ -197,6 +220,18 @@ pub fn share_bar(props: &Props) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn element_snippet_loads_the_script_beside_the_app() {
+        let s = element_snippet(
+            "https://example.org/rs/index.html",
+            "leaderless-sloppy-quorum",
+        );
+        assert_eq!(
+            s,
+            "<script type=\"module\" src=\"https://example.org/rs/replica-scope.js\"></script>\n<replica-scope preset=\"leaderless-sloppy-quorum\" view=\"both\" autoplay></replica-scope>"
+        );
+    }
 
     #[test]
     fn snippet_embeds_the_run() {
