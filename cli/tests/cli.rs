@@ -182,6 +182,27 @@ fn svg_is_a_standalone_document() {
     assert!(!early.contains("write x=1"), "the write happens at 10 ms");
 }
 
+/// The page's Export SVG at the end of a run draws the whole run from 0 to
+/// the end of its activity with every lane titled: the CLI's figure is
+/// that same picture, byte for byte.
+#[test]
+fn svg_matches_the_pages_export_at_the_end_of_the_run() {
+    use replicascope_core::diagram::{activity_end, render_svg, DiagramOptions};
+    use replicascope_core::export::lane_titles;
+    use replicascope_core::time::Instant;
+    for id in ["leaderless-sloppy-quorum", "multi-leader-lww-clock-skew"] {
+        let run = replicascope_core::run::start(
+            &replicascope_core::presets::find(id).unwrap().scenario(),
+        )
+        .unwrap();
+        let end = activity_end(run.trace(), run.scenario().until());
+        let opts = DiagramOptions::whole(Instant::ZERO, end, lane_titles(&*run));
+        let page = render_svg(run.scenario(), run.trace(), run.history(), &opts);
+        let cli = stdout(&replicascope(&["svg", id]));
+        assert_eq!(cli, page, "{id}");
+    }
+}
+
 #[test]
 fn quorum_command() {
     let v = json(&["quorum", "--n", "3", "--w", "1", "--r", "1", "--json"]);

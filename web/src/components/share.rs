@@ -132,7 +132,9 @@ pub fn share_bar(props: &Props) -> Html {
             let run = state.run.run.borrow();
             let end = activity_end(run.trace(), run.scenario().until());
             let mut opts = DiagramOptions::whole(Instant::ZERO, end, lane_titles(&**run));
-            opts.cursor = Some(state.cursor);
+            // At the end of the run the figure is exactly `replicascope svg
+            // <run>`'s; before it, the cursor line shows where it stood.
+            opts.cursor = (state.cursor < end).then_some(state.cursor);
             download(
                 &format!("replicascope-{name}.svg"),
                 "image/svg+xml",
