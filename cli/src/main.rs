@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod compare;
 mod load;
 mod log_sizes;
@@ -48,6 +49,9 @@ enum Command {
     /// The guided tours: list them, or print one tour's pause points with
     /// their times and captions.
     Tour(tours::Args),
+    /// Time whole recorded runs of a scenario (median of several): the
+    /// native half of the browser benchmark.
+    Bench(bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +66,7 @@ fn main() -> ExitCode {
         Command::Staleness(args) => staleness::run(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Tour(args) => tours::run(&args),
+        Command::Bench(args) => bench::run(&args),
     };
     match result {
         Ok(text) => {

@@ -2,6 +2,7 @@
 //! `replicascope-core` computes: no protocol logic lives here.
 
 mod app;
+pub mod bench;
 pub mod canvas;
 pub mod components;
 pub mod element;

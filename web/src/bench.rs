@@ -1,0 +1,64 @@
+//! Hooks for the browser benchmark (`scripts/bench`): time whole recorded
+//! runs in WebAssembly exactly as `replicascope bench` times them natively,
+//! and report the module's linear memory. Exported to JavaScript; the app
+//! page exposes them as `window.wasmBindings`.
+
+use replicascope_core::run;
+use replicascope_core::scenario::Scenario;
+use wasm_bindgen::prelude::*;
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+/// Runs the scenario (JSON text) `repeats` times and returns a JSON object:
+/// `events`, `trace_hash`, `run_ms` (each run), `memory_bytes` (the linear
+/// memory afterwards: it only grows, so this is the peak). A bad scenario
+/// returns `{"error": "…"}`.
+#[wasm_bindgen]
+pub fn bench_run(scenario_json: &str, repeats: u32) -> String {
+    let scenario = match Scenario::from_json(scenario_json) {
+        Ok(s) => s,
+        Err(e) => return serde_json::json!({ "error": e.to_string() }).to_string(),
+    };
+    let memory_before = memory_bytes();
+    let mut run_ms = Vec::new();
+    let mut events = 0;
+    let mut hash = 0;
+    for _ in 0..repeats.clamp(1, 1000) {
+        let t0 = now_ms();
+        match run::start(&scenario) {
+            Ok(r) => {
+                run_ms.push(now_ms() - t0);
+                events = r.trace().steps.len();
+                hash = r.trace().hash();
+            }
+            Err(e) => return serde_json::json!({ "error": e.to_string() }).to_string(),
+        }
+    }
+    serde_json::json!({
+        "events": events,
+        "trace_hash": format!("{hash:016x}"),
+        "run_ms": run_ms,
+        "memory_before_bytes": memory_before,
+        "memory_bytes": memory_bytes(),
+    })
+    .to_string()
+}
+
+/// The size of the module's linear memory in bytes.
+#[wasm_bindgen]
+pub fn memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .dyn_into::<js_sys::WebAssembly::Memory>()
+        .map(|m| {
+            m.buffer()
+                .dyn_into::<js_sys::ArrayBuffer>()
+                .map(|b| b.byte_length() as f64)
+                .unwrap_or(0.0)
+        })
+        .unwrap_or(0.0)
+}
