@@ -23,6 +23,28 @@ function loadSimulator() {
   return module;
 }
 
+// The app's stylesheet, adapted once for every element on the page: its
+// `rem` sizes would otherwise follow the host page's root font size (many
+// sites and mdBook set it to 10px), so they are rebased on the element's
+// own 16px.
+let sheet = null;
+function loadStyles() {
+  if (!sheet) {
+    sheet = fetch(new URL("style.css", here))
+      .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`style.css: HTTP ${r.status}`))))
+      .then((css) => {
+        const s = new CSSStyleSheet();
+        // Not inside @media / @container conditions: var() is not allowed
+        // there, and rem in them already means the browser's 16px.
+        const rebased = css.replace(/(@(?:media|container)[^{]*\{)|(\d*\.?\d+)rem\b/g, (all, rule, n) =>
+          rule ?? `calc(${n} * var(--rs-rem))`);
+        s.replaceSync(rebased);
+        return s;
+      });
+  }
+  return sheet;
+}
+
 const OPTIONS = ["preset", "tour", "view", "autoplay", "loop", "controls", "height", "speed", "at"];
 
 class ReplicaScopeElement extends HTMLElement {
@@ -39,23 +61,20 @@ class ReplicaScopeElement extends HTMLElement {
   connectedCallback() {
     if (!this.shadowRoot) {
       const root = this.attachShadow({ mode: "open" });
-      const style = document.createElement("link");
-      style.rel = "stylesheet";
-      style.href = new URL("style.css", here).href;
       const host = document.createElement("style");
       // Until the simulator arrives: a placeholder of the right height, so
       // the page does not jump when it does.
       host.textContent =
-        ":host{display:block;position:relative;min-height:8rem}" +
-        ".loading{padding:1rem;font:0.9rem system-ui,sans-serif;opacity:0.7}" +
-        ".failed{padding:1rem;border:1px solid #dc2626;border-radius:0.5rem;color:#991b1b;font:0.9rem system-ui,sans-serif}";
+        ":host{display:block;position:relative;min-height:128px;font-size:16px;--rs-rem:16px;text-align:left}" +
+        ".loading{padding:16px;font:14px system-ui,sans-serif;opacity:0.7}" +
+        ".failed{padding:16px;border:1px solid #dc2626;border-radius:8px;color:#991b1b;font:14px system-ui,sans-serif}";
       this.#container = document.createElement("div");
       this.#container.className = "replica-scope-root";
       const loading = document.createElement("div");
       loading.className = "loading";
       loading.textContent = "ReplicaScope: the simulation starts when it scrolls into view…";
       this.#container.append(loading);
-      root.append(style, host, this.#container);
+      root.append(host, this.#container);
       const height = Number.parseInt(this.getAttribute("height") ?? "", 10);
       if (height > 0) this.style.minHeight = `${height}px`;
     }
@@ -129,8 +148,9 @@ class ReplicaScopeElement extends HTMLElement {
   async #start() {
     this.#starting = true;
     try {
-      const m = await loadSimulator();
+      const [m, styles] = await Promise.all([loadSimulator(), loadStyles()]);
       if (!this.isConnected) return;
+      this.shadowRoot.adoptedStyleSheets = [styles];
       this.#container.replaceChildren();
       this.#handle = m.mount_replica_scope(
         this.#container,

@@ -144,6 +144,10 @@ test('the mdBook chapter plays its element', async () => {
   const { page, context, problems, consoleErrors } = await openPage('examples/mdbook/book/leaderless.html');
   assert.ok(await animates(page, 'chapter-diagram'));
   assert.equal(await page.locator('#chapter-diagram .topology').count(), 1);
+  // mdBook sets the root font size to 10px; the element keeps its own sizes.
+  const sizes = await page.locator('#chapter-diagram [data-testid=clock]').evaluate((el) => [getComputedStyle(el).fontSize, getComputedStyle(document.documentElement).fontSize]);
+  assert.equal(sizes[1], '10px', 'mdBook still sets a 10px root');
+  assert.ok(parseFloat(sizes[0]) >= 14, `the element's text stays readable: ${sizes[0]}`);
   await page.screenshot({ path: path.join(RESULTS, 'embedding-mdbook.png') });
   assert.deepEqual(problems, []);
   assert.deepEqual(consoleErrors, []);
