@@ -158,3 +158,17 @@ async fn a_scenario_object_runs_and_a_bad_one_keeps_the_run() {
     assert_eq!(dom::texts(&root, ".spacetime text.title").len(), 6);
     handle.destroy();
 }
+
+#[wasm_bindgen_test]
+async fn a_tour_attribute_plays_the_tour_inside_the_element() {
+    let tour = replicascope_core::tours::all()[0].id;
+    let (root, mut handle) = mount(&format!(r#"{{"tour": "{tour}"}}"#), JsValue::UNDEFINED);
+    yew::scheduler::flush().await;
+    let player = find(&root, "[data-testid=tour-player]");
+    assert_eq!(player.get_attribute("data-tour").as_deref(), Some(tour));
+    assert!(text(&root, "[data-testid=tour-count]").starts_with("Step 1 of "));
+    handle.set_attributes(object(r#"{"tour": "no-such-tour"}"#));
+    yew::scheduler::flush().await;
+    assert!(text(&root, "[role=alert] span").contains("There is no tour called 'no-such-tour'"));
+    handle.destroy();
+}
