@@ -9,6 +9,7 @@ use replicascope_core::run;
 use serde::Serialize;
 
 use crate::load::{self, Source};
+use crate::long_run::max_rss_bytes;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -90,13 +91,6 @@ fn median(xs: &[f64]) -> f64 {
         n if n % 2 == 1 => v[n / 2],
         n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
     }
-}
-
-fn max_rss_bytes() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod bench;
 mod compare;
 mod load;
 mod log_sizes;
+mod long_run;
 mod quorum;
 mod runs;
 mod staleness;
@@ -49,6 +50,10 @@ enum Command {
     /// The guided tours: list them, or print one tour's pause points with
     /// their times and captions.
     Tour(tours::Args),
+    /// Run for a long stretch of virtual time in bounded memory (a sliding
+    /// window of the trace), optionally with added load and repeating
+    /// faults; print the figures.
+    LongRun(long_run::Args),
     /// Time whole recorded runs of a scenario (median of several): the
     /// native half of the browser benchmark.
     Bench(bench::Args),
@@ -66,6 +71,7 @@ fn main() -> ExitCode {
         Command::Staleness(args) => staleness::run(&args),
         Command::Compare(args) => compare::run(&args),
         Command::Tour(args) => tours::run(&args),
+        Command::LongRun(args) => long_run::run(&args),
         Command::Bench(args) => bench::run(&args),
     };
     match result {

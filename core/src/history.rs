@@ -43,6 +43,15 @@ impl Operation {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct History {
     pub ops: Vec<Operation>,
+    /// Id of `ops[0]`: operations before it were forgotten by a windowed
+    /// long run (see [`crate::long_run`]). Always 0 in a recorded run, so
+    /// `ops[i]` is operation `i`.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub first: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl History {
@@ -58,7 +67,7 @@ impl History {
         step: u32,
         session: Option<u32>,
     ) -> OpId {
-        let id = OpId(self.ops.len() as u32);
+        let id = OpId(self.first + self.ops.len() as u32);
         self.ops.push(Operation {
             id,
             node,
@@ -77,7 +86,10 @@ impl History {
     /// operation are ignored (a protocol may answer twice by mistake —
     /// clients take the first answer).
     pub fn complete(&mut self, op: OpId, outcome: Outcome, at: Instant, step: u32) -> bool {
-        match self.ops.get_mut(op.0 as usize) {
+        let Some(index) = op.0.checked_sub(self.first) else {
+            return false; // forgotten: answered long ago
+        };
+        match self.ops.get_mut(index as usize) {
             Some(o) if o.outcome.is_none() => {
                 o.outcome = Some(outcome);
                 o.completed_at = Some(at);
@@ -89,7 +101,15 @@ impl History {
     }
 
     pub fn get(&self, op: OpId) -> Option<&Operation> {
-        self.ops.get(op.0 as usize)
+        self.ops.get(op.0.checked_sub(self.first)? as usize)
+    }
+
+    /// Forgets the `count` oldest operations still held, handing them
+    /// over (a windowed long run tallies them first).
+    pub fn forget_front(&mut self, count: usize) -> alloc::vec::Drain<'_, Operation> {
+        let count = count.min(self.ops.len());
+        self.first += count as u32;
+        self.ops.drain(..count)
     }
 
     /// The history as it was after `steps` steps.

@@ -17,6 +17,12 @@ use crate::time::Duration;
 /// overflowing virtual time.
 pub const MAX_DELAY_US: u64 = 3_600_000_000;
 
+/// Shortest delay a sample produces: one microsecond, the simulator's
+/// resolution. A message always arrives strictly after it was sent, so a
+/// chain of messages (chatter's endless conversations) moves virtual time
+/// forward and every run reaches its end, even on a 0 ms link.
+pub const MIN_DELAY_US: u64 = 1;
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Latency {
@@ -97,7 +103,8 @@ impl Latency {
         Latency::Constant { ms }
     }
 
-    /// One delay, rounded to the microsecond.
+    /// One delay, rounded to the microsecond, between [`MIN_DELAY_US`]
+    /// and [`MAX_DELAY_US`].
     pub fn sample(&self, rng: &mut SimRng) -> Duration {
         let ms = self.sample_ms(rng);
         // Round half up; plain IEEE arithmetic, identical on every target.
@@ -109,7 +116,7 @@ impl Latency {
         Duration(if us >= MAX_DELAY_US as f64 {
             MAX_DELAY_US
         } else {
-            us as u64
+            (us as u64).max(MIN_DELAY_US)
         })
     }
 
@@ -259,6 +266,26 @@ mod tests {
     fn constant_is_constant() {
         let mut rng = SimRng::stream(1, "x");
         assert_eq!(Latency::constant_ms(2.5).sample(&mut rng), Duration(2_500));
+    }
+
+    #[test]
+    fn a_message_takes_at_least_a_microsecond() {
+        let mut rng = SimRng::stream(1, "x");
+        for l in [
+            Latency::constant_ms(0.0),
+            Latency::constant_ms(0.0004),
+            Latency::Uniform {
+                min_ms: 0.0,
+                max_ms: -0.0,
+            },
+        ] {
+            assert_eq!(l.sample(&mut rng), Duration(MIN_DELAY_US), "{l:?}");
+        }
+        assert_eq!(Latency::constant_ms(0.0006).sample(&mut rng), Duration(1));
+        assert_eq!(
+            Latency::constant_ms(1e12).sample(&mut rng),
+            Duration(MAX_DELAY_US)
+        );
     }
 
     #[test]

@@ -17,10 +17,20 @@ use crate::time::Instant;
 const CHUNK: usize = 4096;
 
 /// An append-only vector stored in fixed-size chunks.
+///
+/// A windowed long run (see [`crate::long_run`]) may forget a prefix with
+/// [`Chunked::forget_before`]: indices stay those of the whole sequence,
+/// `len` still counts every entry ever pushed, and entries before
+/// [`Chunked::first`] are simply no longer there. A recorded run never
+/// forgets anything (`first` is 0).
 #[derive(Clone, Debug)]
 pub struct Chunked<T> {
     chunks: Vec<Vec<T>>,
     len: usize,
+    /// Index of `chunks[0][0]` (a multiple of `CHUNK`).
+    origin: usize,
+    /// Index of the first entry still held (`origin <= first <= len`).
+    first: usize,
 }
 
 impl<T> Default for Chunked<T> {
@@ -34,13 +44,24 @@ impl<T> Chunked<T> {
         Chunked {
             chunks: Vec::new(),
             len: 0,
+            origin: 0,
+            first: 0,
         }
     }
+    /// Entries ever pushed (forgotten ones included).
     pub fn len(&self) -> usize {
         self.len
     }
     pub fn is_empty(&self) -> bool {
         self.len == 0
+    }
+    /// Index of the first entry still held: 0 unless a prefix was forgotten.
+    pub fn first(&self) -> usize {
+        self.first
+    }
+    /// Entries still held.
+    pub fn retained(&self) -> usize {
+        self.len - self.first
     }
     pub fn push(&mut self, item: T) {
         if self.len % CHUNK == 0 {
@@ -52,26 +73,50 @@ impl<T> Chunked<T> {
         self.len += 1;
     }
     pub fn get(&self, i: usize) -> Option<&T> {
+        if i < self.first {
+            return None;
+        }
+        let i = i - self.origin;
         self.chunks.get(i / CHUNK)?.get(i % CHUNK)
     }
     pub fn get_mut(&mut self, i: usize) -> Option<&mut T> {
+        if i < self.first {
+            return None;
+        }
+        let i = i - self.origin;
         self.chunks.get_mut(i / CHUNK)?.get_mut(i % CHUNK)
     }
+    /// The entries still held, in order.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &T> + '_ {
-        self.chunks.iter().flat_map(|c| c.iter())
+        let skip = self.first - self.origin;
+        self.chunks.iter().enumerate().flat_map(move |(k, c)| {
+            let from = if k == 0 { skip.min(c.len()) } else { 0 };
+            c[from..].iter()
+        })
     }
-    /// Keeps the first `len` entries.
+    /// Keeps the first `len` entries (never fewer than were forgotten).
     pub fn truncate(&mut self, len: usize) {
+        let len = len.max(self.first);
         if len >= self.len {
             return;
         }
-        let keep_chunks = len.div_ceil(CHUNK);
+        let keep_chunks = (len - self.origin).div_ceil(CHUNK);
         self.chunks.truncate(keep_chunks);
         if let Some(last) = self.chunks.last_mut() {
-            let in_last = len - (keep_chunks - 1) * CHUNK;
+            let in_last = len - self.origin - (keep_chunks - 1) * CHUNK;
             last.truncate(in_last);
         }
         self.len = len;
+    }
+    /// Forgets every entry before index `index` (a windowed run's
+    /// compaction); whole chunks are freed as they empty.
+    pub fn forget_before(&mut self, index: usize) {
+        self.first = self.first.max(index.min(self.len));
+        let whole = (self.first - self.origin) / CHUNK;
+        if whole > 0 {
+            self.chunks.drain(..whole);
+            self.origin += whole * CHUNK;
+        }
     }
     /// Bytes held, counting reserved capacity.
     pub fn heap_bytes(&self) -> usize {
@@ -84,7 +129,7 @@ impl<T> Chunked<T> {
     /// Index of the first entry for which `pred` is false, assuming `pred`
     /// is true for a prefix (binary search).
     pub fn partition_point(&self, mut pred: impl FnMut(&T) -> bool) -> usize {
-        let (mut lo, mut hi) = (0, self.len);
+        let (mut lo, mut hi) = (self.first, self.len);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             match self.get(mid) {
@@ -227,36 +272,67 @@ impl Trace {
     }
 
     /// Stable 64-bit hash over a canonical encoding of every step, message
-    /// (with payload text and label) and note.
+    /// (with payload text and label) and note. Needs the whole trace (it
+    /// starts with the step count), so a windowed long run reports
+    /// [`Trace::digest`] instead.
     pub fn hash(&self) -> u64 {
+        debug_assert_eq!(self.steps.first(), 0, "hash of a windowed trace");
         let mut h = Fnv::new();
         h.u64(self.steps.len() as u64);
         for s in self.steps.iter() {
-            h.u64(s.time.0);
-            h.u64(u64::from(s.node.0));
-            h.u64(s.kind as u64);
-            h.u64(u64::from(s.subject));
+            hash_step(&mut h, s);
         }
         h.u64(self.messages.len() as u64);
         for m in self.messages.iter() {
-            h.u64(u64::from(m.from.0) << 16 | u64::from(m.to.0));
-            h.write(self.label(m).as_bytes());
-            h.write(self.payload(m).as_bytes());
-            let fate = match m.fate {
-                Fate::InFlight => 0,
-                Fate::Delivered => 1,
-                Fate::Dropped { reason } => 2 + reason as u64,
-            };
-            h.u64(fate);
-            h.u64(u64::from(m.sent_step));
-            h.u64(m.sent_at.0);
-            h.u64(m.deliver_at.0);
+            hash_message(&mut h, m, self.label(m), self.payload(m));
         }
         for n in &self.notes {
-            h.u64(u64::from(n.step));
-            h.write(n.text.as_bytes());
+            hash_note(&mut h, n);
         }
         h.finish()
+    }
+
+    /// The trace's [`TraceDigest`]: the same encoding as [`Trace::hash`],
+    /// arranged so that it can also be computed while the run goes on and
+    /// the trace is forgotten behind it.
+    pub fn digest(&self) -> u64 {
+        let mut d = TraceDigest::default();
+        for s in self.steps.iter() {
+            d.step(s);
+        }
+        for m in self.messages.iter() {
+            d.message(m, self.label(m), self.payload(m));
+        }
+        for n in &self.notes {
+            d.note(n);
+        }
+        d.finish()
+    }
+
+    /// Forgets what a windowed run no longer keeps: steps before `steps`,
+    /// messages before `messages` (their payload text with them) and
+    /// notes on steps before `steps`. The caller has digested them.
+    pub fn forget_before(&mut self, steps: usize, messages: usize) {
+        self.steps.forget_before(steps);
+        self.messages.forget_before(messages);
+        // Payload text: drop what only forgotten messages used and shift
+        // the offsets of the rest.
+        let cut = self
+            .messages
+            .iter()
+            .next()
+            .map_or(self.text.len(), |m| m.payload.0 as usize);
+        if cut > 0 {
+            self.text.drain(..cut);
+            let shift = cut as u32;
+            for i in self.messages.first()..self.messages.len() {
+                if let Some(m) = self.messages.get_mut(i) {
+                    m.payload = (m.payload.0 - shift, m.payload.1 - shift);
+                }
+            }
+        }
+        let notes = self.notes.partition_point(|n| (n.step as usize) < steps);
+        self.notes.drain(..notes);
     }
 
     /// Drops everything recorded at step `len` or later, and returns
@@ -289,6 +365,86 @@ impl Trace {
     }
 }
 
+fn hash_step(h: &mut Fnv, s: &Step) {
+    h.u64(s.time.0);
+    h.u64(u64::from(s.node.0));
+    h.u64(s.kind as u64);
+    h.u64(u64::from(s.subject));
+}
+
+fn hash_message(h: &mut Fnv, m: &MessageRecord, label: &str, payload: &str) {
+    h.u64(u64::from(m.from.0) << 16 | u64::from(m.to.0));
+    h.write(label.as_bytes());
+    h.write(payload.as_bytes());
+    let fate = match m.fate {
+        Fate::InFlight => 0,
+        Fate::Delivered => 1,
+        Fate::Dropped { reason } => 2 + reason as u64,
+    };
+    h.u64(fate);
+    h.u64(u64::from(m.sent_step));
+    h.u64(m.sent_at.0);
+    h.u64(m.deliver_at.0);
+}
+
+fn hash_note(h: &mut Fnv, n: &Note) {
+    h.u64(u64::from(n.step));
+    h.write(n.text.as_bytes());
+}
+
+/// A trace hash that can be computed as the run goes: steps, messages and
+/// notes each feed their own FNV-1a stream (same encoding per entry as
+/// [`Trace::hash`]), and the result hashes the three counts and the three
+/// stream hashes. Steps are fed as they are recorded, each message once
+/// its fate is final (in message order), notes once their step is over;
+/// a complete trace gives the same value through [`Trace::digest`].
+///
+/// It is a different number from [`Trace::hash`], which puts the step
+/// count first and so needs the whole trace before it can start.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct TraceDigest {
+    steps: Fnv,
+    messages: Fnv,
+    notes: Fnv,
+    counts: [u64; 3],
+}
+
+impl TraceDigest {
+    pub fn step(&mut self, s: &Step) {
+        hash_step(&mut self.steps, s);
+        self.counts[0] += 1;
+    }
+
+    /// `m` with its final fate (in flight only if the run ended first).
+    pub fn message(&mut self, m: &MessageRecord, label: &str, payload: &str) {
+        hash_message(&mut self.messages, m, label, payload);
+        self.counts[1] += 1;
+    }
+
+    pub fn note(&mut self, n: &Note) {
+        hash_note(&mut self.notes, n);
+        self.counts[2] += 1;
+    }
+
+    /// Steps, messages and notes fed so far.
+    pub fn counts(&self) -> [u64; 3] {
+        self.counts
+    }
+
+    pub fn finish(&self) -> u64 {
+        let mut h = Fnv::new();
+        for (count, part) in self
+            .counts
+            .iter()
+            .zip([self.steps, self.messages, self.notes])
+        {
+            h.u64(*count);
+            h.u64(part.finish());
+        }
+        h.finish()
+    }
+}
+
 /// An operation's place in the trace, for the history.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OpRef {
@@ -318,6 +474,78 @@ mod tests {
         assert!(c.is_empty());
         c.push(1);
         assert_eq!(c.get(0), Some(&1));
+    }
+
+    #[test]
+    fn chunked_forgets_a_prefix_but_keeps_indices() {
+        let mut c = Chunked::new();
+        for i in 0..(CHUNK * 3 + 5) {
+            c.push(i);
+        }
+        c.forget_before(CHUNK + 3);
+        assert_eq!(
+            (c.len(), c.first(), c.retained()),
+            (CHUNK * 3 + 5, CHUNK + 3, CHUNK * 2 + 2)
+        );
+        assert_eq!(c.chunks.len(), 3, "the first chunk is freed");
+        assert_eq!(c.get(CHUNK + 2), None);
+        assert_eq!(c.get(CHUNK + 3), Some(&(CHUNK + 3)));
+        assert_eq!(c.get_mut(CHUNK * 3 + 4), Some(&mut (CHUNK * 3 + 4)));
+        assert!(c.iter().copied().eq(CHUNK + 3..CHUNK * 3 + 5));
+        assert_eq!(c.iter().next_back(), Some(&(CHUNK * 3 + 4)));
+        assert_eq!(c.partition_point(|&i| i < 7), CHUNK + 3);
+        assert_eq!(c.partition_point(|&i| i < CHUNK * 2), CHUNK * 2);
+        // Never backwards; pushing goes on at the same indices.
+        c.forget_before(5);
+        assert_eq!(c.first(), CHUNK + 3);
+        c.push(usize::MAX);
+        assert_eq!(c.get(CHUNK * 3 + 5), Some(&usize::MAX));
+        c.truncate(0);
+        assert_eq!((c.len(), c.retained()), (CHUNK + 3, 0));
+        c.forget_before(usize::MAX);
+        assert_eq!(c.first(), c.len());
+        assert_eq!(c.iter().count(), 0);
+    }
+
+    #[test]
+    fn forgetting_messages_shifts_the_payload_text() {
+        let mut t = Trace::default();
+        for i in 0..10u32 {
+            let label = t.label_id("m");
+            let start = t.text.len() as u32;
+            t.text.push_str(&alloc::format!("payload {i}"));
+            t.steps.push(Step {
+                time: Instant(u64::from(i)),
+                node: NodeId(0),
+                kind: StepKind::Timer,
+                subject: i,
+            });
+            t.messages.push(MessageRecord {
+                from: NodeId(0),
+                to: NodeId(1),
+                label,
+                fate: Fate::Delivered,
+                sent_step: i,
+                sent_at: Instant(u64::from(i)),
+                deliver_at: Instant(u64::from(i)),
+                resolved_step: i,
+                payload: (start, t.text.len() as u32),
+            });
+            t.notes.push(Note {
+                step: i,
+                text: alloc::format!("note {i}"),
+            });
+        }
+        let digest = t.digest();
+        t.forget_before(6, 4);
+        assert_eq!(t.payload(t.message(4).unwrap()), "payload 4");
+        assert_eq!(t.payload(t.message(9).unwrap()), "payload 9");
+        assert!(t.message(3).is_none());
+        assert!(t.text.starts_with("payload 4"));
+        assert_eq!(t.notes.first().map(|n| n.step), Some(6));
+        assert_eq!(t.steps.retained(), 4);
+        // The digest of what is left is no longer the whole trace's.
+        assert_ne!(t.digest(), digest);
     }
 
     #[test]

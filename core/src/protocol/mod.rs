@@ -47,7 +47,9 @@ impl ProtocolConfig {
     pub fn node_count(&self) -> u16 {
         match self {
             ProtocolConfig::Chatter(c) => c.nodes,
-            ProtocolConfig::SingleLeader(c) => c.followers + 1,
+            // Clamped like the other protocols: validation reports a bad
+            // count, and must not overflow computing it.
+            ProtocolConfig::SingleLeader(c) => c.followers.min(single_leader::MAX_FOLLOWERS) + 1,
             ProtocolConfig::MultiLeader(c) => c.node_count(),
             ProtocolConfig::Leaderless(c) => c.node_count(),
         }

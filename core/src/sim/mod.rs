@@ -51,6 +51,9 @@ pub struct Simulator<P: Protocol> {
     pub trace: Trace,
     pub history: History,
     checkpoints: Vec<Checkpoint<P>>,
+    /// Whether `step` saves a checkpoint every [`CHECKPOINT_EVERY`]
+    /// steps (a windowed long run, which never seeks, turns it off).
+    checkpointing: bool,
     /// The world last asked for by `with_world_after` (see there).
     replay: RefCell<Option<World<P>>>,
 }
@@ -67,6 +70,7 @@ impl<P: Protocol> Simulator<P> {
             trace: Trace::default(),
             history: History::default(),
             checkpoints: Vec::new(),
+            checkpointing: true,
             replay: RefCell::new(None),
         };
         sim.save_checkpoint();
@@ -100,7 +104,7 @@ impl<P: Protocol> Simulator<P> {
     /// Handles one event; false when the run has reached its end.
     pub fn step(&mut self) -> bool {
         let more = self.engine(true).step();
-        if more && self.world.steps % CHECKPOINT_EVERY == 0 {
+        if more && self.checkpointing && self.world.steps % CHECKPOINT_EVERY == 0 {
             self.save_checkpoint();
         }
         more
@@ -192,6 +196,13 @@ impl<P: Protocol> Simulator<P> {
         self.trace.truncate_steps(self.world.steps, cp.messages);
         self.history.truncate_steps(self.world.steps);
         self.run();
+    }
+
+    /// Stops saving checkpoints from now on (only the initial one stays):
+    /// for runs that are never sought or forked, whose memory must not
+    /// grow with their length.
+    pub fn stop_checkpoints(&mut self) {
+        self.checkpointing = false;
     }
 
     pub fn checkpoint_count(&self) -> usize {

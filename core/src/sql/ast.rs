@@ -154,6 +154,30 @@ impl Expr {
         }
     }
 
+    /// Levels in the tree: 1 for a lone value, `a + b` is 2, and a chain
+    /// `a + a + … + a` is as deep as it has terms. Every walk over the tree
+    /// (evaluating, printing, comparing, dropping) recurses this deep;
+    /// computed here without recursion.
+    pub fn height(&self) -> usize {
+        let mut deepest = 0;
+        let mut todo: Vec<(&Expr, usize)> = alloc::vec![(self, 1)];
+        while let Some((e, h)) = todo.pop() {
+            deepest = deepest.max(h);
+            match e {
+                Expr::Literal(_) | Expr::Column(_) | Expr::Call(_) => {}
+                Expr::Neg(x) | Expr::Not(x) | Expr::IsNull { expr: x, .. } => todo.push((x, h + 1)),
+                Expr::Arith { left, right, .. }
+                | Expr::Compare { left, right, .. }
+                | Expr::And(left, right)
+                | Expr::Or(left, right) => {
+                    todo.push((left, h + 1));
+                    todo.push((right, h + 1));
+                }
+            }
+        }
+        deepest
+    }
+
     /// Calls `f` on every function call in the expression, left to right.
     pub fn visit_calls(&self, f: &mut dyn FnMut(Function)) {
         self.visit(&mut |e| {

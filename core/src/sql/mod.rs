@@ -52,7 +52,7 @@ pub use log_sizes::{log_sizes, FormatCost, LogError, LogSizes, STATEMENT_HEADER}
 pub use pages::{
     PageWrite, Pages, SlotAddr, StorageError, StorageVersion, MERGE_GAP, PAGE_SIZE, TEXT_MAX,
 };
-pub use parser::{parse, parse_expr, MAX_DEPTH, MAX_OPERANDS};
+pub use parser::{parse, parse_expr, MAX_DEPTH, MAX_HEIGHT, MAX_OPERANDS};
 pub use rowlog::{apply_row_events, plan_row_events, row_events, RowEvent, RowLogError};
 pub use table::{Column, Row, Table};
 pub use value::{ArithOp, ColumnType, Value};

@@ -1,9 +1,9 @@
 //! A hand-written recursive-descent parser for the subset. Precedence,
 //! loosest first: OR < AND < NOT < comparison (and IS [NOT] NULL) < +,- <
 //! *,/ < unary minus. Binary operators are left-associative; comparisons do
-//! not chain. Nesting and expression length are bounded so that no input —
-//! however long or deep — can exhaust the stack while parsing, evaluating
-//! or dropping the tree.
+//! not chain. Nesting, expression length and the depth of the resulting
+//! tree are bounded so that no input — however long or deep — can exhaust
+//! the stack while parsing, evaluating, printing or dropping the tree.
 
 use alloc::boxed::Box;
 use alloc::format;
@@ -19,6 +19,13 @@ use super::value::{ArithOp, Value};
 pub const MAX_DEPTH: usize = 64;
 /// Most operands (literals, columns, calls) in one expression.
 pub const MAX_OPERANDS: usize = 512;
+/// Deepest expression tree (see [`Expr::height`]): a SET value, VALUES
+/// entry or WHERE clause may be at most this many levels deep, so a chain
+/// like `a + a + … + a` has at most this many terms. Evaluation recurses
+/// once per level, several KB a level in an unoptimised build: 128 levels
+/// fit in well under 1 MB (a browser's WebAssembly stack), where the 512
+/// operands alone would not.
+pub const MAX_HEIGHT: usize = 128;
 
 /// Parses one statement (an optional trailing `;` is allowed).
 pub fn parse(src: &str) -> Result<Statement, ParseError> {
@@ -32,7 +39,7 @@ pub fn parse(src: &str) -> Result<Statement, ParseError> {
 /// Parses a lone expression (handy for tests and tools).
 pub fn parse_expr(src: &str) -> Result<Expr, ParseError> {
     let mut p = Parser::new(src)?;
-    let e = p.expr()?;
+    let e = p.whole_expr()?;
     p.expect_end("end of expression")?;
     Ok(e)
 }
@@ -160,7 +167,7 @@ impl<'s> Parser<'s> {
 
     fn filter(&mut self) -> PResult<Option<Expr>> {
         if self.eat_kw(Keyword::Where) {
-            Ok(Some(self.expr()?))
+            Ok(Some(self.whole_expr()?))
         } else {
             Ok(None)
         }
@@ -180,7 +187,7 @@ impl<'s> Parser<'s> {
                     self.expect(Tok::LParen, "'(' and a list of values")?;
                     let mut row = Vec::new();
                     loop {
-                        row.push(self.expr()?);
+                        row.push(self.whole_expr()?);
                         if !self.eat(&Tok::Comma) {
                             break;
                         }
@@ -204,7 +211,7 @@ impl<'s> Parser<'s> {
                 loop {
                     let col = self.ident("a column name")?;
                     self.expect(Tok::Eq, "'='")?;
-                    set.push((col, self.expr()?));
+                    set.push((col, self.whole_expr()?));
                     if !self.eat(&Tok::Comma) {
                         break;
                     }
@@ -255,6 +262,23 @@ impl<'s> Parser<'s> {
 
     pub(crate) fn expr(&mut self) -> PResult<Expr> {
         self.or()
+    }
+
+    /// A complete expression (a SET value, a VALUES entry, a WHERE
+    /// clause), at most [`MAX_HEIGHT`] levels deep.
+    fn whole_expr(&mut self) -> PResult<Expr> {
+        let start = self.toks[self.pos].start;
+        let e = self.expr()?;
+        let height = e.height();
+        if height > MAX_HEIGHT {
+            return Err(ParseError::at(
+                self.src,
+                start,
+                format!("an expression at most {MAX_HEIGHT} levels deep"),
+                format!("one {height} levels deep (split it into several statements)"),
+            ));
+        }
+        Ok(e)
     }
 
     fn or(&mut self) -> PResult<Expr> {
@@ -671,6 +695,63 @@ mod tests {
         assert!(err(&long).contains("at most 512 operands"));
         let negs = format!("SELECT * FROM t WHERE a = {}1", "-".repeat(10_000));
         assert!(parse(&negs).is_err());
+        // 128 levels: `a = ` and a chain of 127 terms.
+        let tall = format!("DELETE FROM t WHERE a = 1{}", " + 1".repeat(126));
+        assert_eq!(parse(&tall).unwrap().expressions()[0].height(), MAX_HEIGHT);
+        let taller = format!("DELETE FROM t WHERE a = 1{}", " + 1".repeat(127));
+        assert_eq!(
+            err(&taller),
+            "column 21: expected an expression at most 128 levels deep but found one 129 levels deep (split it into several statements)"
+        );
+        let values = format!("INSERT INTO t (a) VALUES (1{})", " * 1".repeat(200));
+        assert!(err(&values).contains("at most 128 levels deep"));
+        assert!(parse_expr(&format!("1{}", " OR 1".repeat(200))).is_err());
+        // Long statements of shallow expressions stay fine.
+        let rows = format!(
+            "INSERT INTO t (a, b) VALUES (1, 2){}",
+            ", (1, 2)".repeat(250)
+        );
+        assert!(parse(&rows).is_ok());
+    }
+
+    /// The deepest and the longest statements the parser accepts are
+    /// evaluated, printed, compared and dropped on a 1 MB stack (a
+    /// browser's WebAssembly stack), even unoptimised.
+    #[cfg(feature = "std")]
+    #[test]
+    fn the_largest_accepted_trees_fit_a_small_stack() {
+        extern crate std;
+        use crate::sql::{execute, SeededContext, Table};
+        let chain = format!(
+            "UPDATE accounts SET balance = 1 WHERE balance = 1{}",
+            " + 1".repeat(126)
+        );
+        let nested = format!(
+            "UPDATE accounts SET balance = {}1{} WHERE {}balance = 1 OR balance = 2{}",
+            "-(".repeat(31),
+            " * 1 + 1)".repeat(31),
+            "NOT (".repeat(32),
+            ")".repeat(32),
+        );
+        let rows: Vec<String> = (0..100)
+            .map(|i| format!("({}, -{i}, NOW())", i + 10))
+            .collect();
+        let insert = format!(
+            "INSERT INTO accounts (id, balance, created_at) VALUES {}",
+            rows.join(", ")
+        );
+        for src in [chain, nested, insert] {
+            let worker = std::thread::Builder::new()
+                .stack_size(1 << 20)
+                .spawn(move || {
+                    let stmt = parse(&src).unwrap();
+                    assert_eq!(parse(&stmt.to_string()).unwrap(), stmt.clone());
+                    let mut t = Table::accounts_example();
+                    execute(&mut t, &stmt, &mut SeededContext::new(0, 1)).unwrap();
+                })
+                .unwrap();
+            assert!(worker.join().is_ok());
+        }
     }
 
     #[test]

@@ -103,6 +103,11 @@ impl LeaderlessNode {
         self.store.get(key)
     }
 
+    /// The keys this node stores, in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> + '_ {
+        self.store.keys().map(String::as_str)
+    }
+
     pub fn hint_count(&self) -> usize {
         self.hints.len()
     }

@@ -55,7 +55,7 @@ use alloc::vec::Vec;
 
 pub use config::{
     AckMode, Durability, Failover, LogFormat, SingleLeaderConfig, StorageVersionOf,
-    DEFAULT_FLUSH_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_SEMI_SYNC_TIMEOUT_MS,
+    DEFAULT_FLUSH_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_SEMI_SYNC_TIMEOUT_MS, MAX_FOLLOWERS,
 };
 pub use join::with_new_follower;
 pub use settings::{matching_settings, Settings};
