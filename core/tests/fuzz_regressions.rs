@@ -72,15 +72,28 @@ fn crash_inputs_stay_fixed() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-#[test]
-fn fuzz_corpus_replays_cleanly() {
-    let mut failures = Vec::new();
-    for (target, check) in TARGETS {
-        let (n, f) = replay("corpus", target, check);
-        assert!(n > 0, "fuzz/corpus/{target} is empty or missing");
-        failures.extend(f);
-    }
+/// Replays one target's corpus (a test per target, so they run in
+/// parallel).
+fn corpus_replays_cleanly(target: &str) {
+    let (_, check) = TARGETS.into_iter().find(|(t, _)| *t == target).unwrap();
+    let (n, failures) = replay("corpus", target, check);
+    assert!(n > 0, "fuzz/corpus/{target} is empty or missing");
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn scenario_json_corpus_replays_cleanly() {
+    corpus_replays_cleanly("scenario_json");
+}
+
+#[test]
+fn share_url_corpus_replays_cleanly() {
+    corpus_replays_cleanly("share_url");
+}
+
+#[test]
+fn sql_corpus_replays_cleanly() {
+    corpus_replays_cleanly("sql");
 }
 
 /// Statements for the SQL seeds: the presets', the documentation's and
