@@ -9,21 +9,9 @@ use wasm_bindgen_test::*;
 use web_sys::Element;
 
 mod dom;
-use dom::{choose, click, find, mount, scenario_in_url, text, texts};
+use dom::{choose, click, find, mount, pause, scenario_in_url, text, texts};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-/// Lets timers fire: the comparison runs one architecture per task.
-async fn pause(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-    yew::scheduler::flush().await;
-}
 
 fn done_rows(root: &Element) -> u32 {
     root.query_selector_all("#compare tr.done")

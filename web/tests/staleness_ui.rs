@@ -14,43 +14,12 @@ use web_sys::{
 };
 
 mod dom;
-use dom::{choose, click, find, text, texts};
+use dom::{choose, click, find, pause, set_url, text, texts};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Sets the address (path kept) before mounting.
-fn set_url(query_and_fragment: &str) {
-    let window = web_sys::window().unwrap();
-    let path = window.location().pathname().unwrap();
-    window
-        .history()
-        .unwrap()
-        .replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&format!("{path}{query_and_fragment}")),
-        )
-        .unwrap();
-}
-
 fn mount() -> Element {
-    let document = web_sys::window().unwrap().document().unwrap();
-    let root = document.create_element("div").unwrap();
-    document.body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<StalenessLab>::with_root(root.clone()).render();
-    root
-}
-
-/// Lets the lab's 0 ms timeouts fire.
-async fn pause(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
-    yew::scheduler::flush().await;
+    dom::mount_component::<StalenessLab>()
 }
 
 /// Types `value` into the text field or textarea `selector` finds.

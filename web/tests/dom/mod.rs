@@ -12,9 +12,8 @@ use web_sys::{
     Element, Event, EventInit, HtmlInputElement, HtmlSelectElement, MouseEvent, MouseEventInit,
 };
 
-/// Mounts a fresh app that reads its run from `fragment` ("" for the
-/// default preset; each app writes its run back into the URL).
-pub fn mount(fragment: &str) -> Element {
+/// Sets the address (path kept) to `query_and_fragment`, as a link would.
+pub fn set_url(query_and_fragment: &str) {
     let window = web_sys::window().unwrap();
     let path = window.location().pathname().unwrap();
     window
@@ -23,14 +22,43 @@ pub fn mount(fragment: &str) -> Element {
         .replace_state_with_url(
             &wasm_bindgen::JsValue::NULL,
             "",
-            Some(&format!("{path}{fragment}")),
+            Some(&format!("{path}{query_and_fragment}")),
         )
         .unwrap();
-    let document = window.document().unwrap();
+}
+
+/// Mounts a fresh `C` (a component without properties) in a new element
+/// at the end of the page.
+pub fn mount_component<C: yew::BaseComponent<Properties = ()>>() -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<C>::with_root(root.clone()).render();
+    root
+}
+
+/// Mounts a fresh app that reads its run from `fragment` ("" for the
+/// default preset; each app writes its run back into the URL).
+pub fn mount(fragment: &str) -> Element {
+    set_url(fragment);
+    let document = web_sys::window().unwrap().document().unwrap();
     let root = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
     yew::Renderer::<App>::with_root(root.clone()).render();
     root
+}
+
+/// Waits `ms` of wall-clock time (lets timers and 0 ms timeouts fire),
+/// then lets the app render.
+pub async fn pause(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+    yew::scheduler::flush().await;
 }
 
 pub fn find(root: &Element, selector: &str) -> Element {
