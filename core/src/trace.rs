@@ -63,14 +63,20 @@ impl<T> Chunked<T> {
     pub fn retained(&self) -> usize {
         self.len - self.first
     }
+    /// Inlined: the simulator pushes a step and a message per event.
+    #[inline]
     pub fn push(&mut self, item: T) {
         if self.len % CHUNK == 0 {
-            self.chunks.push(Vec::with_capacity(CHUNK));
+            self.add_chunk();
         }
         if let Some(last) = self.chunks.last_mut() {
             last.push(item);
         }
         self.len += 1;
+    }
+    #[cold]
+    fn add_chunk(&mut self) {
+        self.chunks.push(Vec::with_capacity(CHUNK));
     }
     pub fn get(&self, i: usize) -> Option<&T> {
         if i < self.first {
@@ -202,6 +208,11 @@ pub enum Fate {
 }
 
 /// One message: who, what, when sent, when (or whether) it arrived.
+///
+/// 32 bytes, one per event of a chatty run, so nothing derivable is
+/// stored: the step that resolved a message's fate is the `Deliver` or
+/// `Lost` step naming it, and its payload text ends where the next
+/// message's begins.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct MessageRecord {
     pub from: NodeId,
@@ -215,11 +226,41 @@ pub struct MessageRecord {
     /// When it arrives or arrived; for a message dropped at send time,
     /// equal to `sent_at`.
     pub deliver_at: Instant,
-    /// Step that resolved its fate (delivery or loss), `u32::MAX` while in
-    /// flight or when dropped at send time.
-    pub resolved_step: u32,
-    /// Payload text: `[start, end)` in [`Trace::text`].
-    pub payload: (u32, u32),
+    /// Where its payload starts in [`Trace::text`] (see [`Trace::payload`]).
+    text: u32,
+    /// The payload's length in bytes, or [`LONG_PAYLOAD`] for one at least
+    /// that long (which then ends where the next message's starts).
+    text_len: u8,
+}
+
+const _: () = assert!(core::mem::size_of::<MessageRecord>() == 32);
+
+/// [`MessageRecord::text_len`] of a payload too long to say.
+const LONG_PAYLOAD: u8 = u8::MAX;
+
+impl MessageRecord {
+    /// A message as sent; [`Trace::push_message`] adds its payload.
+    pub fn new(
+        from: NodeId,
+        to: NodeId,
+        label: u16,
+        fate: Fate,
+        sent_step: u32,
+        sent_at: Instant,
+        deliver_at: Instant,
+    ) -> MessageRecord {
+        MessageRecord {
+            from,
+            to,
+            label,
+            fate,
+            sent_step,
+            sent_at,
+            deliver_at,
+            text: 0,
+            text_len: 0,
+        }
+    }
 }
 
 /// A narration line attached to a step.
@@ -241,6 +282,12 @@ pub struct Trace {
 
 impl Trace {
     pub fn label_id(&mut self, label: &'static str) -> u16 {
+        // Called for every message sent: the same literal is almost always
+        // the same pointer, so try that before comparing text.
+        let same = |l: &&str| core::ptr::eq(l.as_ptr(), label.as_ptr()) && l.len() == label.len();
+        if let Some(i) = self.labels.iter().position(same) {
+            return i as u16;
+        }
         if let Some(i) = self.labels.iter().position(|l| *l == label) {
             return i as u16;
         }
@@ -255,10 +302,29 @@ impl Trace {
             .unwrap_or("?")
     }
 
+    /// Appends `m` (from [`MessageRecord::new`]) with the payload text
+    /// `describe` writes.
+    #[inline]
+    pub fn push_message(&mut self, mut m: MessageRecord, describe: impl FnOnce(&mut String)) {
+        let start = self.text.len();
+        describe(&mut self.text);
+        m.text = start as u32;
+        m.text_len = (self.text.len() - start).min(usize::from(LONG_PAYLOAD)) as u8;
+        self.messages.push(m);
+    }
+
     pub fn payload(&self, m: &MessageRecord) -> &str {
-        self.text
-            .get(m.payload.0 as usize..m.payload.1 as usize)
-            .unwrap_or("")
+        let start = m.text as usize;
+        let end = if m.text_len < LONG_PAYLOAD {
+            start + usize::from(m.text_len)
+        } else {
+            // Not empty, so the next message is the first to start later.
+            let next = self.messages.partition_point(|n| n.text <= m.text);
+            self.messages
+                .get(next)
+                .map_or(self.text.len(), |n| n.text as usize)
+        };
+        self.text.get(start..end).unwrap_or("")
     }
 
     /// Steps at or before `t`: the trace position of virtual time `t`.
@@ -321,13 +387,13 @@ impl Trace {
             .messages
             .iter()
             .next()
-            .map_or(self.text.len(), |m| m.payload.0 as usize);
+            .map_or(self.text.len(), |m| m.text as usize);
         if cut > 0 {
             self.text.drain(..cut);
             let shift = cut as u32;
             for i in self.messages.first()..self.messages.len() {
                 if let Some(m) = self.messages.get_mut(i) {
-                    m.payload = (m.payload.0 - shift, m.payload.1 - shift);
+                    m.text -= shift;
                 }
             }
         }
@@ -339,22 +405,23 @@ impl Trace {
     /// messages resolved from then on to in flight: the trace as it was
     /// when it had `len` steps (used when a run forks).
     pub fn truncate_steps(&mut self, len: usize, messages: usize) {
-        self.steps.truncate(len);
-        self.messages.truncate(messages);
-        let text_end = self
-            .messages
-            .iter()
-            .last()
-            .map_or(0, |m| m.payload.1 as usize);
-        self.text.truncate(text_end);
-        for i in 0..self.messages.len() {
-            if let Some(m) = self.messages.get_mut(i) {
-                if m.resolved_step != u32::MAX && m.resolved_step as usize >= len {
+        // The messages that the dropped steps delivered or lost.
+        for i in len..self.steps.len() {
+            let Some(s) = self.steps.get(i) else { continue };
+            if matches!(s.kind, StepKind::Deliver | StepKind::Lost)
+                && (s.subject as usize) < messages
+            {
+                if let Some(m) = self.messages.get_mut(s.subject as usize) {
                     m.fate = Fate::InFlight;
-                    m.resolved_step = u32::MAX;
                 }
             }
         }
+        self.steps.truncate(len);
+        // Payload text ends where the first dropped message's starts.
+        if let Some(text_end) = self.messages.get(messages).map(|m| m.text as usize) {
+            self.text.truncate(text_end);
+        }
+        self.messages.truncate(messages);
         while self.notes.last().is_some_and(|n| n.step as usize >= len) {
             self.notes.pop();
         }
@@ -512,25 +579,15 @@ mod tests {
         let mut t = Trace::default();
         for i in 0..10u32 {
             let label = t.label_id("m");
-            let start = t.text.len() as u32;
-            t.text.push_str(&alloc::format!("payload {i}"));
             t.steps.push(Step {
                 time: Instant(u64::from(i)),
                 node: NodeId(0),
                 kind: StepKind::Timer,
                 subject: i,
             });
-            t.messages.push(MessageRecord {
-                from: NodeId(0),
-                to: NodeId(1),
-                label,
-                fate: Fate::Delivered,
-                sent_step: i,
-                sent_at: Instant(u64::from(i)),
-                deliver_at: Instant(u64::from(i)),
-                resolved_step: i,
-                payload: (start, t.text.len() as u32),
-            });
+            let at = Instant(u64::from(i));
+            let m = MessageRecord::new(NodeId(0), NodeId(1), label, Fate::Delivered, i, at, at);
+            t.push_message(m, |out| out.push_str(&alloc::format!("payload {i}")));
             t.notes.push(Note {
                 step: i,
                 text: alloc::format!("note {i}"),
@@ -546,6 +603,43 @@ mod tests {
         assert_eq!(t.steps.retained(), 4);
         // The digest of what is left is no longer the whole trace's.
         assert_ne!(t.digest(), digest);
+    }
+
+    #[test]
+    fn payloads_of_any_length_and_forks_that_unresolve_messages() {
+        let mut t = Trace::default();
+        let texts = [
+            String::new(),
+            "x".repeat(300),
+            String::from("hop 7"),
+            String::new(),
+            "y".repeat(255),
+        ];
+        for (i, text) in texts.iter().enumerate() {
+            let i = i as u32;
+            t.steps.push(Step {
+                time: Instant(u64::from(i)),
+                node: NodeId(0),
+                kind: StepKind::Deliver,
+                subject: i.saturating_sub(1),
+            });
+            let at = Instant(u64::from(i));
+            let label = t.label_id("m");
+            let m = MessageRecord::new(NodeId(0), NodeId(1), label, Fate::Delivered, i, at, at);
+            t.push_message(m, |out| out.push_str(text));
+        }
+        for (i, text) in texts.iter().enumerate() {
+            assert_eq!(t.payload(t.message(i as u32).unwrap()), text.as_str());
+        }
+        // Back to three steps and two messages: what step 3 and 4
+        // delivered (messages 2 and 3) is in flight again, or gone.
+        t.truncate_steps(3, 3);
+        assert_eq!(t.messages.len(), 3);
+        let fates: Vec<Fate> = t.messages.iter().map(|m| m.fate).collect();
+        assert_eq!(fates, [Fate::Delivered, Fate::Delivered, Fate::InFlight]);
+        assert_eq!(t.payload(t.message(1).unwrap()), texts[1]);
+        assert_eq!(t.payload(t.message(2).unwrap()), "hop 7");
+        assert_eq!(t.text.len(), 305);
     }
 
     #[test]

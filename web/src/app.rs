@@ -34,6 +34,9 @@ use crate::state::{param, Model, Msg, Notice};
 use replicascope_core::presets;
 use replicascope_core::scenario::{ms_to_instant, Scenario};
 
+/// How long a scrubbed cursor must rest before the address bar follows it.
+const ADDRESS_REST_MS: u32 = 200;
+
 /// What the page around a `<replica-scope>` element asks for.
 #[derive(Clone, PartialEq)]
 pub struct ElementConfig {
@@ -345,10 +348,17 @@ pub fn app(props: &AppProps) -> Html {
         element.is_none() && (page == "staleness" || page == "compare" || page == "tours");
 
     // Keep the address bar in step (not while playing: that would rewrite
-    // the URL sixty times a second).
+    // the URL sixty times a second). A cursor that is only being scrubbed
+    // is written once it rests: every `replaceState` costs the browser a
+    // same-document navigation (and a favicon reload), several milliseconds
+    // a frame; anything else (a new run, preset or tour step) is written
+    // at once.
+    let address_timer = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
     {
         let model = (*state).clone();
         let in_element = element.is_some();
+        let last_key = use_mut_ref(|| None::<(u64, Option<String>, Option<(&'static str, usize)>)>);
+        let address_timer = address_timer.clone();
         use_effect_with(
             (
                 state.run.revision,
@@ -357,16 +367,28 @@ pub fn app(props: &AppProps) -> Html {
                 state.preset.clone(),
                 state.tour.as_ref().map(|t| (t.id, t.index)),
             ),
-            move |_| {
+            move |(revision, _, _, preset, tour)| {
                 if !model.playing && !single_page && !in_element {
-                    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-                        let url = format!("#{}", model.fragment());
-                        let _ = history.replace_state_with_url(
-                            &wasm_bindgen::JsValue::NULL,
-                            "",
-                            Some(&url),
-                        );
-                    }
+                    let key = Some((*revision, preset.clone(), *tour));
+                    let scrubbing = *last_key.borrow() == key;
+                    *last_key.borrow_mut() = key;
+                    let write = move || {
+                        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+                            let url = format!("#{}", model.fragment());
+                            let _ = history.replace_state_with_url(
+                                &wasm_bindgen::JsValue::NULL,
+                                "",
+                                Some(&url),
+                            );
+                        }
+                    };
+                    // Replacing the timer cancels the pending write.
+                    *address_timer.borrow_mut() = if scrubbing {
+                        Some(gloo::timers::callback::Timeout::new(ADDRESS_REST_MS, write))
+                    } else {
+                        write();
+                        None
+                    };
                 }
             },
         );

@@ -57,7 +57,6 @@ pub struct World<P: Protocol> {
     timers: Vec<BTreeMap<u32, u64>>,
     next_generation: u64,
     queue: EventQueue<Event<P::Msg>>,
-    seq: u64,
     agenda_pos: usize,
     next_generated: Option<Instant>,
     next_message: u32,
@@ -97,7 +96,6 @@ impl<P: Protocol> World<P> {
             timers: alloc::vec![BTreeMap::new(); usize::from(n)],
             next_generation: 0,
             queue: EventQueue::default(),
-            seq: 0,
             agenda_pos: 0,
             next_generated,
             next_message: 0,
@@ -143,7 +141,9 @@ pub struct Engine<'a, P: Protocol> {
     setup: &'a Setup,
     world: &'a mut World<P>,
     rec: Option<(&'a mut Trace, &'a mut History)>,
-    effects: Vec<Effect<P::Msg>>,
+    /// Scratch for the effects of one input, empty between inputs; lent
+    /// by the caller so that it is not allocated anew for every step.
+    effects: &'a mut Vec<Effect<P::Msg>>,
 }
 
 impl<'a, P: Protocol> Engine<'a, P> {
@@ -151,12 +151,13 @@ impl<'a, P: Protocol> Engine<'a, P> {
         setup: &'a Setup,
         world: &'a mut World<P>,
         rec: Option<(&'a mut Trace, &'a mut History)>,
+        effects: &'a mut Vec<Effect<P::Msg>>,
     ) -> Self {
         Engine {
             setup,
             world,
             rec,
-            effects: Vec::new(),
+            effects,
         }
     }
 
@@ -227,14 +228,12 @@ impl<'a, P: Protocol> Engine<'a, P> {
                 } else {
                     None
                 };
-                let step = self.world.steps as u32;
                 if let Some((trace, _)) = self.rec.as_mut() {
                     if let Some(m) = trace.messages.get_mut(id as usize) {
                         m.fate = match lost {
                             Some(reason) => Fate::Dropped { reason },
                             None => Fate::Delivered,
                         };
-                        m.resolved_step = step;
                     }
                 }
                 match lost {
@@ -545,7 +544,7 @@ impl<'a, P: Protocol> Engine<'a, P> {
         let step = (self.world.steps - 1) as u32;
         let i = node.index();
         let local = self.setup.local_time(i, self.world.now);
-        let mut effects = core::mem::take(&mut self.effects);
+        let mut effects = core::mem::take(self.effects);
         {
             let world = &mut *self.world;
             let mut ctx = Ctx::new(
@@ -560,7 +559,7 @@ impl<'a, P: Protocol> Engine<'a, P> {
         for effect in effects.drain(..) {
             self.effect(node, step, effect);
         }
-        self.effects = effects;
+        *self.effects = effects;
     }
 
     fn effect(&mut self, node: NodeId, step: u32, effect: Effect<P::Msg>) {
@@ -586,20 +585,8 @@ impl<'a, P: Protocol> Engine<'a, P> {
                 };
                 if let Some((trace, _)) = self.rec.as_mut() {
                     let label = trace.label_id(msg.label());
-                    let start = trace.text.len() as u32;
-                    msg.describe(&mut trace.text);
-                    let end = trace.text.len() as u32;
-                    trace.messages.push(MessageRecord {
-                        from: node,
-                        to,
-                        label,
-                        fate,
-                        sent_step: step,
-                        sent_at: now,
-                        deliver_at,
-                        resolved_step: u32::MAX,
-                        payload: (start, end),
-                    });
+                    let m = MessageRecord::new(node, to, label, fate, step, now, deliver_at);
+                    trace.push_message(m, |text| msg.describe(text));
                 }
                 if let Verdict::Deliver(at) = verdict {
                     self.push(
@@ -647,9 +634,7 @@ impl<'a, P: Protocol> Engine<'a, P> {
     }
 
     fn push(&mut self, at: Instant, event: Event<P::Msg>) {
-        let seq = self.world.seq;
-        self.world.seq += 1;
-        self.world.queue.push(at, seq, event);
+        self.world.queue.push(at, event);
     }
 }
 
@@ -667,4 +652,22 @@ fn group(nodes: &[NodeId]) -> String {
 /// Appends `value` to `out` without allocating (for payload text).
 pub fn describe_into(out: &mut String, args: core::fmt::Arguments<'_>) {
     let _ = out.write_fmt(args);
+}
+
+/// Appends `n` in decimal, as `{}` would, without going through
+/// `core::fmt` (a chatty protocol describes a number per message).
+pub fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
 }

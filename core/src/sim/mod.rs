@@ -3,11 +3,12 @@
 //! a time to a node and turns the effects that come back into queued
 //! deliveries, timers, client replies and trace records.
 //!
-//! Events are ordered by `(time, sequence number)`; scheduled actions
-//! (faults, client operations, interventions) live apart from the queue in
-//! a sorted agenda and run before queued events at the same instant. That
-//! keeps a checkpoint valid when an intervention is added after it, so a
-//! run can fork at the cursor by re-simulating only the future.
+//! Events are ordered by time, first-in first-out at equal times;
+//! scheduled actions (faults, client operations, interventions) live apart
+//! from the queue in a sorted agenda and run before queued events at the
+//! same instant. That keeps a checkpoint valid when an intervention is
+//! added after it, so a run can fork at the cursor by re-simulating only
+//! the future.
 
 mod engine;
 mod network;
@@ -19,12 +20,12 @@ use alloc::rc::Rc;
 use alloc::vec::Vec;
 use core::cell::RefCell;
 
-pub use engine::{describe_into, World};
+pub use engine::{describe_into, push_decimal, World};
 pub use network::{Link, Links, NetState};
 pub use setup::Setup;
 
 use crate::history::History;
-use crate::node::{NodeId, Protocol};
+use crate::node::{Effect, NodeId, Protocol};
 use crate::scenario::{Scenario, Timed};
 use crate::time::Instant;
 use crate::trace::Trace;
@@ -56,6 +57,8 @@ pub struct Simulator<P: Protocol> {
     checkpointing: bool,
     /// The world last asked for by `with_world_after` (see there).
     replay: RefCell<Option<World<P>>>,
+    /// The engine's scratch for a node's effects (see [`Engine`]).
+    effects: Vec<Effect<P::Msg>>,
 }
 
 impl<P: Protocol> Simulator<P> {
@@ -72,6 +75,7 @@ impl<P: Protocol> Simulator<P> {
             checkpoints: Vec::new(),
             checkpointing: true,
             replay: RefCell::new(None),
+            effects: Vec::new(),
         };
         sim.save_checkpoint();
         sim
@@ -86,6 +90,7 @@ impl<P: Protocol> Simulator<P> {
             } else {
                 None
             },
+            &mut self.effects,
         )
     }
 
@@ -161,7 +166,8 @@ impl<P: Protocol> Simulator<P> {
             Some(w) if w.steps <= steps && w.steps >= cp.world.steps => w,
             _ => cp.world.clone(),
         };
-        let mut engine = Engine::new(&self.setup, &mut world, None);
+        let mut effects = Vec::new();
+        let mut engine = Engine::new(&self.setup, &mut world, None, &mut effects);
         while engine.world_steps() < steps && engine.step() {}
         let result = f(&world);
         *cache = Some(world);

@@ -101,7 +101,8 @@ pub struct NetState {
     /// Extra delay on directed links.
     slow: BTreeMap<(u16, u16), Duration>,
     /// Latest delivery time scheduled on each directed link (FIFO links
-    /// never deliver earlier than this).
+    /// never deliver earlier than this). Empty until a FIFO link carries a
+    /// message: it is `nodes²` entries, copied into every checkpoint.
     last_delivery: Vec<Instant>,
 }
 
@@ -118,7 +119,7 @@ impl NetState {
             nodes,
             cut: BTreeSet::new(),
             slow: BTreeMap::new(),
-            last_delivery: alloc::vec![Instant::ZERO; nodes * nodes],
+            last_delivery: Vec::new(),
         }
     }
 
@@ -190,6 +191,9 @@ impl NetState {
         }
         let mut at = now + delay;
         if link.delivery == Delivery::Fifo {
+            if self.last_delivery.is_empty() {
+                self.last_delivery = alloc::vec![Instant::ZERO; self.nodes * self.nodes];
+            }
             let last = &mut self.last_delivery[from.index() * self.nodes + to.index()];
             if at < *last {
                 at = *last;

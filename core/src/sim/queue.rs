@@ -1,128 +1,122 @@
-//! The event queue: a 4-ary min-heap ordered by `(time, sequence)`. Heap
-//! entries are small keys pointing into a slab of events, so sifting moves
-//! 16 bytes however large a protocol's messages are, and four children per
-//! node halve the heap's depth. The sequence number makes ties at the same
-//! instant first-in, first-out, which keeps runs deterministic.
+//! The event queue: a radix heap over event times. Events come out in
+//! time order and, at equal times, in the order they were pushed
+//! (first-in, first-out), which keeps runs deterministic.
+//!
+//! A radix heap needs what a simulation guarantees anyway: nothing is
+//! scheduled before the last event taken out. Relative to that time,
+//! `last`, an event waits in the bucket of the highest bit in which its
+//! time differs from `last`. Taking out the next event empties the lowest
+//! non-empty bucket into lower ones (its earliest time becomes `last`), so
+//! each event moves a few times over its life instead of being sifted
+//! through a heap at every push and pop. Every bucket keeps push order
+//! (pushes append; a bucket is only emptied into buckets that are empty),
+//! which gives first-in, first-out at equal times for free.
 
+use alloc::collections::VecDeque;
 use alloc::vec::Vec;
 
 use crate::time::Instant;
 
-/// 16 bytes: four keys to a cache line.
-#[derive(Clone, Copy, Debug)]
-struct Key {
-    at: u64,
-    /// Push order, wrapping: compared by wrapping difference, which is right
-    /// while events at the same instant were pushed fewer than 2³¹ pushes
-    /// apart (the queue never holds that many).
-    seq: u32,
-    slot: u32,
-}
-
-impl Key {
-    #[inline(always)]
-    fn before(&self, other: &Key) -> bool {
-        self.at < other.at || (self.at == other.at && (self.seq.wrapping_sub(other.seq) as i32) < 0)
-    }
-}
+/// Buckets `1..=64` by the highest differing bit, stored at `b - 1`.
+const BUCKETS: usize = 64;
 
 #[derive(Clone, Debug)]
 pub struct EventQueue<E> {
-    heap: Vec<Key>,
-    slab: Vec<Option<E>>,
-    free: Vec<u32>,
+    /// Time of the event last taken out: nothing queued is earlier.
+    last: u64,
+    /// The events at `last`, in push order.
+    current: VecDeque<E>,
+    /// `buckets[b]`: events whose time first differs from `last` in bit
+    /// `b` (from the least significant), with their times, in push order.
+    buckets: Vec<Vec<(u64, E)>>,
+    /// Earliest time in each bucket (stale for an empty one).
+    earliest: [u64; BUCKETS],
+    /// Bit `b` set when `buckets[b]` is not empty.
+    occupied: u64,
 }
 
 impl<E> Default for EventQueue<E> {
     fn default() -> Self {
         EventQueue {
-            heap: Vec::new(),
-            slab: Vec::new(),
-            free: Vec::new(),
+            last: 0,
+            current: VecDeque::new(),
+            buckets: (0..BUCKETS).map(|_| Vec::new()).collect(),
+            earliest: [0; BUCKETS],
+            occupied: 0,
         }
     }
 }
 
 impl<E> EventQueue<E> {
-    pub fn push(&mut self, at: Instant, seq: u64, event: E) {
-        let slot = match self.free.pop() {
-            Some(s) => {
-                self.slab[s as usize] = Some(event);
-                s
-            }
-            None => {
-                self.slab.push(Some(event));
-                (self.slab.len() - 1) as u32
-            }
-        };
-        let key = Key {
-            at: at.0,
-            seq: seq as u32,
-            slot,
-        };
-        self.heap.push(key);
-        self.sift_up(self.heap.len() - 1);
+    /// Queues `event` at `at`, which must not be before the last event
+    /// taken out (the simulator only schedules into the future).
+    #[inline]
+    pub fn push(&mut self, at: Instant, event: E) {
+        debug_assert!(at.0 >= self.last, "event scheduled in the past");
+        self.place(at.0, event);
+    }
+
+    #[inline]
+    fn place(&mut self, at: u64, event: E) {
+        let diff = at ^ self.last;
+        if diff == 0 {
+            self.current.push_back(event);
+            return;
+        }
+        let b = (u64::BITS - 1 - diff.leading_zeros()) as usize;
+        let bit = 1u64 << b;
+        if self.occupied & bit == 0 || at < self.earliest[b] {
+            self.earliest[b] = at;
+        }
+        self.occupied |= bit;
+        self.buckets[b].push((at, event));
     }
 
     /// Time of the earliest event.
+    #[inline]
     pub fn peek_time(&self) -> Option<Instant> {
-        self.heap.first().map(|k| Instant(k.at))
+        if !self.current.is_empty() {
+            return Some(Instant(self.last));
+        }
+        if self.occupied == 0 {
+            return None;
+        }
+        Some(Instant(
+            self.earliest[self.occupied.trailing_zeros() as usize],
+        ))
     }
 
+    #[inline]
     pub fn pop(&mut self) -> Option<(Instant, E)> {
-        let top = *self.heap.first()?;
-        let last = self.heap.pop()?;
-        if !self.heap.is_empty() {
-            self.heap[0] = last;
-            self.sift_down(0);
+        if self.current.is_empty() {
+            if self.occupied == 0 {
+                return None;
+            }
+            self.advance();
         }
-        self.free.push(top.slot);
-        let event = self.slab[top.slot as usize].take()?;
-        Some((Instant(top.at), event))
+        let event = self.current.pop_front()?;
+        Some((Instant(self.last), event))
+    }
+
+    /// Moves `last` to the earliest queued time and spreads the lowest
+    /// bucket, which holds it, over the buckets below (all empty).
+    fn advance(&mut self) {
+        let b = self.occupied.trailing_zeros() as usize;
+        self.last = self.earliest[b];
+        self.occupied &= !(1u64 << b);
+        let mut events = core::mem::take(&mut self.buckets[b]);
+        for (at, event) in events.drain(..) {
+            self.place(at, event);
+        }
+        // Keep the emptied bucket's allocation for its next events.
+        self.buckets[b] = events;
     }
 
     /// Every queued event, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = &E> + '_ {
-        self.slab.iter().filter_map(|e| e.as_ref())
-    }
-
-    fn sift_up(&mut self, mut i: usize) {
-        let key = self.heap[i];
-        while i > 0 {
-            let parent = (i - 1) / 4;
-            if !key.before(&self.heap[parent]) {
-                break;
-            }
-            self.heap[i] = self.heap[parent];
-            i = parent;
-        }
-        self.heap[i] = key;
-    }
-
-    /// Bottom-up: walk the hole at `i` down along the smallest children to
-    /// a leaf, then sift the displaced key up from there. The key that
-    /// replaced the root came from the bottom and almost always belongs
-    /// near it, so this skips a comparison per level.
-    fn sift_down(&mut self, mut i: usize) {
-        let key = self.heap[i];
-        let n = self.heap.len();
-        loop {
-            let first = 4 * i + 1;
-            if first >= n {
-                break;
-            }
-            let mut best = first;
-            let end = (first + 4).min(n);
-            for c in first + 1..end {
-                if self.heap[c].before(&self.heap[best]) {
-                    best = c;
-                }
-            }
-            self.heap[i] = self.heap[best];
-            i = best;
-        }
-        self.heap[i] = key;
-        self.sift_up(i);
+        self.current
+            .iter()
+            .chain(self.buckets.iter().flatten().map(|(_, e)| e))
     }
 }
 
@@ -132,25 +126,37 @@ mod tests {
     use crate::rng::SimRng;
 
     #[test]
-    fn pops_in_time_then_sequence_order() {
+    fn pops_in_time_then_push_order() {
         let mut q = EventQueue::default();
         let mut rng = SimRng::stream(5, "queue");
         let mut expected = Vec::new();
-        for seq in 0..2000u64 {
-            let at = Instant(rng.between(0, 50));
-            q.push(at, seq, seq);
-            expected.push((at, seq));
-            // Interleave some pops to exercise the free list.
-            if seq % 7 == 0 {
+        let mut now = 0;
+        for seq in 0..4000u64 {
+            // Mostly near the present, sometimes far off, sometimes now.
+            let at = now
+                + match rng.between(0, 9) {
+                    0 => 0,
+                    1 => rng.between(0, 1 << 40),
+                    _ => rng.between(0, 50),
+                };
+            q.push(Instant(at), seq);
+            expected.push((Instant(at), seq));
+            // Interleave some pops (never scheduling before them after).
+            if seq % 3 == 0 {
                 expected.sort();
                 let (t, e) = q.pop().unwrap();
                 assert_eq!((t, e), expected.remove(0));
+                assert_eq!(q.peek_time(), expected.first().map(|x| x.0));
+                now = t.0;
             }
         }
+        assert_eq!(q.iter().count(), expected.len());
         expected.sort();
         for want in expected {
+            assert_eq!(q.peek_time(), Some(want.0));
             assert_eq!(q.pop(), Some(want));
         }
         assert!(q.pop().is_none());
+        assert!(q.peek_time().is_none());
     }
 }

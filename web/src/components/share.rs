@@ -108,7 +108,12 @@ pub fn share_bar(props: &Props) -> Html {
         let panel = panel.clone();
         Callback::from(move |_: MouseEvent| panel.set(if *panel == p { Panel::None } else { p }))
     };
-    let link = format!("{}#{}", base_url(), state.fragment());
+    // Built only when asked for: the fragment encodes the whole scenario and
+    // the bar renders on every cursor move.
+    let link = {
+        let state = state.clone();
+        move || format!("{}#{}", base_url(), state.fragment())
+    };
     let name = state
         .preset
         .clone()
@@ -122,7 +127,7 @@ pub fn share_bar(props: &Props) -> Html {
     let on_share = {
         let (panel, link) = (panel.clone(), link.clone());
         Callback::from(move |_: MouseEvent| {
-            copy(&link);
+            copy(&link());
             panel.set(Panel::Share);
         })
     };
@@ -195,7 +200,7 @@ pub fn share_bar(props: &Props) -> Html {
                     Panel::Share => html! {
                         <div class="popover" role="dialog" aria-label="Share this run">
                             <label>{ "Link to exactly this run (copied to the clipboard):" }
-                                <input type="text" readonly=true value={link.clone()} data-testid="share-link" />
+                                <input type="text" readonly=true value={link()} data-testid="share-link" />
                             </label>
                         </div>
                     },

@@ -10,11 +10,12 @@ use replicascope_core::diagram::nice_step;
 use replicascope_core::export::lane_titles;
 use replicascope_core::time::{Duration, Instant};
 use replicascope_core::trace::{Fate, Trace};
-use wasm_bindgen::JsCast;
-use web_sys::HtmlCanvasElement;
+use wasm_bindgen::{Clamped, JsCast};
+use web_sys::{HtmlCanvasElement, ImageData};
 use yew::prelude::*;
 
 use crate::canvas::{fitted_context, Theme};
+use crate::raster::{Dash, Raster, Rgb};
 use crate::state::{Model, Msg, Selection};
 
 const HEIGHT: f64 = 440.0;
@@ -40,10 +41,12 @@ pub struct View {
 impl View {
     pub fn new(trace: &Trace, mean_latency_ms: f64, nodes: usize, cursor: Instant) -> View {
         let mean_us = (mean_latency_ms * 1000.0).clamp(100.0, 1.0e7);
+        // The last message by index (iterating to it walks the whole run).
         let last = trace
             .messages
-            .iter()
-            .last()
+            .len()
+            .checked_sub(1)
+            .and_then(|i| trace.messages.get(i))
             .map_or(1, |m| m.sent_at.0.max(1)) as f64;
         let per_us = trace.messages.len() as f64 / last;
         let span_us = (12.0 * mean_us)
@@ -210,18 +213,66 @@ fn paint(el: &HtmlCanvasElement, state: &Model, view: &View, titles: &[String]) 
     );
     ctx.set_line_width(1.0);
 
-    // Lanes and their titles (pinned at the top).
-    ctx.set_stroke_style_str(&line);
+    // Lanes and arrows go through the rasteriser (see `raster`), handed to
+    // the canvas in one piece; text and the few highlighted strokes are
+    // drawn over them.
+    let scale = f64::from(el.width()) / view.width;
+    let rgb = |css: &str, fallback: Rgb| Rgb::parse(css).unwrap_or(fallback);
+    let background = rgb(&color("--bg", "#f8fafc"), Rgb(248, 250, 252));
+    let mut raster = Raster::new(el.width(), el.height(), background);
+    let device = |x: f64, y: f64| (x * scale, y * scale);
+    let lane_rgb = rgb(&line, Rgb(203, 213, 225));
+    for lane in 0..view.lanes {
+        let x = view.x(lane);
+        raster.line(device(x, TOP - 6.0), device(x, HEIGHT), lane_rgb, None);
+    }
+    let run = state.run.run.borrow();
+    let trace = run.trace();
+    let (first, end) = visible(trace, view, state.run.max_flight_us);
+    let (arrow_rgb, lost_rgb) = (rgb(&accent, Rgb(37, 99, 235)), Rgb(220, 38, 38));
+    let dash = Dash {
+        on: 4.0 * scale,
+        off: 3.0 * scale,
+    };
+    for i in first..end {
+        let Some(m) = trace.messages.get(i) else {
+            break;
+        };
+        let (x1, y1) = (view.x(m.from.index() + 1), view.y(m.sent_at.0 as f64));
+        let (x2, y2) = (view.x(m.to.index() + 1), view.y(m.deliver_at.0 as f64));
+        if !matches!(m.fate, Fate::Dropped { .. }) {
+            raster.line(device(x1, y1), device(x2, y2), arrow_rgb, None);
+            continue;
+        }
+        // Lost: dashed red, ending in a cross half-way.
+        let y2 = y2.max(y1 + 12.0);
+        let (xm, ym) = (x1 + (x2 - x1) * 0.55, y1 + (y2 - y1) * 0.55);
+        raster.line(device(x1, y1), device(xm, ym), lost_rgb, Some(dash));
+        raster.line(
+            device(xm - 4.0, ym - 4.0),
+            device(xm + 4.0, ym + 4.0),
+            lost_rgb,
+            None,
+        );
+        raster.line(
+            device(xm + 4.0, ym - 4.0),
+            device(xm - 4.0, ym + 4.0),
+            lost_rgb,
+            None,
+        );
+    }
+    let (w, h) = (raster.width(), raster.height());
+    if let Ok(image) = ImageData::new_with_u8_clamped_array_and_sh(Clamped(raster.bytes()), w, h) {
+        let _ = ctx.put_image_data(&image, 0.0, 0.0);
+    }
+
+    // Lane titles (pinned at the top).
     ctx.set_fill_style_str(&fg);
     ctx.set_font("600 11px system-ui, sans-serif");
     ctx.set_text_align("center");
     let small = lane_gap(view.lanes) < 40.0;
     for lane in 0..view.lanes {
         let x = view.x(lane);
-        ctx.begin_path();
-        ctx.move_to(x, TOP - 6.0);
-        ctx.line_to(x, HEIGHT);
-        ctx.stroke();
         let title = if lane == 0 {
             String::from(if small { "C" } else { "Clients" })
         } else if small {
@@ -258,45 +309,10 @@ fn paint(el: &HtmlCanvasElement, state: &Model, view: &View, titles: &[String]) 
         t += step;
     }
 
-    let run = state.run.run.borrow();
-    let trace = run.trace();
-    let (first, end) = visible(trace, view, state.run.max_flight_us);
     let selected = match state.selection {
         Selection::Message(id) => Some(id as usize),
         _ => None,
     };
-    ctx.set_stroke_style_str(&accent);
-    ctx.begin_path();
-    let mut dropped = Vec::new();
-    for i in first..end {
-        let Some(m) = trace.messages.get(i) else {
-            break;
-        };
-        let (x1, y1) = (view.x(m.from.index() + 1), view.y(m.sent_at.0 as f64));
-        let (x2, y2) = (view.x(m.to.index() + 1), view.y(m.deliver_at.0 as f64));
-        if matches!(m.fate, Fate::Dropped { .. }) {
-            dropped.push((x1, y1, x2, y2.max(y1 + 12.0)));
-            continue;
-        }
-        ctx.move_to(x1, y1);
-        ctx.line_to(x2, y2);
-    }
-    ctx.stroke();
-    // Lost messages: dashed red, ending in a cross half-way.
-    ctx.set_stroke_style_str("#dc2626");
-    let _ = ctx.set_line_dash(&js_sys::Array::of2(&4.0.into(), &3.0.into()));
-    ctx.begin_path();
-    for &(x1, y1, x2, y2) in &dropped {
-        let (xm, ym) = (x1 + (x2 - x1) * 0.55, y1 + (y2 - y1) * 0.55);
-        ctx.move_to(x1, y1);
-        ctx.line_to(xm, ym);
-        ctx.move_to(xm - 4.0, ym - 4.0);
-        ctx.line_to(xm + 4.0, ym + 4.0);
-        ctx.move_to(xm + 4.0, ym - 4.0);
-        ctx.line_to(xm - 4.0, ym + 4.0);
-    }
-    ctx.stroke();
-    let _ = ctx.set_line_dash(&js_sys::Array::new());
     if let Some(m) = selected.and_then(|i| trace.messages.get(i)) {
         ctx.set_stroke_style_str(&focus);
         ctx.set_line_width(3.5);
