@@ -40,6 +40,7 @@ pub mod run;
 pub mod scenario;
 pub mod share;
 pub mod sim;
+pub mod sorting;
 pub mod sql;
 pub mod staleness;
 pub mod table_diff;

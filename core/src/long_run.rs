@@ -462,7 +462,7 @@ pub fn leaderless_convergence(
     config: &LeaderlessConfig,
 ) -> Convergence {
     let mut keys: Vec<&str> = world.nodes.iter().flat_map(|n| n.keys()).collect();
-    keys.sort_unstable();
+    crate::sorting::sort(&mut keys);
     keys.dedup();
     let mut c = Convergence {
         keys: keys.len() as u64,

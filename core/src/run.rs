@@ -217,7 +217,7 @@ impl<P: Protocol> Run for Simulator<P> {
         }
         all.extend(world.nodes.iter().flat_map(|n| n.findings()));
         all.extend(end_divergence(world, &self.history, &self.trace));
-        all.sort_by(|a, b| {
+        crate::sorting::sort_by(&mut all, |a, b| {
             (a.op, a.kind, a.other, &a.explanation).cmp(&(b.op, b.kind, b.other, &b.explanation))
         });
         all.dedup();

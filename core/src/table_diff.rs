@@ -73,7 +73,7 @@ pub fn diff_tables(leader: &TableView, follower: &TableView) -> Vec<RowDiff> {
     let (l, f) = (by_id(leader), by_id(follower));
     let mut out = Vec::new();
     let mut ids: Vec<&(i64, &str)> = l.keys().chain(f.keys()).collect();
-    ids.sort();
+    crate::sorting::sort(&mut ids);
     ids.dedup();
     for key in ids {
         let id = String::from(key.1);

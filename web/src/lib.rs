@@ -8,7 +8,6 @@ pub mod components;
 pub mod element;
 pub mod embed;
 pub mod layout;
-pub mod raster;
 pub mod state;
 
 pub use app::{App, AppProps, ElementConfig};

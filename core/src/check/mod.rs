@@ -186,7 +186,7 @@ impl Checker for SplitBrainWrites {
                 _ => None,
             })
             .collect();
-        acked.sort_by_key(|(t, _, o)| (*t, o.id));
+        crate::sorting::sort_by_key(&mut acked, |(t, _, o)| (*t, o.id));
         let mut newest: Option<(u32, &crate::history::Operation)> = None;
         let mut found = Vec::new();
         for (_, epoch, op) in acked {

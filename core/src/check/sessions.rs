@@ -108,7 +108,7 @@ fn timeline(history: &History) -> Vec<Event<'_>> {
             events.push((done.0, 1, op.id.0, Event::Learn(op)));
         }
     }
-    events.sort_by_key(|&(at, order, id, _)| (at, order, id));
+    crate::sorting::sort_by_key(&mut events, |&(at, order, id, _)| (at, order, id));
     events.into_iter().map(|(_, _, _, e)| e).collect()
 }
 
@@ -122,7 +122,7 @@ fn got(version: u64) -> String {
 }
 
 fn finish(mut found: Vec<Anomaly>) -> Vec<Anomaly> {
-    found.sort_by_key(|a| a.op);
+    crate::sorting::sort_by_key(&mut found, |a| a.op);
     found
 }
 

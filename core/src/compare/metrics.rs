@@ -24,7 +24,7 @@ pub struct Percentiles {
 
 /// Nearest-rank percentiles of `latencies_us` (sorted here).
 pub fn percentiles(mut latencies_us: Vec<u64>) -> Percentiles {
-    latencies_us.sort_unstable();
+    crate::sorting::sort(&mut latencies_us);
     let n = latencies_us.len();
     // Nearest rank: the smallest value with at least p % of the values at
     // or below it — an observed latency, never an interpolation.

@@ -80,7 +80,7 @@ impl Describe for PnCounter {
             .chain(self.n.counts())
             .map(|(n, _)| n)
             .collect();
-        nodes.sort_unstable();
+        crate::sorting::sort(&mut nodes);
         nodes.dedup();
         let mut rows: Vec<(String, String)> = nodes
             .into_iter()

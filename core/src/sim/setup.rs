@@ -51,7 +51,7 @@ impl Setup {
                 agenda.push((t.at(), class as u8, i, t.action.clone()));
             }
         }
-        agenda.sort_by_key(|(at, class, i, _)| (*at, *class, *i));
+        crate::sorting::sort_by_key(&mut agenda, |(at, class, i, _)| (*at, *class, *i));
         let datacenters = scenario.protocol.cross_datacenter();
         Setup {
             links: Links::new(

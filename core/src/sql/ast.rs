@@ -243,7 +243,7 @@ impl Statement {
         for e in self.expressions() {
             e.visit_calls(&mut |f| found.push(f));
         }
-        found.sort();
+        crate::sorting::sort(&mut found);
         found.dedup();
         found
     }

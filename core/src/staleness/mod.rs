@@ -190,7 +190,7 @@ impl StalenessRun {
     /// Validates; read times are sorted and duplicates dropped.
     pub fn new(mut config: StalenessConfig) -> Result<StalenessRun, Vec<Problem>> {
         config.validate()?;
-        config.t_ms.sort_by(f64::total_cmp);
+        crate::sorting::sort_by(&mut config.t_ms, f64::total_cmp);
         config.t_ms.dedup();
         let points = config.t_ms.len();
         Ok(StalenessRun {

@@ -60,7 +60,7 @@ pub fn collect(run: &dyn Run) -> Vec<Found> {
             })
         })
         .collect();
-    found.sort_by_key(|f| f.invoked);
+    replicascope_core::sorting::sort_by_key(&mut found, |f| f.invoked);
     found
 }
 

@@ -97,7 +97,7 @@ pub fn summary_at(points: &[WritePoint], now: Instant) -> LatencySummary {
     if n > 0 {
         // A plain sort (not `select_nth_unstable`): fast enough for every
         // frame of a run with thousands of writes, and lighter to download.
-        latencies.sort_unstable();
+        replicascope_core::sorting::sort(&mut latencies);
         let (lower, upper) = (latencies[(n - 1) / 2], latencies[n / 2]);
         s.median_us = Some(lower + (upper - lower) / 2);
         s.max_us = latencies.last().copied();

@@ -83,7 +83,7 @@ pub fn narration(props: &Props) -> Html {
         ));
     }
     // Newest first; stable so same-instant lines keep their order.
-    lines.sort_by_key(|line| std::cmp::Reverse(line.0));
+    replicascope_core::sorting::sort_by_key(&mut lines, |line| std::cmp::Reverse(line.0));
     lines.truncate(SHOWN);
     html! {
         <section class="card narration" aria-label="What happened">

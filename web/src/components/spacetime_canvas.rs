@@ -14,9 +14,9 @@ use wasm_bindgen::{Clamped, JsCast};
 use web_sys::{HtmlCanvasElement, ImageData};
 use yew::prelude::*;
 
-use crate::canvas::{fitted_context, Theme};
-use crate::raster::{Dash, Raster, Rgb};
+use crate::canvas::{fitted_context, use_displayed_width, Theme};
 use crate::state::{Model, Msg, Selection};
+use replicascope_raster::{Dash, Raster, Rgb};
 
 const HEIGHT: f64 = 440.0;
 const TOP: f64 = 46.0;
@@ -129,6 +129,7 @@ pub fn spacetime_canvas(props: &Props) -> Html {
 
     // Paint when the page, the selection or the run changed — or when the
     // canvas's displayed size did (layout can settle after the first paint).
+    let width = use_displayed_width(&canvas);
     let painted = use_mut_ref(|| None::<(usize, u64, i64, Selection, i32)>);
     {
         let canvas = canvas.clone();
@@ -142,10 +143,10 @@ pub fn spacetime_canvas(props: &Props) -> Html {
                     state.run.revision,
                     view.from_us as i64,
                     state.selection,
-                    el.client_width(),
+                    width,
                 );
                 if *painted.borrow() != Some(key) {
-                    paint(&el, &state, &view, &titles);
+                    paint(&el, width, &state, &view, &titles);
                     *painted.borrow_mut() = Some(key);
                 }
             }
@@ -197,9 +198,9 @@ pub fn spacetime_canvas(props: &Props) -> Html {
     }
 }
 
-fn paint(el: &HtmlCanvasElement, state: &Model, view: &View, titles: &[String]) {
+fn paint(el: &HtmlCanvasElement, width: i32, state: &Model, view: &View, titles: &[String]) {
     // The now line is an overlay: painting happens once per page.
-    let Some(ctx) = fitted_context(el, view.width, HEIGHT) else {
+    let Some(ctx) = fitted_context(el, width, view.width, HEIGHT) else {
         return;
     };
     let theme = Theme::of(el);

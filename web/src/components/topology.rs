@@ -22,7 +22,7 @@ use yew::prelude::*;
 
 mod ring;
 
-use crate::canvas::{fitted_context, Theme};
+use crate::canvas::{fitted_context, use_displayed_width, Theme};
 use crate::layout::{
     arrow, datacenter_layout, dots_at, node_positions, ring_layout, Point, CLIENTS, HEIGHT,
     RING_CENTER, WIDTH,
@@ -444,11 +444,12 @@ struct CanvasProps {
 #[function_component(DotCanvas)]
 fn dot_canvas(props: &CanvasProps) -> Html {
     let canvas = use_node_ref();
+    let width = use_displayed_width(&canvas);
     {
         let canvas = canvas.clone();
-        use_effect_with(props.dots.clone(), move |dots| {
+        use_effect_with((props.dots.clone(), width), move |(dots, width)| {
             if let Some(el) = canvas.cast::<web_sys::HtmlCanvasElement>() {
-                paint(&el, dots);
+                paint(&el, *width, dots);
             }
         });
     }
@@ -458,8 +459,8 @@ fn dot_canvas(props: &CanvasProps) -> Html {
     }
 }
 
-fn paint(canvas: &web_sys::HtmlCanvasElement, dots: &[PlacedDot]) {
-    let Some(ctx) = fitted_context(canvas, WIDTH, HEIGHT) else {
+fn paint(canvas: &web_sys::HtmlCanvasElement, width: i32, dots: &[PlacedDot]) {
+    let Some(ctx) = fitted_context(canvas, width, WIDTH, HEIGHT) else {
         return;
     };
     let theme = Theme::of(canvas);

@@ -35,7 +35,7 @@ pub fn union(v: &Siblings<Stored>) -> Vec<i64> {
         .iter()
         .flat_map(|s| s.value.values.iter().copied())
         .collect();
-    all.sort_unstable();
+    crate::sorting::sort(&mut all);
     all.dedup();
     all
 }

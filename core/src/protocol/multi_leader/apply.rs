@@ -159,7 +159,7 @@ impl MultiLeaderNode {
                     writer: u.writer(),
                     vv: u.vv.clone(),
                 });
-                frontier.sort_by_key(|v| v.writer.dot);
+                crate::sorting::sort_by_key(&mut frontier, |v| v.writer.dot);
                 let (new_value, writers, how) = match self.config.resolution {
                     Resolution::Resolver => {
                         let (v, how) = resolve_versions(self.config.resolver, &frontier);
@@ -308,6 +308,6 @@ impl MultiLeaderNode {
 fn merged_writers(cell: &Cell, u: &Update) -> Vec<Writer> {
     let mut w: Vec<Writer> = cell.unseen_by(&u.vv).cloned().collect();
     w.push(u.writer());
-    w.sort_by_key(|w| w.dot);
+    crate::sorting::sort_by_key(&mut w, |w| w.dot);
     w
 }

@@ -57,7 +57,7 @@ impl Value {
                         Reading::Values(vs) => all.extend(vs),
                     }
                 }
-                all.sort_unstable();
+                crate::sorting::sort(&mut all);
                 all.dedup();
                 Reading::Values(all)
             }

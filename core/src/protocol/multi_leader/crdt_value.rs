@@ -141,7 +141,7 @@ impl CrdtValue {
             CrdtValue::LwwRegister(r) => Reading::Number(r.get().copied()),
             CrdtValue::MvRegister(r) => {
                 let mut v: Vec<i64> = r.values().into_iter().copied().collect();
-                v.sort_unstable();
+                crate::sorting::sort(&mut v);
                 v.dedup();
                 Reading::Values(v)
             }

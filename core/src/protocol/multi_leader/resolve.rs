@@ -75,7 +75,7 @@ pub fn resolve_conflict(
                 .map(|w| alloc::vec![(local.0.clone(), w.clone())])
                 .unwrap_or_default();
             siblings.push((remote.0.clone(), remote.1.clone()));
-            siblings.sort_by_key(|(_, w)| w.dot);
+            crate::sorting::sort_by_key(&mut siblings, |(_, w)| w.dot);
             Resolved::Review(Value::Siblings(siblings))
         }
     }

@@ -351,7 +351,7 @@ impl SingleLeaderConfig {
                 .copied()
                 .filter(|&n| n != leader && n.0 <= self.followers)
                 .collect();
-            nodes.sort();
+            crate::sorting::sort(&mut nodes);
             nodes.dedup();
             nodes
         }

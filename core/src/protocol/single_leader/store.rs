@@ -148,7 +148,7 @@ fn result_difference(table: &Table, mine: &[RowChange], leader: &[RowChange]) ->
     let ours: BTreeMap<i64, &RowChange> = mine.iter().map(|c| (c.id, c)).collect();
     let mut parts = Vec::new();
     let mut ids: Vec<i64> = theirs.keys().chain(ours.keys()).copied().collect();
-    ids.sort_unstable();
+    crate::sorting::sort(&mut ids);
     ids.dedup();
     for id in ids {
         match (ours.get(&id), theirs.get(&id)) {
@@ -426,6 +426,6 @@ fn row_diff(before: &Table, after: &Table) -> Vec<RowChange> {
             });
         }
     }
-    out.sort_by_key(|c| c.id);
+    crate::sorting::sort_by_key(&mut out, |c| c.id);
     out
 }
