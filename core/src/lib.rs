@@ -35,6 +35,7 @@ pub mod opset;
 pub mod presets;
 pub mod protocol;
 pub mod quorum;
+pub mod replica_values;
 pub mod rng;
 pub mod run;
 pub mod scenario;

@@ -19,7 +19,6 @@
 //! seeded client load, both stopping a quiet spell before the end so the
 //! replicas can settle.
 
-use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;
@@ -32,6 +31,7 @@ use crate::protocol::{
     chatter::ChatterNode, leaderless::LeaderlessConfig, leaderless::LeaderlessNode,
     multi_leader::MultiLeaderNode, single_leader::SingleLeaderNode, ProtocolConfig,
 };
+use crate::replica_values::ReplicaValues;
 use crate::rng::SimRng;
 use crate::run::MessageCounts;
 use crate::scenario::{Action, Generator, Scenario, ScenarioError, Timed};
@@ -408,48 +408,32 @@ impl<P: Protocol> Windowed<P> {
 /// state (or, failing that, its key → value data) must hold the same
 /// value for every key.
 pub fn convergence<P: Protocol>(world: &World<P>) -> Convergence {
-    let mut by_key: BTreeMap<String, BTreeMap<String, Vec<NodeId>>> = BTreeMap::new();
-    let mut holders = 0usize;
-    for (i, (node, &up)) in world.nodes.iter().zip(&world.up).enumerate() {
-        if !up {
-            continue;
-        }
-        let state = node.replica_state().unwrap_or_else(|| {
-            node.view()
-                .data
-                .into_iter()
-                .map(|(k, v)| (k, format!("{v}")))
-                .collect()
+    let replicas = world
+        .nodes
+        .iter()
+        .zip(&world.up)
+        .enumerate()
+        .filter(|(_, (_, &up))| up)
+        .map(|(i, (node, _))| {
+            let state = node.replica_state().unwrap_or_else(|| {
+                node.view()
+                    .data
+                    .into_iter()
+                    .map(|(k, v)| (k, format!("{v}")))
+                    .collect()
+            });
+            (NodeId(i as u16), state)
         });
-        holders += 1;
-        for (key, value) in state {
-            by_key
-                .entry(key)
-                .or_default()
-                .entry(value)
-                .or_default()
-                .push(NodeId(i as u16));
-        }
-    }
+    let values = ReplicaValues::gather(replicas);
     let mut c = Convergence {
-        keys: by_key.len() as u64,
+        keys: values.keys() as u64,
         ..Convergence::default()
     };
-    for (key, values) in by_key {
-        let holding: usize = values.values().map(Vec::len).sum();
-        if values.len() < 2 && holding == holders {
-            continue;
-        }
+    for disagreement in values.disagreements() {
         c.divergent_keys += 1;
         if c.examples.len() < 5 {
-            let mut parts: Vec<String> = values
-                .iter()
-                .map(|(v, nodes)| format!("{v} on {}", names(nodes)))
-                .collect();
-            if holding < holders {
-                parts.push(format!("missing on {} node(s)", holders - holding));
-            }
-            c.examples.push(format!("{key}: {}", parts.join("; ")));
+            let parts = disagreement.describe(names);
+            c.examples.push(format!("{}: {parts}", disagreement.key));
         }
     }
     c

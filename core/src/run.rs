@@ -3,7 +3,7 @@
 //! the nodes' state at any time, fork with an intervention, summarise.
 
 use alloc::boxed::Box;
-use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -16,6 +16,7 @@ use crate::protocol::{
     chatter::ChatterNode, leaderless::LeaderlessNode, multi_leader::MultiLeaderNode,
     single_leader::SingleLeaderNode, ProtocolConfig,
 };
+use crate::replica_values::ReplicaValues;
 use crate::scenario::{Scenario, ScenarioError, Timed};
 use crate::sim::{Simulator, World};
 use crate::time::{Duration, Instant};
@@ -288,28 +289,16 @@ fn end_divergence<P: Protocol>(world: &World<P>, history: &History, trace: &Trac
     if trace.messages.iter().any(|m| m.fate == Fate::InFlight) {
         return Vec::new();
     }
-    let mut by_key: BTreeMap<String, BTreeMap<String, Vec<NodeId>>> = BTreeMap::new();
-    let mut holders = 0usize;
-    for (i, (node, &up)) in world.nodes.iter().zip(&world.up).enumerate() {
-        let Some(state) = node.replica_state().filter(|_| up) else {
-            continue;
-        };
-        holders += 1;
-        for (key, value) in state {
-            by_key
-                .entry(key)
-                .or_default()
-                .entry(value)
-                .or_default()
-                .push(NodeId(i as u16));
-        }
-    }
+    let replicas = world
+        .nodes
+        .iter()
+        .zip(&world.up)
+        .enumerate()
+        .filter(|(_, (_, &up))| up)
+        .filter_map(|(i, (node, _))| Some((NodeId(i as u16), node.replica_state()?)));
     let mut found = Vec::new();
-    for (key, values) in by_key {
-        let holding: usize = values.values().map(Vec::len).sum();
-        if values.len() < 2 && holding == holders {
-            continue;
-        }
+    for disagreement in ReplicaValues::gather(replicas).disagreements() {
+        let key = &disagreement.key;
         let Some(last) = history
             .ops
             .iter()
@@ -318,23 +307,16 @@ fn end_divergence<P: Protocol>(world: &World<P>, history: &History, trace: &Trac
         else {
             continue;
         };
-        let mut parts: Vec<String> = values
-            .iter()
-            .map(|(value, nodes)| {
-                let names: Vec<String> = nodes.iter().map(|n| format!("{n}")).collect();
-                format!("{value} on {}", names.join(", "))
-            })
-            .collect();
-        if holding < holders {
-            parts.push(format!("missing on {} node(s)", holders - holding));
-        }
+        let parts = disagreement.describe(|nodes| {
+            let names: Vec<String> = nodes.iter().map(|n| format!("{n}")).collect();
+            names.join(", ")
+        });
         found.push(Anomaly {
             kind: AnomalyKind::Divergence,
             op: last.id,
             other: None,
             explanation: format!(
-                "after every message arrived the replicas still disagree on {key}: {}",
-                parts.join("; ")
+                "after every message arrived the replicas still disagree on {key}: {parts}"
             ),
         });
     }
