@@ -31,7 +31,7 @@ use crate::protocol::{
     chatter::ChatterNode, leaderless::LeaderlessConfig, leaderless::LeaderlessNode,
     multi_leader::MultiLeaderNode, single_leader::SingleLeaderNode, ProtocolConfig,
 };
-use crate::replica_values::ReplicaValues;
+use crate::replica_values::{up_replicas, ReplicaValues};
 use crate::rng::SimRng;
 use crate::run::MessageCounts;
 use crate::scenario::{Action, Generator, Scenario, ScenarioError, Timed};
@@ -408,22 +408,16 @@ impl<P: Protocol> Windowed<P> {
 /// state (or, failing that, its key → value data) must hold the same
 /// value for every key.
 pub fn convergence<P: Protocol>(world: &World<P>) -> Convergence {
-    let replicas = world
-        .nodes
-        .iter()
-        .zip(&world.up)
-        .enumerate()
-        .filter(|(_, (_, &up))| up)
-        .map(|(i, (node, _))| {
-            let state = node.replica_state().unwrap_or_else(|| {
-                node.view()
-                    .data
-                    .into_iter()
-                    .map(|(k, v)| (k, format!("{v}")))
-                    .collect()
-            });
-            (NodeId(i as u16), state)
+    let replicas = up_replicas(world).map(|(id, node)| {
+        let state = node.replica_state().unwrap_or_else(|| {
+            node.view()
+                .data
+                .into_iter()
+                .map(|(k, v)| (k, format!("{v}")))
+                .collect()
         });
+        (id, state)
+    });
     let values = ReplicaValues::gather(replicas);
     let mut c = Convergence {
         keys: values.keys() as u64,

@@ -8,7 +8,19 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::node::NodeId;
+use crate::node::{NodeId, Protocol};
+use crate::sim::World;
+
+/// The nodes that are up, with their ids: the replicas worth comparing.
+pub fn up_replicas<P: Protocol>(world: &World<P>) -> impl Iterator<Item = (NodeId, &P)> + '_ {
+    world
+        .nodes
+        .iter()
+        .zip(&world.up)
+        .enumerate()
+        .filter(|(_, (_, &up))| up)
+        .map(|(i, (node, _))| (NodeId(i as u16), node))
+}
 
 /// Key → value → the replicas holding that value.
 #[derive(Debug, Default)]

@@ -16,7 +16,7 @@ use crate::protocol::{
     chatter::ChatterNode, leaderless::LeaderlessNode, multi_leader::MultiLeaderNode,
     single_leader::SingleLeaderNode, ProtocolConfig,
 };
-use crate::replica_values::ReplicaValues;
+use crate::replica_values::{up_replicas, ReplicaValues};
 use crate::scenario::{Scenario, ScenarioError, Timed};
 use crate::sim::{Simulator, World};
 use crate::time::{Duration, Instant};
@@ -289,13 +289,7 @@ fn end_divergence<P: Protocol>(world: &World<P>, history: &History, trace: &Trac
     if trace.messages.iter().any(|m| m.fate == Fate::InFlight) {
         return Vec::new();
     }
-    let replicas = world
-        .nodes
-        .iter()
-        .zip(&world.up)
-        .enumerate()
-        .filter(|(_, (_, &up))| up)
-        .filter_map(|(i, (node, _))| Some((NodeId(i as u16), node.replica_state()?)));
+    let replicas = up_replicas(world).filter_map(|(id, node)| Some((id, node.replica_state()?)));
     let mut found = Vec::new();
     for disagreement in ReplicaValues::gather(replicas).disagreements() {
         let key = &disagreement.key;
