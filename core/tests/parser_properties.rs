@@ -19,7 +19,7 @@ use std::path::Path;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use replicascope_core::fuzzing::{check_scenario_json, check_share_url, check_sql};
+use replicascope_core::fuzzing::{check_scenario_json, check_share_url, check_sql, SQL_WORDS};
 use replicascope_core::presets;
 use replicascope_core::rng::SimRng;
 use replicascope_core::scenario::Scenario;
@@ -109,54 +109,6 @@ const JSON_TOKENS: &[&str] = &[
     "\u{2028}",
 ];
 const LINK_TOKENS: &[&str] = &["=", "-", "_", "+", "/", "%", "eyJ2Ijox", " ", "#run=", "A"];
-const SQL_TOKENS: &[&str] = &[
-    "SELECT",
-    "FROM",
-    "WHERE",
-    "INSERT",
-    "INTO",
-    "VALUES",
-    "UPDATE",
-    "SET",
-    "DELETE",
-    "AND",
-    "OR",
-    "NOT",
-    "IS",
-    "NULL",
-    "TRUE",
-    "FALSE",
-    "NOW()",
-    "RAND()",
-    "UUID()",
-    "(",
-    ")",
-    ",",
-    ";",
-    "*",
-    "+",
-    "-",
-    "/",
-    "=",
-    "<>",
-    "!=",
-    "<",
-    "<=",
-    ">",
-    ">=",
-    "'",
-    "''",
-    ".5",
-    "1",
-    "9223372036854775808",
-    "id",
-    "balance",
-    "t",
-    "accounts",
-    "é",
-    "\u{a0}",
-    "\n",
-];
 
 /// Values that stress the validators and the number formats.
 fn extreme(rng: &mut SimRng) -> Value {
@@ -371,7 +323,7 @@ fn mutate_sql_tokens(data: &[u8], donor: &[u8], rng: &mut SimRng) -> Option<Vec<
         .collect();
     let replacement = match rng.index(10) {
         0..=5 if !same.is_empty() => same[rng.index(same.len())],
-        0..=7 => SQL_TOKENS[rng.index(SQL_TOKENS.len())],
+        0..=7 => SQL_WORDS[rng.index(SQL_WORDS.len())],
         _ => "",
     };
     let mut out = String::from(&src[..t.start]);
@@ -409,7 +361,7 @@ fn mutate(seed: &[u8], donor: &[u8], form: Form, rng: &mut SimRng) -> Vec<u8> {
         Form::Json => JSON_TOKENS,
         Form::Link if json => JSON_TOKENS,
         Form::Link => LINK_TOKENS,
-        Form::Sql => SQL_TOKENS,
+        Form::Sql => SQL_WORDS,
     };
     let edits = if rng.chance(0.6) { 1 } else { 2 + rng.index(3) };
     for _ in 0..edits {

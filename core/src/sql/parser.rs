@@ -777,65 +777,9 @@ mod props {
     use alloc::string::ToString;
     use proptest::prelude::*;
 
-    const WORDS: &[&str] = &[
-        "SELECT",
-        "INSERT",
-        "INTO",
-        "VALUES",
-        "UPDATE",
-        "SET",
-        "DELETE",
-        "FROM",
-        "WHERE",
-        "AND",
-        "OR",
-        "NOT",
-        "IS",
-        "NULL",
-        "TRUE",
-        "FALSE",
-        "NOW()",
-        "RAND()",
-        "UUID()",
-        "NOW",
-        "(",
-        ")",
-        ",",
-        ";",
-        "*",
-        "+",
-        "-",
-        "/",
-        "=",
-        "<>",
-        "!=",
-        "!",
-        "<",
-        "<=",
-        ">",
-        ">=",
-        "'a''b'",
-        "'",
-        "''",
-        "1",
-        "0",
-        "1.5",
-        ".5",
-        "9223372036854775808",
-        "99999999999999999999",
-        "id",
-        "balance",
-        "t",
-        "accounts",
-        "x_1",
-        "é",
-        "#",
-        ".",
-        "\n",
-    ];
-
     fn soup() -> impl Strategy<Value = String> {
-        prop::collection::vec(prop::sample::select(WORDS), 0..40).prop_map(|w| w.join(" "))
+        prop::collection::vec(prop::sample::select(crate::fuzzing::SQL_WORDS), 0..40)
+            .prop_map(|w| w.join(" "))
     }
 
     /// Random well-formed expressions, as text.
