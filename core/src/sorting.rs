@@ -5,7 +5,13 @@
 //! merge sort of `u32` positions behind a `dyn` comparator is compiled,
 //! once; the generic part is a closure and a permutation. The result is
 //! exactly what a stable sort gives, so traces do not change.
+//!
+//! Collecting into an ordered map or set sorts too: `BTreeMap::from_iter`
+//! stable-sorts its input first, one more copy of std's sort per key and
+//! value type. [`map_from`] and [`set_from`] insert instead, which every
+//! map type compiles anyway.
 
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
@@ -32,6 +38,25 @@ pub fn sort_by_key<T, K: Ord>(v: &mut Vec<T>, key: impl Fn(&T) -> K) {
 /// Sorts `v` in ascending order.
 pub fn sort<T: Ord>(v: &mut Vec<T>) {
     sort_by(v, T::cmp);
+}
+
+/// `items.collect::<BTreeMap<_, _>>()` without std's sort. As with
+/// `collect`, a later pair replaces an earlier one with an equal key.
+pub fn map_from<K: Ord, V>(items: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut map = BTreeMap::new();
+    for (k, v) in items {
+        map.insert(k, v);
+    }
+    map
+}
+
+/// `items.collect::<BTreeSet<_>>()` without std's sort.
+pub fn set_from<T: Ord>(items: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut set = BTreeSet::new();
+    for x in items {
+        set.insert(x);
+    }
+    set
 }
 
 /// The positions `0..n` in stable sorted order: a bottom-up merge sort
@@ -83,6 +108,19 @@ mod tests {
             let mut std = input.clone();
             std.sort_by_key(|x| x.0);
             assert_eq!(ours, std, "round {round}, n {n}");
+        }
+    }
+
+    #[test]
+    fn map_and_set_from_equal_collect_including_repeated_keys() {
+        let mut rng = SimRng::stream(10, "sorting-maps");
+        for _ in 0..100 {
+            let n = rng.between(0, 60) as usize;
+            let pairs: Vec<(u64, usize)> = (0..n).map(|i| (rng.between(0, 15), i)).collect();
+            let want: BTreeMap<u64, usize> = pairs.iter().copied().collect();
+            assert_eq!(map_from(pairs.iter().copied()), want);
+            let want: BTreeSet<u64> = pairs.iter().map(|p| p.0).collect();
+            assert_eq!(set_from(pairs.iter().map(|p| p.0)), want);
         }
     }
 

@@ -58,13 +58,10 @@ impl TableView {
 
 /// Orders rows by their numeric id (text ids after, in text order).
 fn by_id(view: &TableView) -> BTreeMap<(i64, &str), &Vec<String>> {
-    view.rows
-        .iter()
-        .filter_map(|r| {
-            let id = r.first()?;
-            Some(((id.parse::<i64>().unwrap_or(i64::MAX), id.as_str()), r))
-        })
-        .collect()
+    crate::sorting::map_from(view.rows.iter().filter_map(|r| {
+        let id = r.first()?;
+        Some(((id.parse::<i64>().unwrap_or(i64::MAX), id.as_str()), r))
+    }))
 }
 
 /// Every row that differs, in id order. Columns are matched by name, so

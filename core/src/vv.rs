@@ -329,8 +329,7 @@ impl<T> Siblings<T> {
 impl<T: Clone> Siblings<T> {
     /// Union of both sets, then drop every sibling another one overwrote.
     pub fn merge(&mut self, other: &Siblings<T>) {
-        let mut all: BTreeMap<Dot, Sibling<T>> =
-            self.entries.drain(..).map(|s| (s.dot, s)).collect();
+        let mut all = crate::sorting::map_from(self.entries.drain(..).map(|s| (s.dot, s)));
         for s in &other.entries {
             all.entry(s.dot).or_insert_with(|| s.clone());
         }

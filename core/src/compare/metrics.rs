@@ -125,23 +125,22 @@ pub struct LostWrites {
 /// Lost and discarded writes from a run's anomalies.
 pub fn lost_writes(anomalies: &[Anomaly], history: &History) -> LostWrites {
     let ops = |kind: AnomalyKind| -> BTreeSet<OpId> {
-        anomalies
-            .iter()
-            .filter(|a| a.kind == kind)
-            .map(|a| a.op)
-            .collect()
+        crate::sorting::set_from(anomalies.iter().filter(|a| a.kind == kind).map(|a| a.op))
     };
     let (lost, discarded) = (
         ops(AnomalyKind::LostWrite),
         ops(AnomalyKind::DiscardedWrite),
     );
     let invoked = |op: Option<OpId>| op.and_then(|o| history.get(o)).map(|o| o.invoked_at);
-    let by_earlier: BTreeSet<OpId> = anomalies
-        .iter()
-        .filter(|a| a.kind == AnomalyKind::DiscardedWrite)
-        .filter(|a| matches!((invoked(Some(a.op)), invoked(a.other)), (Some(l), Some(w)) if l > w))
-        .map(|a| a.op)
-        .collect();
+    let by_earlier = crate::sorting::set_from(
+        anomalies
+            .iter()
+            .filter(|a| a.kind == AnomalyKind::DiscardedWrite)
+            .filter(
+                |a| matches!((invoked(Some(a.op)), invoked(a.other)), (Some(l), Some(w)) if l > w),
+            )
+            .map(|a| a.op),
+    );
     LostWrites {
         lost: lost.len() as u64,
         discarded: discarded.len() as u64,

@@ -143,7 +143,7 @@ impl Protocol for ChatterNode {
                 String::from("messages received"),
                 alloc::format!("{}", self.received)
             )],
-            data: self.data.iter().map(|(k, v)| (k.clone(), v.0)).collect(),
+            data: crate::sorting::map_from(self.data.iter().map(|(k, v)| (k.clone(), v.0))),
             table: None,
             ..NodeView::default()
         }

@@ -97,7 +97,7 @@ impl MultiLeaderNode {
         if seq < self.copy_seq {
             return;
         }
-        self.store = cells.iter().cloned().collect();
+        self.store = crate::sorting::map_from(cells.iter().cloned());
         self.copy_seq = seq;
         ctx.send(from, Msg::CopyAck { seq });
     }

@@ -137,9 +137,9 @@ fn rank(v: &Value) -> (i64, Vec<i64>) {
 /// A value as a set: a number is a set of one.
 fn members(v: &Value) -> BTreeSet<i64> {
     match v.reading() {
-        super::crdt_value::Reading::Number(Some(n)) => core::iter::once(n).collect(),
+        super::crdt_value::Reading::Number(Some(n)) => crate::sorting::set_from([n]),
         super::crdt_value::Reading::Number(None) => BTreeSet::new(),
-        super::crdt_value::Reading::Values(vs) => vs.into_iter().collect(),
+        super::crdt_value::Reading::Values(vs) => crate::sorting::set_from(vs),
     }
 }
 

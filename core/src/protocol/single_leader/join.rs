@@ -6,13 +6,13 @@
 //! follower has reached the leader's position it is in sync and serves
 //! reads (5).
 
-use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::*;
 use crate::scenario::ms_to_instant;
+use crate::sorting::map_from;
 use crate::sql::Pages;
 use crate::time::Duration;
 
@@ -337,16 +337,11 @@ impl SingleLeaderNode {
             self.stopped = Some(e);
             return;
         }
-        let kv: BTreeMap<String, (i64, u64)> =
-            s.kv.into_iter().map(|(k, v, l)| (k, (v, l))).collect();
-        let rows: BTreeMap<i64, Vec<Value>> = s
-            .rows
-            .into_iter()
-            .filter_map(|r| match r.first() {
-                Some(Value::Int(id)) => Some((*id, r)),
-                _ => None,
-            })
-            .collect();
+        let kv = map_from(s.kv.into_iter().map(|(k, v, l)| (k, (v, l))));
+        let rows = map_from(s.rows.into_iter().filter_map(|r| match r.first() {
+            Some(Value::Int(id)) => Some((*id, r)),
+            _ => None,
+        }));
         self.store.install(kv, rows, c.pages);
         self.base = s.lsn;
         self.base_op = s.last;

@@ -144,8 +144,8 @@ fn result_difference(table: &Table, mine: &[RowChange], leader: &[RowChange]) ->
         return None;
     }
     const SHOWN: usize = 3;
-    let theirs: BTreeMap<i64, &RowChange> = leader.iter().map(|c| (c.id, c)).collect();
-    let ours: BTreeMap<i64, &RowChange> = mine.iter().map(|c| (c.id, c)).collect();
+    let theirs = crate::sorting::map_from(leader.iter().map(|c| (c.id, c)));
+    let ours = crate::sorting::map_from(mine.iter().map(|c| (c.id, c)));
     let mut parts = Vec::new();
     let mut ids: Vec<i64> = theirs.keys().chain(ours.keys()).copied().collect();
     crate::sorting::sort(&mut ids);

@@ -47,12 +47,7 @@ impl SingleLeaderNode {
         NodeView {
             role: String::from(role),
             fields,
-            data: self
-                .store
-                .kv
-                .iter()
-                .map(|(k, v)| (k.clone(), v.0))
-                .collect(),
+            data: crate::sorting::map_from(self.store.kv.iter().map(|(k, v)| (k.clone(), v.0))),
             table: Some(TableView::of(&self.store.table)),
             ..NodeView::default()
         }
