@@ -69,9 +69,16 @@ pub fn presets(args: &PresetsArgs) -> String {
     out
 }
 
+/// Loads and runs the scenario. A run cut short by the step limit is
+/// still a result, so it is returned, and the reason goes to stderr where
+/// JSON or SVG on stdout cannot hide it.
 fn start(source: &Source) -> Result<Box<dyn Run>, String> {
     let scenario = load::scenario(source)?;
-    run::start(&scenario).map_err(|e| e.to_string())
+    let run = run::start(&scenario).map_err(|e| e.to_string())?;
+    if let Some(cut) = run.cut_short() {
+        eprintln!("replicascope: {}", cut.describe());
+    }
+    Ok(run)
 }
 
 pub fn run(args: &RunArgs) -> Result<String, String> {
@@ -118,6 +125,9 @@ fn readable(s: &Summary) -> String {
         r.ok, r.failed, r.stale, r.pending
     );
     let _ = writeln!(out, "conflicts: {}", s.conflicts);
+    if let Some(why) = &s.cut_short {
+        let _ = writeln!(out, "cut short: {why}");
+    }
     for a in &s.anomalies {
         let _ = writeln!(
             out,

@@ -150,6 +150,40 @@ fn a_scenario_file_round_trips() {
     assert_eq!(v["trace_hash"], from_preset["trace_hash"]);
 }
 
+/// A valid scenario that asks for billions of events (fifty chattering
+/// nodes for a simulated day) used to run until memory ran out. It now
+/// stops at the simulator's step limit, still succeeds with what it
+/// recorded, and says where and why on stderr and in the summary.
+#[test]
+fn a_run_too_big_to_record_stops_at_the_step_limit_and_says_so() {
+    let huge = temp_file(
+        "huge.json",
+        r#"{"format": 1, "seed": 1, "protocol": {"kind": "chatter", "nodes": 50, "fanout": 20},
+            "network": {"latency": {"kind": "exponential", "rate_per_ms": 0.1}, "delivery": "reorder"},
+            "until_ms": 86400000}"#,
+    );
+    let o = replicascope(&["run", &huge, "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let limit = replicascope_core::sim::MAX_STEPS;
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!("This run stopped after {limit} events, at "))
+            && err.contains("of the 86400000 ms it asked for"),
+        "{err}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("valid JSON");
+    assert_eq!(v["events"], limit as u64);
+    let end = v["end_time_us"].as_u64().unwrap();
+    assert!(end > 0 && end < 86_400_000_000, "{end}");
+    assert!(v["cut_short"]
+        .as_str()
+        .unwrap()
+        .contains("replicascope long-run"));
+    // The readable summary says it too.
+    let text = stdout(&replicascope(&["run", &huge]));
+    assert!(text.contains("cut short: This run stopped after"), "{text}");
+}
+
 #[test]
 fn trace_json_lists_every_step_and_message() {
     let v = json(&["trace", "single-leader-sync-write"]);

@@ -470,6 +470,13 @@ pub trait Protocol: Clone + Debug {
     /// to find acknowledged writes that no surviving node holds.
     fn has_applied(&self, op: OpId) -> bool;
 
+    /// Every op [`Protocol::has_applied`] says yes to, for a node that
+    /// would otherwise answer each question with a scan (the check asks
+    /// about every acknowledged write: a scan each is quadratic).
+    fn applied_ops(&self) -> Option<crate::opset::OpSet> {
+        None
+    }
+
     /// Does this node take writes as a leader right now? Client sessions
     /// route writes to it. Leaderless protocols keep the default.
     fn leads(&self) -> bool {

@@ -11,14 +11,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::check::{self, Anomaly, AnomalyKind, CheckInput};
 use crate::history::History;
-use crate::node::{NodeId, NodeView, OpId, Protocol};
+use crate::node::{NodeId, NodeView, Protocol};
+use crate::opset::OpSet;
 use crate::protocol::{
     chatter::ChatterNode, leaderless::LeaderlessNode, multi_leader::MultiLeaderNode,
     single_leader::SingleLeaderNode, ProtocolConfig,
 };
 use crate::replica_values::{up_replicas, ReplicaValues};
 use crate::scenario::{Scenario, ScenarioError, Timed};
-use crate::sim::{Simulator, World};
+use crate::sim::{CutShort, Simulator, World};
 use crate::time::{Duration, Instant};
 use crate::trace::{Fate, Trace};
 
@@ -92,6 +93,10 @@ pub struct Summary {
     /// Trace storage (steps and message records, without payload text)
     /// divided by steps.
     pub trace_bytes_per_event: f64,
+    /// Why the run ended before the scenario's end, when it did: it hit
+    /// the simulator's step limit (`end_time_us` is then where it stopped).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cut_short: Option<String>,
 }
 
 /// A run of some protocol.
@@ -111,6 +116,15 @@ pub trait Run {
     fn fork(&mut self, intervention: Timed) -> Result<(), ScenarioError>;
     fn anomalies(&self) -> Vec<Anomaly>;
     fn summary(&self) -> Summary;
+    /// Set when the run stopped at the simulator's step limit before the
+    /// scenario's end.
+    fn cut_short(&self) -> Option<CutShort>;
+    /// Where the recorded run ends: the scenario's end, or where it was
+    /// cut short.
+    fn end(&self) -> Instant {
+        self.cut_short()
+            .map_or_else(|| self.scenario().until(), |c| c.at)
+    }
 }
 
 /// Validates, builds and runs `scenario` to its end.
@@ -191,20 +205,23 @@ impl<P: Protocol> Run for Simulator<P> {
 
     fn anomalies(&self) -> Vec<Anomaly> {
         let world = self.world();
-        let surviving: BTreeSet<OpId> = self
-            .history
-            .ops
+        let up: Vec<(&P, Option<OpSet>)> = world
+            .nodes
             .iter()
-            .filter(|o| o.acknowledged_write())
-            .filter(|o| {
-                world
-                    .nodes
-                    .iter()
-                    .zip(&world.up)
-                    .any(|(n, &up)| up && n.has_applied(o.id))
-            })
-            .map(|o| o.id)
+            .zip(&world.up)
+            .filter(|(_, &up)| up)
+            .map(|(n, _)| (n, n.applied_ops()))
             .collect();
+        let mut surviving = BTreeSet::new();
+        for o in self.history.ops.iter().filter(|o| o.acknowledged_write()) {
+            let held = up.iter().any(|(n, ops)| match ops {
+                Some(ops) => ops.contains(o.id),
+                None => n.has_applied(o.id),
+            });
+            if held {
+                surviving.insert(o.id);
+            }
+        }
         let input = CheckInput {
             history: &self.history,
             surviving_writes: &surviving,
@@ -266,7 +283,7 @@ impl<P: Protocol> Run for Simulator<P> {
             seed: self.scenario().seed,
             trace_hash: format!("{:016x}", trace.hash()),
             events,
-            end_time_us: self.scenario().until().0,
+            end_time_us: Run::end(self).0,
             messages,
             writes,
             reads,
@@ -278,7 +295,12 @@ impl<P: Protocol> Run for Simulator<P> {
             } else {
                 trace.record_bytes() as f64 / events as f64
             },
+            cut_short: Run::cut_short(self).map(|c| c.describe()),
         }
+    }
+
+    fn cut_short(&self) -> Option<CutShort> {
+        Simulator::cut_short(self)
     }
 }
 

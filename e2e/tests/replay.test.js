@@ -1,7 +1,7 @@
 // The replay UI as a user meets it: load a preset, play and watch a message
 // move, crash the leader, scrub back, share the run and open the link in a
-// fresh page (same trace hash), embed it, export the diagram, and survive a
-// broken link.
+// fresh page (same trace hash), embed it, export the diagram, survive a
+// broken link and a run too big to record.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -114,6 +114,25 @@ test('a broken link shows what was wrong and falls back to an example', async ()
   const notice = await page.getByTestId('notice').textContent();
   assert.match(notice, /This link could not be opened: the link is damaged/);
   assert.equal(await page.getByTestId('preset').inputValue(), 'single-leader-sync-write');
+  await context.close();
+});
+
+test('a run too big to record stops at the step limit, says so, and the timeline ends there', async () => {
+  // Valid, but billions of events: fifty chattering nodes for a simulated day.
+  const scenario = { format: 1, seed: 1, protocol: { kind: 'chatter', nodes: 50, fanout: 20 }, network: { latency: { kind: 'exponential', rate_per_ms: 0.1 }, delivery: 'reorder' }, until_ms: 86400000 };
+  const link = `#run=${Buffer.from(JSON.stringify({ v: 1, scenario, t_us: 0 })).toString('base64url')}`;
+  const { page, context, problems } = await open(browser, link);
+  const cut = page.getByTestId('cut-short');
+  await cut.waitFor({ timeout: 30000 });
+  // The same figures as `replicascope run` on this scenario (cli tests).
+  assert.match(await cut.textContent(), /^This run stopped after 1200000 events, at 11999\.712 ms of the 86400000 ms it asked for/);
+  assert.equal(await page.locator('input[aria-label="Time"]').getAttribute('max'), '11999712');
+  assert.match(await page.getByTestId('clock').textContent(), /^0 ms \/ 11999\.712 ms/);
+  await seekTo(page, 'end');
+  await page.waitForFunction(() => /event 1200000 of 1200000/.test(document.querySelector('[data-testid=clock]').textContent));
+  await cut.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(RESULTS, 'replay-cut-short.png') });
+  assert.deepEqual(problems, []);
   await context.close();
 });
 

@@ -372,7 +372,7 @@ impl Model {
     }
 
     pub fn until(&self) -> Instant {
-        self.run.run.borrow().scenario().until()
+        self.run.run.borrow().end()
     }
 
     /// Virtual microseconds played per wall-clock second at 1×: twice the
@@ -468,7 +468,7 @@ impl Reducible for Model {
                 Ok(run) => {
                     let revision = m.run.revision + 1;
                     m.run = RunHandle::new(run, revision);
-                    m.cursor = m.cursor.min(scenario.until());
+                    m.cursor = m.cursor.min(m.until());
                     m.selection = Selection::None;
                     m.notice = None;
                 }

@@ -38,6 +38,44 @@ mod tests;
 /// Steps between checkpoints. Seeking re-simulates at most this many steps.
 pub const CHECKPOINT_EVERY: usize = 8192;
 
+/// Most steps one recorded run takes. A valid scenario can still ask for
+/// far more work than a browser tab survives (fifty chattering nodes for a
+/// simulated day is billions of events, and everything recorded grows with
+/// each one): the run stops here instead, keeps what it recorded and says
+/// so ([`Simulator::cut_short`]). Room for the million-event benchmark
+/// run; at this limit the heaviest workload measured (single-leader,
+/// 2000 writes/s with faults) holds about 700 MB natively and takes a few
+/// seconds. `replicascope long-run` is the tool for longer stretches. A
+/// constant, so a shared link still replays exactly.
+pub const MAX_STEPS: usize = 1_200_000;
+
+/// Where and why a run stopped before its scenario's end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CutShort {
+    /// Steps taken: the limit.
+    pub steps: usize,
+    /// Virtual time of the last step taken.
+    pub at: Instant,
+    /// The end the scenario asked for.
+    pub until: Instant,
+}
+
+impl CutShort {
+    /// One sentence for the user: what happened and what to change.
+    pub fn describe(&self) -> alloc::string::String {
+        alloc::format!(
+            "This run stopped after {} events, at {} of the {} it asked for: \
+             a recorded run holds at most that many. Everything up to there is \
+             shown. Shorten the run (until_ms) or lower the load; for longer \
+             stretches, the command line's replicascope long-run keeps a \
+             sliding window of the trace.",
+            self.steps,
+            crate::time::Duration(self.at.0),
+            crate::time::Duration(self.until.0),
+        )
+    }
+}
+
 #[derive(Clone, Debug)]
 struct Checkpoint<P: Protocol> {
     world: World<P>,
@@ -59,6 +97,8 @@ pub struct Simulator<P: Protocol> {
     replay: RefCell<Option<World<P>>>,
     /// The engine's scratch for a node's effects (see [`Engine`]).
     effects: Vec<Effect<P::Msg>>,
+    /// Set when [`Simulator::run`] stopped at [`MAX_STEPS`].
+    cut_short: Option<CutShort>,
 }
 
 impl<P: Protocol> Simulator<P> {
@@ -76,6 +116,7 @@ impl<P: Protocol> Simulator<P> {
             checkpointing: true,
             replay: RefCell::new(None),
             effects: Vec::new(),
+            cut_short: None,
         };
         sim.save_checkpoint();
         sim
@@ -115,9 +156,34 @@ impl<P: Protocol> Simulator<P> {
         more
     }
 
-    /// Runs to the scenario's end time.
+    /// Runs to the scenario's end time, or to [`MAX_STEPS`] steps if that
+    /// comes first (see [`Simulator::cut_short`]).
     pub fn run(&mut self) {
-        while self.step() {}
+        self.run_at_most(MAX_STEPS);
+    }
+
+    /// [`Simulator::run`] with another step limit (tests use a small one).
+    pub fn run_at_most(&mut self, max_steps: usize) {
+        self.cut_short = None;
+        while self.world.steps < max_steps {
+            if !self.step() {
+                return;
+            }
+        }
+        if let Some(at) = self.engine(false).peek_time() {
+            debug_assert!(at >= self.world.now);
+            self.cut_short = Some(CutShort {
+                steps: self.world.steps,
+                at: self.world.now,
+                until: self.setup.scenario.until(),
+            });
+        }
+    }
+
+    /// Whether the last [`Simulator::run`] stopped at its step limit with
+    /// events still due before the scenario's end.
+    pub fn cut_short(&self) -> Option<CutShort> {
+        self.cut_short
     }
 
     /// Runs until virtual time `t` (or the end).

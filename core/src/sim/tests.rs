@@ -271,6 +271,62 @@ fn state_at_any_step_matches_a_run_stopped_there() {
     }
 }
 
+/// A run that would outgrow the step limit stops at it: exactly that many
+/// steps, the same steps as the full run up to there, and a note of where
+/// and why. A run that fits, even exactly, is not cut short.
+#[test]
+fn a_run_stops_at_its_step_limit_and_says_where() {
+    use crate::protocol::chatter::ChatterNode;
+    use crate::sim::{CutShort, Simulator};
+    let s = presets::find("chatter-5").unwrap().scenario();
+    let mut full = Simulator::new(&s, ChatterNode::new);
+    full.run();
+    let total = full.trace.steps.len();
+    assert!(total > 1000, "{total}");
+    assert_eq!(full.cut_short(), None);
+
+    let mut cut = Simulator::new(&s, ChatterNode::new);
+    cut.run_at_most(1000);
+    assert_eq!(cut.trace.steps.len(), 1000);
+    let at = cut.now();
+    assert!(at < s.until());
+    assert_eq!(
+        cut.cut_short(),
+        Some(CutShort {
+            steps: 1000,
+            at,
+            until: s.until()
+        })
+    );
+    assert!(cut
+        .trace
+        .steps
+        .iter()
+        .eq(full.trace.steps.iter().take(1000)));
+    let why = cut.cut_short().unwrap().describe();
+    assert!(
+        why.starts_with("This run stopped after 1000 events, at "),
+        "{why}"
+    );
+    assert!(
+        why.contains(&alloc::format!(
+            "of the {} it asked for",
+            crate::time::Duration(s.until().0)
+        )),
+        "{why}"
+    );
+    // Through the `Run` trait the timeline ends where the run stopped.
+    assert_eq!(Run::end(&cut), at);
+    assert_eq!(Run::summary(&cut).end_time_us, at.0);
+    assert_eq!(Run::summary(&cut).cut_short, Some(why));
+    assert_eq!(Run::end(&full), s.until());
+    assert_eq!(Run::summary(&full).cut_short, None);
+
+    let mut exact = Simulator::new(&s, ChatterNode::new);
+    exact.run_at_most(total);
+    assert_eq!(exact.cut_short(), None, "nothing was left when it stopped");
+}
+
 #[test]
 fn clock_skew_and_drift_shift_local_time() {
     let mut s = presets::find("chatter-5").unwrap().scenario();

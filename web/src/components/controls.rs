@@ -1,7 +1,9 @@
 //! The timeline: play / pause, one event back or forward, playback speed
 //! (0.1× to 100×, logarithmic), and a scrub bar over the whole run.
 //! Keyboard: space, ← and → (handled by the app), and every control is a
-//! native input, so Tab reaches them all.
+//! native input, so Tab reaches them all. A run cut short by the
+//! simulator's step limit ends the timeline where it stopped, with a line
+//! saying so.
 
 use replicascope_core::time::{Duration, Instant};
 use web_sys::HtmlInputElement;
@@ -27,10 +29,14 @@ pub fn slider_from_speed(speed: f64) -> f64 {
 pub fn controls(props: &Props) -> Html {
     let state = &props.state;
     let until = state.until();
-    let (step_index, steps) = {
+    let (step_index, steps, cut_short) = {
         let run = state.run.run.borrow();
         let trace = run.trace();
-        (trace.steps_until(state.cursor), trace.steps.len())
+        (
+            trace.steps_until(state.cursor),
+            trace.steps.len(),
+            run.cut_short().map(|c| c.describe()),
+        )
     };
     let dispatch = |msg: fn() -> Msg| {
         let state = state.clone();
@@ -82,6 +88,11 @@ pub fn controls(props: &Props) -> Html {
                        aria-label="Speed" oninput={on_speed} />
                 <output data-testid="speed">{ format!("{}× ({rate}/s)", trim(state.speed)) }</output>
             </label>
+            // The timeline ends where the run stopped, so say why it
+            // stops before the time the scenario asked for.
+            if let Some(why) = cut_short {
+                <p class="cut-short" role="status" data-testid="cut-short">{ why }</p>
+            }
         </div>
     }
 }

@@ -286,7 +286,7 @@ pub fn latency_chart(props: &Props) -> Html {
     let data = use_memo(state.run.clone(), |handle| {
         let run = handle.run.borrow();
         let points = write_points(run.history());
-        let plot = plot(&points, run.scenario().until());
+        let plot = plot(&points, run.end());
         let svg = AttrValue::from(plot.svg());
         (points, plot, svg)
     });

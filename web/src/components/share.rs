@@ -135,7 +135,7 @@ pub fn share_bar(props: &Props) -> Html {
         let (state, name) = (state.clone(), name.clone());
         Callback::from(move |_: MouseEvent| {
             let run = state.run.run.borrow();
-            let end = activity_end(run.trace(), run.scenario().until());
+            let end = activity_end(run.trace(), run.end());
             let mut opts = DiagramOptions::whole(Instant::ZERO, end, lane_titles(&**run));
             // At the end of the run the figure is exactly `replicascope svg
             // <run>`'s; before it, the cursor line shows where it stood.

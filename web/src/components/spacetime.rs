@@ -38,7 +38,7 @@ pub struct Window {
 pub fn window_for(model: &Model) -> Window {
     let run = model.run.run.borrow();
     let trace = run.trace();
-    let until = run.scenario().until();
+    let until = run.end();
     let to = activity_end(trace, until).max(Instant(until.0.min(1_000)));
     Window {
         from: Instant::ZERO,

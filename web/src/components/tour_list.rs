@@ -154,7 +154,7 @@ fn sketch(tour: &'static Tour) -> Option<Sketch> {
     let run = run::start(&preset.scenario()).ok()?;
     let trace = run.trace();
     let nodes = usize::from(run.scenario().node_count()).max(1);
-    let end = activity_end(trace, run.scenario().until()).0.max(1) as f64;
+    let end = activity_end(trace, run.end()).0.max(1) as f64;
     let lane = |i: usize| {
         if nodes == 1 {
             W / 2.0

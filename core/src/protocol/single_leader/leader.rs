@@ -325,17 +325,18 @@ impl SingleLeaderNode {
 
     pub(super) fn stream_after(&self, ctx: &mut Ctx<'_, Msg>, to: NodeId, after: u64) {
         let start = usize::try_from(after.saturating_sub(self.base)).unwrap_or(usize::MAX);
-        let Some(missing) = self.log.get(start..).filter(|m| !m.is_empty()) else {
+        let count = self.log.len().saturating_sub(start);
+        if count == 0 {
             return;
-        };
+        }
         ctx.note(format!(
             "{} sends {to} the {} entr{} after LSN {after}.",
             capital(self.id),
-            missing.len(),
-            if missing.len() == 1 { "y" } else { "ies" }
+            count,
+            if count == 1 { "y" } else { "ies" }
         ));
         let upto = self.lsn();
-        for l in missing {
+        for l in self.log.iter_from(start) {
             ctx.send(
                 to,
                 Msg::Replicate {

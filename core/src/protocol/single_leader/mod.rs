@@ -62,6 +62,7 @@ pub use settings::{matching_settings, Settings};
 pub use store::{initial_table, Change};
 
 use crate::check::{Anomaly, AnomalyKind};
+use crate::chunked::Chunked;
 use crate::node::{Ctx, Input, Message, NodeId, NodeView, OpId, Outcome, Protocol, Request};
 use crate::protocol::ProtocolConfig;
 use crate::scenario::Scenario;
@@ -297,8 +298,9 @@ pub struct SingleLeaderNode {
     /// joined from one), whose entry was written by `base_op`.
     base: u64,
     base_op: Option<OpId>,
-    /// Flushed entries: entry `i` has LSN `base + i + 1`.
-    log: Vec<Logged>,
+    /// Flushed entries: entry `i` has LSN `base + i + 1`. Chunked, so the
+    /// checkpoints of a long run share it instead of each copying it.
+    log: Chunked<Logged>,
     store: Store,
     join: JoinState,
     /// Replication stopped at an entry this node could not apply.
@@ -361,7 +363,7 @@ impl SingleLeaderNode {
             voted: FIRST_EPOCH,
             base: 0,
             base_op: None,
-            log: Vec::new(),
+            log: Chunked::new(),
             store,
             join: if joining {
                 JoinState::Outside
@@ -728,6 +730,14 @@ impl Protocol for SingleLeaderNode {
 
     fn has_applied(&self, op: OpId) -> bool {
         self.log.iter().any(|l| l.entry.op == op)
+    }
+
+    fn applied_ops(&self) -> Option<crate::opset::OpSet> {
+        let mut ops = crate::opset::OpSet::new();
+        for l in self.log.iter() {
+            ops.insert(l.entry.op);
+        }
+        Some(ops)
     }
 
     fn leads(&self) -> bool {
