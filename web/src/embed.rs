@@ -449,4 +449,66 @@ mod tests {
         assert!(errors.is_empty());
         assert!(!o.autoplay && !o.controls);
     }
+
+    /// Whatever values a page gives, every option is either taken (and
+    /// then within its bounds) or reported under its own name with the
+    /// value given; nothing panics.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn every_option_value_is_taken_or_reported() {
+        use crate::sweep::{cases, splice};
+        use replicascope_core::rng::SimRng;
+        use std::panic::{catch_unwind, AssertUnwindSafe};
+        const NAMES: [&str; 8] = [
+            "view", "autoplay", "loop", "controls", "height", "speed", "at", "preset",
+        ];
+        let words = [
+            "1", "0", "yes", "no", "hide", "show", "diagram", "Topology", "both", "420", "159",
+            "4000", "4001", "px", " ", "x", "×", "2", "0.1", "0.09", "100", "100.5", "NaN", "inf",
+            "-0", "ms", "1e309", "-5", ".", "e", "+",
+        ];
+        let mut rng = SimRng::stream(1, "web-embed-sweep");
+        for case in 0..cases() {
+            let mut given = BTreeMap::new();
+            for name in NAMES {
+                if rng.chance(0.5) {
+                    given.insert(name.to_string(), splice(&mut rng, &words, 3));
+                }
+            }
+            let (o, errors) = catch_unwind(AssertUnwindSafe(|| {
+                EmbedOptions::parse(|k| given.get(k).cloned())
+            }))
+            .unwrap_or_else(|_| panic!("case {case}: panicked on {given:?}"));
+            for e in &errors {
+                assert_eq!(
+                    given.get(e.name).map(|v| v.trim()),
+                    Some(e.given.as_str()),
+                    "case {case}: {e} for {given:?}"
+                );
+                assert!(!e.to_string().is_empty());
+            }
+            let reported = |name: &str| errors.iter().any(|e| e.name == name);
+            let asked = |name: &str| given.contains_key(name);
+            for (name, taken) in [
+                ("height", o.height.is_some()),
+                ("speed", o.speed.is_some()),
+                ("at", o.at_ms.is_some()),
+            ] {
+                assert_eq!(
+                    asked(name),
+                    taken ^ reported(name),
+                    "case {case}: {name} in {given:?} is neither taken nor reported"
+                );
+            }
+            if let Some(h) = o.height {
+                assert!((MIN_HEIGHT..=MAX_HEIGHT).contains(&h), "case {case}");
+            }
+            if let Some(s) = o.speed {
+                assert!(s.is_finite() && (0.1..=100.0).contains(&s), "case {case}");
+            }
+            if let Some(t) = o.at_ms {
+                assert!(t.is_finite() && t >= 0.0, "case {case}");
+            }
+        }
+    }
 }

@@ -9,5 +9,7 @@ pub mod element;
 pub mod embed;
 pub mod layout;
 pub mod state;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod sweep;
 
 pub use app::{App, AppProps, ElementConfig};

@@ -698,4 +698,95 @@ mod tests {
         assert_eq!(m.cursor, m.until());
         assert!(!m.playing);
     }
+
+    /// Any fragment opens a page: the one it asks for, or the default with
+    /// a message saying why. The same fragment always opens the same page,
+    /// and a page that opened without a message writes a link that reopens
+    /// it exactly.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn every_fragment_opens_a_page_or_says_why() {
+        use crate::sweep::{cases, splice};
+        use replicascope_core::rng::SimRng;
+        use std::panic::{catch_unwind, AssertUnwindSafe};
+        let mut shared = Model::from_preset("single-leader-async-write", false);
+        shared.cursor = Instant(7_000);
+        let link = shared.fragment();
+        let encoded = param(&link, "run").unwrap();
+        let damaged = &encoded[..encoded.len() / 2];
+        let tour = tours::all()[0].id;
+        let last_tour = tours::all().last().unwrap().id;
+        let ids = [
+            "single-leader-async-write",
+            "leaderless-sloppy-quorum",
+            "nope",
+            "",
+        ];
+        let runs = [&encoded, damaged, "AAAA", "e30", "eyJ2IjoxfQ", "%3D", &link];
+        let tours = [tour, last_tour, "nope", ""];
+        let numbers = ["2", "0", "-1", "99999999999999999999", "1.5", ""];
+        let keys: [(&str, &[&str]); 7] = [
+            ("preset", &ids),
+            ("run", &runs),
+            ("tour", &tours),
+            ("step", &numbers),
+            ("t", &numbers),
+            ("embed", &numbers),
+            ("", &ids),
+        ];
+        let values: Vec<&str> = [&ids[..], &runs, &tours, &numbers].concat();
+        let mut rng = SimRng::stream(1, "web-fragment-sweep");
+        let pick = |rng: &mut SimRng, from: &[&str]| {
+            from[rng.between(0, from.len() as u64 - 1) as usize].to_string()
+        };
+        for case in 0..cases() {
+            // Mostly key=value pairs, as links are; sometimes spliced junk.
+            let mut fragment = pick(&mut rng, &["#", "?", "", "##"]);
+            for i in 0..rng.between(0, 4) {
+                if i > 0 {
+                    fragment.push_str(&pick(&mut rng, &["&", "&", "&", "&&", ";"]));
+                }
+                let (key, fitting) = keys[rng.between(0, keys.len() as u64 - 1) as usize];
+                fragment.push_str(key);
+                fragment.push_str(&pick(&mut rng, &["=", "=", "=", "=", "==", ""]));
+                let value = if rng.chance(0.8) {
+                    fitting
+                } else {
+                    &values[..]
+                };
+                fragment.push_str(&pick(&mut rng, value));
+            }
+            if rng.chance(0.2) {
+                fragment.push_str(&splice(&mut rng, &values, 2));
+            }
+            let embed = case % 2 == 1;
+            let open = || {
+                catch_unwind(AssertUnwindSafe(|| Model::from_location(&fragment, embed)))
+                    .unwrap_or_else(|_| panic!("case {case}: panicked on {fragment:?}"))
+            };
+            let m = open();
+            assert!(m.cursor <= m.until(), "case {case}: {fragment:?}");
+            if let Some(n) = &m.notice {
+                assert!(!n.text.is_empty(), "case {case}: {fragment:?}");
+            }
+            let again = open();
+            assert_eq!(
+                (&again.run.hash, again.cursor, again.notice.map(|n| n.text)),
+                (
+                    &m.run.hash,
+                    m.cursor,
+                    m.notice.as_ref().map(|n| n.text.clone())
+                ),
+                "case {case}: {fragment:?} opened two different pages"
+            );
+            if m.notice.is_none() {
+                let back = Model::from_location(&format!("#{}", m.fragment()), embed);
+                assert_eq!(
+                    (&back.run.hash, back.cursor, back.notice.is_none()),
+                    (&m.run.hash, m.cursor, true),
+                    "case {case}: the link written for {fragment:?} reopens another page"
+                );
+            }
+        }
+    }
 }

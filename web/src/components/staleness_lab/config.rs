@@ -321,4 +321,58 @@ mod tests {
         assert_eq!(c.latency().unwrap().wan_ms, 20.0);
         assert!(c.runs().is_ok());
     }
+
+    /// A `#lab=` value from a mutated setting: decoded to a setting that
+    /// runs and survives its own link, or refused with a message.
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn every_lab_link_is_read_or_refused_with_a_reason() {
+        use crate::sweep::{cases, splice};
+        use replicascope_core::rng::SimRng;
+        use std::panic::{catch_unwind, AssertUnwindSafe};
+        let json = serde_json::to_string(&LabConfig::default()).unwrap();
+        let pieces: Vec<String> = json.split_inclusive([',', ':']).map(String::from).collect();
+        let mut words: Vec<&str> = pieces.iter().map(String::as_str).collect();
+        words.extend([
+            "0",
+            "-1",
+            "1e309",
+            "255",
+            "[3,2,2]",
+            "[0,0,0]",
+            "[9,9,9]",
+            "null",
+            "\"exp\"",
+            "\"custom\"",
+            "[0.5,0.5]",
+            "99999999999",
+            "{",
+            "}",
+            "[",
+            "]",
+            "\"",
+            "true",
+        ]);
+        let mut rng = SimRng::stream(1, "web-lab-sweep");
+        for case in 0..cases() {
+            let text = if rng.chance(0.8) {
+                URL_SAFE_NO_PAD.encode(splice(&mut rng, &words, 40))
+            } else {
+                splice(&mut rng, &["eyJ", "AAAA", "=", "-", "_", "+/", "e30"], 6)
+            };
+            let decoded = catch_unwind(AssertUnwindSafe(|| LabConfig::decode(&text)))
+                .unwrap_or_else(|_| panic!("case {case}: panicked on {text:?}"));
+            match decoded {
+                Ok(c) => {
+                    assert!(c.runs().is_ok(), "case {case}");
+                    assert_eq!(
+                        LabConfig::decode(&c.encode()).as_ref(),
+                        Ok(&c),
+                        "case {case}"
+                    );
+                }
+                Err(why) => assert!(!why.is_empty(), "case {case}: {text:?}"),
+            }
+        }
+    }
 }
