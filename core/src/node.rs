@@ -477,6 +477,13 @@ pub trait Protocol: Clone + Debug {
         None
     }
 
+    /// Roughly how many items a clone of this node copies (stored keys,
+    /// rows, hints; not what it shares, like a chunked log). The simulator
+    /// keeps its checkpoints' total under a budget with it.
+    fn footprint(&self) -> usize {
+        0
+    }
+
     /// Does this node take writes as a leader right now? Client sessions
     /// route writes to it. Leaderless protocols keep the default.
     fn leads(&self) -> bool {

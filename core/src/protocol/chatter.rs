@@ -152,4 +152,8 @@ impl Protocol for ChatterNode {
     fn has_applied(&self, op: OpId) -> bool {
         self.applied.contains(&op)
     }
+
+    fn footprint(&self) -> usize {
+        self.data.len() + self.applied.len()
+    }
 }

@@ -69,6 +69,12 @@ pub struct World<P: Protocol> {
 }
 
 impl<P: Protocol> World<P> {
+    /// Roughly how many items a clone of the world copies: every node's
+    /// [`Protocol::footprint`], the events in flight, one per node.
+    pub fn footprint(&self) -> usize {
+        self.nodes.iter().map(|n| n.footprint() + 1).sum::<usize>() + self.queue.len()
+    }
+
     pub fn new(setup: &Setup, make_node: fn(&Scenario, NodeId) -> P) -> World<P> {
         let n = setup.nodes;
         let seed = setup.scenario.seed;

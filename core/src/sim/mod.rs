@@ -35,8 +35,18 @@ use engine::Engine;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
-/// Steps between checkpoints. Seeking re-simulates at most this many steps.
+/// Steps between checkpoints. Seeking re-simulates at most this many steps
+/// (twice as many each time the checkpoint budget thins them).
 pub const CHECKPOINT_EVERY: usize = 8192;
+
+/// Most items ([`World::footprint`]) all checkpoints together may copy.
+/// A run that stores many keys (a generator over a million of them) would
+/// otherwise hold a full copy of a large world every 8192 steps: 8 GB
+/// before the step limit in one measured case. Over budget, every other
+/// checkpoint is dropped and the spacing doubles, so memory stays bounded
+/// and seeking gets slower instead. At the ~185 bytes an item measured
+/// for a leaderless store, about 190 MB.
+pub const CHECKPOINT_BUDGET: usize = 1_000_000;
 
 /// Most steps one recorded run takes. A valid scenario can still ask for
 /// far more work than a browser tab survives (fifty chattering nodes for a
@@ -90,9 +100,16 @@ pub struct Simulator<P: Protocol> {
     pub trace: Trace,
     pub history: History,
     checkpoints: Vec<Checkpoint<P>>,
-    /// Whether `step` saves a checkpoint every [`CHECKPOINT_EVERY`]
-    /// steps (a windowed long run, which never seeks, turns it off).
+    /// Whether `step` saves checkpoints (a windowed long run, which never
+    /// seeks, turns it off).
     checkpointing: bool,
+    /// Steps between checkpoints: [`CHECKPOINT_EVERY`], doubled each time
+    /// the checkpoints outgrow [`CHECKPOINT_BUDGET`].
+    checkpoint_every: usize,
+    /// The checkpoints' footprints, in the same order.
+    footprints: Vec<usize>,
+    /// [`CHECKPOINT_BUDGET`] (tests use a small one).
+    checkpoint_budget: usize,
     /// The world last asked for by `with_world_after` (see there).
     replay: RefCell<Option<World<P>>>,
     /// The engine's scratch for a node's effects (see [`Engine`]).
@@ -114,6 +131,9 @@ impl<P: Protocol> Simulator<P> {
             history: History::default(),
             checkpoints: Vec::new(),
             checkpointing: true,
+            checkpoint_every: CHECKPOINT_EVERY,
+            footprints: Vec::new(),
+            checkpoint_budget: CHECKPOINT_BUDGET,
             replay: RefCell::new(None),
             effects: Vec::new(),
             cut_short: None,
@@ -150,7 +170,7 @@ impl<P: Protocol> Simulator<P> {
     /// Handles one event; false when the run has reached its end.
     pub fn step(&mut self) -> bool {
         let more = self.engine(true).step();
-        if more && self.checkpointing && self.world.steps % CHECKPOINT_EVERY == 0 {
+        if more && self.checkpointing && self.world.steps % self.checkpoint_every == 0 {
             self.save_checkpoint();
         }
         more
@@ -203,10 +223,35 @@ impl<P: Protocol> Simulator<P> {
         {
             return;
         }
+        let footprint = self.world.footprint();
+        while self.checkpoints.len() > 1
+            && self.footprints.iter().sum::<usize>() + footprint > self.checkpoint_budget
+        {
+            self.thin_checkpoints();
+        }
+        if self.world.steps % self.checkpoint_every != 0 {
+            return;
+        }
         self.checkpoints.push(Checkpoint {
             world: self.world.clone(),
             messages: self.trace.messages.len(),
         });
+        self.footprints.push(footprint);
+    }
+
+    /// Doubles the spacing and keeps the checkpoints on it (the first one,
+    /// at step 0, always stays).
+    fn thin_checkpoints(&mut self) {
+        self.checkpoint_every *= 2;
+        let every = self.checkpoint_every;
+        let (checkpoints, footprints) = self
+            .checkpoints
+            .drain(..)
+            .zip(self.footprints.drain(..))
+            .filter(|(c, _)| c.world.steps % every == 0)
+            .unzip();
+        self.checkpoints = checkpoints;
+        self.footprints = footprints;
     }
 
     /// The nodes, network and clocks as they were after the first `steps`
@@ -261,6 +306,7 @@ impl<P: Protocol> Simulator<P> {
             .rposition(|c| c.world.now < at)
             .unwrap_or(0);
         self.checkpoints.truncate(keep + 1);
+        self.footprints.truncate(keep + 1);
         self.replay.borrow_mut().take();
         let cp = self.checkpoints[keep].clone();
         self.setup = Rc::new(Setup::new(scenario));
@@ -275,6 +321,17 @@ impl<P: Protocol> Simulator<P> {
     /// grow with their length.
     pub fn stop_checkpoints(&mut self) {
         self.checkpointing = false;
+    }
+
+    /// Replaces [`CHECKPOINT_BUDGET`] for this run (before it starts).
+    #[cfg(test)]
+    pub(crate) fn set_checkpoint_budget(&mut self, items: usize) {
+        self.checkpoint_budget = items;
+    }
+
+    /// Steps between checkpoints now, and the checkpoints' total footprint.
+    pub fn checkpoint_spacing(&self) -> (usize, usize) {
+        (self.checkpoint_every, self.footprints.iter().sum())
     }
 
     pub fn checkpoint_count(&self) -> usize {

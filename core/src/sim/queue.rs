@@ -72,6 +72,11 @@ impl<E> EventQueue<E> {
         self.buckets[b].push((at, event));
     }
 
+    /// Events queued.
+    pub fn len(&self) -> usize {
+        self.current.len() + self.buckets.iter().map(Vec::len).sum::<usize>()
+    }
+
     /// Time of the earliest event.
     #[inline]
     pub fn peek_time(&self) -> Option<Instant> {

@@ -327,6 +327,60 @@ fn a_run_stops_at_its_step_limit_and_says_where() {
     assert_eq!(exact.cut_short(), None, "nothing was left when it stopped");
 }
 
+/// A run that stores many keys thins its checkpoints to stay within the
+/// budget, and seeking and forking still give exactly the states and runs
+/// of one with every checkpoint.
+#[test]
+fn checkpoints_thin_to_their_budget_and_seeking_still_agrees() {
+    use crate::protocol::leaderless::LeaderlessNode;
+    use crate::sim::{Simulator, CHECKPOINT_EVERY};
+    let mut s = presets::find("leaderless-quorum-one-down")
+        .unwrap()
+        .scenario();
+    s.workload.generator = Some(crate::scenario::Generator {
+        rate_per_s: 6_000.0,
+        read_fraction: 0.2,
+        keys: 5_000,
+        nodes: Vec::new(),
+        start_ms: 0.0,
+        end_ms: None,
+    });
+    s.until_ms = 3_000.0;
+    let mut roomy = Simulator::new(&s, LeaderlessNode::new);
+    roomy.run();
+    let mut tight = Simulator::new(&s, LeaderlessNode::new);
+    let budget = roomy.world().footprint() * 2;
+    tight.set_checkpoint_budget(budget);
+    tight.run();
+    let steps = roomy.trace.steps.len();
+    assert!(steps > 8 * CHECKPOINT_EVERY, "{steps} steps");
+    assert_eq!(tight.trace.hash(), roomy.trace.hash());
+    let (every, held) = tight.checkpoint_spacing();
+    assert!(every > CHECKPOINT_EVERY, "spacing {every}");
+    assert!(held <= budget, "{held} items held, budget {budget}");
+    assert!(tight.checkpoint_count() < roomy.checkpoint_count());
+    assert!(
+        tight.checkpoint_count() >= 2,
+        "{}",
+        tight.checkpoint_count()
+    );
+    for k in [0, 1, CHECKPOINT_EVERY + 5, steps / 2, steps - 1, steps] {
+        assert_eq!(
+            tight.nodes_after(k),
+            roomy.nodes_after(k),
+            "after {k} steps"
+        );
+    }
+    let crash = Timed {
+        at_ms: 2_500.0,
+        action: Action::Crash { node: NodeId(1) },
+    };
+    let (mut a, mut b) = (roomy.clone(), tight.clone());
+    Run::fork(&mut a, crash.clone()).unwrap();
+    Run::fork(&mut b, crash).unwrap();
+    assert_eq!(comparable(&b), comparable(&a));
+}
+
 #[test]
 fn clock_skew_and_drift_shift_local_time() {
     let mut s = presets::find("chatter-5").unwrap().scenario();

@@ -182,4 +182,8 @@ impl Protocol for LeaderlessNode {
     fn has_applied(&self, op: OpId) -> bool {
         self.seen_ops.contains(op)
     }
+
+    fn footprint(&self) -> usize {
+        self.store.len() + self.hints.len() + self.pending.len()
+    }
 }

@@ -190,6 +190,10 @@ impl Protocol for MultiLeaderNode {
         self.applied_ops.contains(op)
     }
 
+    fn footprint(&self) -> usize {
+        self.store.len() + self.log.len() + self.held.len()
+    }
+
     fn leads(&self) -> bool {
         self.is_leader()
     }

@@ -732,6 +732,14 @@ impl Protocol for SingleLeaderNode {
         self.log.iter().any(|l| l.entry.op == op)
     }
 
+    fn footprint(&self) -> usize {
+        self.store.kv.len()
+            + self.store.table.rows.len()
+            + self.buffer.len()
+            + self.waiting.len()
+            + self.acked.len()
+    }
+
     fn applied_ops(&self) -> Option<crate::opset::OpSet> {
         let mut ops = crate::opset::OpSet::new();
         for l in self.log.iter() {
