@@ -7,7 +7,6 @@
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
-use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use crate::node::{Ctx, Input, Message, NodeId, NodeView, OpId, Outcome, Protocol, Request};
@@ -56,7 +55,7 @@ pub struct ChatterNode {
     fanout: u16,
     received: u64,
     data: BTreeMap<String, (i64, u64)>,
-    applied: Vec<OpId>,
+    applied: crate::opset::OpSet,
 }
 
 impl ChatterNode {
@@ -69,7 +68,7 @@ impl ChatterNode {
             fanout,
             received: 0,
             data: BTreeMap::new(),
-            applied: Vec::new(),
+            applied: crate::opset::OpSet::new(),
         }
     }
 
@@ -102,7 +101,7 @@ impl Protocol for ChatterNode {
                 Request::Write { key, value } => {
                     let version = self.data.get(&key).map_or(0, |v| v.1) + 1;
                     self.data.insert(key, (value, version));
-                    self.applied.push(op);
+                    self.applied.insert(op);
                     ctx.reply(op, Outcome::written(version));
                 }
                 Request::Sql { .. } => ctx.reply(
@@ -150,10 +149,10 @@ impl Protocol for ChatterNode {
     }
 
     fn has_applied(&self, op: OpId) -> bool {
-        self.applied.contains(&op)
+        self.applied.contains(op)
     }
 
     fn footprint(&self) -> usize {
-        self.data.len() + self.applied.len()
+        self.data.len()
     }
 }
