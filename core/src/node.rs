@@ -470,12 +470,10 @@ pub trait Protocol: Clone + Debug {
     /// to find acknowledged writes that no surviving node holds.
     fn has_applied(&self, op: OpId) -> bool;
 
-    /// Every op [`Protocol::has_applied`] says yes to, for a node that
-    /// would otherwise answer each question with a scan (the check asks
-    /// about every acknowledged write: a scan each is quadratic).
-    fn applied_ops(&self) -> Option<crate::opset::OpSet> {
-        None
-    }
+    /// Every op [`Protocol::has_applied`] says yes to, as one set: the
+    /// end-of-run check asks about every acknowledged write, and a scan of
+    /// the log for each would be quadratic.
+    fn applied_ops(&self) -> crate::opset::OpSet;
 
     /// Roughly how many items a clone of this node copies (stored keys,
     /// rows, hints; not what it shares, like a chunked log). The simulator

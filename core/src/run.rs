@@ -3,7 +3,6 @@
 //! the nodes' state at any time, fork with an intervention, summarise.
 
 use alloc::boxed::Box;
-use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -205,23 +204,15 @@ impl<P: Protocol> Run for Simulator<P> {
 
     fn anomalies(&self) -> Vec<Anomaly> {
         let world = self.world();
-        let up: Vec<(&P, Option<OpSet>)> = world
-            .nodes
-            .iter()
-            .zip(&world.up)
-            .filter(|(_, &up)| up)
-            .map(|(n, _)| (n, n.applied_ops()))
-            .collect();
-        let mut surviving = BTreeSet::new();
-        for o in self.history.ops.iter().filter(|o| o.acknowledged_write()) {
-            let held = up.iter().any(|(n, ops)| match ops {
-                Some(ops) => ops.contains(o.id),
-                None => n.has_applied(o.id),
-            });
-            if held {
-                surviving.insert(o.id);
-            }
-        }
+        // One set per surviving node, not a question per write and node.
+        let held: Vec<OpSet> = up_replicas(world).map(|(_, n)| n.applied_ops()).collect();
+        let surviving = crate::sorting::set_from(
+            self.history
+                .ops
+                .iter()
+                .filter(|o| o.acknowledged_write() && held.iter().any(|ops| ops.contains(o.id)))
+                .map(|o| o.id),
+        );
         let input = CheckInput {
             history: &self.history,
             surviving_writes: &surviving,

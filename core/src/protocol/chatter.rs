@@ -152,6 +152,10 @@ impl Protocol for ChatterNode {
         self.applied.contains(op)
     }
 
+    fn applied_ops(&self) -> crate::opset::OpSet {
+        self.applied.clone()
+    }
+
     fn footprint(&self) -> usize {
         self.data.len()
     }

@@ -183,6 +183,10 @@ impl Protocol for LeaderlessNode {
         self.seen_ops.contains(op)
     }
 
+    fn applied_ops(&self) -> crate::opset::OpSet {
+        self.seen_ops.clone()
+    }
+
     fn footprint(&self) -> usize {
         self.store.len() + self.hints.len() + self.pending.len()
     }

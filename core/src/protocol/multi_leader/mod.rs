@@ -190,6 +190,10 @@ impl Protocol for MultiLeaderNode {
         self.applied_ops.contains(op)
     }
 
+    fn applied_ops(&self) -> crate::opset::OpSet {
+        self.applied_ops.clone()
+    }
+
     fn footprint(&self) -> usize {
         self.store.len() + self.log.len() + self.held.len()
     }

@@ -740,12 +740,12 @@ impl Protocol for SingleLeaderNode {
             + self.acked.len()
     }
 
-    fn applied_ops(&self) -> Option<crate::opset::OpSet> {
+    fn applied_ops(&self) -> crate::opset::OpSet {
         let mut ops = crate::opset::OpSet::new();
         for l in self.log.iter() {
             ops.insert(l.entry.op);
         }
-        Some(ops)
+        ops
     }
 
     fn leads(&self) -> bool {
