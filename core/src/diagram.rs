@@ -385,6 +385,7 @@ fn outcome_text(o: &Outcome) -> (String, bool) {
         Outcome::Read {
             value: Some(v),
             version,
+            ..
         } => (format!("{v} (v{version})"), false),
         Outcome::Read { value: None, .. } => (String::from("not found"), false),
         Outcome::Values { values, .. } => (crate::node::values_text(values), false),

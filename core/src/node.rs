@@ -229,12 +229,31 @@ pub enum Outcome {
         /// number leaderships (finds writes a deposed leader still took).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         epoch: Option<u32>,
+        /// Who led that epoch: two nodes promoted while cut off from each
+        /// other can both claim one epoch (ordered by node number).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        leader: Option<NodeId>,
+        /// For protocols with version vectors: the write's own event and
+        /// the versions it replaced.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        causal: Option<Causal>,
     },
     /// The read returned `value` (none: the key was never written) at
     /// `version` (0 when none).
     Read {
         value: Option<i64>,
         version: u64,
+        /// For protocols that number leaderships: the epoch whose leader
+        /// wrote the value, and that leader, so versions of different
+        /// leaderships compare.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        epoch: Option<u32>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        leader: Option<NodeId>,
+        /// For protocols with version vectors: the versions the answer
+        /// shows and the history they make up.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        causal: Option<Causal>,
     },
     /// A SQL `SELECT`'s rows (values as text), read at `version`.
     Rows {
@@ -247,6 +266,8 @@ pub enum Outcome {
     Values {
         values: Vec<i64>,
         version: u64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        causal: Option<Causal>,
     },
     Failed {
         reason: String,
@@ -259,8 +280,47 @@ impl Outcome {
         Outcome::Written {
             version,
             epoch: None,
+            leader: None,
+            causal: None,
         }
     }
+
+    /// A plain read's answer, with nothing beyond its version.
+    pub fn read(value: Option<i64>, version: u64) -> Outcome {
+        Outcome::Read {
+            value,
+            version,
+            epoch: None,
+            leader: None,
+            causal: None,
+        }
+    }
+
+    /// The causal position of a write or read, for protocols that keep
+    /// version vectors.
+    pub fn causal(&self) -> Option<&Causal> {
+        match self {
+            Outcome::Written { causal, .. }
+            | Outcome::Read { causal, .. }
+            | Outcome::Values { causal, .. } => causal.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// Where a version sits in a causal order (see [`crate::vv`]). Version
+/// vectors are only partially ordered, so checkers compare them by
+/// containment — "has this answer seen that write's event?" — never by
+/// a single number.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Causal {
+    /// A write: its own event. A read: the events of the versions it
+    /// returned (its siblings).
+    pub dots: Vec<crate::vv::Dot>,
+    /// A write: the history it replaced (the context it was written
+    /// with). A read: the history its answer reflects — the context a
+    /// client writes back with to replace exactly what it saw.
+    pub context: crate::vv::VersionVector,
 }
 
 /// What a node is handed.
@@ -474,6 +534,15 @@ pub trait Protocol: Clone + Debug {
     /// end-of-run check asks about every acknowledged write, and a scan of
     /// the log for each would be quadratic.
     fn applied_ops(&self) -> crate::opset::OpSet;
+
+    /// For protocols with version vectors: does this node hold the
+    /// version `dot` of `key`, or a version whose writer had seen it (and
+    /// so replaced it)? A write replaced before it reached a replica was
+    /// never applied there, yet it is not lost. `None`: the protocol
+    /// answers through [`Protocol::applied_ops`] instead.
+    fn covers(&self, _key: &str, _dot: crate::vv::Dot) -> Option<bool> {
+        None
+    }
 
     /// Roughly how many items a clone of this node copies (stored keys,
     /// rows, hints; not what it shares, like a chunked log). The simulator

@@ -204,15 +204,7 @@ impl<P: Protocol> Run for Simulator<P> {
 
     fn anomalies(&self) -> Vec<Anomaly> {
         let world = self.world();
-        // One set per surviving node, not a question per write and node.
-        let held: Vec<OpSet> = up_replicas(world).map(|(_, n)| n.applied_ops()).collect();
-        let surviving = crate::sorting::set_from(
-            self.history
-                .ops
-                .iter()
-                .filter(|o| o.acknowledged_write() && held.iter().any(|ops| ops.contains(o.id)))
-                .map(|o| o.id),
-        );
+        let surviving = surviving_writes(world, &self.history);
         let input = CheckInput {
             history: &self.history,
             surviving_writes: &surviving,
@@ -250,7 +242,12 @@ impl<P: Protocol> Run for Simulator<P> {
             }
         }
         let anomalies = self.anomalies();
-        let count = |kind| anomalies.iter().filter(|a| a.kind == kind).count() as u64;
+        // Operations, not anomalies: a write last-write-wins discarded is
+        // one discarded write however many writes beat it.
+        let count = |kind| {
+            crate::sorting::set_from(anomalies.iter().filter(|a| a.kind == kind).map(|a| a.op))
+                .len() as u64
+        };
         let (mut writes, mut reads) = (WriteCounts::default(), ReadCounts::default());
         for op in &self.history.ops {
             let done = op.outcome.is_some();
@@ -265,7 +262,15 @@ impl<P: Protocol> Run for Simulator<P> {
                 reads.pending += u64::from(!done);
             }
         }
-        writes.lost = count(AnomalyKind::LostWrite);
+        // Lost outright or lost to an update that never saw it: one write
+        // counts once.
+        writes.lost = crate::sorting::set_from(
+            anomalies
+                .iter()
+                .filter(|a| matches!(a.kind, AnomalyKind::LostWrite | AnomalyKind::LostUpdate))
+                .map(|a| a.op),
+        )
+        .len() as u64;
         writes.discarded = count(AnomalyKind::DiscardedWrite);
         reads.stale = count(AnomalyKind::StaleRead);
         let events = trace.steps.len() as u64;
@@ -278,7 +283,11 @@ impl<P: Protocol> Run for Simulator<P> {
             messages,
             writes,
             reads,
-            conflicts: count(AnomalyKind::Conflict),
+            // A conflict is a pair of writes: each pair counts.
+            conflicts: anomalies
+                .iter()
+                .filter(|a| a.kind == AnomalyKind::Conflict)
+                .count() as u64,
             anomalies,
             nodes: node_states(self.world()),
             trace_bytes_per_event: if events == 0 {
@@ -293,6 +302,41 @@ impl<P: Protocol> Run for Simulator<P> {
     fn cut_short(&self) -> Option<CutShort> {
         Simulator::cut_short(self)
     }
+}
+
+/// Acknowledged writes some node that is up at the end still holds: by
+/// version (held, or replaced by a version held) where the protocol keeps
+/// version vectors, by the operations each node applied otherwise.
+fn surviving_writes<P: Protocol>(
+    world: &World<P>,
+    history: &History,
+) -> alloc::collections::BTreeSet<crate::node::OpId> {
+    // One set per surviving node, not a question per write and node.
+    let held: Vec<OpSet> = up_replicas(world).map(|(_, n)| n.applied_ops()).collect();
+    let holds = |o: &crate::history::Operation| {
+        let by_version = o
+            .outcome
+            .as_ref()
+            .and_then(crate::node::Outcome::causal)
+            .and_then(|c| {
+                up_replicas(world)
+                    .map(|(_, n)| {
+                        c.dots
+                            .iter()
+                            .map(|&d| n.covers(o.request.key(), d))
+                            .try_fold(true, |all, one| Some(all && one?))
+                    })
+                    .try_fold(false, |any, one| Some(any || one?))
+            });
+        by_version.unwrap_or_else(|| held.iter().any(|ops| ops.contains(o.id)))
+    };
+    crate::sorting::set_from(
+        history
+            .ops
+            .iter()
+            .filter(|o| o.acknowledged_write() && holds(o))
+            .map(|o| o.id),
+    )
 }
 
 /// Replicas that should have converged but hold different values at the

@@ -288,13 +288,42 @@ impl<T> Siblings<T> {
         version
     }
 
-    /// A set of one freshly written sibling. The caller chose the dot and
-    /// must keep it unique (a coordinator that is not a replica of the key
-    /// draws it from its own counter).
-    pub fn single(sibling: Sibling<T>) -> Self {
-        Siblings {
-            entries: alloc::vec![sibling],
-        }
+    /// Adds a freshly written sibling: drops every sibling its context
+    /// has seen, keeps the concurrent ones. The caller chose the dot and
+    /// must keep it unique (a coordinator draws it from its own counter).
+    ///
+    /// A coordinator ships the whole set this leaves, not the new sibling
+    /// alone: the new sibling's version claims every earlier event of its
+    /// node, so a replica handed it without the concurrent siblings it
+    /// kept would claim to have seen values it never held.
+    pub fn put(&mut self, sibling: Sibling<T>) {
+        self.entries.retain(|s| !sibling.context.contains(s.dot));
+        let at = self.entries.partition_point(|s| s.dot < sibling.dot);
+        self.entries.insert(at, sibling);
+    }
+
+    /// Drops the siblings with these dots (a hint handed over, a copy
+    /// every replica now holds).
+    pub fn remove_dots(&mut self, dots: &[Dot]) {
+        self.entries.retain(|s| !dots.contains(&s.dot));
+    }
+
+    /// The events of the current siblings, in dot order.
+    pub fn dots(&self) -> Vec<Dot> {
+        self.entries.iter().map(|s| s.dot).collect()
+    }
+
+    /// The highest counter of `node` this set's versions carry.
+    pub fn max_counter(&self, node: NodeId) -> u64 {
+        self.entries
+            .iter()
+            .map(|s| {
+                s.context
+                    .get(node)
+                    .max(if s.dot.node == node { s.dot.counter } else { 0 })
+            })
+            .max()
+            .unwrap_or(0)
     }
 
     /// The current values, in dot order.

@@ -14,7 +14,7 @@ mod sessions;
 pub use sessions::{ConsistentPrefix, MonotonicReads, ReadYourWritesCheck};
 
 use crate::history::History;
-use crate::node::{OpId, Outcome, Request};
+use crate::node::{Causal, OpId, Outcome, Request};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -41,6 +41,9 @@ pub enum AnomalyKind {
     /// A write applied (or refused) before a write it depends on arrived:
     /// an update overtaking its insert.
     CausalityViolation,
+    /// An acknowledged write replaced by a write whose client had never
+    /// seen it: its value disappears though nobody read it.
+    LostUpdate,
 }
 
 impl AnomalyKind {
@@ -56,6 +59,7 @@ impl AnomalyKind {
             AnomalyKind::SplitBrain => "split brain",
             AnomalyKind::DiscardedWrite => "silently discarded write",
             AnomalyKind::CausalityViolation => "causality violation",
+            AnomalyKind::LostUpdate => "lost update",
         }
     }
 }
@@ -84,8 +88,105 @@ pub trait Checker {
     fn check(&self, input: &CheckInput<'_>) -> Vec<Anomaly>;
 }
 
+/// A position in a leader's log: the leadership that wrote the entry —
+/// its epoch, then its leader — then its LSN. One LSN names different
+/// writes in different leaderships, so positions compare by leadership
+/// first: a later leadership supersedes what an earlier one wrote at any
+/// LSN. Two nodes promoted into one epoch while cut off from each other
+/// are ordered by node number, as the nodes themselves order them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LogPos {
+    pub epoch: u32,
+    pub leader: u16,
+    pub lsn: u64,
+}
+
+impl LogPos {
+    pub fn new(epoch: Option<u32>, leader: Option<crate::node::NodeId>, lsn: u64) -> LogPos {
+        LogPos {
+            epoch: epoch.unwrap_or(0),
+            leader: leader.map_or(0, |n| n.0),
+            lsn,
+        }
+    }
+}
+
+impl core::fmt::Display for LogPos {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "version {}", self.lsn)?;
+        if self.epoch > 1 {
+            write!(f, " of epoch {}", self.epoch)?;
+        }
+        Ok(())
+    }
+}
+
+/// Where an acknowledged write or a read's answer sits in its protocol's
+/// order of versions.
+#[derive(Clone, Copy, Debug)]
+pub enum Position<'a> {
+    /// Protocols with one log per leadership: totally ordered.
+    Log(LogPos),
+    /// Protocols with version vectors: partially ordered, compared by
+    /// which events a history contains.
+    Causal(&'a Causal),
+}
+
+impl<'a> Position<'a> {
+    pub fn of(outcome: &'a Outcome) -> Option<Position<'a>> {
+        let (version, epoch, leader, causal) = match outcome {
+            Outcome::Written {
+                version,
+                epoch,
+                leader,
+                causal,
+            }
+            | Outcome::Read {
+                version,
+                epoch,
+                leader,
+                causal,
+                ..
+            } => (*version, *epoch, *leader, causal),
+            Outcome::Values {
+                version, causal, ..
+            } => (*version, None, None, causal),
+            Outcome::Rows { .. } | Outcome::Failed { .. } => return None,
+        };
+        Some(match causal {
+            Some(c) => Position::Causal(c),
+            None => Position::Log(LogPos::new(epoch, leader, version)),
+        })
+    }
+
+    /// Does an answer at this position reflect the write at `write` —
+    /// hold it, or a version that replaced it? Positions of different
+    /// kinds never meet in one run; they count as reflected.
+    pub fn reflects(&self, write: &Position<'_>) -> bool {
+        match (self, write) {
+            (Position::Log(r), Position::Log(w)) => r >= w,
+            (Position::Causal(r), Position::Causal(w)) => {
+                w.dots.iter().all(|&d| r.context.contains(d))
+            }
+            _ => true,
+        }
+    }
+}
+
+impl core::fmt::Display for Position<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Position::Log(p) => write!(f, "{p}"),
+            Position::Causal(c) => write!(f, "version {}", c.context),
+        }
+    }
+}
+
 /// A read is stale if some write to its key was acknowledged before the
-/// read began and the read returned an older version.
+/// read began and the read's answer does not reflect it: it neither
+/// holds that write nor a version that replaced it. Versions compare in
+/// their protocol's own order ([`Position`]): log positions by epoch,
+/// then LSN; version vectors by containment, never by a sum.
 pub struct StaleReads;
 
 impl Checker for StaleReads {
@@ -98,15 +199,18 @@ impl Checker for StaleReads {
         // Acknowledged writes per key, in operation order: each read then
         // scans only its own key's writes (long runs have thousands of
         // operations over many keys).
-        let mut writes: BTreeMap<&str, Vec<(OpId, u64, crate::time::Instant)>> = BTreeMap::new();
+        let mut writes: BTreeMap<&str, Vec<(OpId, Position<'_>, crate::time::Instant)>> =
+            BTreeMap::new();
         for w in ops.iter().filter(|w| w.request.is_write()) {
-            if let (Some(Outcome::Written { version, .. }), Some(done)) =
+            if let (Some(outcome @ Outcome::Written { .. }), Some(done)) =
                 (&w.outcome, w.completed_at)
             {
-                writes
-                    .entry(w.request.key())
-                    .or_default()
-                    .push((w.id, *version, done));
+                if let Some(pos) = Position::of(outcome) {
+                    writes
+                        .entry(w.request.key())
+                        .or_default()
+                        .push((w.id, pos, done));
+                }
             }
         }
         let mut found = Vec::new();
@@ -115,21 +219,32 @@ impl Checker for StaleReads {
                 Request::Read { key, .. } | Request::Get { key, .. } => key,
                 _ => continue,
             };
-            let got = match &read.outcome {
-                Some(Outcome::Read { version, .. } | Outcome::Values { version, .. }) => *version,
-                _ => continue,
+            let Some(got) = read
+                .outcome
+                .as_ref()
+                .filter(|o| matches!(o, Outcome::Read { .. } | Outcome::Values { .. }))
+                .and_then(Position::of)
+            else {
+                continue;
             };
             let newer = writes.get(key.as_str()).and_then(|ws| {
                 ws.iter()
-                    .find(|&&(_, version, done)| done < read.invoked_at && version > got)
+                    .find(|(_, pos, done)| *done < read.invoked_at && !got.reflects(pos))
             });
-            if let Some(&(write, version, done)) = newer {
+            if let Some(&(write, pos, done)) = newer {
+                let what = match pos {
+                    Position::Causal(c) if !c.dots.is_empty() => {
+                        let events: Vec<String> = c.dots.iter().map(|d| format!("{d}")).collect();
+                        format!("event {}", events.join(", "))
+                    }
+                    _ => format!("{pos}"),
+                };
                 found.push(Anomaly {
                     other: None,
                     kind: AnomalyKind::StaleRead,
                     op: read.id,
                     explanation: format!(
-                        "read of {key} at {} returned version {got}, but write #{} (version {version}) was acknowledged at {done}",
+                        "read of {key} at {} returned {got}, but write #{} ({what}) was acknowledged at {done}",
                         read.node, write.0
                     ),
                 });
@@ -166,6 +281,121 @@ impl Checker for LostWrites {
     }
 }
 
+/// Lost updates, for protocols with version vectors: a write made with a
+/// context (the history its client read) replaces every version that
+/// context has seen. That is only right for versions the client was
+/// shown — by a read that returned that version, or returned a later one
+/// that had itself replaced it. An acknowledged write replaced otherwise
+/// is lost though no client ever saw it: the context claimed more than
+/// any read showed.
+///
+/// Judged from what reads showed (the events of the siblings they
+/// returned), not from the contexts they handed out: a replica that lies
+/// about its history hands out a context that covers a value it never
+/// showed, which is exactly the bug this catches. Writes without a
+/// context overwrite on purpose and are not judged.
+pub struct LostUpdates;
+
+impl Checker for LostUpdates {
+    fn name(&self) -> &'static str {
+        "lost updates"
+    }
+
+    fn check(&self, input: &CheckInput<'_>) -> Vec<Anomaly> {
+        use crate::history::Operation;
+        use crate::vv::Dot;
+        let ops = &input.history.ops;
+        // Every write whose event is known: its dot, key and the history
+        // it replaced.
+        let mut writes: BTreeMap<Dot, (&Operation, &Causal)> = BTreeMap::new();
+        for o in ops.iter().filter(|o| o.request.is_write()) {
+            if let Some(c) = o.outcome.as_ref().and_then(Outcome::causal) {
+                for &d in &c.dots {
+                    writes.insert(d, (o, c));
+                }
+            }
+        }
+        if writes.is_empty() {
+            return Vec::new();
+        }
+        // Completed reads per key that showed versions.
+        let mut reads: BTreeMap<&str, Vec<(crate::time::Instant, &Causal)>> = BTreeMap::new();
+        for r in ops {
+            if let (Request::Get { key, .. } | Request::Read { key, .. }, Some(done), Some(c)) = (
+                &r.request,
+                r.completed_at,
+                r.outcome.as_ref().and_then(Outcome::causal),
+            ) {
+                reads.entry(key).or_default().push((done, c));
+            }
+        }
+        let mut found = Vec::new();
+        for x in ops {
+            let Request::Put {
+                key,
+                context: Some(context),
+                ..
+            } = &x.request
+            else {
+                continue;
+            };
+            // What reads of this key completed before the write began had
+            // shown, closed under "a shown version replaced these".
+            let mut seen: BTreeSet<Dot> = BTreeSet::new();
+            let mut todo: Vec<Dot> = reads
+                .get(key.as_str())
+                .into_iter()
+                .flatten()
+                .filter(|(done, _)| *done < x.invoked_at)
+                .flat_map(|(_, c)| c.dots.iter().copied())
+                .collect();
+            let mut unknown = false;
+            while let Some(d) = todo.pop() {
+                if !seen.insert(d) {
+                    continue;
+                }
+                match writes.get(&d) {
+                    Some((_, c)) => todo.extend(
+                        writes
+                            .iter()
+                            .filter(|(w, (o, _))| {
+                                c.context.contains(**w) && o.request.key() == key.as_str()
+                            })
+                            .map(|(w, _)| *w),
+                    ),
+                    // A version whose write never reported its history
+                    // (it failed, or is still pending) may have replaced
+                    // anything: the client gets the benefit of the doubt.
+                    None => unknown = true,
+                }
+            }
+            if unknown {
+                continue;
+            }
+            for (&d, &(w, _)) in &writes {
+                if w.id == x.id
+                    || w.request.key() != key.as_str()
+                    || !w.acknowledged_write()
+                    || !context.contains(d)
+                    || seen.contains(&d)
+                {
+                    continue;
+                }
+                found.push(Anomaly {
+                    kind: AnomalyKind::LostUpdate,
+                    op: w.id,
+                    other: Some(x.id),
+                    explanation: format!(
+                        "{} (event {d}) was acknowledged, then replaced by write #{} ({}), whose context {context} claims to have seen it — but no read of {key} before that write had returned it or a version that replaced it: its value is lost though no client saw it",
+                        w.request, x.id.0, x.request
+                    ),
+                });
+            }
+        }
+        found
+    }
+}
+
 /// A write is a split-brain write when the node that acknowledged it did
 /// so as leader of an epoch older than one a write had already been
 /// acknowledged in: two leaders were taking writes at once.
@@ -177,31 +407,49 @@ impl Checker for SplitBrainWrites {
     }
 
     fn check(&self, input: &CheckInput<'_>) -> Vec<Anomaly> {
-        let mut acked: Vec<(crate::time::Instant, u32, &crate::history::Operation)> = input
+        // Leaderships rank by epoch, then leader: two nodes promoted into
+        // one epoch while cut off from each other are ordered by node
+        // number, as the nodes order them.
+        let mut acked: Vec<(crate::time::Instant, (u32, u16), &crate::history::Operation)> = input
             .history
             .ops
             .iter()
             .filter_map(|o| match (&o.outcome, o.completed_at) {
-                (Some(Outcome::Written { epoch: Some(e), .. }), Some(t)) => Some((t, *e, o)),
+                (
+                    Some(Outcome::Written {
+                        epoch: Some(e),
+                        leader,
+                        ..
+                    }),
+                    Some(t),
+                ) => Some((t, (*e, leader.map_or(0, |n| n.0)), o)),
                 _ => None,
             })
             .collect();
         crate::sorting::sort_by_key(&mut acked, |(t, _, o)| (*t, o.id));
-        let mut newest: Option<(u32, &crate::history::Operation)> = None;
+        let mut newest: Option<((u32, u16), &crate::history::Operation)> = None;
         let mut found = Vec::new();
-        for (_, epoch, op) in acked {
+        for (_, rank, op) in acked {
             match newest {
-                Some((e, by)) if epoch < e => found.push(Anomaly {
-                    other: None,
-                    kind: AnomalyKind::SplitBrain,
-                    op: op.id,
-                    explanation: format!(
-                        "{} acknowledged {} as leader of epoch {epoch}, but {} had already acknowledged a write as leader of epoch {e}: two leaders were taking writes",
-                        op.node, op.request, by.node
-                    ),
-                }),
-                Some((e, _)) if epoch <= e => {}
-                _ => newest = Some((epoch, op)),
+                Some((r, by)) if rank < r => {
+                    let (epoch, e) = (rank.0, r.0);
+                    let theirs = if epoch == e {
+                        format!("also as leader of epoch {e}")
+                    } else {
+                        format!("as leader of epoch {e}")
+                    };
+                    found.push(Anomaly {
+                        other: None,
+                        kind: AnomalyKind::SplitBrain,
+                        op: op.id,
+                        explanation: format!(
+                            "{} acknowledged {} as leader of epoch {epoch}, but {} had already acknowledged a write {theirs}: two leaders were taking writes",
+                            op.node, op.request, by.node
+                        ),
+                    })
+                }
+                Some((r, _)) if rank <= r => {}
+                _ => newest = Some((rank, op)),
             }
         }
         found
@@ -219,6 +467,6 @@ pub fn sessions() -> [&'static dyn Checker; 3] {
 }
 
 /// Every checker that applies to all protocols.
-pub fn standard() -> [&'static dyn Checker; 3] {
-    [&StaleReads, &LostWrites, &SplitBrainWrites]
+pub fn standard() -> [&'static dyn Checker; 4] {
+    [&StaleReads, &LostWrites, &LostUpdates, &SplitBrainWrites]
 }

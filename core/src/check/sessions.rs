@@ -20,7 +20,9 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::{Anomaly, AnomalyKind, CheckInput, Checker};
+use core::ops::Bound::Excluded;
+
+use super::{Anomaly, AnomalyKind, CheckInput, Checker, LogPos};
 use crate::history::{History, Operation};
 use crate::node::{Outcome, Request};
 
@@ -44,20 +46,27 @@ struct UserRead<'a> {
     op: &'a Operation,
     user: u32,
     key: &'a str,
-    version: u64,
+    version: LogPos,
 }
 
 impl<'a> UserRead<'a> {
     fn of(op: &'a Operation) -> Option<UserRead<'a>> {
         match (&op.request, &op.outcome, op.session) {
-            (Request::Read { key, .. }, Some(Outcome::Read { version, .. }), Some(user)) => {
-                Some(UserRead {
-                    op,
-                    user,
-                    key,
-                    version: *version,
-                })
-            }
+            (
+                Request::Read { key, .. },
+                Some(Outcome::Read {
+                    version,
+                    epoch,
+                    leader,
+                    ..
+                }),
+                Some(user),
+            ) => Some(UserRead {
+                op,
+                user,
+                key,
+                version: LogPos::new(*epoch, *leader, *version),
+            }),
             _ => None,
         }
     }
@@ -69,20 +78,26 @@ struct AckedWrite<'a> {
     op: &'a Operation,
     key: &'a str,
     value: i64,
-    version: u64,
+    version: LogPos,
 }
 
 impl<'a> AckedWrite<'a> {
     fn of(op: &'a Operation) -> Option<AckedWrite<'a>> {
         match (&op.request, &op.outcome) {
-            (Request::Write { key, value }, Some(Outcome::Written { version, .. })) => {
-                Some(AckedWrite {
-                    op,
-                    key,
-                    value: *value,
-                    version: *version,
-                })
-            }
+            (
+                Request::Write { key, value },
+                Some(Outcome::Written {
+                    version,
+                    epoch,
+                    leader,
+                    ..
+                }),
+            ) => Some(AckedWrite {
+                op,
+                key,
+                value: *value,
+                version: LogPos::new(*epoch, *leader, *version),
+            }),
             _ => None,
         }
     }
@@ -113,11 +128,11 @@ fn timeline(history: &History) -> Vec<Event<'_>> {
 }
 
 /// What the read returned, in words.
-fn got(version: u64) -> String {
-    if version == 0 {
+fn got(version: LogPos) -> String {
+    if version.lsn == 0 {
         String::from("got no value (version 0)")
     } else {
-        format!("got version {version}")
+        format!("got {version}")
     }
 }
 
@@ -162,7 +177,7 @@ impl Checker for ReadYourWritesCheck {
                         kind: AnomalyKind::ReadYourWrites,
                         op: read.op.id,
                         explanation: format!(
-                            "user {user} wrote {key} = {value} (version {wv}, acknowledged at {acked}) \
+                            "user {user} wrote {key} = {value} ({wv}, acknowledged at {acked}) \
                              but then read {key} from {node} and {got}: {node} had not applied \
                              the user's own write yet",
                             user = read.user,
@@ -215,7 +230,7 @@ impl Checker for MonotonicReads {
                         kind: AnomalyKind::MonotonicRead,
                         op: read.op.id,
                         explanation: format!(
-                            "user {user} read {key} at version {bv} from {bnode}, then read it \
+                            "user {user} read {key} at {bv} from {bnode}, then read it \
                              again from {node} and {got}: time went backwards",
                             user = read.user,
                             key = read.key,
@@ -280,7 +295,7 @@ impl Checker for ConsistentPrefix {
 
     fn check(&self, input: &CheckInput<'_>) -> Vec<Anomaly> {
         // key -> version -> the acknowledged write (by anyone) at that position.
-        let mut writes: BTreeMap<&str, BTreeMap<u64, AckedWrite<'_>>> = BTreeMap::new();
+        let mut writes: BTreeMap<&str, BTreeMap<LogPos, AckedWrite<'_>>> = BTreeMap::new();
         for write in input.history.ops.iter().filter_map(AckedWrite::of) {
             writes
                 .entry(write.key)
@@ -306,12 +321,13 @@ impl Checker for ConsistentPrefix {
                     };
                     // Versions strictly between what this read got and
                     // what the user had already seen.
-                    if later.version <= read.version.saturating_add(1) {
+                    if later.version <= read.version {
                         continue;
                     }
+                    let between = (Excluded(read.version), Excluded(later.version));
                     let Some((_, missed)) = writes
                         .get(read.key)
-                        .and_then(|w| w.range(read.version + 1..later.version).next_back())
+                        .and_then(|w| w.range(between).next_back())
                     else {
                         continue;
                     };
@@ -320,9 +336,9 @@ impl Checker for ConsistentPrefix {
                         kind: AnomalyKind::ConsistentPrefix,
                         op: read.op.id,
                         explanation: format!(
-                            "user {user} read {lkey} at version {lv} from {lnode}, then read \
-                             {key} from {node} and {got}, missing {key} = {value} (version {mv}), \
-                             which comes earlier in the log than version {lv}: the answer before \
+                            "user {user} read {lkey} at {lv} from {lnode}, then read \
+                             {key} from {node} and {got}, missing {key} = {value} ({mv}), \
+                             which comes earlier in the log than {lv}: the answer before \
                              the question",
                             user = read.user,
                             lkey = later.key,
@@ -395,7 +411,7 @@ mod tests {
         let value = (version > 0).then_some(10 * version as i64);
         h.complete(
             id,
-            Outcome::Read { value, version },
+            Outcome::read(value, version),
             Instant::from_millis(done),
             0,
         );
@@ -687,9 +703,10 @@ mod tests {
             top.add(UserRead::of(h.get(id).unwrap()).unwrap());
         }
         let best = |k| top.highest_other_than(k).map(|r| (r.key, r.version));
-        assert_eq!(best("a"), Some(("c", 6)));
-        assert_eq!(best("b"), Some(("a", 7)));
-        assert_eq!(best("z"), Some(("a", 7)));
+        let pos = |lsn| LogPos::new(None, None, lsn);
+        assert_eq!(best("a"), Some(("c", pos(6))));
+        assert_eq!(best("b"), Some(("a", pos(7))));
+        assert_eq!(best("z"), Some(("a", pos(7))));
     }
 
     // ---- all three ----

@@ -111,9 +111,9 @@ pub struct LostWrites {
     /// No surviving node holds them (the lost-write checker's findings,
     /// `Summary.writes.lost`).
     pub lost: u64,
-    /// Last write wins threw them away for a write that never saw them.
-    /// `Summary.writes.discarded` counts a write once per write that beat
-    /// it; here each write counts once.
+    /// Last write wins threw them away for a write that never saw them;
+    /// each write counts once, however many writes beat it (as in
+    /// `Summary.writes.discarded`).
     pub discarded: u64,
     /// Discarded writes made after, in real time, a write that beat
     /// them: only a clock that runs behind does that.
@@ -185,6 +185,7 @@ mod tests {
             Outcome::Values {
                 values: alloc::vec![1, 2],
                 version: 2,
+                causal: None,
             },
             Instant(160),
             9,

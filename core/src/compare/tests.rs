@@ -40,8 +40,11 @@ fn without_a_fault_sync_and_quorums_pay_a_wan_round_trip_and_async_reads_are_sta
     assert_eq!(sync.read_latency.p99_ms, Some(0.0));
     // Followers (async) and other datacenters' leaders lag; sync and
     // w + r > n never return data older than an acknowledged write.
+    // Multi-leader: 23, each one a read from a leader that had not
+    // applied a write acknowledged elsewhere (version vectors compared by
+    // containment; their sums had hidden two).
     let stale: Vec<u64> = c.rows.iter().map(|r| r.stale_reads).collect();
-    assert_eq!(stale, [0, 35, 21, 0]);
+    assert_eq!(stale, [0, 35, 23, 0]);
     // One leader orders every write: no conflicts. Multi-leader finds
     // concurrent writes and LWW discards one of each pair; leaderless
     // keeps both and shows them to readers as siblings.
@@ -97,7 +100,9 @@ fn a_partition_makes_async_lose_acknowledged_writes_and_sync_refuse_them() {
     assert_eq!(availability(not_sync), (54, 54));
     assert_eq!(not_sync.lost_writes.lost, 60);
     assert!(not_sync.lost_writes.lost > 54);
-    assert_eq!(not_sync.stale_reads, 110);
+    // Reads of epoch 2's data that miss epoch 1's discarded writes are
+    // not stale — those writes are lost, and counted there.
+    assert_eq!(not_sync.stale_reads, 89);
     // Multi-leader stays writable everywhere and pays in discards.
     let multi = row(&c, MultiLeader);
     assert_eq!(availability(multi), (54, 54));

@@ -125,7 +125,7 @@ impl Protocol for ChatterNode {
                         Some(&(v, ver)) => (Some(v), ver),
                         None => (None, 0),
                     };
-                    ctx.reply(op, Outcome::Read { value, version });
+                    ctx.reply(op, Outcome::read(value, version));
                 }
             },
         }

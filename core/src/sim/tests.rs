@@ -48,17 +48,13 @@ fn sync_write_waits_for_the_follower_round_trip() {
         run.history().ops[0].outcome,
         Some(Outcome::Written {
             version: 1,
-            epoch: Some(1)
+            epoch: Some(1),
+            leader: Some(NodeId(0)),
+            causal: None,
         })
     );
     // The follower read at 15 ms ran before the write was acknowledged.
-    assert_eq!(
-        run.history().ops[1].outcome,
-        Some(Outcome::Read {
-            value: None,
-            version: 0
-        })
-    );
+    assert_eq!(run.history().ops[1].outcome, Some(Outcome::read(None, 0)));
     let s = run.summary();
     assert_eq!(
         (s.writes.ok, s.reads.ok, s.reads.stale, s.writes.lost),
@@ -72,18 +68,15 @@ fn async_write_answers_at_once_and_the_follower_lags() {
     let run = preset("single-leader-async-write");
     assert_eq!(completion_ms(&*run, 0), Some(10.0));
     // At 15 ms the follower has nothing yet: a stale read. At 40 ms it has caught up.
-    assert_eq!(
-        run.history().ops[1].outcome,
-        Some(Outcome::Read {
-            value: None,
-            version: 0
-        })
-    );
+    assert_eq!(run.history().ops[1].outcome, Some(Outcome::read(None, 0)));
     assert_eq!(
         run.history().ops[2].outcome,
         Some(Outcome::Read {
             value: Some(1),
-            version: 1
+            version: 1,
+            epoch: Some(1),
+            leader: Some(NodeId(0)),
+            causal: None,
         })
     );
     let s = run.summary();

@@ -29,9 +29,12 @@ pub fn answer(outcome: &Outcome) -> String {
         Outcome::Read {
             value: Some(v),
             version,
+            ..
         } => format!("the read returned {v} (version {version})"),
         Outcome::Read { value: None, .. } => String::from("the read found nothing"),
-        Outcome::Values { values, version } => {
+        Outcome::Values {
+            values, version, ..
+        } => {
             format!(
                 "the read returned {} (version {version})",
                 values_text(values)

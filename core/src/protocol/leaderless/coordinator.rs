@@ -17,7 +17,7 @@ use alloc::vec::Vec;
 
 use super::message::{union, versions_text, Msg, Stored, Versions};
 use super::{LeaderlessNode, REPLICA_TIMEOUT, REQUEST_TIMEOUT};
-use crate::node::{Ctx, NodeId, OpId, Outcome, Request};
+use crate::node::{Causal, Ctx, NodeId, OpId, Outcome, Request};
 use crate::quorum::ConsistencyLevel;
 use crate::vv::{Dot, Sibling, Siblings, VersionVector};
 
@@ -29,6 +29,8 @@ pub enum Pending {
         key: String,
         versions: Versions,
         needed: usize,
+        /// The write's event and the history it replaced, for the reply.
+        causal: Causal,
         /// Node written to → the home replica it stands for.
         sent: BTreeMap<NodeId, NodeId>,
         acked: BTreeSet<NodeId>,
@@ -116,17 +118,38 @@ impl LeaderlessNode {
                 .map(Siblings::context)
                 .unwrap_or_default()
         });
-        self.dots = self.dots.max(context.get(self.me)) + 1;
+        // The write goes into this node's copy of the key — its store if
+        // it is one of the key's replicas, otherwise its record of what it
+        // coordinated — and the whole copy travels: the new version's
+        // vector claims every earlier event of this node, so it must not
+        // reach a replica without the concurrent versions it kept.
+        let replica = self.config.preference_list(&key).contains(&self.me);
+        let copy = if replica {
+            self.store.get(&key)
+        } else {
+            self.coordinated.get(&key)
+        };
+        let floor = copy.map_or(0, |c| c.max_counter(self.me));
+        self.dots = self.dots.max(context.get(self.me)).max(floor) + 1;
         let dot = Dot {
             node: self.me,
             counter: self.dots,
+        };
+        let causal = Causal {
+            dots: vec![dot],
+            context: context.clone(),
         };
         let sibling = Sibling {
             value: Stored { values, op },
             dot,
             context,
         };
-        let versions: Versions = Rc::new(Siblings::single(sibling));
+        let mut copy = copy.cloned().unwrap_or_default();
+        copy.put(sibling);
+        if !replica {
+            self.coordinated.insert(key.clone(), copy.clone());
+        }
+        let versions: Versions = Rc::new(copy);
         let req = self.new_req();
         let needed = needed.unwrap_or(usize::from(self.config.w));
         self.pending.insert(
@@ -136,6 +159,7 @@ impl LeaderlessNode {
                 key: key.clone(),
                 versions: versions.clone(),
                 needed,
+                causal,
                 sent: BTreeMap::new(),
                 acked: BTreeSet::new(),
                 answered: false,
@@ -213,12 +237,13 @@ impl LeaderlessNode {
     pub(super) fn on_store_ack(&mut self, ctx: &mut Ctx<'_, Msg>, req: u32, from: NodeId) {
         let Some(Pending::Write {
             op,
+            key,
             versions,
             needed,
+            causal,
             sent,
             acked,
             answered,
-            ..
         }) = self.pending.get_mut(&req)
         else {
             return;
@@ -226,11 +251,10 @@ impl LeaderlessNode {
         acked.insert(from);
         if !*answered && acked.len() >= *needed {
             *answered = true;
-            let version = versions
-                .iter()
-                .map(|s| version_number(&s.version()))
-                .max()
-                .unwrap_or(0);
+            let mut written = causal.context.clone();
+            for &dot in &causal.dots {
+                written.observe(dot);
+            }
             let names = join_nodes(acked.iter().copied());
             ctx.note(format!(
                 "{} has {} of the {} acknowledgements it needs ({names}): the write succeeds.",
@@ -241,12 +265,32 @@ impl LeaderlessNode {
             ctx.reply(
                 *op,
                 Outcome::Written {
-                    version,
+                    version: version_number(&written),
                     epoch: None,
+                    leader: None,
+                    causal: Some(causal.clone()),
                 },
             );
         }
-        if sent.keys().all(|n| acked.contains(n)) && *answered {
+        let everyone = sent.keys().all(|n| acked.contains(n));
+        // Every home replica holds these versions now (stores are durable
+        // and drop a version only for one that replaced it): a coordinator
+        // that is not a replica need not ship them again.
+        let homes_hold = self
+            .config
+            .preference_list(key)
+            .iter()
+            .all(|h| sent.get(h) == Some(h) && acked.contains(h));
+        let (answered, key, versions) = (*answered, key.clone(), versions.clone());
+        if homes_hold {
+            if let Some(copy) = self.coordinated.get_mut(&key) {
+                copy.remove_dots(&versions.dots());
+                if copy.is_empty() {
+                    self.coordinated.remove(&key);
+                }
+            }
+        }
+        if everyone && answered {
             self.finish(ctx, req);
         }
     }
@@ -428,17 +472,32 @@ impl LeaderlessNode {
         if !*answered && replies.len() >= *needed {
             *answered = true;
             let values = union(merged);
-            let version = version_number(&merged.context());
+            let context = merged.context();
+            let version = version_number(&context);
+            let causal = Some(Causal {
+                dots: merged.dots(),
+                context,
+            });
             let outcome = match values[..] {
                 [] => Outcome::Read {
                     value: None,
                     version: 0,
+                    epoch: None,
+                    leader: None,
+                    causal,
                 },
                 [v] if merged.len() == 1 => Outcome::Read {
                     value: Some(v),
                     version,
+                    epoch: None,
+                    leader: None,
+                    causal,
                 },
-                _ => Outcome::Values { values, version },
+                _ => Outcome::Values {
+                    values,
+                    version,
+                    causal,
+                },
             };
             let answers: Vec<String> = replies
                 .iter()

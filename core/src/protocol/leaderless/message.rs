@@ -77,8 +77,10 @@ pub enum Msg {
         key: String,
         versions: Versions,
     },
+    /// Home replica → stand-in: these versions (by dot) arrived.
     HandoffAck {
         key: String,
+        dots: Rc<Vec<crate::vv::Dot>>,
     },
     /// Anti-entropy: the sender's Merkle hashes for these tree nodes
     /// (level, index, hash).
@@ -167,7 +169,7 @@ impl Message for Msg {
             | Msg::Handoff { key, versions } => {
                 format!("{key} = {}", versions_text(versions, 0))
             }
-            Msg::HandoffAck { key } => format!("{key} handed over; hint dropped"),
+            Msg::HandoffAck { key, .. } => format!("{key} handed over; hint dropped"),
             Msg::TreeHashes { level, hashes, .. } => {
                 format!("{} hash(es) at level {level}", hashes.len())
             }

@@ -22,6 +22,10 @@ pub mod view;
 mod tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests_props;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests_regressions;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests_safety;
 
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::rc::Rc;
@@ -55,8 +59,16 @@ pub struct LeaderlessNode {
     hints: BTreeMap<(NodeId, String), Siblings<Stored>>,
     /// Counter for the dots of writes this node coordinates.
     dots: u64,
-    /// Client writes whose version this node has stored (or held).
-    seen_ops: crate::opset::OpSet,
+    /// Keys this node coordinates writes for without being one of their
+    /// replicas: the versions it wrote that not every home replica has
+    /// acknowledged yet. Each write ships them along (see
+    /// [`Siblings::put`]), as a replica coordinator ships its own copy.
+    coordinated: BTreeMap<String, Siblings<Stored>>,
+    /// Client writes whose version entered this node's store. A store
+    /// drops a version only when a later one replaced it, so the set
+    /// only grows; writes held as hints are counted from `hints` itself,
+    /// since a hint goes once it is handed over.
+    stored_ops: crate::opset::OpSet,
     counts: Counts,
     // Volatile.
     pending: BTreeMap<u32, Pending>,
@@ -88,7 +100,8 @@ impl LeaderlessNode {
             store: BTreeMap::new(),
             hints: BTreeMap::new(),
             dots: 0,
-            seen_ops: crate::opset::OpSet::new(),
+            coordinated: BTreeMap::new(),
+            stored_ops: crate::opset::OpSet::new(),
             counts: Counts::default(),
             pending: BTreeMap::new(),
             next_req: 1,
@@ -128,7 +141,7 @@ impl LeaderlessNode {
 
     fn note_ops(&mut self, versions: &Siblings<Stored>) {
         for s in versions.iter() {
-            self.seen_ops.insert(s.value.op);
+            self.stored_ops.insert(s.value.op);
         }
     }
 }
@@ -180,14 +193,31 @@ impl Protocol for LeaderlessNode {
     }
 
     fn has_applied(&self, op: OpId) -> bool {
-        self.seen_ops.contains(op)
+        self.stored_ops.contains(op)
+            || self
+                .hints
+                .values()
+                .any(|h| h.iter().any(|s| s.value.op == op))
     }
 
     fn applied_ops(&self) -> crate::opset::OpSet {
-        self.seen_ops.clone()
+        let mut ops = self.stored_ops.clone();
+        for s in self.hints.values().flat_map(Siblings::iter) {
+            ops.insert(s.value.op);
+        }
+        ops
+    }
+
+    fn covers(&self, key: &str, dot: crate::vv::Dot) -> Option<bool> {
+        let covered =
+            |v: &Siblings<Stored>| v.iter().any(|s| s.dot == dot || s.context.contains(dot));
+        Some(
+            self.store.get(key).is_some_and(covered)
+                || self.hints.iter().any(|((_, k), v)| k == key && covered(v)),
+        )
     }
 
     fn footprint(&self) -> usize {
-        self.store.len() + self.hints.len() + self.pending.len()
+        self.store.len() + self.hints.len() + self.coordinated.len() + self.pending.len()
     }
 }

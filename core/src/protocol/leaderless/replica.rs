@@ -11,6 +11,7 @@ use alloc::vec::Vec;
 use super::message::{versions_text, Msg, Stored};
 use super::{LeaderlessNode, HINT_TIMER};
 use crate::node::{Ctx, NodeId};
+use crate::vv::Dot;
 use crate::vv::Siblings;
 
 impl LeaderlessNode {
@@ -51,17 +52,15 @@ impl LeaderlessNode {
                     "{} receives the write to {key} that {from} held for it while it was unreachable.",
                     self.me
                 ));
-                ctx.send(from, Msg::HandoffAck { key });
+                ctx.send(
+                    from,
+                    Msg::HandoffAck {
+                        key,
+                        dots: Rc::new(versions.dots()),
+                    },
+                );
             }
-            Msg::HandoffAck { key } => {
-                if self.hints.remove(&(from, key.clone())).is_some() {
-                    self.counts.hints_delivered += 1;
-                    ctx.note(format!(
-                        "{from} has its write to {key}: {} drops the hint.",
-                        self.me
-                    ));
-                }
-            }
+            Msg::HandoffAck { key, dots } => self.on_handoff_ack(ctx, from, key, &dots),
             msg @ (Msg::TreeHashes { .. } | Msg::TreeDiff { .. } | Msg::RangeSync { .. }) => {
                 self.on_anti_entropy(ctx, from, msg)
             }
@@ -79,7 +78,6 @@ impl LeaderlessNode {
     ) {
         match hint_for {
             Some(home) if home != self.me => {
-                self.note_ops(versions);
                 self.hints
                     .entry((home, String::from(key)))
                     .or_default()
@@ -89,6 +87,35 @@ impl LeaderlessNode {
             _ => {
                 self.merge_into_store(key, versions);
             }
+        }
+    }
+
+    /// The home replica has the versions handed over: only those leave
+    /// the hint. A write for the same home and key that arrived while the
+    /// handoff was on its way stays, to be handed over next time.
+    fn on_handoff_ack(&mut self, ctx: &mut Ctx<'_, Msg>, from: NodeId, key: String, dots: &[Dot]) {
+        let slot = (from, key);
+        let Some(hint) = self.hints.get_mut(&slot) else {
+            return;
+        };
+        let before = hint.len();
+        hint.remove_dots(dots);
+        if hint.len() == before {
+            return;
+        }
+        let key = &slot.1;
+        self.counts.hints_delivered += 1;
+        if hint.is_empty() {
+            self.hints.remove(&slot);
+            ctx.note(format!(
+                "{from} has its write to {key}: {} drops the hint.",
+                self.me
+            ));
+        } else {
+            ctx.note(format!(
+                "{from} has the handed-over write to {key}; {} keeps the newer one it holds for {from} and hands it over next.",
+                self.me
+            ));
         }
     }
 

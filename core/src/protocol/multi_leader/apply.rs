@@ -34,13 +34,17 @@ impl MultiLeaderNode {
             ));
         }
         self.applied.observe(u.dot);
-        self.applied_ops.insert(u.op);
         self.log_update(u);
         let changed = match self.config.resolution {
             Resolution::Crdt => self.merge_state(ctx, u),
             Resolution::LastWriteWins => self.last_write_wins(ctx, u),
             Resolution::None | Resolution::Resolver => self.apply_row(ctx, u),
         };
+        // An update skipped because its insert has not arrived is not
+        // held here: only a copy that has taken the write in counts.
+        if self.store.get(&u.key).is_some_and(|c| c.vv.contains(u.dot)) {
+            self.applied_ops.insert(u.op);
+        }
         if changed {
             self.copy_to_followers(ctx, &u.key);
         }

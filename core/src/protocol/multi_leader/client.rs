@@ -11,7 +11,7 @@ use super::config::Resolution;
 use super::crdt_value::{CrdtValue, Reading};
 use super::message::{Change, Msg, Update};
 use super::MultiLeaderNode;
-use crate::node::{Ctx, OpId, Outcome, Request};
+use crate::node::{Causal, Ctx, OpId, Outcome, Request};
 use crate::vv::Dot;
 
 impl MultiLeaderNode {
@@ -54,17 +54,32 @@ impl MultiLeaderNode {
             None => Outcome::Read {
                 value: None,
                 version: 0,
+                epoch: None,
+                leader: None,
+                causal: Some(Causal::default()),
             },
-            Some(cell) => match cell.value.reading() {
-                Reading::Number(value) => Outcome::Read {
-                    value,
-                    version: cell.version(),
-                },
-                Reading::Values(values) => Outcome::Values {
-                    values,
-                    version: cell.version(),
-                },
-            },
+            Some(cell) => {
+                // What the copy shows and every write it reflects: versions
+                // compare by which writes they have seen, not by a number.
+                let causal = Some(Causal {
+                    dots: cell.writers.iter().map(|w| w.dot).collect(),
+                    context: cell.vv.clone(),
+                });
+                match cell.value.reading() {
+                    Reading::Number(value) => Outcome::Read {
+                        value,
+                        version: cell.version(),
+                        epoch: None,
+                        leader: None,
+                        causal,
+                    },
+                    Reading::Values(values) => Outcome::Values {
+                        values,
+                        version: cell.version(),
+                        causal,
+                    },
+                }
+            }
         };
         ctx.reply(op, outcome);
     }
@@ -141,6 +156,10 @@ impl MultiLeaderNode {
         };
         let deps = self.applied.clone();
         let mut vv = existing.as_ref().map(|c| c.vv.clone()).unwrap_or_default();
+        let causal = Causal {
+            dots: alloc::vec![dot],
+            context: vv.clone(),
+        };
         vv.observe(dot);
         let update = Update {
             dot,
@@ -196,6 +215,8 @@ impl MultiLeaderNode {
             Outcome::Written {
                 version,
                 epoch: None,
+                leader: None,
+                causal: Some(causal),
             },
         );
         self.copy_to_followers(ctx, &key);

@@ -29,6 +29,8 @@ pub mod view;
 mod tests;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests_props;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests_safety;
 
 use alloc::collections::BTreeMap;
 use alloc::rc::Rc;
@@ -192,6 +194,13 @@ impl Protocol for MultiLeaderNode {
 
     fn applied_ops(&self) -> crate::opset::OpSet {
         self.applied_ops.clone()
+    }
+
+    /// A follower takes its leader's copies of keys, not the writes
+    /// themselves: it holds a write when its copy's version vector has
+    /// seen it (applied, or thrown away by last write wins).
+    fn covers(&self, key: &str, dot: crate::vv::Dot) -> Option<bool> {
+        Some(self.store.get(key).is_some_and(|c| c.vv.contains(dot)))
     }
 
     fn footprint(&self) -> usize {

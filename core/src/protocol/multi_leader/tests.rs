@@ -177,12 +177,9 @@ fn crdt_presets_end_as_described() {
         .iter()
         .find(|o| o.invoked_at.0 == 200_000)
         .and_then(|o| o.outcome.clone());
-    assert_eq!(
-        both,
-        Some(Outcome::Values {
-            values: alloc::vec![1, 2],
-            version: 2
-        })
+    assert!(
+        matches!(&both, Some(Outcome::Values { values, version: 2, .. }) if values == &[1, 2]),
+        "{both:?}"
     );
     assert_eq!(finals(&*r, "title"), ["{3}"; 4]);
 }

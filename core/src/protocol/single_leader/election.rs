@@ -1,9 +1,10 @@
 //! Automatic failover: the leader sends heartbeats; a follower that hears
 //! nothing from it for the timeout declares it dead and asks the others to
 //! make it leader of the next epoch. A node votes at most once per epoch,
-//! only for a candidate whose log is at least as long as its own (so the
-//! most up-to-date follower wins), and only if it has itself stopped
-//! hearing the leader. A majority of votes makes the candidate leader.
+//! only for a candidate whose log is at least as up to date as its own —
+//! Raft's rule: the log whose last entry has the later epoch is newer, and
+//! only between equal epochs does the longer log win — and only if it has
+//! itself stopped hearing the leader. A majority of votes makes the candidate leader.
 //! A timeout shorter than the network's delays declares live leaders dead.
 
 use alloc::collections::BTreeSet;
@@ -151,12 +152,14 @@ impl SingleLeaderNode {
             self.term.leader,
             self.received_lsn()
         ));
+        let (last_epoch, lsn) = self.log_position();
         for peer in ctx.peers() {
             ctx.send(
                 peer,
                 Msg::RequestVote {
                     epoch,
-                    lsn: self.received_lsn(),
+                    lsn,
+                    last_epoch,
                 },
             );
         }
@@ -174,7 +177,7 @@ impl SingleLeaderNode {
         ctx: &mut Ctx<'_, Msg>,
         from: NodeId,
         epoch: u32,
-        lsn: u64,
+        theirs: (u32, u64),
     ) {
         let Some(timeout) = self.timeout() else {
             return;
@@ -183,6 +186,7 @@ impl SingleLeaderNode {
             return;
         }
         let me = capital(self.id);
+        let mine = self.log_position();
         let silence = Duration(ctx.local_time_us.saturating_sub(self.last_heard_us).max(0) as u64);
         let refusal = if epoch <= self.term.epoch || epoch <= self.voted {
             Some(format!(
@@ -191,10 +195,10 @@ impl SingleLeaderNode {
             ))
         } else if self.is_leader() {
             Some(String::from("it is the leader and alive"))
-        } else if self.received_lsn() > lsn {
+        } else if mine > theirs {
             Some(format!(
-                "its own log is further ahead (LSN {} > {lsn}): a new leader must have every write it has",
-                self.received_lsn()
+                "its own log is more up to date (it ends at LSN {} from epoch {}, the candidate's at LSN {} from epoch {}): a new leader must have every write it has",
+                mine.1, mine.0, theirs.1, theirs.0
             ))
         } else if silence < timeout {
             Some(format!(
@@ -209,8 +213,10 @@ impl SingleLeaderNode {
                 ctx.note(format!(
                     "{me} refuses to vote for {from} in epoch {epoch}: {why}."
                 ));
-                if self.is_leader() {
-                    // Tell the candidate who leads, so it follows.
+                if self.term.epoch >= epoch && self.term.leader != from {
+                    // Tell the candidate which leadership it is behind, so
+                    // it follows it (or stands again above it) instead of
+                    // asking for an epoch that is already taken.
                     ctx.send(from, Msg::NewLeader { term: self.term });
                 }
                 ctx.send(
@@ -220,11 +226,11 @@ impl SingleLeaderNode {
                         granted: false,
                     },
                 );
-                if !self.is_leader() && epoch == self.voted && lsn > self.received_lsn() {
-                    // A rival with a longer log would get every vote this
-                    // node could: let it stand alone next time.
+                if !self.is_leader() && epoch == self.voted && theirs > mine {
+                    // A rival with a more up-to-date log would get every
+                    // vote this node could: let it stand alone next time.
                     ctx.note(format!(
-                        "{me} sees that {from}'s log is longer than its own, so it stands aside and waits longer before trying again."
+                        "{me} sees that {from}'s log is more up to date than its own, so it stands aside and waits longer before trying again."
                     ));
                     ctx.set_timer(
                         ELECTION_TIMER,

@@ -235,7 +235,10 @@ impl SingleLeaderNode {
         let first = self.lsn() + 1;
         let mut entries = core::mem::take(&mut self.buffer).into_iter();
         for entry in entries.by_ref() {
-            match self.store.apply(&entry.change, entry.lsn, ctx) {
+            match self
+                .store
+                .apply(&entry.change, entry.lsn, (entry.epoch, entry.leader), ctx)
+            {
                 Ok((undo, differs)) => {
                     if let Some(what) = differs {
                         self.note_divergence(ctx, &entry, &what);

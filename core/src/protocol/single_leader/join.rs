@@ -61,11 +61,15 @@ impl JoinState {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Chunk {
     pub epoch: u32,
-    /// The snapshot's position, and the operation of the entry there.
+    /// The snapshot's position, the operation of the entry there and the
+    /// epoch that entry was written in.
     pub lsn: u64,
     pub last: Option<OpId>,
-    /// The key-value data (first chunk only).
-    pub kv: Vec<(String, i64, u64)>,
+    pub last_epoch: u32,
+    /// The key-value data and the writes the snapshot holds (first chunk
+    /// only).
+    pub kv: Vec<(String, KeyValue)>,
+    pub ops: crate::opset::OpSet,
     pub rows: Vec<Vec<Value>>,
     pub first_row: u32,
     pub total_rows: u32,
@@ -79,7 +83,9 @@ pub struct Chunk {
 pub struct Copy {
     pub lsn: u64,
     pub last: Option<OpId>,
-    pub kv: Vec<(String, i64, u64)>,
+    pub last_epoch: u32,
+    pub kv: Vec<(String, KeyValue)>,
+    pub ops: crate::opset::OpSet,
     pub rows: Vec<Vec<Value>>,
     pub pages: Option<Pages>,
     /// Rows sent so far.
@@ -91,7 +97,9 @@ pub struct Copy {
 pub struct Staged {
     pub lsn: u64,
     pub last: Option<OpId>,
-    pub kv: Vec<(String, i64, u64)>,
+    pub last_epoch: u32,
+    pub kv: Vec<(String, KeyValue)>,
+    pub ops: crate::opset::OpSet,
     pub rows: Vec<Vec<Value>>,
 }
 
@@ -189,12 +197,8 @@ impl SingleLeaderNode {
     pub(super) fn start_copy(&mut self, ctx: &mut Ctx<'_, Msg>, to: NodeId) {
         let lsn = self.lsn();
         let rows: Vec<Vec<Value>> = self.store.table.rows.values().cloned().collect();
-        let kv: Vec<(String, i64, u64)> = self
-            .store
-            .kv
-            .iter()
-            .map(|(k, &(v, l))| (k.clone(), v, l))
-            .collect();
+        let kv: Vec<(String, KeyValue)> =
+            self.store.kv.iter().map(|(k, &v)| (k.clone(), v)).collect();
         let bytes: usize = rows.len() * 40 + kv.iter().map(|e| e.0.len() + 16).sum::<usize>();
         let period = self.copy_period();
         let chunks = rows.len().div_ceil(CHUNK_ROWS).max(1) as u64;
@@ -212,7 +216,9 @@ impl SingleLeaderNode {
             Copy {
                 lsn,
                 last: self.op_at(lsn),
+                last_epoch: self.epoch_at(lsn),
                 kv,
+                ops: self.applied_ops(),
                 rows,
                 pages: self.store.pages().cloned(),
                 next: 0,
@@ -237,10 +243,16 @@ impl SingleLeaderNode {
                 epoch,
                 lsn: copy.lsn,
                 last: copy.last,
+                last_epoch: copy.last_epoch,
                 kv: if copy.next == 0 {
                     copy.kv.clone()
                 } else {
                     Vec::new()
+                },
+                ops: if copy.next == 0 {
+                    copy.ops.clone()
+                } else {
+                    crate::opset::OpSet::new()
                 },
                 rows: copy.rows[copy.next..end].to_vec(),
                 first_row: copy.next as u32,
@@ -305,7 +317,9 @@ impl SingleLeaderNode {
             self.staged = Some(Staged {
                 lsn: c.lsn,
                 last: c.last,
+                last_epoch: c.last_epoch,
                 kv: c.kv,
+                ops: c.ops,
                 rows: Vec::new(),
             });
         }
@@ -337,7 +351,7 @@ impl SingleLeaderNode {
             self.stopped = Some(e);
             return;
         }
-        let kv = map_from(s.kv.into_iter().map(|(k, v, l)| (k, (v, l))));
+        let kv = map_from(s.kv);
         let rows = map_from(s.rows.into_iter().filter_map(|r| match r.first() {
             Some(Value::Int(id)) => Some((*id, r)),
             _ => None,
@@ -345,6 +359,8 @@ impl SingleLeaderNode {
         self.store.install(kv, rows, c.pages);
         self.base = s.lsn;
         self.base_op = s.last;
+        self.base_epoch = s.last_epoch;
+        self.base_ops = s.ops;
         self.log.clear();
         self.buffer.clear();
         self.leader_lsn = s.lsn;
@@ -368,10 +384,20 @@ impl SingleLeaderNode {
         self.copies.remove(&from);
         let backlog = self.lsn().saturating_sub(after);
         ctx.note(format!(
-            "Step 4: {} streams {from} the {backlog} entr{} written since the snapshot (LSN {after}), then every new write.",
+            "Step 4: {} streams {from} the {backlog} entr{} written since the snapshot (LSN {after}), then every new write, and tells the other members that {from} has joined.",
             capital(self.id),
             if backlog == 1 { "y" } else { "ies" }
         ));
+        let others: Vec<NodeId> = self.stream_peers(ctx).filter(|&p| p != from).collect();
+        for peer in others {
+            ctx.send(
+                peer,
+                Msg::Joined {
+                    epoch: self.term.epoch,
+                    node: from,
+                },
+            );
+        }
     }
 
     /// A catching-up follower that has everything its leader had is in

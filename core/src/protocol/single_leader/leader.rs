@@ -26,7 +26,13 @@ impl SingleLeaderNode {
         // A leader has flushed everything (promotion flushes first), so
         // the next LSN follows the durable log.
         let lsn = self.lsn() + 1;
-        let entry = Entry { lsn, op, change };
+        let entry = Entry {
+            lsn,
+            epoch: self.term.epoch,
+            leader: self.id,
+            op,
+            change,
+        };
         let prev = self.op_at(lsn - 1);
         for peer in self.stream_peers(ctx) {
             ctx.send(
@@ -93,6 +99,8 @@ impl SingleLeaderNode {
                     Outcome::Written {
                         version: lsn,
                         epoch: Some(self.term.epoch),
+                        leader: Some(self.id),
+                        causal: None,
                     },
                 );
             }
@@ -105,6 +113,8 @@ impl SingleLeaderNode {
                         Outcome::Written {
                             version: lsn,
                             epoch: Some(self.term.epoch),
+                            leader: Some(self.id),
+                            causal: None,
                         },
                     );
                 } else {
@@ -122,6 +132,8 @@ impl SingleLeaderNode {
                     Outcome::Written {
                         version: lsn,
                         epoch: Some(self.term.epoch),
+                        leader: Some(self.id),
+                        causal: None,
                     },
                 );
             }
@@ -221,6 +233,8 @@ impl SingleLeaderNode {
                 Outcome::Written {
                     version: lsn,
                     epoch: Some(self.term.epoch),
+                    leader: Some(self.id),
+                    causal: None,
                 },
             );
         }
@@ -260,6 +274,8 @@ impl SingleLeaderNode {
                 Outcome::Written {
                     version: lsn,
                     epoch: Some(self.term.epoch),
+                    leader: Some(self.id),
+                    causal: None,
                 },
             );
         }
@@ -370,7 +386,6 @@ impl SingleLeaderNode {
         self.fell_back = false;
         self.acked.iter_mut().for_each(|a| *a = 0);
         self.copies.clear();
-        self.joined.clear();
         ctx.cancel_timer(SEMI_SYNC_TIMER);
         ctx.cancel_timer(HEARTBEAT_TIMER);
         ctx.cancel_timer(COPY_TIMER);

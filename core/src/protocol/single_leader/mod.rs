@@ -45,6 +45,10 @@ mod tests_ops;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests_props;
 #[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests_regressions;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests_safety;
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests_sql;
 mod view;
 
@@ -59,7 +63,7 @@ pub use config::{
 };
 pub use join::with_new_follower;
 pub use settings::{matching_settings, Settings};
-pub use store::{initial_table, Change};
+pub use store::{initial_table, Change, KeyValue};
 
 use crate::check::{Anomaly, AnomalyKind};
 use crate::chunked::Chunked;
@@ -93,6 +97,11 @@ pub const JOIN_TIMER: u32 = 6;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
     pub lsn: u64,
+    /// The epoch whose leader wrote it: with the LSN, what Raft's
+    /// "last log term and index" is to a vote.
+    pub epoch: u32,
+    /// That leader (two nodes promoted into one epoch both write in it).
+    pub leader: NodeId,
     /// The client operation that wrote it: an entry's identity in any log.
     pub op: OpId,
     pub change: Change,
@@ -173,10 +182,13 @@ pub enum Msg {
         last: Option<OpId>,
     },
     /// A follower that lost its leader asks to lead `epoch`; its log ends
-    /// at `lsn` (so voters can prefer the most up-to-date).
+    /// at `lsn` with an entry written in epoch `last_epoch` (so voters can
+    /// prefer the most up-to-date log, as Raft compares last term, then
+    /// length).
     RequestVote {
         epoch: u32,
         lsn: u64,
+        last_epoch: u32,
     },
     Vote {
         epoch: u32,
@@ -184,6 +196,13 @@ pub enum Msg {
     },
     /// New follower → leader: take a snapshot for me.
     JoinRequest,
+    /// Leader → the other members: `node` has joined and is streamed to.
+    /// Membership is durable knowledge of every member, so whoever leads
+    /// next streams to it too.
+    Joined {
+        epoch: u32,
+        node: NodeId,
+    },
     /// Leader → new follower: part of the snapshot taken at LSN `lsn`.
     SnapshotChunk(join::Chunk),
 }
@@ -200,6 +219,7 @@ impl Message for Msg {
             Msg::RequestVote { .. } => "vote?",
             Msg::Vote { .. } => "vote",
             Msg::JoinRequest => "join",
+            Msg::Joined { .. } => "joined",
             Msg::SnapshotChunk(_) => "snapshot",
         }
     }
@@ -248,15 +268,25 @@ impl Message for Msg {
                 out,
                 format_args!("leader of epoch {} alive at LSN {lsn}", term.epoch),
             ),
-            Msg::RequestVote { epoch, lsn } => describe_into(
+            Msg::RequestVote {
+                epoch,
+                lsn,
+                last_epoch,
+            } => describe_into(
                 out,
-                format_args!("vote for me to lead epoch {epoch}: my log ends at LSN {lsn}"),
+                format_args!(
+                    "vote for me to lead epoch {epoch}: my log ends at LSN {lsn} (from epoch {last_epoch})"
+                ),
             ),
             Msg::Vote { epoch, granted } => describe_into(
                 out,
                 format_args!("{} for epoch {epoch}", if *granted { "yes" } else { "no" }),
             ),
             Msg::JoinRequest => out.push_str("send me a snapshot"),
+            Msg::Joined { epoch, node } => describe_into(
+                out,
+                format_args!("{node} has joined the cluster (epoch {epoch})"),
+            ),
             Msg::SnapshotChunk(c) => describe_into(
                 out,
                 format_args!(
@@ -298,6 +328,10 @@ pub struct SingleLeaderNode {
     /// joined from one), whose entry was written by `base_op`.
     base: u64,
     base_op: Option<OpId>,
+    /// The epoch of the snapshot's last entry, and every write the
+    /// snapshot holds (a joined follower has them without their entries).
+    base_epoch: u32,
+    base_ops: crate::opset::OpSet,
     /// Flushed entries: entry `i` has LSN `base + i + 1`. Chunked, so the
     /// checkpoints of a long run share it instead of each copying it.
     log: Chunked<Logged>,
@@ -323,7 +357,8 @@ pub struct SingleLeaderNode {
     /// Leader in semi-sync mode: a write timed out, so it answers at once
     /// until a follower has caught up.
     fell_back: bool,
-    /// Leader: joining nodes that have joined (and get the stream).
+    /// Joining nodes known to have joined (a leader streams to them).
+    /// Durable: a follower promoted later must stream to them too.
     joined: BTreeSet<NodeId>,
     /// Leader: snapshot copies in progress.
     copies: BTreeMap<NodeId, Copy>,
@@ -363,6 +398,8 @@ impl SingleLeaderNode {
             voted: FIRST_EPOCH,
             base: 0,
             base_op: None,
+            base_epoch: 0,
+            base_ops: crate::opset::OpSet::new(),
             log: Chunked::new(),
             store,
             join: if joining {
@@ -431,6 +468,22 @@ impl SingleLeaderNode {
             Some(l) => Some(&l.entry),
             None => self.buffer.get(i - self.log.len()),
         }
+    }
+
+    /// The epoch of the entry at `lsn` (0 before the first entry).
+    fn epoch_at(&self, lsn: u64) -> u32 {
+        if lsn == self.base {
+            return self.base_epoch;
+        }
+        self.entry_at(lsn).map_or(0, |e| e.epoch)
+    }
+
+    /// How up to date this node's log is: the epoch of its last entry,
+    /// then its length. A log that ends in a later epoch holds every
+    /// entry that epoch's leader kept, whatever its length.
+    pub(super) fn log_position(&self) -> (u32, u64) {
+        let lsn = self.received_lsn();
+        (self.epoch_at(lsn), lsn)
     }
 
     fn op_at(&self, lsn: u64) -> Option<OpId> {
@@ -525,7 +578,9 @@ impl SingleLeaderNode {
             Request::Write { key, value } => {
                 let undo_key = key.clone();
                 let lsn = self.lsn() + 1;
-                let undo = self.store.put(&undo_key, value, lsn);
+                let undo = self
+                    .store
+                    .put(&undo_key, value, lsn, (self.term.epoch, self.id));
                 let what = format!("LSN {lsn} ({key} = {value})");
                 self.leader_write(ctx, op, Change::Put { key, value }, undo, &what);
             }
@@ -569,11 +624,17 @@ impl SingleLeaderNode {
     }
 
     fn answer_read(&self, ctx: &mut Ctx<'_, Msg>, op: OpId, key: &str) {
-        let (value, version) = match self.store.kv.get(key) {
-            Some(&(v, lsn)) => (Some(v), lsn),
-            None => (None, 0),
+        let outcome = match self.store.kv.get(key) {
+            Some(kv) => Outcome::Read {
+                value: Some(kv.value),
+                version: kv.lsn,
+                epoch: Some(kv.epoch),
+                leader: Some(kv.leader),
+                causal: None,
+            },
+            None => Outcome::read(None, 0),
         };
-        ctx.reply(op, Outcome::Read { value, version });
+        ctx.reply(op, outcome);
     }
 
     /// Answers waiting reads this node has now caught up for.
@@ -662,9 +723,18 @@ impl SingleLeaderNode {
                 }
             }
             Msg::Heartbeat { term, lsn, last } => self.on_heartbeat(ctx, from, term, lsn, last),
-            Msg::RequestVote { epoch, lsn } => self.on_request_vote(ctx, from, epoch, lsn),
+            Msg::RequestVote {
+                epoch,
+                lsn,
+                last_epoch,
+            } => self.on_request_vote(ctx, from, epoch, (last_epoch, lsn)),
             Msg::Vote { epoch, granted } => self.on_vote(ctx, from, epoch, granted),
             Msg::JoinRequest => self.on_join_request(ctx, from),
+            Msg::Joined { node, .. } => {
+                if self.config.joining.contains(&node) {
+                    self.joined.insert(node);
+                }
+            }
             Msg::SnapshotChunk(chunk) => self.on_snapshot_chunk(ctx, from, chunk),
         }
     }
@@ -729,7 +799,7 @@ impl Protocol for SingleLeaderNode {
     }
 
     fn has_applied(&self, op: OpId) -> bool {
-        self.log.iter().any(|l| l.entry.op == op)
+        self.base_ops.contains(op) || self.log.iter().any(|l| l.entry.op == op)
     }
 
     fn footprint(&self) -> usize {
@@ -741,7 +811,7 @@ impl Protocol for SingleLeaderNode {
     }
 
     fn applied_ops(&self) -> crate::opset::OpSet {
-        let mut ops = crate::opset::OpSet::new();
+        let mut ops = self.base_ops.clone();
         for l in self.log.iter() {
             ops.insert(l.entry.op);
         }

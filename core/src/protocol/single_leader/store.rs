@@ -92,11 +92,22 @@ fn clip(s: &str, max: usize) -> String {
     }
 }
 
+/// A key's value and the write that set it: its LSN, and the leadership
+/// (epoch and leader) that wrote it — one LSN names different writes in
+/// different leaderships.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeyValue {
+    pub value: i64,
+    pub lsn: u64,
+    pub epoch: u32,
+    pub leader: crate::node::NodeId,
+}
+
 /// How to take an applied entry back.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Undo {
     /// The key's value before a `Put` (`None`: it did not exist).
-    put: Option<(String, Option<(i64, u64)>)>,
+    put: Option<(String, Option<KeyValue>)>,
     /// Table rows the entry changed.
     rows: Vec<RowChange>,
     /// Page bytes the entry changed (nodes storing pages).
@@ -106,8 +117,8 @@ pub struct Undo {
 /// The node's data.
 #[derive(Clone, Debug)]
 pub struct Store {
-    /// Key → (value, LSN that wrote it).
-    pub kv: BTreeMap<String, (i64, u64)>,
+    /// Key → its value and the write that set it.
+    pub kv: BTreeMap<String, KeyValue>,
     pub table: Table,
     /// Under WAL shipping the pages are the storage; the table is their
     /// decoded view.
@@ -139,8 +150,18 @@ pub fn initial_table(rows: u32) -> Table {
 /// How a follower's execution of a statement differs from the leader's:
 /// "row 6: created_at t=260 ms here, t=10 ms on the leader" for the first
 /// few differing cells, or `None` when both changed the same rows alike.
+///
+/// Only what the rows became counts: a statement whose before-images
+/// differ (an earlier statement diverged) but that leaves every row as the
+/// leader's did brings the copy back in line; it does not diverge.
 fn result_difference(table: &Table, mine: &[RowChange], leader: &[RowChange]) -> Option<String> {
     if mine == leader {
+        return None;
+    }
+    let afters = |changes: &[RowChange]| {
+        crate::sorting::map_from(changes.iter().map(|c| (c.id, c.after.clone())))
+    };
+    if afters(mine) == afters(leader) {
         return None;
     }
     const SHOWN: usize = 3;
@@ -231,7 +252,7 @@ impl Store {
     /// WAL shipping the leader's page images byte for byte.
     pub fn install(
         &mut self,
-        kv: BTreeMap<String, (i64, u64)>,
+        kv: BTreeMap<String, KeyValue>,
         rows: BTreeMap<i64, Vec<Value>>,
         pages: Option<Pages>,
     ) {
@@ -278,8 +299,17 @@ impl Store {
     }
 
     /// A key-value write (leader or follower).
-    pub fn put(&mut self, key: &str, value: i64, lsn: u64) -> Undo {
-        let before = self.kv.insert(String::from(key), (value, lsn));
+    pub fn put(&mut self, key: &str, value: i64, lsn: u64, by: (u32, crate::node::NodeId)) -> Undo {
+        let (epoch, leader) = by;
+        let before = self.kv.insert(
+            String::from(key),
+            KeyValue {
+                value,
+                lsn,
+                epoch,
+                leader,
+            },
+        );
         Undo {
             put: Some((String::from(key), before)),
             ..Undo::default()
@@ -294,10 +324,11 @@ impl Store {
         &mut self,
         change: &Change,
         lsn: u64,
+        by: (u32, crate::node::NodeId),
         ctx: &mut dyn EvalContext,
     ) -> Result<(Undo, Option<String>), String> {
         match change {
-            Change::Put { key, value } => Ok((self.put(key, *value, lsn), None)),
+            Change::Put { key, value } => Ok((self.put(key, *value, lsn, by), None)),
             Change::Statement { sql, leader_result } => {
                 let stmt = parse(sql).map_err(|e| format!("{e}"))?;
                 let effects = execute(&mut self.table, &stmt, ctx).map_err(|e| format!("{e}"))?;

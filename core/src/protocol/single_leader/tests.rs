@@ -201,13 +201,7 @@ fn flushed_acks_wait_for_the_flush_and_received_acks_do_not() {
         assert_eq!(labelled(&sim, "ack"), 1, "{durability:?}");
         // At 22 ms the follower holds the entry unflushed either way, and
         // reads see only flushed data.
-        assert_eq!(
-            outcome(&sim, 1),
-            Outcome::Read {
-                value: None,
-                version: 0
-            }
-        );
+        assert_eq!(outcome(&sim, 1), Outcome::read(None, 0));
         let end = sim.world();
         assert_eq!(end.nodes[1].lsn(), 1);
     }
@@ -276,14 +270,19 @@ fn semi_sync_falls_back_after_the_timeout_and_comes_back() {
         outcome(&sim, 2),
         Outcome::Written {
             version: 3,
-            epoch: Some(1)
+            epoch: Some(1),
+            leader: Some(NodeId(0)),
+            causal: None,
         }
     );
     assert_eq!(
         outcome(&sim, 3),
         Outcome::Read {
             value: Some(3),
-            version: 3
+            version: 3,
+            epoch: Some(1),
+            leader: Some(NodeId(0)),
+            causal: None,
         }
     );
     let mode_at = |ms| {
@@ -447,19 +446,15 @@ fn promotion_truncates_what_the_new_leader_never_had() {
         outcome(&sim, 2),
         Outcome::Written {
             version: 2,
-            epoch: Some(2)
+            epoch: Some(2),
+            leader: Some(NodeId(1)),
+            causal: None,
         }
     );
     // Writes to a follower name the leader now in charge.
     assert!(matches!(outcome(&sim, 3), Outcome::Failed { reason }
         if reason == "node 3 is a read-only follower: writes go to the leader (node 2, epoch 2)"));
-    assert_eq!(
-        outcome(&sim, 4),
-        Outcome::Read {
-            value: None,
-            version: 0
-        }
-    );
+    assert_eq!(outcome(&sim, 4), Outcome::read(None, 0));
     let s = sim.summary();
     assert_eq!(
         (s.writes.ok, s.writes.failed, s.writes.lost, s.reads.stale),
@@ -595,7 +590,10 @@ fn a_promoted_follower_flushes_what_it_received_first() {
         outcome(&sim, 1),
         Outcome::Read {
             value: Some(1),
-            version: 1
+            version: 1,
+            epoch: Some(1),
+            leader: Some(NodeId(0)),
+            causal: None,
         }
     );
     assert_eq!(sim.summary().writes.lost, 0);

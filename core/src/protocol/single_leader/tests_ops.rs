@@ -225,7 +225,10 @@ fn read_your_writes_breaks_on_a_lagging_follower_and_both_fixes_repair_it() {
         read.outcome,
         Some(Outcome::Read {
             value: Some(1),
-            version: 1
+            version: 1,
+            epoch: Some(1),
+            leader: Some(NodeId(0)),
+            causal: None,
         })
     );
     assert!(kinds(&position).is_empty());

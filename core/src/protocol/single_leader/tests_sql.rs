@@ -185,13 +185,7 @@ fn wal_needs_the_same_storage_version() {
     );
     assert_eq!(w.nodes[2].table(), &initial_table(5));
     // The follower's reads stay at the old data.
-    assert_eq!(
-        sim.history.ops[3].outcome,
-        Some(Outcome::Read {
-            value: None,
-            version: 0
-        })
-    );
+    assert_eq!(sim.history.ops[3].outcome, Some(Outcome::read(None, 0)));
 }
 
 #[test]

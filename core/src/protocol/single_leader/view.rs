@@ -47,7 +47,7 @@ impl SingleLeaderNode {
         NodeView {
             role: String::from(role),
             fields,
-            data: crate::sorting::map_from(self.store.kv.iter().map(|(k, v)| (k.clone(), v.0))),
+            data: crate::sorting::map_from(self.store.kv.iter().map(|(k, v)| (k.clone(), v.value))),
             table: Some(TableView::of(&self.store.table)),
             ..NodeView::default()
         }
