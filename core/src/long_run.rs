@@ -188,6 +188,9 @@ pub struct Windowed<P: Protocol> {
     latency: Histogram,
     faults: FaultCounts,
     peak: WindowPeak,
+    /// Virtual time of the last recorded step: events the simulator drops
+    /// unrecorded (a timer of a crashed node) do not count.
+    last_step_us: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -226,6 +229,7 @@ impl<P: Protocol> Windowed<P> {
             latency: Histogram::default(),
             faults: FaultCounts::default(),
             peak: WindowPeak::default(),
+            last_step_us: 0,
         }
     }
 
@@ -239,7 +243,12 @@ impl<P: Protocol> Windowed<P> {
         if self.sim.trace.steps.retained() >= self.window {
             self.compact();
         }
-        self.sim.step()
+        let before = self.sim.world().steps;
+        let more = self.sim.step();
+        if self.sim.world().steps != before {
+            self.last_step_us = self.sim.now().0;
+        }
+        more
     }
 
     /// Folds the older half of the window into the counters and digest.
@@ -377,7 +386,7 @@ impl<P: Protocol> Windowed<P> {
             protocol: String::from(scenario.protocol.name()),
             seed: scenario.seed,
             until_us,
-            last_event_us: self.sim.now().0,
+            last_event_us: self.last_step_us,
             events: world.steps as u64,
             trace_digest: format!("{:016x}", self.digest.finish()),
             window: self.window as u64,
@@ -405,16 +414,26 @@ impl<P: Protocol> Windowed<P> {
 }
 
 /// Replicas that should be identical: every up node that reports replica
-/// state (or, failing that, its key → value data) must hold the same
-/// value for every key.
+/// state (or, failing that, its key → value data and its table's rows)
+/// must hold the same value for every key and row.
 pub fn convergence<P: Protocol>(world: &World<P>) -> Convergence {
     let replicas = up_replicas(world).map(|(id, node)| {
         let state = node.replica_state().unwrap_or_else(|| {
-            node.view()
+            let view = node.view();
+            let mut state: Vec<(String, String)> = view
                 .data
                 .into_iter()
                 .map(|(k, v)| (k, format!("{v}")))
-                .collect()
+                .collect();
+            if let Some(table) = view.table {
+                // Rows by primary key (the first column), so a row that
+                // differs is named, not the whole table.
+                state.extend(table.rows.into_iter().map(|row| {
+                    let id = row.first().cloned().unwrap_or_default();
+                    (format!("{} row {id}", table.name), row.join(", "))
+                }));
+            }
+            state
         });
         (id, state)
     });

@@ -122,3 +122,74 @@ fn every_protocol_runs_windowed() {
         assert_eq!(seen.last(), Some(&report.events), "{id}");
     }
 }
+
+/// A run whose replicas end with different tables is not "converged":
+/// the statement-based presets re-run non-deterministic statements on
+/// each follower, and `run` reports their divergence; with the same
+/// statements made deterministic, the tables agree and it converges.
+#[test]
+fn diverged_tables_are_not_converged() {
+    for id in [
+        "single-leader-statement-nondeterminism",
+        "single-leader-statement-where-now",
+    ] {
+        let Some(p) = presets::find(id) else { continue };
+        let s = p.scenario();
+        let full = run::start(&s).unwrap();
+        let diverged = full
+            .anomalies()
+            .iter()
+            .any(|a| a.kind == replicascope_core::check::AnomalyKind::Divergence);
+        let report = run_windowed(&s, 64, &mut |_| {}).unwrap();
+        assert_eq!(
+            report.convergence.converged, !diverged,
+            "{id}: {:?}",
+            report.convergence
+        );
+        if diverged {
+            assert!(report.convergence.divergent_keys > 0, "{id}");
+            assert!(
+                report
+                    .convergence
+                    .examples
+                    .iter()
+                    .any(|e| e.contains(" row ")),
+                "{id}: {:?}",
+                report.convergence.examples
+            );
+        }
+    }
+    // The same table change made deterministically converges.
+    let mut s = presets::find("single-leader-sync-write")
+        .unwrap()
+        .scenario();
+    s.workload.ops.push(replicascope_core::scenario::Timed {
+        at_ms: 20.0,
+        action: replicascope_core::scenario::Action::Client {
+            node: replicascope_core::node::NodeId(0),
+            request: replicascope_core::node::Request::Sql {
+                sql: "UPDATE accounts SET balance = 7 WHERE id = 1".into(),
+            },
+        },
+    });
+    let report = run_windowed(&s, 64, &mut |_| {}).unwrap();
+    assert!(report.convergence.converged, "{:?}", report.convergence);
+}
+
+/// The last event is the last recorded step: a timer that fires on a
+/// crashed node is dropped without a step and does not move it.
+#[test]
+fn the_last_event_is_the_last_recorded_step() {
+    for id in [
+        "single-leader-async-crash-loses-write",
+        "single-leader-auto-failover",
+        "leaderless-sloppy-quorum",
+        "chatter-5",
+    ] {
+        let s = presets::find(id).unwrap().scenario();
+        let full = run::start(&s).unwrap();
+        let last = full.trace().steps.iter().last().map_or(0, |st| st.time.0);
+        let report = run_windowed(&s, 64, &mut |_| {}).unwrap();
+        assert_eq!(report.last_event_us, last, "{id}");
+    }
+}
