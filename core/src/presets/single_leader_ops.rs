@@ -50,13 +50,16 @@ fn failover_config(timeout_ms: f64, heartbeat_ms: f64) -> SingleLeaderConfig {
 }
 
 /// The leader is cut off from its followers at 400 ms and healed at
-/// 1500 ms; its clients reach it throughout.
+/// 2000 ms; its clients reach it throughout. Long enough for the election
+/// to finish whatever the timers draw: node 2's candidacy fails (its log
+/// is behind), and a split vote costs node 3 one more timeout, so node 3
+/// leads by 1.7 s at the latest.
 fn partitioned_leader(fencing: bool) -> Scenario {
     let c = SingleLeaderConfig {
         fencing,
         ..failover_config(300.0, 100.0)
     };
-    let mut s = base(protocol(c), 2_000.0);
+    let mut s = base(protocol(c), 2_500.0);
     s.faults = vec![
         // Node 2 lags a little, so node 3 is the most up-to-date follower.
         at(
@@ -76,7 +79,7 @@ fn partitioned_leader(fencing: bool) -> Scenario {
                 two_way: true,
             },
         ),
-        at(1_500.0, Action::HealAll),
+        at(2_000.0, Action::HealAll),
     ];
     s.workload.ops = vec![
         at(100.0, write(0, "x", 1)),
@@ -90,9 +93,9 @@ fn partitioned_leader(fencing: bool) -> Scenario {
 pub(super) fn auto_failover() -> Scenario {
     let mut s = partitioned_leader(true);
     s.workload.ops.extend([
-        at(1_400.0, write(2, "x", 4)),
-        at(1_800.0, read(0, "x")),
-        at(1_800.0, read(0, "y")),
+        at(1_800.0, write(2, "x", 4)),
+        at(2_300.0, read(0, "x")),
+        at(2_300.0, read(0, "y")),
     ]);
     s
 }
@@ -100,11 +103,11 @@ pub(super) fn auto_failover() -> Scenario {
 pub(super) fn split_brain() -> Scenario {
     let mut s = partitioned_leader(false);
     s.workload.ops.extend([
-        at(1_400.0, write(2, "x", 4)),
-        at(1_600.0, write(0, "x", 5)),
-        at(1_650.0, write(2, "y", 2)),
-        at(1_900.0, read(0, "x")),
-        at(1_900.0, read(1, "x")),
+        at(1_800.0, write(2, "x", 4)),
+        at(2_100.0, write(0, "x", 5)),
+        at(2_150.0, write(2, "y", 2)),
+        at(2_400.0, read(0, "x")),
+        at(2_400.0, read(1, "x")),
     ]);
     s
 }
@@ -117,9 +120,12 @@ pub(super) fn timeout_too_short() -> Scenario {
         extra_ms,
         two_way: false,
     };
+    // 200 ms: every heartbeat gap outlasts even the longest election
+    // timer drawn (twice the timeout), so the election happens whatever
+    // the seed.
     s.faults = vec![
-        at(300.0, slow(1, 100.0)),
-        at(300.0, slow(2, 100.0)),
+        at(300.0, slow(1, 200.0)),
+        at(300.0, slow(2, 200.0)),
         at(700.0, slow(1, 0.0)),
         at(700.0, slow(2, 0.0)),
     ];

@@ -677,7 +677,7 @@ pub(super) static TIMEOUT_TOO_SHORT: Tour = Tour {
     steps: &[
         Step {
             caption:
-                "All is well until 300 ms, when both links out of node 1 gain 100 ms of delay — \
+                "All is well until 300 ms, when both links out of node 1 gain 200 ms of delay — \
                       a hiccup, not a failure.",
             at: note("node 1 → node 3 is slow"),
             expect: &[role(1, "leader"), holds(2, "x", 1)],
