@@ -23,6 +23,26 @@ pub const MAX_DELAY_US: u64 = 3_600_000_000;
 /// forward and every run reaches its end, even on a 0 ms link.
 pub const MIN_DELAY_US: u64 = 1;
 
+/// A drawn delay in ms as the simulator takes it: rounded half up to
+/// whole microseconds, at least [`MIN_DELAY_US`] and at most
+/// [`MAX_DELAY_US`]. A draw too long to represent — beyond the cap,
+/// overflowed to infinity (a Pareto with a tiny shape, an exponential with
+/// a subnormal rate) or NaN (∞ · 0 on the way) — is the cap, never the
+/// minimum. Plain IEEE arithmetic, identical on every target; the staleness
+/// lab's direct method rounds its draws through here too, so both of its
+/// methods see the same delays.
+#[inline]
+pub fn delay_us(ms: f64) -> u64 {
+    // `min` returns the cap for NaN (Rust's `f64::min` ignores a NaN on
+    // every target). Branch-free, and the clamped value fits an i64, whose
+    // conversion is cheaper than u64's: the staleness lab's direct method
+    // does this a dozen times per trial.
+    let us = (ms * 1000.0 + 0.5)
+        .min(MAX_DELAY_US as f64)
+        .max(MIN_DELAY_US as f64);
+    us as i64 as u64
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Latency {
@@ -104,20 +124,9 @@ impl Latency {
     }
 
     /// One delay, rounded to the microsecond, between [`MIN_DELAY_US`]
-    /// and [`MAX_DELAY_US`].
+    /// and [`MAX_DELAY_US`] (see [`delay_us`]).
     pub fn sample(&self, rng: &mut SimRng) -> Duration {
-        let ms = self.sample_ms(rng);
-        // Round half up; plain IEEE arithmetic, identical on every target.
-        let us = if ms.is_finite() && ms > 0.0 {
-            ms * 1000.0 + 0.5
-        } else {
-            0.0
-        };
-        Duration(if us >= MAX_DELAY_US as f64 {
-            MAX_DELAY_US
-        } else {
-            (us as u64).max(MIN_DELAY_US)
-        })
+        Duration(delay_us(self.sample_ms(rng)))
     }
 
     /// One delay in milliseconds, unrounded.
@@ -338,6 +347,36 @@ mod tests {
         let mut rng = SimRng::stream(9, "p");
         for _ in 0..10_000 {
             assert!(l.sample(&mut rng).0 >= 1_500);
+        }
+    }
+
+    #[test]
+    fn draws_that_overflow_are_capped_not_made_minimal() {
+        assert_eq!(delay_us(f64::INFINITY), MAX_DELAY_US);
+        assert_eq!(delay_us(f64::NAN), MAX_DELAY_US);
+        assert_eq!(delay_us(f64::MAX), MAX_DELAY_US);
+        assert_eq!(delay_us(3_600_000.0), MAX_DELAY_US);
+        assert_eq!(delay_us(3_599_999.999_4), MAX_DELAY_US - 1);
+        assert_eq!(delay_us(f64::NEG_INFINITY), MIN_DELAY_US);
+        assert_eq!(delay_us(-1.0), MIN_DELAY_US);
+        assert_eq!(delay_us(0.0015), 2);
+        // Pareto with shape 0.005: most draws are beyond the cap, and
+        // where u^200 underflows to 0 (u < 0.024) xm / 0 is infinite.
+        // Those draws used to arrive in 1 µs.
+        let l = Latency::Pareto {
+            xm_ms: 1.0,
+            alpha: 0.005,
+        };
+        let mut rng = SimRng::stream(4, "p");
+        let draws: Vec<u64> = (0..1000).map(|_| l.sample(&mut rng).0).collect();
+        assert!(draws.iter().all(|&us| us >= 1_000), "{draws:?}");
+        assert!(draws.iter().filter(|&&us| us == MAX_DELAY_US).count() > 850);
+        // A subnormal rate: the mean (1 / rate) is infinite.
+        let l = Latency::Exponential {
+            rate_per_ms: 1e-310,
+        };
+        for _ in 0..100 {
+            assert_eq!(l.sample(&mut rng).0, MAX_DELAY_US);
         }
     }
 
