@@ -70,6 +70,11 @@ impl Histogram {
         } else {
             0
         };
+        self.record_us(us);
+    }
+
+    /// Records a duration in whole µs.
+    pub fn record_us(&mut self, us: u64) {
         self.counts[index(us)] += 1;
         self.total += 1;
     }
@@ -96,12 +101,13 @@ impl Histogram {
         Some(upper(BUCKETS - 1) as f64 / 1000.0)
     }
 
-    /// Share of the values at or below `ms` (bucket resolution).
+    /// Share of the values at or below `ms`, rounded to the microsecond
+    /// (bucket resolution).
     pub fn share_at_most_ms(&self, ms: f64) -> f64 {
         if self.total == 0 {
             return 0.0;
         }
-        let us = if ms > 0.0 { (ms * 1000.0) as u64 } else { 0 };
+        let us = crate::scenario::ms_to_instant(ms).0;
         let last = index(us);
         let below: u64 = self.counts[..=last].iter().sum();
         below as f64 / self.total as f64

@@ -124,6 +124,12 @@ impl StalenessConfig {
     }
 }
 
+/// When a read asked for `t_ms` after the commit starts, µs after it:
+/// rounded to the simulator's microsecond, as both methods take it.
+pub fn read_delay_us(t_ms: f64) -> i64 {
+    crate::scenario::ms_to_instant(t_ms).0 as i64
+}
+
 /// P(consistent) at one t.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Point {
@@ -177,6 +183,8 @@ pub struct StalenessRun {
     legs: direct::Legs,
     rng: SimRng,
     done: u64,
+    /// The read times in whole µs, as the protocol method schedules them.
+    t_us: Vec<i64>,
     /// Per t: trials whose read was consistent.
     hits: Vec<u64>,
     /// Direct method: each trial's threshold t (0 when consistent at once).
@@ -193,7 +201,9 @@ impl StalenessRun {
         crate::sorting::sort_by(&mut config.t_ms, f64::total_cmp);
         config.t_ms.dedup();
         let points = config.t_ms.len();
+        let t_us = config.t_ms.iter().map(|&t| read_delay_us(t)).collect();
         Ok(StalenessRun {
+            t_us,
             rng: SimRng::stream(config.seed, "staleness"),
             legs: direct::Legs::new(&config.latency),
             config,
@@ -237,12 +247,12 @@ impl StalenessRun {
             match c.method {
                 Method::Direct => {
                     let t = direct::trial(&self.legs, c.n, c.w, c.r, &mut self.rng);
-                    for (hits, &at) in self.hits.iter_mut().zip(&c.t_ms) {
-                        *hits += u64::from(t.threshold_ms <= at);
+                    for (hits, &at) in self.hits.iter_mut().zip(&self.t_us) {
+                        *hits += u64::from(t.threshold_us <= at);
                     }
-                    self.threshold.record_ms(t.threshold_ms);
-                    self.write.record_ms(t.write_ms);
-                    self.read.record_ms(t.read_ms);
+                    self.threshold.record_us(t.threshold_us.max(0) as u64);
+                    self.write.record_us(t.write_us);
+                    self.read.record_us(t.read_us);
                 }
                 Method::Protocol => {
                     let seed = self.rng.next_u64();
@@ -251,9 +261,9 @@ impl StalenessRun {
                             for (hits, &seen) in self.hits.iter_mut().zip(&t.consistent) {
                                 *hits += u64::from(seen);
                             }
-                            self.write.record_ms(t.write_ms);
-                            for ms in t.read_ms {
-                                self.read.record_ms(ms);
+                            self.write.record_us(t.write_us);
+                            for us in t.read_us {
+                                self.read.record_us(us);
                             }
                         }
                         Err(why) => {

@@ -39,10 +39,10 @@ const PATIENCE_MS: f64 = 3.0 * (crate::latency::MAX_DELAY_US / 1000) as f64;
 pub struct SimTrial {
     /// Per t (in the order given): did the read return the write?
     pub consistent: Vec<bool>,
-    /// The write's latency, ms.
-    pub write_ms: f64,
-    /// Each read's latency, ms.
-    pub read_ms: Vec<f64>,
+    /// The write's latency, µs.
+    pub write_us: u64,
+    /// Each read's latency, µs.
+    pub read_us: Vec<u64>,
 }
 
 /// The cluster of one trial, before any request.
@@ -101,11 +101,13 @@ pub fn scenario(model: &LatencyModel, n: u8, w: u8, r: u8, seed: u64) -> Scenari
     }
 }
 
-fn write_coordinator(n: u8) -> NodeId {
+/// The node that coordinates the write.
+pub fn write_coordinator(n: u8) -> NodeId {
     NodeId(u16::from(n))
 }
 
-fn read_coordinator(n: u8) -> NodeId {
+/// The node that coordinates the reads.
+pub fn read_coordinator(n: u8) -> NodeId {
     NodeId(u16::from(n) + 1)
 }
 
@@ -136,9 +138,8 @@ fn complete(sim: &mut Simulator<LeaderlessNode>, ops: usize) -> Result<(), Strin
     Ok(())
 }
 
-fn latency_ms(sim: &Simulator<LeaderlessNode>, op: usize) -> f64 {
-    let us = sim.history.ops[op].latency_us().unwrap_or(0);
-    us as f64 / 1000.0
+fn latency_us(sim: &Simulator<LeaderlessNode>, op: usize) -> u64 {
+    sim.history.ops[op].latency_us().unwrap_or(0)
 }
 
 /// One trial: a write at time 0, then a read at `C + t` for each t
@@ -149,7 +150,12 @@ pub fn trial(
     t_ms: &[f64],
     seed: u64,
 ) -> Result<SimTrial, String> {
-    let mut base = scenario(model, n, w, r, seed);
+    trial_in(scenario(model, n, w, r, seed), n, t_ms)
+}
+
+/// One trial in `base`, a cluster from [`scenario`] with n replicas
+/// (its network may be changed: tests give each link a fixed delay).
+pub fn trial_in(mut base: Scenario, n: u8, t_ms: &[f64]) -> Result<SimTrial, String> {
     let write = Request::Write {
         key: String::from(KEY),
         value: VALUE,
@@ -168,7 +174,7 @@ pub fn trial(
 
     let mut second = base;
     for &t in t_ms {
-        let at_ms = (commit_us as f64 + libm::round(t.max(0.0) * 1000.0)) / 1000.0;
+        let at_ms = (commit_us as f64 + super::read_delay_us(t) as f64) / 1000.0;
         second
             .workload
             .ops
@@ -184,15 +190,15 @@ pub fn trial(
     // `t_ms` is sorted and distinct, so the reads were issued in its
     // order, right after the write.
     let mut consistent = vec![false; t_ms.len()];
-    let mut read_ms = Vec::with_capacity(t_ms.len());
+    let mut read_us = Vec::with_capacity(t_ms.len());
     for (i, seen) in consistent.iter_mut().enumerate() {
         let o = &sim.history.ops[1 + i];
         *seen = o.outcome.as_ref().is_some_and(saw_write);
-        read_ms.push(latency_ms(&sim, 1 + i));
+        read_us.push(latency_us(&sim, 1 + i));
     }
     Ok(SimTrial {
         consistent,
-        write_ms: latency_ms(&first, 0),
-        read_ms,
+        write_us: latency_us(&first, 0),
+        read_us,
     })
 }
