@@ -8,7 +8,7 @@ use replicascope_core::staleness::{LatencyModel, Method, StalenessConfig, Stalen
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// Replicas per key (1–9).
+    /// Replicas per key (1–16).
     #[arg(long)]
     n: u8,
     /// Write acknowledgements to wait for (1–n).

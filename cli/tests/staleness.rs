@@ -133,6 +133,25 @@ fn both_methods_agree_on_microsecond_delays() {
 }
 
 #[test]
+fn sixteen_replicas_run_and_seventeen_are_refused() {
+    for method in ["direct", "protocol"] {
+        let v = json(&[
+            "--n", "16", "--w", "1", "--r", "1", "--t", "0,100", "--trials", "200", "--method",
+            method,
+        ]);
+        assert_eq!(v["n"], 16);
+        assert!(p(&v, 0) < p(&v, 1), "{v}");
+    }
+    let o = replicascope(&["--n", "17", "--w", "1", "--r", "1"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--n: 17 is not allowed: between 1 and 16"),
+        "{err}"
+    );
+}
+
+#[test]
 fn text_output_names_the_quorum_and_the_999_point() {
     let o = replicascope(&[
         "--n",

@@ -15,7 +15,8 @@ use core::fmt;
 use serde::{Deserialize, Serialize};
 
 /// The largest replication factor the calculator offers (and the leaderless
-/// cluster in the simulator supports).
+/// cluster in the simulator supports). The staleness lab, which builds its
+/// own clusters, has a larger limit: [`crate::staleness::MAX_N`].
 pub const MAX_N: u8 = 9;
 
 /// Why a quorum configuration was refused.

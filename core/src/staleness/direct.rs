@@ -27,8 +27,8 @@
 
 use super::model::LatencyModel;
 use super::sampler::Sampler;
+use super::MAX_N;
 use crate::latency::delay_us;
-use crate::quorum::MAX_N;
 use crate::rng::SimRng;
 use crate::scenario::ms_to_instant;
 
@@ -48,7 +48,7 @@ pub struct Trial {
 const MAX: usize = MAX_N as usize;
 
 /// Sorts `keys` and `vals` together by key, keeping the order of equal
-/// keys (n ≤ 9: insertion sort beats anything clever, and keeps the
+/// keys (n ≤ 16: insertion sort beats anything clever, and keeps the
 /// wasm small).
 fn sort_by_key<K: Copy + PartialOrd, V: Copy>(keys: &mut [K], vals: &mut [V]) {
     for i in 1..keys.len() {
@@ -92,7 +92,7 @@ impl Legs {
 pub type Delays = [u64; 4];
 
 /// One write followed by one read; `n`, `w`, `r` already validated
-/// (1 ≤ w, r ≤ n ≤ 9).
+/// (1 ≤ w, r ≤ n ≤ 16).
 pub fn trial(legs: &Legs, n: u8, w: u8, r: u8, rng: &mut SimRng) -> Trial {
     let n = usize::from(n).clamp(1, MAX);
     let (local_write, local_read) = if legs.wan_us.is_some() {
@@ -117,7 +117,7 @@ pub fn trial(legs: &Legs, n: u8, w: u8, r: u8, rng: &mut SimRng) -> Trial {
 }
 
 /// What a trial with these delays finds, replica i being the i-th the
-/// coordinators ask (at most 9; `w` and `r` are clamped to 1..=n).
+/// coordinators ask (at most 16; `w` and `r` are clamped to 1..=n).
 pub fn outcome(delays: &[Delays], w: usize, r: usize) -> Trial {
     let mut replicas = Replicas::new();
     for &d in delays.iter().take(MAX) {

@@ -27,7 +27,6 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
-use crate::quorum::MAX_N;
 use crate::rng::SimRng;
 use crate::scenario::{Problem, Validator};
 use histogram::Histogram;
@@ -61,6 +60,12 @@ impl Method {
         }
     }
 }
+
+/// Most replicas per key the lab takes. Published PBS figures go to
+/// n = 10 and production clusters beyond; the quorum calculator and the
+/// simulated clusters keep [`crate::quorum::MAX_N`]. A protocol trial
+/// runs n + 2 nodes (two coordinators that hold no copy).
+pub const MAX_N: u8 = 16;
 
 /// Most t values one run reports.
 pub const MAX_POINTS: usize = 400;

@@ -306,6 +306,28 @@ fn overflowing_draws_take_the_cap_in_both_methods() {
     assert_agree(&sim, &direct);
 }
 
+/// Issue 19 item 15: published PBS figures go to n = 10; the lab takes up
+/// to 16 replicas, and both methods still agree there.
+#[test]
+fn sixteen_replicas_are_allowed_and_agree() {
+    let (sim, direct) = run_both(
+        (16, 1, 1),
+        &LatencyModel::parse("lnkd-disk").unwrap(),
+        &[0.0, 2.0, 10.0],
+        (400, 50_000),
+    );
+    assert!(direct.points[0].p_consistent < 0.5, "{:?}", direct.points);
+    assert_agree(&sim, &direct);
+    let (sim, direct) = run_both(
+        (16, 8, 9),
+        &LatencyModel::parse("ymmr").unwrap(),
+        &[0.0],
+        (50, 5_000),
+    );
+    assert_eq!(sim.points[0].p_consistent, 1.0);
+    assert_eq!(direct.points[0].p_consistent, 1.0);
+}
+
 #[test]
 fn overlapping_quorums_are_never_stale() {
     for method in [Method::Direct, Method::Protocol] {
@@ -369,7 +391,7 @@ fn bad_settings_are_named() {
     let problems = StalenessRun::new(c).unwrap_err();
     let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
     assert_eq!(fields, ["w", "r", "t_ms[0]", "t_ms[1]", "trials"]);
-    let mut c = config(10, 1, 1, "lnkd-ssd", Method::Protocol, 2_000_000);
+    let mut c = config(17, 1, 1, "lnkd-ssd", Method::Protocol, 2_000_000);
     c.t_ms.clear();
     let problems = StalenessRun::new(c).unwrap_err();
     let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();

@@ -105,12 +105,20 @@ impl Default for LeaderlessConfig {
     }
 }
 
+/// Most nodes a scenario's ring may have (validated).
+pub const MAX_NODES: u16 = 12;
+
+/// Most nodes a ring ever runs, valid scenario or not: the staleness lab's
+/// protocol trials need up to 16 replicas plus two coordinators that hold
+/// no copy, more than a scenario offers (its views are laid out for 12).
+pub const MAX_RING_NODES: u16 = crate::staleness::MAX_N as u16 + 2;
+
 /// Ring positions are 32-bit; node `i` of `k` owns the token `i · 2³² / k`.
 const RING: u64 = 1 << 32;
 
 impl LeaderlessConfig {
     pub fn node_count(&self) -> u16 {
-        self.nodes.clamp(1, 12)
+        self.nodes.clamp(1, MAX_RING_NODES)
     }
 
     /// Replicas per key, never more than there are nodes.
@@ -152,8 +160,8 @@ impl LeaderlessConfig {
     }
 
     pub fn validate(&self, v: &mut Validator) {
-        v.count_in("protocol.nodes", u32::from(self.nodes), 3, 12);
-        let nodes = u32::from(self.nodes.clamp(3, 12));
+        v.count_in("protocol.nodes", u32::from(self.nodes), 3, MAX_NODES.into());
+        let nodes = u32::from(self.nodes.clamp(3, MAX_NODES));
         // Up to 9 replicas per key, as the quorum calculator offers.
         v.count_in(
             "protocol.n",

@@ -289,6 +289,22 @@ mod tests {
     }
 
     #[test]
+    fn curves_go_up_to_sixteen_replicas() {
+        let mut c = LabConfig {
+            curves: vec![[16, 1, 1], [16, 8, 9]],
+            ..LabConfig::default()
+        };
+        assert_eq!(c.runs().unwrap()[0].n, 16);
+        c.curves.push([17, 1, 1]);
+        let e = c.runs().unwrap_err();
+        assert!(
+            e.iter()
+                .any(|p| p.starts_with("curve 3 (n=17 w=1 r=1): n: 17 is not allowed")),
+            "{e:?}"
+        );
+    }
+
+    #[test]
     fn protocol_reads_at_spread_times() {
         let mut c = LabConfig {
             method: Method::Protocol,

@@ -4,9 +4,9 @@
 
 use std::rc::Rc;
 
-use replicascope_core::quorum::MAX_N;
 use replicascope_core::staleness::model::PRESETS;
 use replicascope_core::staleness::Method;
+use replicascope_core::staleness::MAX_N;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
