@@ -229,7 +229,7 @@ impl<'a, P: Protocol> Engine<'a, P> {
             Event::Deliver { id, from, to, msg } => {
                 let lost = if !self.world.up[to.index()] {
                     Some(DropReason::NodeDown)
-                } else if self.world.net.is_cut(from, to) {
+                } else if self.world.net.severed(from, to, id) {
                     Some(DropReason::Partition)
                 } else {
                     None
@@ -426,11 +426,12 @@ impl<'a, P: Protocol> Engine<'a, P> {
 
     /// Cuts (or restores) every link between the two groups.
     fn cut(&mut self, from: &[NodeId], to: &[NodeId], two_way: bool, cut: bool, index: u32) {
+        let next = self.world.next_message;
         for &a in from {
             for &b in to {
-                self.world.net.set_cut(a, b, cut);
+                self.world.net.set_cut(a, b, cut, next);
                 if two_way {
-                    self.world.net.set_cut(b, a, cut);
+                    self.world.net.set_cut(b, a, cut, next);
                 }
             }
         }

@@ -1,7 +1,11 @@
 //! The network between nodes: per directed link a delay distribution, a
 //! loss probability and an ordering rule, plus the faults in force right
 //! now (partitions, slow links). `route` gives each message its verdict —
-//! when it arrives, or why it is lost — at the moment it is sent.
+//! when it arrives, or why it is lost — at the moment it is sent;
+//! `severed` says at delivery whether a partition has cut its link since:
+//! a message on a link that was cut while it was in flight is lost, even
+//! if the partition healed before it would have arrived, as the packets
+//! on a cut wire are.
 
 use alloc::collections::BTreeMap;
 use alloc::collections::BTreeSet;
@@ -98,6 +102,12 @@ pub struct NetState {
     nodes: usize,
     /// Directed links that deliver nothing.
     cut: BTreeSet<(u16, u16)>,
+    /// Per directed link ever cut: the id of the first message sent after
+    /// its latest cut. A message with a smaller id that has not arrived
+    /// yet was in flight when the link went down. Message ids count up
+    /// from 0 in send order and never wrap within a run (the step limit
+    /// keeps them far below 2³²).
+    cut_after: BTreeMap<(u16, u16), u32>,
     /// Extra delay on directed links.
     slow: BTreeMap<(u16, u16), Duration>,
     /// Latest delivery time scheduled on each directed link (FIFO links
@@ -118,6 +128,7 @@ impl NetState {
         NetState {
             nodes,
             cut: BTreeSet::new(),
+            cut_after: BTreeMap::new(),
             slow: BTreeMap::new(),
             last_delivery: Vec::new(),
         }
@@ -127,15 +138,31 @@ impl NetState {
         !self.cut.is_empty() && self.cut.contains(&(from.0, to.0))
     }
 
-    pub fn set_cut(&mut self, from: NodeId, to: NodeId, cut: bool) {
+    /// Cuts or restores a directed link; `next_message` is the id the
+    /// next message sent will get, so that the messages in flight now can
+    /// be told apart from later ones.
+    pub fn set_cut(&mut self, from: NodeId, to: NodeId, cut: bool, next_message: u32) {
         if from == to {
             return;
         }
         if cut {
             self.cut.insert((from.0, to.0));
+            self.cut_after.insert((from.0, to.0), next_message);
         } else {
             self.cut.remove(&(from.0, to.0));
         }
+    }
+
+    /// Whether message `id` from `from`, arriving now, is lost to a
+    /// partition: its link is cut now, or was cut at some moment after the
+    /// message was sent (and perhaps healed since).
+    pub fn severed(&self, from: NodeId, to: NodeId, id: u32) -> bool {
+        self.is_cut(from, to)
+            || (!self.cut_after.is_empty()
+                && self
+                    .cut_after
+                    .get(&(from.0, to.0))
+                    .is_some_and(|&first_after| id < first_after))
     }
 
     pub fn set_slow(&mut self, from: NodeId, to: NodeId, extra: Duration) {
@@ -146,6 +173,7 @@ impl NetState {
         }
     }
 
+    /// Restores every link. What was in flight across a cut stays lost.
     pub fn heal_all(&mut self) {
         self.cut.clear();
         self.slow.clear();
@@ -201,5 +229,33 @@ impl NetState {
             *last = at;
         }
         Verdict::Deliver(at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cut_loses_what_was_in_flight_across_it_even_once_healed() {
+        let (a, b, c) = (NodeId(0), NodeId(1), NodeId(2));
+        let mut net = NetState::new(3);
+        // Messages 0-4 sent; a → b is cut with 5 next, then healed.
+        net.set_cut(a, b, true, 5);
+        assert!(net.severed(a, b, 7), "cut now: everything is lost");
+        net.set_cut(a, b, false, 6);
+        assert!(net.severed(a, b, 4), "in flight when the cut came");
+        assert!(!net.severed(a, b, 5), "sent after the cut and the heal");
+        assert!(!net.severed(b, a, 4), "the other direction was not cut");
+        assert!(!net.severed(a, c, 4), "nor another link");
+        // A second cut moves the line; healing everything keeps it.
+        net.set_cut(a, b, true, 9);
+        net.heal_all();
+        assert!(!net.is_cut(a, b));
+        assert!(net.severed(a, b, 8));
+        assert!(!net.severed(a, b, 9));
+        // A node's link to itself is never cut.
+        net.set_cut(a, a, true, 10);
+        assert!(!net.severed(a, a, 0));
     }
 }

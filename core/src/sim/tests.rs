@@ -117,6 +117,60 @@ fn crash_fails_pending_sync_writes() {
     assert_eq!(completion_ms(&*run, 0), Some(25.0));
 }
 
+/// A message on a link that a partition cuts while the message is in
+/// flight is lost, even when the partition heals before it would have
+/// arrived: the packets on a cut wire are gone (issue 19 item 15; it used
+/// to be delivered, since only the link's state at arrival counted, while
+/// docs/architecture.md said it was lost). Messages sent after the heal,
+/// and those going the other way over a one-way cut, arrive.
+#[test]
+fn a_partition_during_a_flight_loses_the_message_even_if_healed() {
+    use crate::presets::{at, write};
+    let (leader, follower) = (NodeId(0), NodeId(1));
+    // Asynchronous replication over 10 ms links. Write x = 1 at 10 ms (its
+    // copy on the wire 10 → 20 ms), cut leader → follower at 12 ms, heal
+    // at 15 ms, write x = 2 at 16 ms (on the wire 16 → 26 ms).
+    let mut s = presets::find("single-leader-async-write")
+        .unwrap()
+        .scenario();
+    s.workload.ops.push(at(16.0, write(0, "x", 2)));
+    let (from, to, two_way) = (vec![leader], vec![follower], false);
+    s.faults = vec![
+        at(
+            12.0,
+            Action::Partition {
+                from: from.clone(),
+                to: to.clone(),
+                two_way,
+            },
+        ),
+        at(15.0, Action::Heal { from, to, two_way }),
+    ];
+    let run = run::start(&s).unwrap();
+    let messages: Vec<_> = run.trace().messages.iter().cloned().collect();
+    let from_leader_at = |ms: u64| {
+        let m = messages
+            .iter()
+            .find(|m| m.from == leader && m.sent_at == Instant::from_millis(ms))
+            .unwrap_or_else(|| panic!("nothing sent at {ms} ms: {messages:?}"));
+        (m.fate, m.deliver_at)
+    };
+    let lost = Fate::Dropped {
+        reason: DropReason::Partition,
+    };
+    assert_eq!(from_leader_at(10), (lost, Instant::from_millis(20)));
+    assert_eq!(
+        from_leader_at(16),
+        (Fate::Delivered, Instant::from_millis(26))
+    );
+    // The follower's answers go the other way, which was never cut.
+    let back: Vec<_> = messages.iter().filter(|m| m.from == follower).collect();
+    assert!(!back.is_empty());
+    assert!(back.iter().all(|m| m.fate == Fate::Delivered), "{back:?}");
+    let s = run.summary();
+    assert_eq!(s.messages.sent - s.messages.delivered, 1);
+}
+
 #[test]
 fn writes_to_a_follower_are_refused_with_a_reason() {
     let mut s = presets::find("single-leader-async-write")
