@@ -52,6 +52,14 @@ fn times(text: &str) -> Result<Vec<f64>, String> {
         .collect()
 }
 
+/// The method's name as it is given on the command line.
+fn method_name(method: Method) -> &'static str {
+    match method {
+        Method::Direct => "direct",
+        Method::Protocol => "protocol",
+    }
+}
+
 pub fn run(args: &Args) -> Result<String, String> {
     let method = Method::parse(&args.method).ok_or_else(|| {
         format!(
@@ -93,14 +101,24 @@ pub fn run(args: &Args) -> Result<String, String> {
         );
     }
     if let Some(e) = &result.error {
-        return Err(format!("the run stopped: {e}"));
+        return Err(format!(
+            "the {} method stopped after {} of {} trials: {e}",
+            method_name(result.method),
+            result.trials,
+            args.trials
+        ));
     }
     if args.json {
         return serde_json::to_string_pretty(&result).map_err(|e| e.to_string());
     }
     let mut out = format!(
-        "n = {}, w = {}, r = {}, latency {}, {} trials ({:?})\n",
-        result.n, result.w, result.r, args.latency, result.trials, result.method
+        "n = {}, w = {}, r = {}, latency {}, {} trials ({} method)\n",
+        result.n,
+        result.w,
+        result.r,
+        args.latency,
+        result.trials,
+        method_name(result.method)
     );
     if u16::from(result.w) + u16::from(result.r) > u16::from(result.n) {
         out.push_str("w + r > n: every read overlaps the write's quorum, so it is never stale\n");

@@ -167,7 +167,10 @@ fn text_output_names_the_quorum_and_the_999_point() {
     ]);
     assert!(o.status.success());
     let text = String::from_utf8_lossy(&o.stdout);
-    assert!(text.contains("n = 3, w = 1, r = 1, latency wan"), "{text}");
+    assert!(
+        text.starts_with("n = 3, w = 1, r = 1, latency wan, 5000 trials (direct method)\n"),
+        "{text}"
+    );
     assert!(
         text.contains("99.9 % of reads see the write from t ="),
         "{text}"
@@ -212,5 +215,50 @@ fn bad_input_says_what_was_wrong() {
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(err.contains(expected), "{args:?}: {err}");
         assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+/// Delays far beyond the protocol's 600 s timeout make a trial's write
+/// fail. The message used to end in Rust's debug notation
+/// (`Some(Failed { reason: "…" })`); now it is a sentence.
+#[test]
+fn a_failed_protocol_trial_reads_as_a_sentence() {
+    for (n, w, latency) in [
+        ("3", "2", "exp:0.000001,1"),
+        ("5", "3", "exp:0.0000005,2"),
+        ("4", "4", "exp:0.000001,0.5"),
+    ] {
+        let o = replicascope(&[
+            "--n",
+            n,
+            "--w",
+            w,
+            "--r",
+            "1",
+            "--latency",
+            latency,
+            "--trials",
+            "10",
+            "--method",
+            "protocol",
+        ]);
+        assert_eq!(o.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with("replicascope: the protocol method stopped after "),
+            "{err}"
+        );
+        assert!(err.contains(" of 10 trials: trial with seed "), "{err}");
+        assert!(err.contains(": the write failed: only "), "{err}");
+        assert!(
+            err.contains(&format!(
+                " of the {w} acknowledgements needed arrived within 600000 ms"
+            )),
+            "{err}"
+        );
+        for debug in ["Some(", "Failed {", "reason:", "\\\""] {
+            assert!(!err.contains(debug), "{err}");
+        }
     }
 }

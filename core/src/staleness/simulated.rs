@@ -166,9 +166,15 @@ pub fn trial_in(mut base: Scenario, n: u8, t_ms: &[f64]) -> Result<SimTrial, Str
 
     let mut first = Simulator::new(&base, LeaderlessNode::new);
     complete(&mut first, 1)?;
-    let outcome = first.history.ops[0].outcome.clone();
-    if !matches!(outcome, Some(Outcome::Written { .. })) {
-        return Err(format!("the write did not succeed: {outcome:?}"));
+    match &first.history.ops[0].outcome {
+        Some(Outcome::Written { .. }) => {}
+        Some(Outcome::Failed { reason }) => return Err(format!("the write failed: {reason}")),
+        Some(_) => {
+            return Err(String::from(
+                "the write was answered with something other than an acknowledgement",
+            ))
+        }
+        None => return Err(String::from("the write was never answered")),
     }
     let commit_us = first.history.ops[0].completed_at.map_or(0, |t| t.0);
 

@@ -407,3 +407,27 @@ fn lnkd_disk_reproduces_the_papers_immediate_consistency() {
     let p = StalenessRun::run(c).unwrap().points[0].p_consistent;
     assert!((p - 0.439).abs() < 0.01, "{p}");
 }
+
+/// Write delays far beyond the protocol's 600 s timeout make the write
+/// itself fail. The run stops and says why in a sentence, not in Rust's
+/// debug notation of the outcome.
+#[test]
+fn a_failed_protocol_trial_is_explained_in_words() {
+    for (n, w, latency) in [(3, 2, "exp:0.000001,1"), (5, 3, "exp:0.0000005,2")] {
+        let mut c = config(n, w, 1, latency, Method::Protocol, 10);
+        c.t_ms = vec![0.0];
+        let result = StalenessRun::run(c).unwrap();
+        let error = result.error.expect("the write times out");
+        assert!(error.starts_with("trial with seed "), "{error}");
+        assert!(error.contains(": the write failed: only "), "{error}");
+        assert!(
+            error.contains(&alloc::format!(
+                " of the {w} acknowledgements needed arrived within 600000 ms"
+            )),
+            "{error}"
+        );
+        for debug in ["Some(", "Failed {", "reason:", "\\\""] {
+            assert!(!error.contains(debug), "{error}");
+        }
+    }
+}
