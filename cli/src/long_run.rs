@@ -15,6 +15,7 @@ use replicascope_core::long_run::{
 use replicascope_core::scenario::ScenarioError;
 
 use crate::load::{self, parse_duration_ms, Source};
+use crate::output;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -96,13 +97,13 @@ pub fn run(args: &Args) -> Result<String, String> {
     let mut progress = |p: Progress| {
         if show && (p.now_us >= next_minute || p.done) {
             next_minute = (p.now_us / 60_000_000 + 1) * 60_000_000;
-            eprintln!(
+            output::note(&format!(
                 "{} of {}: {} events, {:.1} s wall",
                 secs(p.now_us),
                 secs(p.until_us),
                 p.events,
                 start.elapsed().as_secs_f64()
-            );
+            ));
         }
     };
     let report = run_windowed(&scenario, args.window, &mut progress).map_err(|e| e.to_string())?;

@@ -1,5 +1,7 @@
 //! `replicascope`: the simulator without a browser. Every subcommand prints
 //! to stdout and exits non-zero with a one-line reason on bad input.
+//! A reader that closes the pipe early ends the process quietly with
+//! status 0 (see `output`).
 
 use std::process::ExitCode;
 
@@ -10,6 +12,7 @@ mod compare;
 mod load;
 mod log_sizes;
 mod long_run;
+mod output;
 mod quorum;
 mod runs;
 mod staleness;
@@ -75,12 +78,9 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench::run(&args),
     };
     match result {
-        Ok(text) => {
-            println!("{}", text.trim_end());
-            ExitCode::SUCCESS
-        }
+        Ok(text) => output::print(text.trim_end()),
         Err(message) => {
-            eprintln!("replicascope: {message}");
+            output::error(&message);
             ExitCode::FAILURE
         }
     }

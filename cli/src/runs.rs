@@ -12,6 +12,7 @@ use replicascope_core::scenario::ms_to_instant;
 use replicascope_core::time::{Duration, Instant};
 
 use crate::load::{self, parse_duration_ms, Source};
+use crate::output;
 
 #[derive(clap::Args)]
 pub struct PresetsArgs {
@@ -76,7 +77,7 @@ fn start(source: &Source) -> Result<Box<dyn Run>, String> {
     let scenario = load::scenario(source)?;
     let run = run::start(&scenario).map_err(|e| e.to_string())?;
     if let Some(cut) = run.cut_short() {
-        eprintln!("replicascope: {}", cut.describe());
+        output::error(&cut.describe());
     }
     Ok(run)
 }

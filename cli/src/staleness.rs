@@ -6,6 +6,8 @@ use std::time::Instant;
 
 use replicascope_core::staleness::{LatencyModel, Method, StalenessConfig, StalenessRun};
 
+use crate::output;
+
 #[derive(clap::Args)]
 pub struct Args {
     /// Replicas per key (1–16).
@@ -94,11 +96,11 @@ pub fn run(args: &Args) -> Result<String, String> {
     })?;
     if args.timing {
         let s = started.elapsed().as_secs_f64();
-        eprintln!(
+        output::note(&format!(
             "{} trials in {s:.3} s: {:.0} trials/s",
             result.trials,
             result.trials as f64 / s
-        );
+        ));
     }
     if let Some(e) = &result.error {
         return Err(format!(

@@ -1,6 +1,7 @@
 //! The `replicascope` binary as a user runs it.
 
-use std::process::{Command, Output};
+use std::io::Read;
+use std::process::{Command, Output, Stdio};
 
 fn replicascope(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_replicascope"))
@@ -503,5 +504,106 @@ fn compare_refuses_bad_input_with_one_line() {
         assert!(err.contains(expected), "{args:?}: {err}");
         assert_eq!(err.trim_end().lines().count(), 1, "{err}");
         assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+/// Runs the binary with `stdout` as its standard output.
+fn replicascope_to(args: &[&str], stdout: Stdio) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_replicascope"))
+        .args(args)
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("the binary runs")
+}
+
+/// The write end of a pipe whose reader has already gone: every write to
+/// it fails with "broken pipe", whatever the timing.
+fn closed_pipe() -> Stdio {
+    let mut reader = Command::new("true")
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("true runs");
+    let writer = reader.stdin.take().unwrap();
+    reader.wait().unwrap();
+    Stdio::from(writer)
+}
+
+fn one_line_error(o: &Output) -> String {
+    let err = stderr(o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("replicascope: "), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    err.trim_end().to_string()
+}
+
+/// `replicascope svg chatter-50 | head -c 10` and friends: the reader
+/// goes away early. That used to panic (status 101, a backtrace); now the
+/// process stops quietly with status 0, like `yes | head`.
+#[test]
+fn a_reader_that_stops_early_ends_the_process_quietly() {
+    for args in [
+        vec!["svg", "chatter-50"],
+        vec!["trace", "chatter-50"],
+        vec!["trace", "leaderless-sloppy-quorum"],
+        vec!["presets", "--long"],
+        vec!["run", "chatter-5", "--json"],
+        vec!["tour"],
+        vec!["--help"],
+    ] {
+        // A pipe closed before the first write.
+        let o = replicascope_to(&args, closed_pipe());
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(!err.contains("cannot write"), "{args:?}: {err}");
+    }
+    // A reader that takes ten bytes and leaves, as `head -c 10` does.
+    // Both outputs are megabytes, far more than a pipe buffers, so the
+    // process is still writing when the reader goes.
+    for args in [
+        vec!["svg", "chatter-50"],
+        vec!["trace", "chatter-50", "--until", "500ms"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_replicascope"))
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut out = child.stdout.take().unwrap();
+        let mut first = [0u8; 10];
+        out.read_exact(&mut first).unwrap();
+        drop(out);
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        let err = stderr(&o);
+        assert!(
+            !err.contains("panicked") && !err.contains("cannot write"),
+            "{err}"
+        );
+    }
+}
+
+/// `presets > /dev/full` used to panic; now it is one line and status 1.
+#[test]
+fn a_full_disk_is_one_line_and_a_failure() {
+    for args in [
+        vec!["presets"],
+        vec!["svg", "single-leader-sync-write"],
+        vec!["run", "chatter-5", "--json"],
+        vec!["quorum", "--n", "3", "--w", "2", "--r", "2"],
+    ] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full exists on Linux");
+        let o = replicascope_to(&args, Stdio::from(full));
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert_eq!(
+            one_line_error(&o),
+            "replicascope: cannot write the output: No space left on device",
+            "{args:?}"
+        );
     }
 }
