@@ -10,13 +10,14 @@ use serde::Serialize;
 
 use crate::load::{self, Source};
 use crate::long_run::max_rss_bytes;
+use crate::values::whole;
 
 #[derive(clap::Args)]
 pub struct Args {
     #[command(flatten)]
     source: Source,
     /// How many times to run it; the median is reported.
-    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    #[arg(long, default_value_t = 5, allow_hyphen_values = true, value_parser = repeats)]
     repeat: u32,
     /// Print one JSON object instead of text.
     #[arg(long)]
@@ -34,6 +35,17 @@ struct Report {
     events_per_s: f64,
     /// Peak resident memory of the process (Linux `VmHWM`).
     max_rss_bytes: Option<u64>,
+}
+
+/// 1 to 1000 runs.
+fn repeats(text: &str) -> Result<u32, String> {
+    match whole::<u32>(text) {
+        Ok(n) if (1..=1000).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "must be a whole number from 1 to 1000, got {}",
+            text.trim()
+        )),
+    }
 }
 
 pub fn run(args: &Args) -> Result<String, String> {

@@ -5,15 +5,17 @@
 use replicascope_core::protocol::single_leader::initial_table;
 use replicascope_core::sql::{log_sizes, SeededContext, StorageVersion};
 
+use crate::values::whole;
+
 #[derive(clap::Args)]
 pub struct Args {
     /// The statement, e.g. "UPDATE accounts SET balance = balance + 1".
     sql: String,
     /// Rows in the example accounts table (5–2000).
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 5, allow_hyphen_values = true, value_parser = whole::<u32>)]
     rows: u32,
     /// Storage format version of the pages (1 or 2).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = 1, allow_hyphen_values = true, value_parser = whole::<u8>)]
     storage_version: u8,
     /// Print one JSON object instead of text.
     #[arg(long)]

@@ -14,37 +14,38 @@ use replicascope_core::long_run::{
 };
 use replicascope_core::scenario::ScenarioError;
 
-use crate::load::{self, parse_duration_ms, Source};
+use crate::load::{self, Source};
 use crate::output;
+use crate::values::{duration_ms, number, time_ms, whole};
 
 #[derive(clap::Args)]
 pub struct Args {
     /// A preset id (see `replicascope presets`) or a scenario JSON file.
     scenario: String,
     /// Seed for every random choice (overrides the scenario's).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true, value_parser = whole::<u64>)]
     seed: Option<u64>,
     /// Virtual time to run: 3600s, 60m, 1h (default: the scenario's end).
-    #[arg(long, value_parser = parse_duration_ms)]
+    #[arg(long, allow_hyphen_values = true, value_parser = duration_ms)]
     duration: Option<f64>,
     /// Trace steps kept in memory; older ones are folded into counters and
     /// the digest.
-    #[arg(long, default_value_t = DEFAULT_WINDOW)]
+    #[arg(long, default_value_t = DEFAULT_WINDOW, allow_hyphen_values = true, value_parser = whole::<usize>)]
     window: usize,
     /// Add seeded client load: this many operations per second (half
     /// reads, half writes), replacing the scenario's generator.
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true, value_parser = number)]
     load: Option<f64>,
     /// Keys the added load spreads over.
-    #[arg(long, default_value_t = 100)]
+    #[arg(long, default_value_t = 100, allow_hyphen_values = true, value_parser = whole::<u32>)]
     keys: u32,
     /// Add a fault every this often, in turn a crash (then recovery), a
     /// partition of one node (then heal) and a slow link (then restored).
-    #[arg(long, value_parser = parse_duration_ms)]
+    #[arg(long, allow_hyphen_values = true, value_parser = duration_ms)]
     churn: Option<f64>,
     /// Neither added load nor added faults in this last stretch of the
     /// run, so the replicas can settle.
-    #[arg(long, value_parser = parse_duration_ms, default_value = "10s")]
+    #[arg(long, allow_hyphen_values = true, value_parser = time_ms, default_value = "10s")]
     quiet: f64,
     /// Print the scenario (with load and churn added) as JSON instead of
     /// running it — e.g. to record a shorter stretch in full with `run`.

@@ -1,11 +1,13 @@
 //! `replicascope`: the simulator without a browser. Every subcommand prints
-//! to stdout and exits non-zero with a one-line reason on bad input.
+//! to stdout and exits non-zero with a one-line reason on bad input:
+//! status 2 for a bad command line, 1 when the input or the run fails.
 //! A reader that closes the pipe early ends the process quietly with
 //! status 0 (see `output`).
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser, Subcommand};
 
 mod bench;
 mod compare;
@@ -17,6 +19,8 @@ mod quorum;
 mod runs;
 mod staleness;
 mod tours;
+mod usage;
+mod values;
 
 #[derive(Parser)]
 #[command(
@@ -63,7 +67,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return command_line_error(&e),
+    };
     let result = match cli.command {
         Command::Presets(args) => Ok(runs::presets(&args)),
         Command::Run(args) => runs::run(&args),
@@ -84,4 +91,22 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `--help` and `--version` print as clap writes them (status 0); any
+/// other problem with the command line is one line on stderr, status 2.
+fn command_line_error(e: &clap::Error) -> ExitCode {
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        return output::finish(e.print());
+    }
+    let cmd = Cli::command();
+    let commands: Vec<String> = cmd
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect();
+    // No option comes before the command, so it is the first word given.
+    let given = std::env::args().nth(1);
+    let command = given.filter(|g| commands.contains(g));
+    output::error(&usage::one_line(e, command.as_deref(), &commands));
+    ExitCode::from(2)
 }

@@ -2,16 +2,18 @@
 
 use replicascope_core::quorum::{QuorumAnalysis, QuorumConfig};
 
+use crate::values::whole;
+
 #[derive(clap::Args)]
 pub struct Args {
     /// Replicas per key (1–9).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true, value_parser = whole::<u32>)]
     n: u32,
     /// Write acknowledgements to wait for (1–n).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true, value_parser = whole::<u32>)]
     w: u32,
     /// Replicas each read asks (1–n).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true, value_parser = whole::<u32>)]
     r: u32,
     /// Print one JSON object instead of text.
     #[arg(long)]

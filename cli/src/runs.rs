@@ -11,8 +11,9 @@ use replicascope_core::run::{self, Run, Summary};
 use replicascope_core::scenario::ms_to_instant;
 use replicascope_core::time::{Duration, Instant};
 
-use crate::load::{self, parse_duration_ms, Source};
+use crate::load::{self, Source};
 use crate::output;
+use crate::values::{time_ms, whole};
 
 #[derive(clap::Args)]
 pub struct PresetsArgs {
@@ -48,13 +49,13 @@ pub struct SvgArgs {
     #[command(flatten)]
     source: Source,
     /// Draw from this virtual time (default: the start).
-    #[arg(long, value_parser = parse_duration_ms)]
+    #[arg(long, allow_hyphen_values = true, value_parser = time_ms)]
     from: Option<f64>,
     /// Draw up to this virtual time (default: the end of the run).
-    #[arg(long, value_parser = parse_duration_ms)]
+    #[arg(long, allow_hyphen_values = true, value_parser = time_ms)]
     at: Option<f64>,
     /// Most messages to draw; the rest are counted in a footer.
-    #[arg(long, default_value_t = 5000)]
+    #[arg(long, default_value_t = 5000, allow_hyphen_values = true, value_parser = whole::<usize>)]
     max_messages: usize,
 }
 

@@ -7,29 +7,35 @@ use std::time::Instant;
 use replicascope_core::staleness::{LatencyModel, Method, StalenessConfig, StalenessRun};
 
 use crate::output;
+use crate::values::whole;
 
 #[derive(clap::Args)]
 pub struct Args {
     /// Replicas per key (1–16).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true, value_parser = whole::<u8>)]
     n: u8,
     /// Write acknowledgements to wait for (1–n).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true, value_parser = whole::<u8>)]
     w: u8,
     /// Read responses to wait for (1–n).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true, value_parser = whole::<u8>)]
     r: u8,
     /// Delay model: lnkd-ssd, lnkd-disk, ymmr, wan, or exp:<λ_W>,<λ_ARS>
     /// (rates per ms).
     #[arg(long, default_value = "lnkd-disk")]
     latency: String,
     /// Times after the commit at which reads start, ms, comma-separated.
-    #[arg(long, default_value = "0,1,2,5,10,20,50,100,200,500,1000")]
+    #[arg(
+        long,
+        default_value = "0,1,2,5,10,20,50,100,200,500,1000",
+        allow_hyphen_values = true
+    )]
     t: String,
     /// Number of write-then-read trials.
-    #[arg(long, default_value_t = 100_000)]
+    #[arg(long, default_value_t = 100_000, allow_hyphen_values = true, value_parser = whole::<u64>)]
     trials: u64,
-    #[arg(long, default_value_t = 0)]
+    /// Seed for the random delays.
+    #[arg(long, default_value_t = 0, allow_hyphen_values = true, value_parser = whole::<u64>)]
     seed: u64,
     /// direct (closed form from sampled delays, fast) or protocol (the
     /// leaderless protocol in the simulator, trial by trial).

@@ -593,6 +593,8 @@ fn a_full_disk_is_one_line_and_a_failure() {
         vec!["svg", "single-leader-sync-write"],
         vec!["run", "chatter-5", "--json"],
         vec!["quorum", "--n", "3", "--w", "2", "--r", "2"],
+        vec!["--help"],
+        vec!["--version"],
     ] {
         let full = std::fs::OpenOptions::new()
             .write(true)
@@ -606,4 +608,98 @@ fn a_full_disk_is_one_line_and_a_failure() {
             "{args:?}"
         );
     }
+}
+
+/// Clap's three-to-seven-line reports are one line now, and a negative
+/// number is judged as a value instead of taken for an unknown flag.
+#[test]
+fn command_line_errors_are_one_line() {
+    for (args, expected) in [
+        (
+            vec!["run", "chatter-5", "--seed", "-1"],
+            "--seed must be a whole number from 0 to 18446744073709551615, got -1 (see 'replicascope run --help')",
+        ),
+        (
+            vec!["long-run", "chatter-5", "--seed", "-7"],
+            "--seed must be a whole number from 0 to 18446744073709551615, got -7 (see 'replicascope long-run --help')",
+        ),
+        (
+            vec!["staleness", "--n", "3", "--w", "1", "--r", "1", "--seed", "-1"],
+            "--seed must be a whole number from 0 to 18446744073709551615, got -1 (see 'replicascope staleness --help')",
+        ),
+        (
+            vec!["svg", "chatter-5", "--max-messages", "-10"],
+            "--max-messages must be a whole number from 0 to 18446744073709551615, got -10 (see 'replicascope svg --help')",
+        ),
+        (
+            vec!["quorum", "--n", "3"],
+            "missing --w and --r (see 'replicascope quorum --help')",
+        ),
+        (vec!["run"], "missing <scenario> (see 'replicascope run --help')"),
+        (
+            vec!["run", "chatter-5", "--jsn"],
+            "unexpected argument '--jsn' (did you mean '--json'?) (see 'replicascope run --help')",
+        ),
+        (
+            vec!["trace", "chatter-5", "--format", "xml"],
+            "--format must be one of json, got 'xml' (see 'replicascope trace --help')",
+        ),
+        (
+            vec!["run", "chatter-5", "--until"],
+            "--until needs a value (see 'replicascope run --help')",
+        ),
+        (
+            vec!["run", "chatter-5", "--seed", "1", "--seed", "2"],
+            "--seed is given more than once (see 'replicascope run --help')",
+        ),
+        (
+            vec!["bench", "chatter-5", "--repeat", "0"],
+            "--repeat must be a whole number from 1 to 1000, got 0 (see 'replicascope bench --help')",
+        ),
+        (
+            vec!["log-sizes", "DELETE FROM accounts", "--rows", "-5"],
+            "--rows must be a whole number from 0 to 4294967295, got -5 (see 'replicascope log-sizes --help')",
+        ),
+        (
+            vec!["svg", "chatter-5", "--from", "-1s"],
+            "--from must not be negative, got '-1s' (see 'replicascope svg --help')",
+        ),
+        (
+            vec!["runn", "chatter-5"],
+            "unknown command 'runn' (did you mean 'run'?); commands: presets, run, trace, svg, quorum, log-sizes, staleness, compare, tour, long-run, bench",
+        ),
+        (
+            vec!["rnu", "chatter-5"],
+            "unknown command 'rnu'; commands: presets, run, trace, svg, quorum, log-sizes, staleness, compare, tour, long-run, bench",
+        ),
+        (
+            vec![],
+            "name a command: presets, run, trace, svg, quorum, log-sizes, staleness, compare, tour, long-run, bench (see 'replicascope --help')",
+        ),
+    ] {
+        let o = replicascope(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(
+            one_line_error(&o),
+            format!("replicascope: {expected}"),
+            "{args:?}"
+        );
+        assert!(stdout(&o).is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn help_and_version_still_print_and_succeed() {
+    for args in [vec!["--help"], vec!["run", "--help"], vec!["help", "svg"]] {
+        let o = replicascope(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}");
+        assert!(stdout(&o).contains("Usage: replicascope"), "{args:?}");
+        assert!(stderr(&o).is_empty(), "{args:?}");
+    }
+    let o = replicascope(&["--version"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stdout(&o).trim(),
+        format!("replicascope {}", env!("CARGO_PKG_VERSION"))
+    );
 }

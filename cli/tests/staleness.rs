@@ -218,6 +218,40 @@ fn bad_input_says_what_was_wrong() {
     }
 }
 
+/// A negative `--t` or `--seed` used to be taken for an unknown flag
+/// ("unexpected argument '-5' found" and four more lines).
+#[test]
+fn negative_numbers_are_judged_as_values() {
+    for (args, expected) in [
+        (
+            vec!["--n", "3", "--w", "1", "--r", "1", "--t", "-5"],
+            "replicascope: --t: -5 is not allowed: a read starts 0 to 3600000 ms after the write commits",
+        ),
+        (
+            vec!["--n", "3", "--w", "1", "--r", "1", "--t", "-5,10"],
+            "replicascope: --t: -5 is not allowed: a read starts 0 to 3600000 ms after the write commits",
+        ),
+        (
+            vec!["--n", "3", "--w", "1", "--r", "1", "--seed", "-1"],
+            "replicascope: --seed must be a whole number from 0 to 18446744073709551615, got -1 (see 'replicascope staleness --help')",
+        ),
+        (
+            vec!["--n", "-3", "--w", "1", "--r", "1"],
+            "replicascope: --n must be a whole number from 0 to 255, got -3 (see 'replicascope staleness --help')",
+        ),
+        (
+            vec!["--n", "3", "--w", "1", "--r", "1", "--trials", "-100"],
+            "replicascope: --trials must be a whole number from 0 to 18446744073709551615, got -100 (see 'replicascope staleness --help')",
+        ),
+    ] {
+        let o = replicascope(&args);
+        assert!(!o.status.success(), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(err.trim_end(), expected, "{args:?}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+}
+
 /// Delays far beyond the protocol's 600 s timeout make a trial's write
 /// fail. The message used to end in Rust's debug notation
 /// (`Some(Failed { reason: "…" })`); now it is a sentence.
