@@ -25,7 +25,9 @@ pub struct Args {
     /// Seed for every random choice (overrides the scenario's).
     #[arg(long, allow_hyphen_values = true, value_parser = whole::<u64>)]
     seed: Option<u64>,
-    /// Virtual time to run: 3600s, 60m, 1h (default: the scenario's end).
+    /// Virtual time to run: 3600s, 60m, 1h, at most 1 day (default: the
+    /// scenario's end). Faults and operations scheduled after it are left
+    /// out.
     #[arg(long, allow_hyphen_values = true, value_parser = duration_ms)]
     duration: Option<f64>,
     /// Trace steps kept in memory; older ones are folded into counters and
@@ -79,7 +81,7 @@ pub fn run(args: &Args) -> Result<String, String> {
         seed: args.seed,
         until: args.duration,
     };
-    let mut scenario = load::scenario(&source)?;
+    let mut scenario = load::scenario_until(&source, "--duration")?;
     if let Some(rate) = args.load {
         add_load(&mut scenario, rate, args.keys, args.quiet);
     }

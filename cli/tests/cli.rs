@@ -537,6 +537,107 @@ fn one_line_error(o: &Output) -> String {
     err.trim_end().to_string()
 }
 
+/// `--until T` used to be refused whenever a fault or an operation was
+/// scheduled after T (34 of the 45 presets at half their length). Now the
+/// run is cut there: every preset runs to half, a quarter and nine tenths
+/// of its length, and ends no later.
+#[test]
+fn until_cuts_every_preset_instead_of_refusing_it() {
+    let ids = stdout(&replicascope(&["presets"]));
+    for id in ids.lines() {
+        let full = json(&["trace", id]);
+        let until = full["scenario"]["until_ms"].as_f64().unwrap();
+        for share in [0.25, 0.5, 0.9] {
+            let t = format!("{}ms", until * share);
+            let o = replicascope(&["run", id, "--until", &t, "--json"]);
+            assert!(o.status.success(), "{id} --until {t}: {}", stderr(&o));
+            let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+            let end = v["end_time_us"].as_f64().unwrap();
+            assert!(end <= until * share * 1000.0, "{id} --until {t}: {end}");
+        }
+    }
+}
+
+/// `trace`, `svg`, `bench` and `long-run` cut the run the same way: the
+/// scenario they ran ends at T and holds nothing scheduled after it, and
+/// what happened up to T is what the whole run did up to T.
+#[test]
+fn every_command_with_until_cuts_the_run_alike() {
+    for (id, t, t_ms) in [
+        ("single-leader-async-crash-loses-write", "75ms", 75.0),
+        ("single-leader-semi-sync-fallback", "0.85s", 850.0),
+        ("multi-leader-star", "1250", 1250.0),
+        // A fault at exactly 260 ms stays; the one after goes.
+        ("leaderless-version-vectors", "260ms", 260.0),
+    ] {
+        let full = json(&["trace", id]);
+        let cut = json(&["trace", id, "--until", t]);
+        let s = &cut["scenario"];
+        assert_eq!(s["until_ms"], t_ms, "{id}");
+        for list in [&s["faults"], &s["workload"]["ops"], &s["interventions"]] {
+            for a in list.as_array().into_iter().flatten() {
+                assert!(a["at_ms"].as_f64().unwrap() <= t_ms, "{id}: {a}");
+            }
+        }
+        let up_to = |v: &serde_json::Value| -> Vec<serde_json::Value> {
+            v["steps"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|s| s["t_us"].as_f64().unwrap() <= t_ms * 1000.0)
+                .cloned()
+                .collect()
+        };
+        assert_eq!(up_to(&cut), *cut["steps"].as_array().unwrap(), "{id}");
+        assert_eq!(up_to(&cut), up_to(&full), "{id}");
+
+        let o = replicascope(&["svg", id, "--until", t]);
+        assert!(o.status.success(), "{id}: {}", stderr(&o));
+        assert!(stdout(&o).trim_end().ends_with("</svg>"), "{id}");
+        let b = json(&["bench", id, "--until", t, "--repeat", "1", "--json"]);
+        assert_eq!(b["trace_hash"], cut["trace_hash"], "{id}");
+        let l = json(&["long-run", id, "--duration", t, "--json"]);
+        assert_eq!(l["until_us"].as_f64().unwrap(), t_ms * 1000.0, "{id}");
+    }
+    let v = json(&["trace", "leaderless-version-vectors", "--until", "260ms"]);
+    let faults = v["scenario"]["faults"].as_array().unwrap();
+    assert_eq!(faults.last().unwrap()["at_ms"], 260.0);
+}
+
+#[test]
+fn until_of_zero_or_less_or_past_a_day_is_one_line() {
+    for (args, expected) in [
+        (
+            vec!["run", "chatter-5", "--until", "0"],
+            "replicascope: --until must be longer than zero, got 0 (see 'replicascope run --help')",
+        ),
+        (
+            vec!["trace", "chatter-5", "--until", "-5"],
+            "replicascope: --until must be longer than zero, got -5 (see 'replicascope trace --help')",
+        ),
+        (
+            vec!["svg", "chatter-5", "--until=-2s"],
+            "replicascope: --until must be longer than zero, got '-2s' (see 'replicascope svg --help')",
+        ),
+        (
+            vec!["long-run", "chatter-5", "--duration", "0ms"],
+            "replicascope: --duration must be longer than zero, got '0ms' (see 'replicascope long-run --help')",
+        ),
+        (
+            vec!["run", "chatter-5", "--until", "25h"],
+            "replicascope: --until must be longer than zero and at most one day (86400000 ms), got 90000000 ms",
+        ),
+        (
+            vec!["long-run", "chatter-5", "--duration", "25h"],
+            "replicascope: --duration must be longer than zero and at most one day (86400000 ms), got 90000000 ms",
+        ),
+    ] {
+        let o = replicascope(&args);
+        assert!(!o.status.success(), "{args:?}");
+        assert_eq!(one_line_error(&o), expected, "{args:?}");
+    }
+}
+
 /// `replicascope svg chatter-50 | head -c 10` and friends: the reader
 /// goes away early. That used to panic (status 101, a backtrace); now the
 /// process stops quietly with status 0, like `yes | head`.
@@ -702,4 +803,6 @@ fn help_and_version_still_print_and_succeed() {
         stdout(&o).trim(),
         format!("replicascope {}", env!("CARGO_PKG_VERSION"))
     );
+    let help = stdout(&replicascope(&["run", "--help"]));
+    assert!(help.contains("left out"), "{help}");
 }

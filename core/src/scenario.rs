@@ -404,6 +404,26 @@ impl Scenario {
         ms_to_instant(self.until_ms)
     }
 
+    /// Ends the run at `until_ms`: whatever is scheduled after it (faults,
+    /// scripted operations, interventions) is dropped, so a scenario that
+    /// was valid stays valid when it is cut short. An action at exactly
+    /// `until_ms` is kept, as validation allows. Returns how many actions
+    /// were dropped. A later `until_ms` simply lengthens the run.
+    pub fn cut_at(&mut self, until_ms: f64) -> usize {
+        self.until_ms = until_ms;
+        let mut dropped = 0;
+        for list in [
+            &mut self.faults,
+            &mut self.workload.ops,
+            &mut self.interventions,
+        ] {
+            let before = list.len();
+            list.retain(|t| t.at_ms <= until_ms);
+            dropped += before - list.len();
+        }
+        dropped
+    }
+
     /// How many nodes the protocol runs.
     pub fn node_count(&self) -> u16 {
         self.protocol.node_count()
@@ -673,5 +693,63 @@ fn strip_position(message: &str) -> String {
     match message.rfind(" at line ") {
         Some(i) => message[..i].to_string(),
         None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::presets;
+
+    #[test]
+    fn cut_at_drops_what_comes_later_and_still_validates() {
+        let mut s = presets::find("single-leader-async-crash-loses-write")
+            .unwrap()
+            .scenario();
+        assert_eq!(s.until_ms, 150.0);
+        let scheduled = s.faults.len() + s.workload.ops.len() + s.interventions.len();
+        let mut plain = s.clone();
+        plain.until_ms = 75.0;
+        assert!(
+            plain.validate().is_err(),
+            "setting until_ms alone is refused"
+        );
+        let dropped = s.cut_at(75.0);
+        assert_eq!(s.until_ms, 75.0);
+        assert_eq!(dropped, 2, "a fault at 80 ms and an operation at 120 ms");
+        assert_eq!(
+            s.faults.len() + s.workload.ops.len() + s.interventions.len(),
+            scheduled - dropped
+        );
+        assert!(s.validate().is_ok(), "{:?}", s.validate());
+        assert!(s
+            .faults
+            .iter()
+            .chain(&s.workload.ops)
+            .all(|t| t.at_ms <= 75.0));
+        // What was not after the cut is kept, in order.
+        let mut again = s.clone();
+        assert_eq!(again.cut_at(75.0), 0);
+        assert_eq!(again, s);
+    }
+
+    #[test]
+    fn cut_at_keeps_an_action_at_the_very_end_and_can_lengthen() {
+        let mut s = presets::find("single-leader-async-crash-loses-write")
+            .unwrap()
+            .scenario();
+        s.interventions.push(Timed {
+            at_ms: 80.0,
+            action: Action::HealAll,
+        });
+        // The fault at 80 ms and the intervention at 80 ms stay.
+        assert_eq!(s.cut_at(80.0), 1);
+        assert!(s.faults.iter().any(|t| t.at_ms == 80.0));
+        assert_eq!(s.interventions.len(), 1);
+        assert!(s.validate().is_ok());
+        let before = s.clone();
+        assert_eq!(s.cut_at(10_000.0), 0);
+        assert_eq!(s.until_ms, 10_000.0);
+        assert_eq!(s.faults, before.faults);
     }
 }
