@@ -51,7 +51,8 @@ pub struct SvgArgs {
     /// Draw from this virtual time (default: the start).
     #[arg(long, allow_hyphen_values = true, value_parser = time_ms)]
     from: Option<f64>,
-    /// Draw up to this virtual time (default: the end of the run).
+    /// Draw up to this virtual time (default: the end of the run's
+    /// activity).
     #[arg(long, allow_hyphen_values = true, value_parser = time_ms)]
     at: Option<f64>,
     /// Most messages to draw; the rest are counted in a footer.
@@ -231,17 +232,15 @@ pub fn trace(args: &TraceArgs) -> Result<String, String> {
 pub fn svg(args: &SvgArgs) -> Result<String, String> {
     let run = start(&args.source)?;
     let scenario = run.scenario();
-    let to = args
-        .at
-        .map(ms_to_instant)
-        .unwrap_or_else(|| activity_end(run.trace(), scenario.until()));
-    let from = args.from.map(ms_to_instant).unwrap_or(Instant::ZERO);
-    if from > to {
-        return Err(format!("--from {from} is after --at {to}"));
-    }
+    let (from, to) = window(
+        args.from.map(ms_to_instant),
+        args.at.map(ms_to_instant),
+        activity_end(run.trace(), scenario.until()),
+        scenario.until(),
+    )?;
     let opts = DiagramOptions {
         from,
-        to: to.min(scenario.until()),
+        to,
         lanes: export::lane_titles(&*run),
         max_messages: args.max_messages,
         px_per_ms: None,
@@ -249,4 +248,67 @@ pub fn svg(args: &SvgArgs) -> Result<String, String> {
         compact: false,
     };
     Ok(render_svg(scenario, run.trace(), run.history(), &opts))
+}
+
+/// The stretch of the run to draw: from `from` (default: the start) to
+/// `at` (default: where the activity ends, or the end of the run when
+/// `from` is later than that), never past the end of the run. Errors name
+/// only the flags that were given.
+fn window(
+    from: Option<Instant>,
+    at: Option<Instant>,
+    activity: Instant,
+    end: Instant,
+) -> Result<(Instant, Instant), String> {
+    let start = from.unwrap_or(Instant::ZERO);
+    if start > end {
+        return Err(format!(
+            "--from {} is after the run ends at {}",
+            Duration(start.0),
+            Duration(end.0)
+        ));
+    }
+    let to = match at {
+        Some(at) if at < start => {
+            return Err(format!(
+                "--from {} is after --at {}",
+                Duration(start.0),
+                Duration(at.0)
+            ))
+        }
+        Some(at) => at.min(end),
+        None if start >= activity => end,
+        None => activity,
+    };
+    Ok((start, to))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: u64 = 1000;
+
+    #[test]
+    fn the_window_names_only_the_flags_given() {
+        let (activity, end) = (Instant(1_000 * MS), Instant(2_000 * MS));
+        let w = |from: Option<u64>, at: Option<u64>| {
+            window(from.map(Instant), at.map(Instant), activity, end)
+        };
+        assert_eq!(w(None, None), Ok((Instant::ZERO, activity)));
+        assert_eq!(w(Some(500 * MS), None), Ok((Instant(500 * MS), activity)));
+        // From after the activity: the quiet rest of the run.
+        assert_eq!(w(Some(1_500 * MS), None), Ok((Instant(1_500 * MS), end)));
+        assert_eq!(w(Some(2_000 * MS), None), Ok((end, end)));
+        assert_eq!(
+            w(Some(5_000 * MS), None),
+            Err("--from 5000 ms is after the run ends at 2000 ms".to_string())
+        );
+        assert_eq!(
+            w(Some(700 * MS), Some(300 * MS)),
+            Err("--from 700 ms is after --at 300 ms".to_string())
+        );
+        assert_eq!(w(None, Some(9_000 * MS)), Ok((Instant::ZERO, end)));
+        assert_eq!(w(Some(0), Some(0)), Ok((Instant::ZERO, Instant::ZERO)));
+    }
 }

@@ -806,3 +806,37 @@ fn help_and_version_still_print_and_succeed() {
     let help = stdout(&replicascope(&["run", "--help"]));
     assert!(help.contains("left out"), "{help}");
 }
+
+/// `svg --from 5000` used to complain about an `--at` nobody gave.
+#[test]
+fn svg_window_errors_name_the_flags_given() {
+    for (args, expected) in [
+        (
+            vec!["svg", "chatter-5", "--from", "5000"],
+            "replicascope: --from 5000 ms is after the run ends at 1000 ms",
+        ),
+        (
+            vec!["svg", "single-leader-sync-write", "--from", "2s"],
+            "replicascope: --from 2000 ms is after the run ends at 100 ms",
+        ),
+        (
+            vec!["svg", "chatter-5", "--from", "600ms", "--at", "300ms"],
+            "replicascope: --from 600 ms is after --at 300 ms",
+        ),
+    ] {
+        let o = replicascope(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert_eq!(one_line_error(&o), expected, "{args:?}");
+        assert!(!stderr(&o).contains("--at") || args.contains(&"--at"));
+    }
+    // Starting after the activity draws the quiet rest of the run.
+    let o = replicascope(&["svg", "single-leader-sync-write", "--from", "90ms"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains(">100 ms<"), "{}", stdout(&o));
+    // --from 0 is the start, not an error.
+    let o = replicascope(&["svg", "single-leader-sync-write", "--from", "0"]);
+    assert_eq!(
+        stdout(&o),
+        stdout(&replicascope(&["svg", "single-leader-sync-write"]))
+    );
+}
