@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use replicascope_core::table_diff::{diff_tables, RowDiff};
 
-use replicascope_core::diagram::{activity_end, render_svg, DiagramOptions};
+use replicascope_core::diagram::{self, activity_end, DiagramOptions, MAX_NOTES, MAX_OPERATIONS};
 use replicascope_core::export;
 use replicascope_core::presets;
 use replicascope_core::run::{self, Run, Summary};
@@ -55,7 +55,8 @@ pub struct SvgArgs {
     /// activity).
     #[arg(long, allow_hyphen_values = true, value_parser = time_ms)]
     at: Option<f64>,
-    /// Most messages to draw; the rest are counted in a footer.
+    /// Most messages to draw; the rest are counted in a footer. At most
+    /// 2000 client operations and 2000 notes are drawn whatever this says.
     #[arg(long, default_value_t = 5000, allow_hyphen_values = true, value_parser = whole::<usize>)]
     max_messages: usize,
 }
@@ -247,7 +248,17 @@ pub fn svg(args: &SvgArgs) -> Result<String, String> {
         cursor: None,
         compact: false,
     };
-    Ok(render_svg(scenario, run.trace(), run.history(), &opts))
+    let drawn = diagram::render(scenario, run.trace(), run.history(), &opts);
+    if !drawn.omitted.is_empty() {
+        output::error(&format!(
+            "the diagram leaves out {} (it draws at most {} messages, set by --max-messages, \
+             {MAX_OPERATIONS} client operations and {MAX_NOTES} notes); \
+             narrow the window with --from and --at to see them",
+            drawn.omitted.describe(),
+            args.max_messages,
+        ));
+    }
+    Ok(drawn.svg)
 }
 
 /// The stretch of the run to draw: from `from` (default: the start) to

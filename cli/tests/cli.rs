@@ -711,6 +711,56 @@ fn a_full_disk_is_one_line_and_a_failure() {
     }
 }
 
+/// A scenario of many client operations used to give an SVG that grew
+/// with them (300 000 operations: 154 MB, even with --max-messages 10).
+/// Now at most 2000 operations and 2000 notes are drawn, the rest counted
+/// in the footer and on stderr, so the size stops growing. (300 000
+/// operations take about 6 s to simulate in a debug build; 6 000 and
+/// 30 000 show the same bound in well under a second each.)
+#[test]
+fn svg_stays_bounded_however_many_operations() {
+    let mut sizes = Vec::new();
+    for ops in [6_000usize, 30_000] {
+        let list: Vec<serde_json::Value> = (0..ops)
+            .map(|i| {
+                serde_json::json!({"at_ms": i as f64 * 0.01, "do": "client", "node": 1,
+                    "op": "write", "key": format!("k{}", i % 10), "value": i})
+            })
+            .collect();
+        let scenario = serde_json::json!({
+            "protocol": {"kind": "single_leader", "followers": 1},
+            "network": {"latency": {"kind": "constant", "ms": 1.0}},
+            "workload": {"ops": list},
+            "until_ms": ops as f64 * 0.01 + 100.0,
+        });
+        let file = temp_file(&format!("ops-{ops}.json"), &scenario.to_string());
+        let o = replicascope(&["svg", &file, "--max-messages", "10"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let svg = stdout(&o);
+        assert!(svg.trim_end().ends_with("</svg>"));
+        assert_eq!(svg.matches("<line class=\"msg").count(), 10);
+        assert!(
+            svg.contains(&format!("{} more client operations and ", ops - 2000)),
+            "{ops}"
+        );
+        let err = one_line_error(&o);
+        assert!(
+            err.starts_with("replicascope: the diagram leaves out ")
+                && err.contains(&format!("{} client operations", ops - 2000))
+                && err.contains("at most 10 messages, set by --max-messages"),
+            "{err}"
+        );
+        sizes.push(svg.len());
+    }
+    assert!(sizes[1] < 2_000_000, "{sizes:?}");
+    // Five times the operations, about the same document.
+    assert!(sizes[1] * 10 < sizes[0] * 11, "{sizes:?}");
+    // A smaller message cap makes a smaller document.
+    let few = replicascope(&["svg", "chatter-50", "--max-messages", "10"]);
+    let many = replicascope(&["svg", "chatter-50", "--max-messages", "2000"]);
+    assert!(stdout(&few).len() * 4 < stdout(&many).len());
+}
+
 /// Clap's three-to-seven-line reports are one line now, and a negative
 /// number is judged as a value instead of taken for an unknown flag.
 #[test]

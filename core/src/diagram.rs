@@ -4,6 +4,7 @@
 //! command and the web app's export both call this one renderer, so a
 //! figure pasted into a blog post matches what the page showed.
 
+use alloc::borrow::Cow;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -57,6 +58,65 @@ const LEFT: f64 = 70.0;
 pub const TOP: f64 = 70.0;
 const NOTE_WIDTH: f64 = 680.0;
 const MAX_HEIGHT: f64 = 16_000.0;
+/// Most client operations drawn in one diagram, whatever the message cap:
+/// each is two arrows with text, and beyond a couple of thousand they no
+/// longer fit in [`MAX_HEIGHT`] readably. The rest are counted in the
+/// footer.
+pub const MAX_OPERATIONS: usize = 2_000;
+/// Most notes (narration lines and fault markers on the lanes) drawn in
+/// one diagram; the rest are counted in the footer.
+pub const MAX_NOTES: usize = 2_000;
+/// Longest label, tooltip or note, in characters; longer text (a payload
+/// listing a whole table, say) is cut and ends in "…".
+pub const MAX_TEXT_CHARS: usize = 300;
+
+/// What a diagram left out to stay within its caps.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Omitted {
+    /// Messages beyond [`DiagramOptions::max_messages`].
+    pub messages: usize,
+    /// Client operations beyond [`MAX_OPERATIONS`].
+    pub operations: usize,
+    /// Notes and fault markers beyond [`MAX_NOTES`].
+    pub notes: usize,
+}
+
+impl Omitted {
+    pub fn is_empty(&self) -> bool {
+        *self == Omitted::default()
+    }
+
+    /// "12 messages, 3 client operations and 40 notes"; empty when nothing
+    /// was left out.
+    pub fn describe(&self) -> String {
+        self.list("")
+    }
+
+    /// [`Omitted::describe`] with `more` before each kind.
+    fn list(&self, more: &str) -> String {
+        let parts: Vec<String> = [
+            (self.messages, "messages"),
+            (self.operations, "client operations"),
+            (self.notes, "notes"),
+        ]
+        .iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, what)| format!("{n} {more}{what}"))
+        .collect();
+        match parts.split_last() {
+            None => String::new(),
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        }
+    }
+}
+
+/// A rendered diagram and what it left out.
+#[derive(Clone, Debug)]
+pub struct Diagram {
+    pub svg: String,
+    pub omitted: Omitted,
+}
 
 /// Pixels per microsecond for a window: the shortest message in it should
 /// still be readable (about 28 px), within an overall height cap.
@@ -90,6 +150,19 @@ pub fn render_svg(
     history: &History,
     opts: &DiagramOptions,
 ) -> String {
+    render(scenario, trace, history, opts).svg
+}
+
+/// [`render_svg`], also saying what was left out: at most
+/// `opts.max_messages` messages, [`MAX_OPERATIONS`] operations and
+/// [`MAX_NOTES`] notes are drawn, each text at most [`MAX_TEXT_CHARS`]
+/// long, so the document's size is bounded however long the run.
+pub fn render(
+    scenario: &Scenario,
+    trace: &Trace,
+    history: &History,
+    opts: &DiagramOptions,
+) -> Diagram {
     let nodes = usize::from(scenario.node_count());
     let from = opts.from;
     let to = if opts.to < opts.from {
@@ -119,7 +192,7 @@ pub fn render_svg(
         notes_x + NOTE_WIDTH
     };
 
-    let mut s = String::with_capacity(4096 + trace.messages.len() * 200);
+    let mut s = String::with_capacity(4096 + trace.messages.len().min(opts.max_messages) * 200);
     let _ = write!(
         s,
         r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0} {height:.0}" width="{width:.0}" height="{height:.0}" font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" font-size="12" role="img" aria-label="Space-time diagram">
@@ -155,7 +228,7 @@ pub fn render_svg(
             top = TOP - 10.0,
             bottom = height - 30.0,
             ty = TOP - 24.0,
-            t = escape(title)
+            t = escape(&cut(title))
         );
     }
 
@@ -192,8 +265,8 @@ pub fn render_svg(
         }
         drawn += 1;
         let (x1, y1) = (x(m.from.index() + 1), y(m.sent_at));
-        let label = escape(trace.label(m));
-        let payload = escape(trace.payload(m));
+        let label = escape(&cut(trace.label(m)));
+        let payload = escape(&cut(trace.payload(m)));
         match m.fate {
             Fate::Dropped { reason } => {
                 // A message that never arrives: it falls a little way and stops in a cross.
@@ -237,13 +310,13 @@ pub fn render_svg(
 
     // Client operations: request in, reply out.
     let first_op = history.ops.partition_point(|o| o.invoked_at < from);
-    for op in &history.ops[first_op..] {
-        if op.invoked_at > to {
-            break;
-        }
+    let end_op = history.ops.partition_point(|o| o.invoked_at <= to);
+    let shown_ops = (end_op.max(first_op) - first_op).min(MAX_OPERATIONS);
+    let skipped_ops = end_op.saturating_sub(first_op) - shown_ops;
+    for op in &history.ops[first_op..first_op + shown_ops] {
         let (xc, xn) = (x(0), x(op.node.index() + 1));
         let yi = y(op.invoked_at);
-        let req = escape(&request_text(&op.request));
+        let req = escape(&cut(&request_text(&op.request)));
         let _ = writeln!(
             s,
             r#"<g data-op="{id}"><title>#{id} {req}</title><line class="client" x1="{xc:.1}" y1="{yi:.1}" x2="{xn:.1}" y2="{yi:.1}" marker-end="url(#arrow-client)"/><text class="client-label" x="{lx:.1}" y="{ly:.1}" text-anchor="middle">{req}</text></g>"#,
@@ -260,7 +333,7 @@ pub fn render_svg(
                     r#"<g data-op="{id}"><title>#{id} {text}</title><line class="client{cls}" x1="{xn:.1}" y1="{yd:.1}" x2="{xc:.1}" y2="{yd:.1}" marker-end="url(#arrow-client)"/><text class="client-label" x="{lx:.1}" y="{ly:.1}" text-anchor="middle">{text}</text></g>"#,
                     id = op.id.0,
                     cls = if fail { " fail" } else { "" },
-                    text = escape(&text),
+                    text = escape(&cut(&text)),
                     lx = (xc + xn) / 2.0,
                     ly = yd + 13.0,
                 );
@@ -270,6 +343,8 @@ pub fn render_svg(
 
     // Faults on lanes, and narration beside the diagram.
     let mut last_note_y = f64::NEG_INFINITY;
+    let mut notes_drawn = 0usize;
+    let mut skipped_notes = 0usize;
     let first_step = trace.steps.partition_point(|s| s.time < from);
     let end_step = trace.steps.partition_point(|s| s.time <= to);
     let mut note_index = trace
@@ -289,14 +364,19 @@ pub fn render_svg(
             _ => None,
         };
         if let Some((cls, text)) = marker {
-            let _ = writeln!(
-                s,
-                r#"<g><rect class="{cls}" x="{:.1}" y="{:.1}" width="16" height="6" rx="2"/><text class="note" x="{:.1}" y="{:.1}">{text}</text></g>"#,
-                lane_x - 8.0,
-                yy - 3.0,
-                lane_x + 12.0,
-                yy + 4.0
-            );
+            if notes_drawn >= MAX_NOTES {
+                skipped_notes += 1;
+            } else {
+                notes_drawn += 1;
+                let _ = writeln!(
+                    s,
+                    r#"<g><rect class="{cls}" x="{:.1}" y="{:.1}" width="16" height="6" rx="2"/><text class="note" x="{:.1}" y="{:.1}">{text}</text></g>"#,
+                    lane_x - 8.0,
+                    yy - 3.0,
+                    lane_x + 12.0,
+                    yy + 4.0
+                );
+            }
         }
         while let Some(note) = trace.notes.get(note_index).filter(|_| !opts.compact) {
             if (note.step as usize) > i {
@@ -306,6 +386,11 @@ pub fn render_svg(
             if (note.step as usize) < i {
                 continue;
             }
+            if notes_drawn >= MAX_NOTES {
+                skipped_notes += 1;
+                continue;
+            }
+            notes_drawn += 1;
             let ny = yy.max(last_note_y + 14.0);
             last_note_y = ny;
             let _ = writeln!(
@@ -313,7 +398,7 @@ pub fn render_svg(
                 r#"<text class="note" x="{notes_x:.1}" y="{:.1}">{}: {}</text>"#,
                 ny + 4.0,
                 ms_text(step.time.0),
-                escape(&note.text)
+                escape(&cut(&note.text))
             );
         }
     }
@@ -330,15 +415,29 @@ pub fn render_svg(
             ms_text(now.0)
         );
     }
-    if skipped > 0 {
+    let omitted = Omitted {
+        messages: skipped,
+        operations: skipped_ops,
+        notes: skipped_notes,
+    };
+    if !omitted.is_empty() {
         let _ = writeln!(
             s,
-            r#"<text class="note" x="{LEFT:.1}" y="{:.1}">… {skipped} more messages in this window are not drawn (narrow the time window to see them).</text>"#,
-            height - 12.0
+            r#"<text class="note" x="{LEFT:.1}" y="{:.1}">… {} in this window are not drawn (narrow the time window to see them).</text>"#,
+            height - 12.0,
+            omitted.list("more ")
         );
     }
     s.push_str("</svg>\n");
-    s
+    Diagram { svg: s, omitted }
+}
+
+/// `text`, or its first [`MAX_TEXT_CHARS`] characters and "…".
+fn cut(text: &str) -> Cow<'_, str> {
+    match text.char_indices().nth(MAX_TEXT_CHARS) {
+        None => Cow::Borrowed(text),
+        Some((end, _)) => Cow::Owned(format!("{}…", &text[..end])),
+    }
 }
 
 /// When the last thing in the trace happens (a step, or the arrival of a
@@ -440,6 +539,7 @@ mod tests {
     use super::*;
     use crate::presets;
     use crate::run;
+    use alloc::boxed::Box;
     use alloc::vec;
 
     fn svg_of(id: &str) -> String {
@@ -497,6 +597,103 @@ mod tests {
         let svg = render_svg(&scenario, run.trace(), run.history(), &opts);
         assert!(svg.contains("more messages in this window are not drawn"));
         assert_eq!(svg.matches("<line class=\"msg").count(), 10);
+    }
+
+    /// A run with more operations than a diagram draws: the document
+    /// stops growing at the caps and its footer counts what is missing.
+    fn busy(ops: usize) -> (Scenario, Box<dyn run::Run>) {
+        let mut scenario = presets::find("single-leader-sync-write")
+            .unwrap()
+            .scenario();
+        scenario.until_ms = 1_000.0;
+        for i in 0..ops {
+            scenario.workload.ops.push(crate::scenario::Timed {
+                at_ms: (i as f64) * 900.0 / ops as f64,
+                action: presets::write(0, "x", i as i64),
+            });
+        }
+        let run = run::start(&scenario).unwrap();
+        (scenario, run)
+    }
+
+    fn draw(scenario: &Scenario, run: &dyn run::Run, max_messages: usize) -> Diagram {
+        let mut opts = DiagramOptions::whole(Instant::ZERO, scenario.until(), vec![]);
+        opts.max_messages = max_messages;
+        render(scenario, run.trace(), run.history(), &opts)
+    }
+
+    fn operations_drawn(svg: &str) -> usize {
+        let mut ids: Vec<&str> = svg
+            .split("<g data-op=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        ids.dedup();
+        ids.len()
+    }
+
+    #[test]
+    fn operations_and_notes_are_capped_and_counted() {
+        let (small_s, small) = busy(300);
+        let total = small.history().ops.len();
+        assert!(total >= 300);
+        let small = draw(&small_s, &*small, 10);
+        assert_eq!(operations_drawn(&small.svg), total);
+        assert_eq!(small.omitted.operations, 0);
+        let mut sizes = Vec::new();
+        for ops in [MAX_OPERATIONS + 1, 3 * MAX_OPERATIONS] {
+            let (scenario, run) = busy(ops);
+            let d = draw(&scenario, &*run, 10);
+            assert_eq!(operations_drawn(&d.svg), MAX_OPERATIONS, "{ops}");
+            let total = run.history().ops.len();
+            assert!(total > ops);
+            assert_eq!(d.omitted.operations, total - MAX_OPERATIONS);
+            assert_eq!(d.omitted.messages, run.trace().messages.len() - 10);
+            let notes = d.svg.matches("<text class=\"note\"").count();
+            // The footer is a note too.
+            assert!(notes <= MAX_NOTES + 1, "{notes}");
+            let footer = alloc::format!(
+                "… {} more messages, {} more client operations and ",
+                d.omitted.messages,
+                d.omitted.operations
+            );
+            assert!(d.svg.contains(&footer), "{ops}");
+            assert!(d.omitted.notes > 0);
+            assert!(d.svg.contains(&alloc::format!(
+                " and {} more notes in this window are not drawn",
+                d.omitted.notes
+            )));
+            sizes.push(d.svg.len());
+        }
+        // Three times the operations, about the same document.
+        assert!(sizes[1] * 10 < sizes[0] * 11, "{sizes:?}");
+    }
+
+    #[test]
+    fn long_text_is_cut() {
+        let long = "é".repeat(MAX_TEXT_CHARS + 5);
+        let c = cut(&long);
+        assert_eq!(c.chars().count(), MAX_TEXT_CHARS + 1);
+        assert!(c.ends_with('…'));
+        assert_eq!(cut("short"), "short");
+        let exact = "a".repeat(MAX_TEXT_CHARS);
+        assert_eq!(cut(&exact), exact.as_str());
+    }
+
+    #[test]
+    fn omissions_read_as_a_list() {
+        let o = |messages, operations, notes| Omitted {
+            messages,
+            operations,
+            notes,
+        };
+        assert_eq!(o(0, 0, 0).describe(), "");
+        assert_eq!(o(5, 0, 0).describe(), "5 messages");
+        assert_eq!(o(0, 2, 3).describe(), "2 client operations and 3 notes");
+        assert_eq!(
+            o(1, 2, 3).list("more "),
+            "1 more messages, 2 more client operations and 3 more notes"
+        );
     }
 
     #[test]
