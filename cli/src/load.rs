@@ -1,11 +1,14 @@
 //! Turning command-line words into a scenario: a preset id or a JSON file,
 //! then `--seed` and `--until` on top, validated again.
 
+use std::fs::File;
+use std::io::Read;
 use std::path::Path;
 
 use replicascope_core::presets;
 use replicascope_core::scenario::{Scenario, ScenarioError, MAX_UNTIL_MS};
 
+use crate::output;
 use crate::values::{duration_ms, whole};
 
 /// Settings every run-like command shares.
@@ -56,13 +59,34 @@ fn read(name: &str) -> Result<Scenario, String> {
     }
     let path = Path::new(name);
     if path.exists() || name.ends_with(".json") || name.contains('/') {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {name}: {e}"))?;
+        let text =
+            read_file(path, MAX_FILE_BYTES).map_err(|e| format!("cannot read {name}: {e}"))?;
         return Scenario::from_json(&text).map_err(|e| format!("{name}: {e}"));
     }
     Err(format!(
         "unknown preset '{name}'; valid presets: {}",
         presets::ids().join(", ")
     ))
+}
+
+/// Largest scenario file read: far more than any real scenario (300 000
+/// scripted operations take about 28 MB), but not endless (`/dev/zero`).
+const MAX_FILE_BYTES: u64 = 256 << 20;
+
+/// The file's text, if it is at most `limit` bytes.
+fn read_file(path: &Path, limit: u64) -> Result<String, String> {
+    let file = File::open(path).map_err(|e| output::reason(&e))?;
+    let mut text = String::new();
+    file.take(limit + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| output::reason(&e))?;
+    if text.len() as u64 > limit {
+        return Err(format!(
+            "it is larger than {:.0} MB, the most a scenario may be",
+            limit as f64 / f64::from(1 << 20)
+        ));
+    }
+    Ok(text)
 }
 
 #[cfg(test)]
@@ -147,5 +171,23 @@ mod tests {
             err.starts_with("--duration must be longer than zero"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn an_endless_file_is_refused() {
+        let err = read_file(Path::new("/dev/zero"), 4 << 20).unwrap_err();
+        assert_eq!(err, "it is larger than 4 MB, the most a scenario may be");
+        let err = read("/no/such/file.json").unwrap_err();
+        assert_eq!(
+            err,
+            "cannot read /no/such/file.json: No such file or directory"
+        );
+    }
+
+    #[test]
+    fn unknown_preset_lists_the_valid_ones() {
+        let err = read("no-such-preset").unwrap_err();
+        assert!(err.starts_with("unknown preset 'no-such-preset'; valid presets: "));
+        assert!(err.contains("single-leader-sync-write"));
     }
 }

@@ -18,6 +18,10 @@ use crate::load::{self, Source};
 use crate::output;
 use crate::values::{duration_ms, number, time_ms, whole};
 
+/// Most faults `--churn` may add: each is a scheduled action held in
+/// memory before the run starts.
+const MAX_CHURN_FAULTS: f64 = 100_000.0;
+
 #[derive(clap::Args)]
 pub struct Args {
     /// A preset id (see `replicascope presets`) or a scenario JSON file.
@@ -35,14 +39,16 @@ pub struct Args {
     #[arg(long, default_value_t = DEFAULT_WINDOW, allow_hyphen_values = true, value_parser = whole::<usize>)]
     window: usize,
     /// Add seeded client load: this many operations per second (half
-    /// reads, half writes), replacing the scenario's generator.
+    /// reads, half writes; up to 1000000), replacing the scenario's
+    /// generator.
     #[arg(long, allow_hyphen_values = true, value_parser = number)]
     load: Option<f64>,
-    /// Keys the added load spreads over.
+    /// Keys the added load spreads over (1–1000000).
     #[arg(long, default_value_t = 100, allow_hyphen_values = true, value_parser = whole::<u32>)]
     keys: u32,
-    /// Add a fault every this often, in turn a crash (then recovery), a
-    /// partition of one node (then heal) and a slow link (then restored).
+    /// Add a fault every this often (at least 1 ms, and at most 100000
+    /// faults in the run), in turn a crash (then recovery), a partition of
+    /// one node (then heal) and a slow link (then restored).
     #[arg(long, allow_hyphen_values = true, value_parser = duration_ms)]
     churn: Option<f64>,
     /// Neither added load nor added faults in this last stretch of the
@@ -83,9 +89,21 @@ pub fn run(args: &Args) -> Result<String, String> {
     };
     let mut scenario = load::scenario_until(&source, "--duration")?;
     if let Some(rate) = args.load {
+        if !(rate > 0.0 && rate <= 1_000_000.0) {
+            return Err(format!(
+                "--load must be above 0 and at most 1000000 operations per second, got {rate}"
+            ));
+        }
+        if !(1..=1_000_000).contains(&args.keys) {
+            return Err(format!(
+                "--keys must be from 1 to 1000000, got {}",
+                args.keys
+            ));
+        }
         add_load(&mut scenario, rate, args.keys, args.quiet);
     }
     if let Some(period) = args.churn {
+        check_churn(period, scenario.until_ms - args.quiet)?;
         add_churn(&mut scenario, period, args.quiet);
     }
     scenario
@@ -121,6 +139,25 @@ pub fn run(args: &Args) -> Result<String, String> {
         return serde_json::to_string_pretty(&out).map_err(|e| e.to_string());
     }
     Ok(readable(&out))
+}
+
+/// `--churn period` over `span_ms` of the run: at least 1 ms (the core
+/// ignores shorter periods) and at most [`MAX_CHURN_FAULTS`] faults, two
+/// actions each, so a tiny period over a long run cannot fill the memory
+/// before the run even starts.
+fn check_churn(period_ms: f64, span_ms: f64) -> Result<(), String> {
+    if period_ms < 1.0 {
+        return Err(format!("--churn must be at least 1 ms, got {period_ms} ms"));
+    }
+    let faults = (span_ms / period_ms).floor();
+    if faults > MAX_CHURN_FAULTS {
+        return Err(format!(
+            "--churn {period_ms} ms would add {faults} faults in {span_ms} ms; at most \
+             {MAX_CHURN_FAULTS} are allowed, so use a period of at least {} ms",
+            (span_ms / MAX_CHURN_FAULTS).ceil()
+        ));
+    }
+    Ok(())
 }
 
 /// The process's peak resident set size, from `/proc/self/status`.
@@ -231,4 +268,23 @@ fn readable(o: &Output) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn churn_is_bounded() {
+        assert_eq!(check_churn(1000.0, 3_600_000.0), Ok(()));
+        assert_eq!(
+            check_churn(0.5, 3_600_000.0),
+            Err("--churn must be at least 1 ms, got 0.5 ms".to_string())
+        );
+        assert_eq!(
+            check_churn(1.0, 86_390_000.0),
+            Err("--churn 1 ms would add 86390000 faults in 86390000 ms; at most 100000 are allowed, so use a period of at least 864 ms".to_string())
+        );
+        assert_eq!(check_churn(864.0, 86_390_000.0), Ok(()));
+    }
 }

@@ -125,3 +125,62 @@ fn long_run_refuses_an_empty_window() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("--window"));
 }
+
+/// `--churn 1ms` over a day would build 86 million faults (172 million
+/// scheduled actions, gigabytes) before the run began; a period under
+/// 1 ms was silently ignored; a negative `--load` or zero `--keys`
+/// surfaced as a scenario field the user never wrote.
+#[test]
+fn long_run_refuses_load_and_churn_it_cannot_use() {
+    for (args, expected) in [
+        (
+            vec!["--churn", "1ms", "--duration", "24h"],
+            "replicascope: --churn 1 ms would add 86390000 faults in 86390000 ms; at most 100000 are allowed, so use a period of at least 864 ms",
+        ),
+        (
+            vec!["--churn", "1ms", "--duration", "20m"],
+            "replicascope: --churn 1 ms would add 1190000 faults in 1190000 ms; at most 100000 are allowed, so use a period of at least 12 ms",
+        ),
+        (
+            vec!["--churn", "500us"],
+            "replicascope: --churn must be at least 1 ms, got 0.5 ms",
+        ),
+        (
+            vec!["--load", "-5"],
+            "replicascope: --load must be above 0 and at most 1000000 operations per second, got -5",
+        ),
+        (
+            vec!["--load", "0"],
+            "replicascope: --load must be above 0 and at most 1000000 operations per second, got 0",
+        ),
+        (
+            vec!["--load", "10", "--keys", "0"],
+            "replicascope: --keys must be from 1 to 1000000, got 0",
+        ),
+    ] {
+        let mut all = vec!["long-run", "chatter-5"];
+        all.extend(&args);
+        let o = replicascope(&all);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(err.trim_end(), expected, "{args:?}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    // A period the run can hold is used as before.
+    let v = json(&[
+        "long-run",
+        "chatter-5",
+        "--duration",
+        "2s",
+        "--churn",
+        "20ms",
+        "--quiet",
+        "0",
+        "--json",
+    ]);
+    assert!(
+        v["faults"]["crashes"].as_u64().unwrap() > 10,
+        "{}",
+        v["faults"]
+    );
+}
