@@ -10,6 +10,7 @@ use clap::error::ErrorKind;
 use clap::{CommandFactory, Parser, Subcommand};
 
 mod bench;
+mod check;
 mod compare;
 mod load;
 mod log_sizes;
@@ -64,6 +65,9 @@ enum Command {
     /// Time whole recorded runs of a scenario (median of several): the
     /// native half of the browser benchmark.
     Bench(bench::Args),
+    /// Is a history linearizable? Reads Jepsen logs, Jepsen EDN maps or a
+    /// ReplicaScope history; exit status 0 yes, 2 no, 3 undecided.
+    Check(check::Args),
 }
 
 fn main() -> ExitCode {
@@ -71,6 +75,18 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => return command_line_error(&e),
     };
+    if let Command::Check(args) = &cli.command {
+        return match check::run(args) {
+            Ok((text, status)) => match output::print(text.trim_end()) {
+                code if code == ExitCode::SUCCESS => ExitCode::from(status),
+                failed => failed,
+            },
+            Err(message) => {
+                output::error(&message);
+                ExitCode::FAILURE
+            }
+        };
+    }
     let result = match cli.command {
         Command::Presets(args) => Ok(runs::presets(&args)),
         Command::Run(args) => runs::run(&args),
@@ -83,6 +99,7 @@ fn main() -> ExitCode {
         Command::Tour(args) => tours::run(&args),
         Command::LongRun(args) => long_run::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Check(_) => unreachable!("checked above"),
     };
     match result {
         Ok(text) => output::print(text.trim_end()),

@@ -28,6 +28,7 @@ pub mod export;
 pub mod fuzzing;
 pub mod history;
 pub mod latency;
+pub mod linearizability;
 pub mod long_run;
 pub mod merkle;
 pub mod node;

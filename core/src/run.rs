@@ -96,6 +96,11 @@ pub struct Summary {
     /// the simulator's step limit (`end_time_us` is then where it stopped).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cut_short: Option<String>,
+    /// Is every key's client history linearizable? `null` where no model
+    /// applies (SQL, counters and sets, synthetic traffic) or a key was
+    /// too hard to decide within the checker's budget.
+    #[serde(default)]
+    pub linearizable: Option<bool>,
 }
 
 /// A run of some protocol.
@@ -114,6 +119,9 @@ pub trait Run {
     /// intervention is refused and the run stays as it was.
     fn fork(&mut self, intervention: Timed) -> Result<(), ScenarioError>;
     fn anomalies(&self) -> Vec<Anomaly>;
+    /// The client history checked for linearizability, key by key;
+    /// `None` where no model applies.
+    fn linearizability(&self) -> Option<crate::linearizability::simulated::Checked>;
     fn summary(&self) -> Summary;
     /// Set when the run stopped at the simulator's step limit before the
     /// scenario's end.
@@ -216,6 +224,9 @@ impl<P: Protocol> Run for Simulator<P> {
         if self.scenario().protocol.versions_are_log_positions() {
             all.extend(check::sessions().iter().flat_map(|c| c.check(&input)));
         }
+        if let Some(checked) = self.linearizability() {
+            all.extend(checked.anomalies(&self.history));
+        }
         all.extend(world.nodes.iter().flat_map(|n| n.findings()));
         all.extend(end_divergence(world, &self.history, &self.trace));
         crate::sorting::sort_by(&mut all, |a, b| {
@@ -226,6 +237,16 @@ impl<P: Protocol> Run for Simulator<P> {
             explain_clock(a, &self.history, &self.scenario().clocks);
         }
         all
+    }
+
+    fn linearizability(&self) -> Option<crate::linearizability::simulated::Checked> {
+        if !self.scenario().protocol.checks_linearizability() {
+            return None;
+        }
+        crate::linearizability::simulated::check_history(
+            &self.history,
+            crate::linearizability::simulated::RUN_BUDGET,
+        )
     }
 
     fn summary(&self) -> Summary {
@@ -296,6 +317,7 @@ impl<P: Protocol> Run for Simulator<P> {
                 trace.record_bytes() as f64 / events as f64
             },
             cut_short: Run::cut_short(self).map(|c| c.describe()),
+            linearizable: self.linearizability().and_then(|c| c.report.valid),
         }
     }
 

@@ -44,6 +44,10 @@ pub enum AnomalyKind {
     /// An acknowledged write replaced by a write whose client had never
     /// seen it: its value disappears though nobody read it.
     LostUpdate,
+    /// A key's history has no linearization: no order of its operations,
+    /// each placed between its call and its answer, explains every
+    /// answer (see [`crate::linearizability`]).
+    NotLinearizable,
 }
 
 impl AnomalyKind {
@@ -60,6 +64,7 @@ impl AnomalyKind {
             AnomalyKind::DiscardedWrite => "silently discarded write",
             AnomalyKind::CausalityViolation => "causality violation",
             AnomalyKind::LostUpdate => "lost update",
+            AnomalyKind::NotLinearizable => "not linearizable",
         }
     }
 }

@@ -128,6 +128,12 @@ impl ProtocolConfig {
         }
     }
 
+    /// Do the protocol's keys behave as registers a client expects to be
+    /// linearizable? Chatter's traffic has no replication semantics.
+    pub fn checks_linearizability(&self) -> bool {
+        !matches!(self, ProtocolConfig::Chatter(_))
+    }
+
     /// Are write versions positions in one log (so a later version holds
     /// every earlier write)? Then session checks can compare versions
     /// across keys.

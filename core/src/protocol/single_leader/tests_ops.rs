@@ -120,6 +120,7 @@ fn automatic_failover_elects_the_most_up_to_date_follower_and_loses_the_old_lead
             (AnomalyKind::LostWrite, 2),
             (AnomalyKind::LostWrite, 3),
             (AnomalyKind::StaleRead, 6),
+            (AnomalyKind::NotLinearizable, 6),
         ]
     );
 }
@@ -160,7 +161,11 @@ fn a_short_failover_timeout_deposes_a_live_leader_and_a_longer_one_does_not() {
     assert!(sim.world().nodes[1].is_leader());
     assert_eq!(
         kinds(&s),
-        vec![(AnomalyKind::LostWrite, 1), (AnomalyKind::StaleRead, 2)]
+        vec![
+            (AnomalyKind::LostWrite, 1),
+            (AnomalyKind::StaleRead, 2),
+            (AnomalyKind::NotLinearizable, 2)
+        ]
     );
     let mut patient = s.clone();
     if let ProtocolConfig::SingleLeader(c) = &mut patient.protocol {
@@ -189,7 +194,8 @@ fn read_your_writes_breaks_on_a_lagging_follower_and_both_fixes_repair_it() {
         kinds(&s),
         vec![
             (AnomalyKind::StaleRead, 1),
-            (AnomalyKind::ReadYourWrites, 1)
+            (AnomalyKind::ReadYourWrites, 1),
+            (AnomalyKind::NotLinearizable, 1)
         ]
     );
     let window = with_routing(
@@ -239,7 +245,11 @@ fn monotonic_reads_break_across_followers_and_sticky_reads_fix_them() {
     let s = scenario("single-leader-monotonic-reads");
     assert_eq!(
         kinds(&s),
-        vec![(AnomalyKind::StaleRead, 2), (AnomalyKind::MonotonicRead, 2)]
+        vec![
+            (AnomalyKind::StaleRead, 2),
+            (AnomalyKind::MonotonicRead, 2),
+            (AnomalyKind::NotLinearizable, 2)
+        ]
     );
     let sticky = with_routing(
         "single-leader-monotonic-reads",
@@ -260,7 +270,8 @@ fn the_answer_before_the_question_and_sticky_reads_restore_the_order() {
         kinds(&s),
         vec![
             (AnomalyKind::StaleRead, 3),
-            (AnomalyKind::ConsistentPrefix, 3)
+            (AnomalyKind::ConsistentPrefix, 3),
+            (AnomalyKind::NotLinearizable, 3)
         ]
     );
     let sticky = with_routing(

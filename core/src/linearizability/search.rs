@@ -1,0 +1,537 @@
+//! The search for a linearization: Wing & Gong's algorithm with Lowe's
+//! memoisation, the one behind Knossos and Porcupine.
+//!
+//! The history becomes a list of call and return events in time order
+//! (a call before a return at the same instant: operations that touch are
+//! concurrent). Walking the list, a call whose operation the model
+//! accepts from the current state is linearized: its call and return are
+//! taken out of the list, and the walk starts over from the head. Reaching
+//! a return means that operation had to take effect before now and did
+//! not — so the last choice is undone (its events go back in the list)
+//! and the walk tries the next call. Lowe's refinement remembers every
+//! (set of linearized operations, model state) pair already reached: the
+//! same pair can only lead to the same dead end, so it is never explored
+//! twice. The history is linearizable when the list empties; it is not
+//! when the first choice is undone with nothing left to try.
+//!
+//! Work is bounded: the walk counts its steps and gives up at a budget,
+//! saying how far it got.
+
+use alloc::vec;
+use alloc::vec::Vec;
+use core::hash::{BuildHasherDefault, Hash, Hasher};
+
+use hashbrown::HashTable;
+
+use super::model::Model;
+
+/// One operation of a history.
+#[derive(Debug)]
+pub struct Op<M: Model> {
+    /// When the client invoked it.
+    pub call: u64,
+    /// When its answer arrived; `None`: it never completed (the client
+    /// crashed or timed out, or the history ends first), so it may take
+    /// effect at any time after its call, or never.
+    pub ret: Option<u64>,
+    pub input: M::Input,
+    /// What the client saw; `None` when it saw nothing.
+    pub output: Option<M::Output>,
+}
+
+impl<M: Model> Clone for Op<M> {
+    fn clone(&self) -> Self {
+        Op {
+            call: self.call,
+            ret: self.ret,
+            input: self.input.clone(),
+            output: self.output.clone(),
+        }
+    }
+}
+
+/// How far a search may go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    /// Steps of the walk (each one tries or undoes one operation).
+    pub steps: u64,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget { steps: 5_000_000 }
+    }
+}
+
+/// Why a history is not linearizable, in the terms a person needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Explanation {
+    /// The longest prefix the search could linearize, as operation indices
+    /// in one order that works.
+    pub prefix: Vec<usize>,
+    /// The operations that could come next after that prefix — every
+    /// operation invoked before the earliest answer still missing — none
+    /// of which fits (or leads anywhere). The first is the one whose
+    /// answer came first.
+    pub stuck: Vec<usize>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// One order that explains every answer.
+    Linearizable {
+        order: Vec<usize>,
+    },
+    NotLinearizable(Explanation),
+    /// The budget ran out first: `steps` taken, and the longest prefix
+    /// linearized on the way.
+    Unknown {
+        steps: u64,
+        longest: usize,
+    },
+}
+
+impl Verdict {
+    pub fn is_linearizable(&self) -> Option<bool> {
+        match self {
+            Verdict::Linearizable { .. } => Some(true),
+            Verdict::NotLinearizable(_) => Some(false),
+            Verdict::Unknown { .. } => None,
+        }
+    }
+}
+
+/// What a search found and what it cost.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    pub verdict: Verdict,
+    pub steps: u64,
+}
+
+const NIL: usize = usize::MAX;
+
+/// One event: an operation's call or its return.
+#[derive(Clone, Copy, Debug)]
+struct Event {
+    op: usize,
+    call: bool,
+    /// The other event of the same operation.
+    other: usize,
+}
+
+/// Which operations are linearized, one bit each.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(n: usize) -> Bits {
+        Bits(vec![0; n.div_ceil(64)])
+    }
+    fn set(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+    fn clear(&mut self, i: usize) {
+        self.0[i / 64] &= !(1 << (i % 64));
+    }
+    fn get(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+}
+
+/// A fast multiply-rotate hash for the memo table. Only membership is
+/// asked of it, never an order, so results do not depend on it.
+#[derive(Default)]
+struct Mix(u64);
+
+impl Hasher for Mix {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    /// MurmurHash3's finalizer: a multiply alone leaves the low bits —
+    /// the ones a table indexes by — depending on the low bits of the
+    /// input only.
+    fn finish(&self) -> u64 {
+        let mut h = self.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        h ^ (h >> 33)
+    }
+}
+
+/// The events in time order, linked both ways so a linearized operation
+/// can be lifted out and put back in O(1).
+struct Events {
+    events: Vec<Event>,
+    next: Vec<usize>,
+    prev: Vec<usize>,
+    /// Index of the sentinel in `next` / `prev`.
+    head: usize,
+}
+
+impl Events {
+    fn new<M: Model>(ops: &[Op<M>]) -> Events {
+        // (time, return after call, op): a return at the instant of a call
+        // sorts after it, so touching operations count as concurrent.
+        let mut order: Vec<(u64, bool, usize)> = Vec::with_capacity(ops.len() * 2);
+        for (i, op) in ops.iter().enumerate() {
+            order.push((op.call, false, i));
+            order.push((op.ret.unwrap_or(u64::MAX), true, i));
+        }
+        crate::sorting::sort(&mut order);
+        let n = order.len();
+        let mut events = vec![
+            Event {
+                op: 0,
+                call: true,
+                other: NIL
+            };
+            n
+        ];
+        let mut call_at = vec![NIL; ops.len()];
+        for (at, &(_, ret, op)) in order.iter().enumerate() {
+            events[at] = Event {
+                op,
+                call: !ret,
+                other: NIL,
+            };
+            if !ret {
+                call_at[op] = at;
+            } else {
+                let call = call_at[op];
+                events[at].other = call;
+                events[call].other = at;
+            }
+        }
+        let head = n;
+        let mut next: Vec<usize> = (1..=n).collect();
+        next[n - 1] = NIL;
+        next.push(if n == 0 { NIL } else { 0 });
+        let mut prev: Vec<usize> = (0..n).map(|i| if i == 0 { head } else { i - 1 }).collect();
+        prev.push(NIL);
+        Events {
+            events,
+            next,
+            prev,
+            head,
+        }
+    }
+
+    fn first(&self) -> usize {
+        self.next[self.head]
+    }
+
+    fn unlink(&mut self, e: usize) {
+        let (p, n) = (self.prev[e], self.next[e]);
+        self.next[p] = n;
+        if n != NIL {
+            self.prev[n] = p;
+        }
+    }
+
+    fn relink(&mut self, e: usize) {
+        let (p, n) = (self.prev[e], self.next[e]);
+        self.next[p] = e;
+        if n != NIL {
+            self.prev[n] = e;
+        }
+    }
+
+    /// Takes a call and its return out of the list.
+    fn lift(&mut self, call: usize) {
+        self.unlink(call);
+        self.unlink(self.events[call].other);
+    }
+
+    /// Puts them back (in the reverse order they left).
+    fn unlift(&mut self, call: usize) {
+        self.relink(self.events[call].other);
+        self.relink(call);
+    }
+}
+
+/// Searches for a linearization of `ops` under `model`.
+pub fn check<M: Model>(model: &M, ops: &[Op<M>], budget: Budget) -> Outcome {
+    if ops.is_empty() {
+        return Outcome {
+            verdict: Verdict::Linearizable { order: Vec::new() },
+            steps: 0,
+        };
+    }
+    let mut list = Events::new(ops);
+    let mut states = States::new(model.init());
+    let mut state: u32 = 0;
+    let mut linearized = Bits::new(ops.len());
+    let mut memo = Memo::new(ops.len());
+    // For each operation linearized so far: its call event, the state
+    // before it, and whether it was forced (see below).
+    let mut stack: Vec<(usize, u32, bool)> = Vec::new();
+    let mut best: Vec<usize> = Vec::new();
+    let mut steps: u64 = 0;
+    let mut entry = list.first();
+    // Operations that answered and are not linearized yet. Once none is
+    // left the rest never answered: they fit at the end in any order.
+    let mut answered_left = ops.iter().filter(|o| o.ret.is_some()).count();
+    while answered_left > 0 {
+        steps += 1;
+        if steps > budget.steps {
+            return Outcome {
+                verdict: Verdict::Unknown {
+                    steps: budget.steps,
+                    longest: best.len(),
+                },
+                steps: budget.steps,
+            };
+        }
+        let e = list.events[entry];
+        let mut backtrack = !e.call;
+        if e.call {
+            let op = &ops[e.op];
+            match states.step(model, state, e.op, op) {
+                // An operation nobody saw answer, that would leave the
+                // state as it is, need not be placed now: it can go at the
+                // very end (or never) with the same effect on everything
+                // that answered.
+                Some(next) if op.output.is_none() && next == state => {}
+                Some(next) => {
+                    // An answered operation that changes no state (a read
+                    // that sees this one, a compare that fails) is best
+                    // placed now: any order that works from here works with
+                    // it moved to the front. So it is forced — not a choice
+                    // to revisit: if what follows fails, so does this point.
+                    let forced =
+                        op.output.is_some() && model.read_only(&op.input, op.output.as_ref());
+                    linearized.set(e.op);
+                    if memo.insert(&linearized, next) {
+                        stack.push((entry, state, forced));
+                        state = next;
+                        list.lift(entry);
+                        answered_left -= usize::from(op.ret.is_some());
+                        if stack.len() > best.len() {
+                            best = stack.iter().map(|&(c, _, _)| list.events[c].op).collect();
+                        }
+                        entry = list.first();
+                        continue;
+                    }
+                    linearized.clear(e.op);
+                    // Already explored from here, and it failed: a forced
+                    // step dooms this point too.
+                    backtrack = forced;
+                }
+                None => {}
+            }
+            if !backtrack {
+                entry = list.next[entry];
+            }
+        }
+        if backtrack {
+            // An answer arrived for an operation not yet linearized (or a
+            // forced step failed): undo choices back to the last one that
+            // was free, and try the call after it.
+            loop {
+                let Some((call, before, forced)) = stack.pop() else {
+                    let stuck = stuck_after(ops, &best);
+                    return Outcome {
+                        verdict: Verdict::NotLinearizable(Explanation {
+                            prefix: best,
+                            stuck,
+                        }),
+                        steps,
+                    };
+                };
+                let undone = list.events[call].op;
+                linearized.clear(undone);
+                answered_left += usize::from(ops[undone].ret.is_some());
+                state = before;
+                list.unlift(call);
+                entry = list.next[call];
+                if !forced {
+                    break;
+                }
+            }
+        }
+    }
+    let mut order: Vec<usize> = stack.iter().map(|&(c, _, _)| list.events[c].op).collect();
+    order.extend((0..ops.len()).filter(|&i| !linearized.get(i)));
+    Outcome {
+        verdict: Verdict::Linearizable { order },
+        steps,
+    }
+}
+
+fn hash_of(value: &impl Hash) -> u64 {
+    let mut h = Mix::default();
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// Every (set of linearized operations, state) pair the search reached
+/// (Lowe's memoisation: the same pair leads to the same dead end). The
+/// pairs sit end to end in one array — each the set's words, then the
+/// state — so remembering one allocates nothing.
+struct Memo {
+    words: usize,
+    arena: Vec<u64>,
+    table: HashTable<u32>,
+}
+
+impl Memo {
+    fn new(ops: usize) -> Memo {
+        Memo {
+            words: ops.div_ceil(64),
+            arena: Vec::new(),
+            table: HashTable::new(),
+        }
+    }
+
+    fn hash(entry: &[u64]) -> u64 {
+        let mut h = Mix::default();
+        for &w in entry {
+            h.write_u64(w);
+        }
+        h.finish()
+    }
+
+    /// Records the pair; false when it was already there.
+    fn insert(&mut self, linearized: &Bits, state: u32) -> bool {
+        let stride = self.words + 1;
+        let start = self.arena.len();
+        self.arena.extend_from_slice(&linearized.0);
+        self.arena.push(u64::from(state));
+        let hash = Memo::hash(&self.arena[start..]);
+        let arena = &self.arena;
+        let entry = &arena[start..];
+        if self
+            .table
+            .find(hash, |&at| {
+                let at = at as usize * stride;
+                &arena[at..at + stride] == entry
+            })
+            .is_some()
+        {
+            self.arena.truncate(start);
+            return false;
+        }
+        let id = (start / stride) as u32;
+        self.table.insert_unique(hash, id, |&at| {
+            let at = at as usize * stride;
+            Memo::hash(&arena[at..at + stride])
+        });
+        true
+    }
+}
+
+/// Every model state the search has met, numbered, and the steps already
+/// taken between them: a state is compared and hashed as a number, and
+/// the model runs once per (state, operation) — a key-value map's state
+/// is a string that every append makes longer.
+struct States<S> {
+    list: Vec<S>,
+    index: HashTable<u32>,
+    /// (state, operation) → the state after it, or [`REFUSED`].
+    steps: hashbrown::HashMap<u64, u32, BuildHasherDefault<Mix>>,
+}
+
+const REFUSED: u32 = u32::MAX;
+
+impl<S: Clone + Eq + Hash> States<S> {
+    fn new(init: S) -> States<S> {
+        let mut states = States {
+            list: Vec::new(),
+            index: HashTable::new(),
+            steps: hashbrown::HashMap::default(),
+        };
+        states.intern(init);
+        states
+    }
+
+    fn intern(&mut self, s: S) -> u32 {
+        let hash = hash_of(&s);
+        let list = &mut self.list;
+        if let Some(&id) = self.index.find(hash, |&id| list[id as usize] == s) {
+            return id;
+        }
+        let id = list.len() as u32;
+        list.push(s);
+        self.index
+            .insert_unique(hash, id, |&id| hash_of(&list[id as usize]));
+        id
+    }
+
+    fn step<M: Model<State = S>>(
+        &mut self,
+        model: &M,
+        state: u32,
+        i: usize,
+        op: &Op<M>,
+    ) -> Option<u32> {
+        let key = u64::from(state) << 32 | i as u64;
+        if let Some(&next) = self.steps.get(&key) {
+            return (next != REFUSED).then_some(next);
+        }
+        let next = model
+            .step(&self.list[state as usize], &op.input, op.output.as_ref())
+            .map(|s| self.intern(s));
+        self.steps.insert(key, next.unwrap_or(REFUSED));
+        next
+    }
+}
+
+/// The operations that could follow `prefix`: those not in it invoked no
+/// later than the earliest answer among them, the one answered first
+/// first, then by call time.
+fn stuck_after<M: Model>(ops: &[Op<M>], prefix: &[usize]) -> Vec<usize> {
+    let mut done = Bits::new(ops.len());
+    for &i in prefix {
+        done.set(i);
+    }
+    let rest = (0..ops.len()).filter(|&i| !done.get(i));
+    let Some(first) = rest
+        .clone()
+        .filter(|&i| ops[i].ret.is_some())
+        .min_by_key(|&i| (ops[i].ret, i))
+    else {
+        return Vec::new();
+    };
+    let deadline = ops[first].ret.unwrap_or(u64::MAX);
+    let mut stuck: Vec<usize> = rest
+        .filter(|&i| i != first && ops[i].call <= deadline)
+        .collect();
+    crate::sorting::sort_by_key(&mut stuck, |&i| (ops[i].call, i));
+    stuck.insert(0, first);
+    stuck
+}
+
+/// Replays `order` through the model: the state after it, or the first
+/// position that does not fit. For explanations and for checking
+/// witnesses in tests.
+pub fn replay<M: Model>(model: &M, ops: &[Op<M>], order: &[usize]) -> Result<M::State, usize> {
+    let mut state = model.init();
+    for (at, &i) in order.iter().enumerate() {
+        state = model
+            .step(&state, &ops[i].input, ops[i].output.as_ref())
+            .ok_or(at)?;
+    }
+    Ok(state)
+}
+
+/// Does `order` respect real time: no operation placed before one that
+/// had already answered when it was invoked?
+pub fn respects_real_time<M: Model>(ops: &[Op<M>], order: &[usize]) -> bool {
+    order.iter().enumerate().all(|(a, &i)| {
+        order[a + 1..]
+            .iter()
+            .all(|&j| ops[j].ret.is_none_or(|r| r >= ops[i].call))
+    })
+}

@@ -1,0 +1,70 @@
+//! Histories from real systems' test suites (Porcupine's Jepsen etcd and
+//! key-value logs, Knossos's compare-and-set register histories, a
+//! public Jepsen run), each checked against the verdict its own suite
+//! asserts. Data-driven: `fixtures/linearizability/verdicts.txt` lists
+//! them; MANIFEST.md says where each comes from.
+
+use replicascope_core::linearizability::import::{self, ModelChoice};
+use replicascope_core::linearizability::Budget;
+
+const DIR: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/linearizability"
+);
+
+#[test]
+fn every_fixture_gets_its_known_verdict() {
+    let list = std::fs::read_to_string(format!("{DIR}/verdicts.txt")).unwrap();
+    let mut checked = 0;
+    for line in list
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+    {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let [path, verdict, model] = fields[..] else {
+            panic!("bad line in verdicts.txt: {line}")
+        };
+        let text = std::fs::read_to_string(format!("{DIR}/{path}")).unwrap();
+        let result = import::check_text(&text, None, Budget::default())
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        assert_eq!(
+            result.model,
+            ModelChoice::parse(model).unwrap(),
+            "{path}: model guessed"
+        );
+        let want = match verdict {
+            "valid" => Some(true),
+            "invalid" => Some(false),
+            other => panic!("unknown verdict {other}"),
+        };
+        assert_eq!(result.valid, want, "{path}");
+        if want == Some(false) {
+            // An invalid history names a key, the operations it could put
+            // in order, and at least one that cannot follow them.
+            let bad = result
+                .keys
+                .iter()
+                .find(|k| k.verdict == "not linearizable")
+                .unwrap_or_else(|| panic!("{path}: no invalid key listed"));
+            assert!(!bad.stuck.is_empty(), "{path}");
+            assert!(
+                bad.explanation
+                    .as_deref()
+                    .is_some_and(|e| e.contains("none of the operations")),
+                "{path}"
+            );
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 20);
+}
+
+/// A wrong model is named, with the line, not guessed around.
+#[test]
+fn a_history_the_model_cannot_explain_is_refused_by_line() {
+    let text = std::fs::read_to_string(format!("{DIR}/porcupine/kv/c01-ok.txt")).unwrap();
+    let err =
+        import::check_text(&text, Some(ModelChoice::Register), Budget::default()).unwrap_err();
+    assert_eq!(err.line, 1);
+    assert!(err.message.contains("not :append"), "{err}");
+}
