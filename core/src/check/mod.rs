@@ -310,30 +310,26 @@ impl Checker for LostUpdates {
         use crate::history::Operation;
         use crate::vv::Dot;
         let ops = &input.history.ops;
-        // Every write whose event is known: its dot, key and the history
-        // it replaced.
-        let mut writes: BTreeMap<Dot, (&Operation, &Causal)> = BTreeMap::new();
+        // Every write whose event is known: its dot, and the operation and
+        // history it replaced; sorted by dot. (Sorted vectors, not ordered
+        // maps: this runs in the page too, where every new map type costs
+        // download size.)
+        let mut writes: Vec<(Dot, &Operation, &Causal)> = Vec::new();
         for o in ops.iter().filter(|o| o.request.is_write()) {
             if let Some(c) = o.outcome.as_ref().and_then(Outcome::causal) {
-                for &d in &c.dots {
-                    writes.insert(d, (o, c));
-                }
+                writes.extend(c.dots.iter().map(|&d| (d, o, c)));
             }
         }
         if writes.is_empty() {
             return Vec::new();
         }
-        // Completed reads per key that showed versions.
-        let mut reads: BTreeMap<&str, Vec<(crate::time::Instant, &Causal)>> = BTreeMap::new();
-        for r in ops {
-            if let (Request::Get { key, .. } | Request::Read { key, .. }, Some(done), Some(c)) = (
-                &r.request,
-                r.completed_at,
-                r.outcome.as_ref().and_then(Outcome::causal),
-            ) {
-                reads.entry(key).or_default().push((done, c));
-            }
-        }
+        crate::sorting::sort_by_key(&mut writes, |w| w.0);
+        let find = |d: Dot| {
+            writes
+                .binary_search_by_key(&d, |w| w.0)
+                .ok()
+                .map(|i| writes[i])
+        };
         let mut found = Vec::new();
         for x in ops {
             let Request::Put {
@@ -346,27 +342,31 @@ impl Checker for LostUpdates {
             };
             // What reads of this key completed before the write began had
             // shown, closed under "a shown version replaced these".
-            let mut seen: BTreeSet<Dot> = BTreeSet::new();
-            let mut todo: Vec<Dot> = reads
-                .get(key.as_str())
-                .into_iter()
-                .flatten()
-                .filter(|(done, _)| *done < x.invoked_at)
-                .flat_map(|(_, c)| c.dots.iter().copied())
+            let mut todo: Vec<Dot> = ops
+                .iter()
+                .filter(|r| {
+                    matches!(r.request, Request::Get { .. } | Request::Read { .. })
+                        && r.request.key() == key.as_str()
+                        && r.completed_at.is_some_and(|t| t < x.invoked_at)
+                })
+                .filter_map(|r| r.outcome.as_ref().and_then(Outcome::causal))
+                .flat_map(|c| c.dots.iter().copied())
                 .collect();
+            let mut seen: Vec<Dot> = Vec::new();
             let mut unknown = false;
             while let Some(d) = todo.pop() {
-                if !seen.insert(d) {
+                if seen.contains(&d) {
                     continue;
                 }
-                match writes.get(&d) {
-                    Some((_, c)) => todo.extend(
+                seen.push(d);
+                match find(d) {
+                    Some((_, _, c)) => todo.extend(
                         writes
                             .iter()
-                            .filter(|(w, (o, _))| {
-                                c.context.contains(**w) && o.request.key() == key.as_str()
+                            .filter(|(w, o, _)| {
+                                c.context.contains(*w) && o.request.key() == key.as_str()
                             })
-                            .map(|(w, _)| *w),
+                            .map(|w| w.0),
                     ),
                     // A version whose write never reported its history
                     // (it failed, or is still pending) may have replaced
@@ -377,7 +377,7 @@ impl Checker for LostUpdates {
             if unknown {
                 continue;
             }
-            for (&d, &(w, _)) in &writes {
+            for &(d, w, _) in &writes {
                 if w.id == x.id
                     || w.request.key() != key.as_str()
                     || !w.acknowledged_write()
