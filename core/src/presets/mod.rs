@@ -4,6 +4,7 @@
 //! one file per topic.
 
 mod leaderless;
+mod linearizability;
 mod multi_leader;
 mod single_leader_logs;
 mod single_leader_ops;
@@ -449,6 +450,47 @@ static PRESETS: &[Preset] = &[
                       replica has answered too. Reads at ONE and ALL differ the same way. Compare the latencies in \
                       the write latency chart.",
         build: leaderless::consistency_levels,
+    },
+    Preset {
+        id: "leaderless-quorum-not-linearizable",
+        title: "Strict quorums, still not linearizable",
+        description: "Key x lives on nodes 1–3 with n = 3, w = 2, r = 2, so every read quorum overlaps every \
+                      write quorum. Node 4 writes x = 2; its links to nodes 2 and 3 are slow, so for 300 ms the \
+                      write sits on node 1 alone, not yet acknowledged. Reader A asks nodes 1 and 2 and gets \
+                      x = 2 (the newer version wins). Reader B starts after A has its answer, asks nodes 3 and 2 \
+                      and gets x = 1. No read is stale — no acknowledged write was missed — yet no single order \
+                      of the operations explains both reads: the history is not linearizable. Read repair is off \
+                      here; in the background it would race B and could lose.",
+        build: linearizability::quorum_not_linearizable,
+    },
+    Preset {
+        id: "leaderless-blocking-read-repair-linearizable",
+        title: "Blocking read repair makes quorum reads linearizable",
+        description: "The same write in flight and the same two readers, with blocking read repair: before \
+                      answering, reader A's coordinator writes x = 2 back to the replica that had x = 1 and waits \
+                      until w = 2 replicas hold it — Cassandra's behaviour for quorum reads, and the write-back \
+                      phase of the ABD register. Reader B's quorum must now overlap those two, so B sees x = 2 \
+                      too, and the history is linearizable. The price: A's read waits for one more round trip.",
+        build: linearizability::blocking_read_repair_linearizable,
+    },
+    Preset {
+        id: "single-leader-async-follower-not-linearizable",
+        title: "Reads from an asynchronous follower are not linearizable",
+        description: "The leader confirms x = 1 and a read on the leader returns it. A moment later a read on the \
+                      follower — behind a slow link — returns nothing: the write is not there yet. Once one \
+                      client has seen x = 1, a linearizable store could never show a later client the old \
+                      value; a follower read can. The follower catches up and the last read returns 1.",
+        build: linearizability::async_follower_not_linearizable,
+    },
+    Preset {
+        id: "multi-leader-lww-skew-not-linearizable",
+        title: "Last write wins with a slow clock is not linearizable",
+        description: "Two datacenters resolve conflicts by timestamp, and dc 2's leader runs 250 ms slow. It \
+                      writes x = 2 long after x = 1 has reached it, but stamps it with its slow clock, so x = 1 \
+                      wins — even on node 2, whose own client reads x = 1 right after being told x = 2 \
+                      succeeded. Every later read returns 1: there is no order in which the write of 2 took \
+                      effect.",
+        build: linearizability::lww_skew_not_linearizable,
     },
     Preset {
         id: "chatter-5",

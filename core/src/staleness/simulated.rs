@@ -56,6 +56,7 @@ pub fn scenario(model: &LatencyModel, n: u8, w: u8, r: u8, seed: u64) -> Scenari
         w,
         r,
         read_repair: false,
+        blocking_read_repair: false,
         sloppy_quorum: false,
         replica_timeout_ms: PATIENCE_MS,
         request_timeout_ms: PATIENCE_MS,

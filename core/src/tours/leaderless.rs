@@ -367,3 +367,79 @@ pub(super) static SHOPPING_CART: Tour = Tour {
         },
     ],
 };
+
+pub(super) static QUORUM_NOT_LINEARIZABLE: Tour = Tour {
+    id: "leaderless-quorum-not-linearizable",
+    title: "Strict quorums are not enough for linearizability",
+    section: Section::Leaderless,
+    preset: "leaderless-quorum-not-linearizable",
+    summary: "With w + r > n no read misses an acknowledged write, yet two readers can still see \
+              a write in flight in opposite orders.",
+    steps: &[
+        Step {
+            caption: "x = 1 is on all three replicas, and a client has read it. Node 4 writes x = 2 \
+                      for that client: node 1 has it at once, nodes 2 and 3 sit behind slow links.",
+            at: delivered("write", 1).from(4).to(1),
+            expect: &[holds(1, "x", 2), holds(2, "x", 1), holds(3, "x", 1)],
+        },
+        Step {
+            caption: "Reader A asks through node 1: 2 from node 1 and 1 from node 2, and the newer \
+                      version wins. A gets x = 2, though the write is not acknowledged yet.",
+            at: reply(3),
+            expect: &[holds(2, "x", 1), Expect::NoAnomaly(AnomalyKind::StaleRead)],
+        },
+        Step {
+            caption: "Reader B starts after A's answer and hears first from nodes 3 and 2: x = 1. \
+                      Neither read is stale, but no order of the operations explains A's 2 and then \
+                      B's 1 — the history is not linearizable.",
+            at: reply(4),
+            expect: &[
+                holds(3, "x", 1),
+                Expect::NoAnomaly(AnomalyKind::StaleRead),
+                Expect::Anomaly(AnomalyKind::NotLinearizable),
+            ],
+        },
+        Step {
+            caption: "The slow copies arrive and the write is acknowledged, after both reads. The \
+                      blocking read repair tour closes the gap.",
+            at: reply(2),
+            expect: &[holds(2, "x", 2), holds(3, "x", 2)],
+        },
+    ],
+};
+
+pub(super) static BLOCKING_READ_REPAIR: Tour = Tour {
+    id: "leaderless-blocking-read-repair-linearizable",
+    title: "Blocking read repair",
+    section: Section::Leaderless,
+    preset: "leaderless-blocking-read-repair-linearizable",
+    summary: "The reader writes what it saw back to a quorum before answering: later readers \
+              cannot see less.",
+    steps: &[
+        Step {
+            caption: "The same write in flight: only node 1 has x = 2.",
+            at: delivered("write", 1).from(4).to(1),
+            expect: &[holds(1, "x", 2), holds(2, "x", 1), holds(3, "x", 1)],
+        },
+        Step {
+            caption:
+                "Reader A's coordinator sees 2 and 1 disagree. Before answering it writes x = 2 \
+                      back to node 2 and waits for the acknowledgement.",
+            at: note("waits for it before answering"),
+            expect: &[holds(2, "x", 1)],
+        },
+        Step {
+            caption:
+                "Two replicas — a write quorum — now hold x = 2, and only then does A get its \
+                      answer, one round trip later than without the repair.",
+            at: reply(3),
+            expect: &[holds(1, "x", 2), holds(2, "x", 2), holds(3, "x", 1)],
+        },
+        Step {
+            caption: "B's read quorum must include node 1 or node 2, so B sees x = 2 as well. One \
+                      order of the operations explains every answer: linearizable.",
+            at: reply(4),
+            expect: &[Expect::NoAnomaly(AnomalyKind::NotLinearizable)],
+        },
+    ],
+};

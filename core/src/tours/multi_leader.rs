@@ -648,3 +648,36 @@ pub(super) static CAUSAL_DELIVERY: Tour = Tour {
         },
     ],
 };
+
+pub(super) static LWW_SKEW_NOT_LINEARIZABLE: Tour = Tour {
+    id: "multi-leader-lww-skew-not-linearizable",
+    title: "A slow clock undoes a write",
+    section: Section::MultiLeader,
+    preset: "multi-leader-lww-skew-not-linearizable",
+    summary: "Last write wins trusts timestamps: a write stamped by a slow clock never takes \
+              effect, though its client was told it did.",
+    steps: &[
+        Step {
+            caption: "Dc 1 writes x = 1 and it reaches dc 2.",
+            at: delivered("replicate", 1),
+            expect: &[holds(1, "x", 1), holds(2, "x", 1)],
+        },
+        Step {
+            caption:
+                "Dc 2's leader writes x = 2 and says it succeeded, but its clock is 250 ms slow: \
+                      x = 1 carries the later stamp and stays.",
+            at: reply(1),
+            expect: &[
+                holds(2, "x", 1),
+                Expect::Anomaly(AnomalyKind::DiscardedWrite),
+            ],
+        },
+        Step {
+            caption:
+                "Its own client reads x = 1 right after being told x = 2 succeeded. No order of \
+                      the operations explains that: not linearizable.",
+            at: reply(2),
+            expect: &[Expect::Anomaly(AnomalyKind::NotLinearizable)],
+        },
+    ],
+};

@@ -898,3 +898,33 @@ pub(super) static CONSISTENT_PREFIX: Tour = Tour {
         },
     ],
 };
+
+pub(super) static ASYNC_FOLLOWER_NOT_LINEARIZABLE: Tour = Tour {
+    id: "single-leader-async-follower-not-linearizable",
+    title: "Follower reads are not linearizable",
+    section: Section::SingleLeader,
+    preset: "single-leader-async-follower-not-linearizable",
+    summary: "Once a client has seen a value on the leader, a follower can still show the old one.",
+    steps: &[
+        Step {
+            caption: "The leader confirms x = 1 and a read on the leader returns it.",
+            at: reply(1),
+            expect: &[holds(1, "x", 1), lacks(2, "x")],
+        },
+        Step {
+            caption: "A later read on the follower finds nothing: the entry is still on the slow \
+                      link. Stale, and not linearizable — the write had already been seen.",
+            at: reply(2),
+            expect: &[
+                lacks(2, "x"),
+                Expect::Anomaly(AnomalyKind::StaleRead),
+                Expect::Anomaly(AnomalyKind::NotLinearizable),
+            ],
+        },
+        Step {
+            caption: "The follower catches up and the last read returns 1.",
+            at: reply(3),
+            expect: &[holds(2, "x", 1)],
+        },
+    ],
+};

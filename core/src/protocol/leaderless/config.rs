@@ -28,6 +28,12 @@ pub struct LeaderlessConfig {
     /// version back to the replicas that were behind.
     #[serde(default = "yes")]
     pub read_repair: bool,
+    /// Read repair before the answer: the coordinator writes the newest
+    /// version back until w replicas hold it, then answers (Cassandra's
+    /// blocking read repair; with w + r > n, quorum reads become
+    /// linearizable).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub blocking_read_repair: bool,
     /// When a home replica does not answer, write to the next node on the
     /// ring instead, with a hint naming the node it is meant for.
     #[serde(default)]
@@ -74,6 +80,10 @@ fn default_key_range() -> (u64, u64) {
 fn yes() -> bool {
     true
 }
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
 fn default_replica_timeout_ms() -> f64 {
     100.0
 }
@@ -95,6 +105,7 @@ impl Default for LeaderlessConfig {
             w: 2,
             r: 2,
             read_repair: true,
+            blocking_read_repair: false,
             sloppy_quorum: false,
             replica_timeout_ms: default_replica_timeout_ms(),
             request_timeout_ms: default_request_timeout_ms(),

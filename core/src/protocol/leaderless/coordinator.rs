@@ -15,7 +15,7 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use super::message::{union, versions_text, Msg, Stored, Versions};
+use super::message::{Msg, Stored, Versions};
 use super::{LeaderlessNode, REPLICA_TIMEOUT, REQUEST_TIMEOUT};
 use crate::node::{Causal, Ctx, NodeId, OpId, Outcome, Request};
 use crate::quorum::ConsistencyLevel;
@@ -44,13 +44,16 @@ pub enum Pending {
         replies: BTreeMap<NodeId, Siblings<Stored>>,
         merged: Siblings<Stored>,
         repaired: BTreeSet<NodeId>,
+        /// Replicas known to hold `merged`: they replied with it, or
+        /// acknowledged a blocking read repair of it.
+        holders: BTreeSet<NodeId>,
         answered: bool,
     },
 }
 
 /// The version a read or write reports: how many writes its version
 /// vector covers. A read that saw a write covers at least as many.
-fn version_number(v: &VersionVector) -> u64 {
+pub(super) fn version_number(v: &VersionVector) -> u64 {
     v.iter().map(|(_, c)| c).sum()
 }
 
@@ -88,13 +91,13 @@ impl LeaderlessNode {
         usize::from(level.replicas(self.config.n)).min(self.config.replicas())
     }
 
-    fn new_req(&mut self) -> u32 {
+    pub(super) fn new_req(&mut self) -> u32 {
         let req = self.next_req;
         self.next_req += 1;
         req
     }
 
-    fn arm_request_timers(&self, ctx: &mut Ctx<'_, Msg>, req: u32) {
+    pub(super) fn arm_request_timers(&self, ctx: &mut Ctx<'_, Msg>, req: u32) {
         let replica = Self::ms(self.config.replica_timeout_ms);
         let request = Self::ms(self.config.request_timeout_ms);
         ctx.set_timer(req << 2 | REPLICA_TIMEOUT, replica, replica);
@@ -295,7 +298,7 @@ impl LeaderlessNode {
         }
     }
 
-    fn finish(&mut self, ctx: &mut Ctx<'_, Msg>, req: u32) {
+    pub(super) fn finish(&mut self, ctx: &mut Ctx<'_, Msg>, req: u32) {
         self.pending.remove(&req);
         ctx.cancel_timer(req << 2 | REPLICA_TIMEOUT);
         ctx.cancel_timer(req << 2 | REQUEST_TIMEOUT);
@@ -384,195 +387,29 @@ impl LeaderlessNode {
                 needed,
                 asked,
                 replies,
+                holders,
                 answered: false,
                 ..
             } => {
-                let silent = join_nodes(asked.iter().copied().filter(|n| !replies.contains_key(n)));
-                ctx.reply(
-                    op,
-                    Outcome::Failed {
-                        reason: format!(
-                            "only {} of the {needed} replies needed arrived within {} ms ({silent} did not answer)",
-                            replies.len(),
-                            self.config.request_timeout_ms
-                        ),
-                    },
-                );
+                let reason = if replies.len() >= needed {
+                    format!(
+                        "the replies arrived, but blocking read repair had the newest version on only {} of the {} replicas it must reach within {} ms before answering",
+                        holders.len(),
+                        self.config.w,
+                        self.config.request_timeout_ms
+                    )
+                } else {
+                    let silent =
+                        join_nodes(asked.iter().copied().filter(|n| !replies.contains_key(n)));
+                    format!(
+                        "only {} of the {needed} replies needed arrived within {} ms ({silent} did not answer)",
+                        replies.len(),
+                        self.config.request_timeout_ms
+                    )
+                };
+                ctx.reply(op, Outcome::Failed { reason });
             }
             _ => {}
-        }
-    }
-
-    /// A quorum read; `needed` overrides r.
-    pub(super) fn read(
-        &mut self,
-        ctx: &mut Ctx<'_, Msg>,
-        op: OpId,
-        key: String,
-        needed: Option<usize>,
-    ) {
-        let req = self.new_req();
-        let asked = self.config.preference_list(&key);
-        self.pending.insert(
-            req,
-            Pending::Read {
-                op,
-                key: key.clone(),
-                needed: needed.unwrap_or(usize::from(self.config.r)),
-                asked: asked.clone(),
-                replies: BTreeMap::new(),
-                merged: Siblings::new(),
-                repaired: BTreeSet::new(),
-                answered: false,
-            },
-        );
-        self.arm_request_timers(ctx, req);
-        for n in asked {
-            if n == self.me {
-                let mine = self.store.get(&key).cloned().unwrap_or_default();
-                self.on_fetch_reply(ctx, req, self.me, &mine);
-            } else {
-                ctx.send(
-                    n,
-                    Msg::Fetch {
-                        req,
-                        key: key.clone(),
-                    },
-                );
-            }
-        }
-    }
-
-    pub(super) fn on_fetch_reply(
-        &mut self,
-        ctx: &mut Ctx<'_, Msg>,
-        req: u32,
-        from: NodeId,
-        versions: &Siblings<Stored>,
-    ) {
-        let me = self.me;
-        let read_repair = self.config.read_repair;
-        let (config_n, config_w) = (self.config.replicas() as u8, self.config.w);
-        let sloppy = self.config.sloppy_quorum;
-        let Some(Pending::Read {
-            op,
-            key,
-            needed,
-            asked,
-            replies,
-            merged,
-            repaired,
-            answered,
-        }) = self.pending.get_mut(&req)
-        else {
-            return;
-        };
-        replies.insert(from, versions.clone());
-        merged.merge(versions);
-        if !*answered && replies.len() >= *needed {
-            *answered = true;
-            let values = union(merged);
-            let context = merged.context();
-            let version = version_number(&context);
-            let causal = Some(Causal {
-                dots: merged.dots(),
-                context,
-            });
-            let outcome = match values[..] {
-                [] => Outcome::Read {
-                    value: None,
-                    version: 0,
-                    epoch: None,
-                    leader: None,
-                    causal,
-                },
-                [v] if merged.len() == 1 => Outcome::Read {
-                    value: Some(v),
-                    version,
-                    epoch: None,
-                    leader: None,
-                    causal,
-                },
-                _ => Outcome::Values {
-                    values,
-                    version,
-                    causal,
-                },
-            };
-            let answers: Vec<String> = replies
-                .iter()
-                .map(|(n, v)| format!("{n}: {}", versions_text(v, usize::from(ctx.cluster))))
-                .collect();
-            // Whether these replies must include the latest acknowledged
-            // write: the read and write quorums overlap when w + r > n.
-            let (n, w) = (usize::from(config_n), usize::from(config_w));
-            let overlap = if *needed + w > n && sloppy {
-                format!("{} + {w} > {n}, but under a sloppy quorum a write may sit on stand-ins outside these replicas", *needed)
-            } else if *needed + w > n {
-                format!(
-                    "{} + {w} > {n}: every write quorum overlaps this read's replies",
-                    *needed
-                )
-            } else {
-                format!(
-                    "{} + {w} ≤ {n}: these replies may all have missed the latest write",
-                    *needed
-                )
-            };
-            let siblings = if merged.len() > 1 {
-                format!(
-                    " — {} concurrent versions, neither dominating the other, so all are returned as siblings",
-                    merged.len()
-                )
-            } else {
-                String::new()
-            };
-            ctx.note(format!(
-                "{me} has {} of the {} replies it needs ({}): it returns {}{siblings} ({overlap}).",
-                replies.len(),
-                needed,
-                answers.join("; "),
-                versions_text(merged, usize::from(ctx.cluster))
-            ));
-            ctx.reply(*op, outcome);
-        }
-        // Read repair: every replica that answered with less than the
-        // merged version gets it written back.
-        let mut repairs: Vec<(NodeId, VersionVector)> = Vec::new();
-        if *answered && read_repair {
-            let newest = merged.context();
-            for (n, v) in replies.iter() {
-                if !repaired.contains(n) && v.context() != newest {
-                    repairs.push((*n, v.context()));
-                }
-            }
-            repaired.extend(repairs.iter().map(|r| r.0));
-        }
-        let (key, merged_now) = (key.clone(), Rc::new(merged.clone()));
-        let done = replies.len() == asked.len();
-        let width = usize::from(ctx.cluster);
-        for (n, theirs) in repairs {
-            self.counts.repairs_sent += 1;
-            ctx.note(format!(
-                "Read repair: {n} answered {key} at {}, which {} dominates; {me} writes {} back to it.",
-                theirs.display_for(width),
-                merged_now.context().display_for(width),
-                versions_text(&merged_now, width)
-            ));
-            if n == me {
-                self.merge_into_store(&key, &merged_now);
-            } else {
-                ctx.send(
-                    n,
-                    Msg::Repair {
-                        key: key.clone(),
-                        versions: merged_now.clone(),
-                    },
-                );
-            }
-        }
-        if done {
-            self.finish(ctx, req);
         }
     }
 }

@@ -72,6 +72,19 @@ pub enum Msg {
         key: String,
         versions: Versions,
     },
+    /// Coordinator → a replica that answered with older data, when read
+    /// repair blocks: the newest versions, to acknowledge before the read
+    /// is answered.
+    BlockingRepair {
+        req: u32,
+        key: String,
+        versions: Versions,
+    },
+    /// Replica → coordinator: it holds the versions with this context.
+    RepairAck {
+        req: u32,
+        context: crate::vv::VersionVector,
+    },
     /// Stand-in → home replica, once it answers again: the write it held.
     Handoff {
         key: String,
@@ -139,7 +152,8 @@ impl Message for Msg {
             Msg::StoreAck { .. } => "ack",
             Msg::Fetch { .. } => "read",
             Msg::FetchReply { .. } => "reply",
-            Msg::Repair { .. } => "read repair",
+            Msg::Repair { .. } | Msg::BlockingRepair { .. } => "read repair",
+            Msg::RepairAck { .. } => "repair ack",
             Msg::Handoff { .. } => "handoff",
             Msg::HandoffAck { .. } => "handoff ack",
             Msg::TreeHashes { .. } => "merkle hashes",
@@ -169,6 +183,13 @@ impl Message for Msg {
             | Msg::Handoff { key, versions } => {
                 format!("{key} = {}", versions_text(versions, 0))
             }
+            Msg::BlockingRepair { key, versions, .. } => {
+                format!(
+                    "{key} = {} — acknowledge before the read is answered",
+                    versions_text(versions, 0)
+                )
+            }
+            Msg::RepairAck { context, .. } => format!("has {context}"),
             Msg::HandoffAck { key, .. } => format!("{key} handed over; hint dropped"),
             Msg::TreeHashes { level, hashes, .. } => {
                 format!("{} hash(es) at level {level}", hashes.len())

@@ -15,6 +15,7 @@ pub mod anti_entropy;
 pub mod config;
 pub mod coordinator;
 pub mod message;
+pub mod read;
 pub mod replica;
 pub mod view;
 

@@ -46,6 +46,22 @@ impl LeaderlessNode {
                     ));
                 }
             }
+            Msg::BlockingRepair { req, key, versions } => {
+                self.merge_into_store(&key, &versions);
+                ctx.note(format!(
+                    "{} is repaired: {key} becomes {}, and it tells the coordinator, which is waiting to answer the read.",
+                    self.me,
+                    versions_text(&versions, usize::from(ctx.cluster))
+                ));
+                ctx.send(
+                    from,
+                    Msg::RepairAck {
+                        req,
+                        context: versions.context(),
+                    },
+                );
+            }
+            Msg::RepairAck { req, context } => self.on_repair_ack(ctx, req, from, &context),
             Msg::Handoff { key, versions } => {
                 self.merge_into_store(&key, &versions);
                 ctx.note(format!(

@@ -164,6 +164,7 @@ pub fn core_default(path: &str) -> Value {
     let as_json = |v: Result<Value, serde_json::Error>| v.unwrap_or(Value::Null);
     match path {
         "/protocol/read_repair" => json!(ring.read_repair),
+        "/protocol/blocking_read_repair" => json!(ring.blocking_read_repair),
         "/protocol/sloppy_quorum" => json!(ring.sloppy_quorum),
         // The core's default depth, as it fills it in when the field is absent.
         "/protocol/anti_entropy/depth" => {
@@ -345,6 +346,11 @@ fn leaderless() -> Vec<Group> {
         Param::new(
             "Read repair (a read writes the newest version back)",
             "/protocol/read_repair",
+            Kind::Check,
+        ),
+        Param::new(
+            "Blocking read repair (write back to w replicas before answering: linearizable quorum reads)",
+            "/protocol/blocking_read_repair",
             Kind::Check,
         ),
         Param::new(
