@@ -199,16 +199,37 @@ async fn the_chart_and_the_anomaly_list_follow_the_cursor() {
         "{}",
         text(&root, "[data-testid=latency-summary]")
     );
-    // Newest first: two stale reads, then the lost write they missed.
+    // Newest first: two stale reads (the first of them also shows the key
+    // is not linearizable), then the lost write they missed.
     let items = root.query_selector_all(".anomaly-list li button").unwrap();
-    assert_eq!(items.length(), 3);
-    let lost: Element = items.item(2).unwrap().unchecked_into();
+    assert_eq!(items.length(), 4);
+    let labels: Vec<String> = (0..4)
+        .map(|i| {
+            let e: Element = items.item(i).unwrap().unchecked_into();
+            e.query_selector(".anomaly-kind")
+                .unwrap()
+                .unwrap()
+                .text_content()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        labels.iter().filter(|l| *l == "stale read").count(),
+        2,
+        "{labels:?}"
+    );
+    assert_eq!(
+        labels.iter().filter(|l| *l == "not linearizable").count(),
+        1,
+        "{labels:?}"
+    );
+    let lost: Element = items.item(3).unwrap().unchecked_into();
     assert!(lost.text_content().unwrap().starts_with("lost write"));
     assert!(lost
         .text_content()
         .unwrap()
         .contains("no surviving node has it"));
-    assert_eq!(text(&root, ".anomaly-count"), "3");
+    assert_eq!(text(&root, ".anomaly-count"), "4");
 
     // Clicking it moves the cursor to when the client got its answer.
     let at = lost

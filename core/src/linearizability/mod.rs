@@ -79,7 +79,7 @@ impl<K> Report<K> {
 /// Checks each key's operations on its own, each with `budget`; keys
 /// with fewer operations first, since a small key is decided fastest.
 /// `by_key` lists each key's operations.
-pub fn check_keys<M: Model, K: Clone>(
+pub fn check_keys<M: Model + Clone, K: Clone>(
     model: &M,
     by_key: &[(K, Vec<Op<M>>)],
     budget: Budget,

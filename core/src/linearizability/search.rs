@@ -216,7 +216,9 @@ impl Events {
         }
         let head = n;
         let mut next: Vec<usize> = (1..=n).collect();
-        next[n - 1] = NIL;
+        if let Some(last) = next.last_mut() {
+            *last = NIL;
+        }
         next.push(if n == 0 { NIL } else { 0 });
         let mut prev: Vec<usize> = (0..n).map(|i| if i == 0 { head } else { i - 1 }).collect();
         prev.push(NIL);
@@ -262,111 +264,179 @@ impl Events {
 }
 
 /// Searches for a linearization of `ops` under `model`.
-pub fn check<M: Model>(model: &M, ops: &[Op<M>], budget: Budget) -> Outcome {
-    if ops.is_empty() {
-        return Outcome {
-            verdict: Verdict::Linearizable { order: Vec::new() },
+pub fn check<M: Model + Clone>(model: &M, ops: &[Op<M>], budget: Budget) -> Outcome {
+    let mut search = Search::new(model.clone(), ops.to_vec());
+    match search.advance(budget.steps) {
+        Some(verdict) => Outcome {
+            verdict,
+            steps: search.steps,
+        },
+        None => Outcome {
+            verdict: Verdict::Unknown {
+                steps: search.steps,
+                longest: search.best.len(),
+            },
+            steps: search.steps,
+        },
+    }
+}
+
+/// A search that can stop after some steps and go on later (the page
+/// checks long histories in slices between frames).
+pub struct Search<M: Model> {
+    model: M,
+    ops: Vec<Op<M>>,
+    list: Events,
+    states: States<M::State>,
+    state: u32,
+    linearized: Bits,
+    memo: Memo,
+    /// For each operation linearized so far: its call event, the state
+    /// before it, and whether it was forced (see below).
+    stack: Vec<(usize, u32, bool)>,
+    best: Vec<usize>,
+    steps: u64,
+    entry: usize,
+    /// Operations that answered and are not linearized yet. Once none is
+    /// left the rest never answered: they fit at the end in any order.
+    answered_left: usize,
+    verdict: Option<Verdict>,
+}
+
+impl<M: Model> Search<M> {
+    pub fn new(model: M, ops: Vec<Op<M>>) -> Search<M> {
+        let list = Events::new(&ops);
+        let entry = list.first();
+        let init = model.init();
+        Search {
+            model,
+            list,
+            states: States::new(init),
+            state: 0,
+            linearized: Bits::new(ops.len()),
+            memo: Memo::new(ops.len()),
+            stack: Vec::new(),
+            best: Vec::new(),
             steps: 0,
-        };
-    }
-    let mut list = Events::new(ops);
-    let mut states = States::new(model.init());
-    let mut state: u32 = 0;
-    let mut linearized = Bits::new(ops.len());
-    let mut memo = Memo::new(ops.len());
-    // For each operation linearized so far: its call event, the state
-    // before it, and whether it was forced (see below).
-    let mut stack: Vec<(usize, u32, bool)> = Vec::new();
-    let mut best: Vec<usize> = Vec::new();
-    let mut steps: u64 = 0;
-    let mut entry = list.first();
-    // Operations that answered and are not linearized yet. Once none is
-    // left the rest never answered: they fit at the end in any order.
-    let mut answered_left = ops.iter().filter(|o| o.ret.is_some()).count();
-    while answered_left > 0 {
-        steps += 1;
-        if steps > budget.steps {
-            return Outcome {
-                verdict: Verdict::Unknown {
-                    steps: budget.steps,
-                    longest: best.len(),
-                },
-                steps: budget.steps,
-            };
+            entry,
+            answered_left: ops.iter().filter(|o| o.ret.is_some()).count(),
+            verdict: None,
+            ops,
         }
-        let e = list.events[entry];
-        let mut backtrack = !e.call;
-        if e.call {
-            let op = &ops[e.op];
-            match states.step(model, state, e.op, op) {
-                // An operation nobody saw answer, that would leave the
-                // state as it is, need not be placed now: it can go at the
-                // very end (or never) with the same effect on everything
-                // that answered.
-                Some(next) if op.output.is_none() && next == state => {}
-                Some(next) => {
-                    // An answered operation that changes no state (a read
-                    // that sees this one, a compare that fails) is best
-                    // placed now: any order that works from here works with
-                    // it moved to the front. So it is forced — not a choice
-                    // to revisit: if what follows fails, so does this point.
-                    let forced =
-                        op.output.is_some() && model.read_only(&op.input, op.output.as_ref());
-                    linearized.set(e.op);
-                    if memo.insert(&linearized, next) {
-                        stack.push((entry, state, forced));
-                        state = next;
-                        list.lift(entry);
-                        answered_left -= usize::from(op.ret.is_some());
-                        if stack.len() > best.len() {
-                            best = stack.iter().map(|&(c, _, _)| list.events[c].op).collect();
+    }
+
+    /// The operations searched.
+    pub fn ops(&self) -> &[Op<M>] {
+        &self.ops
+    }
+
+    /// Steps taken so far.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    /// The most operations linearized at once so far.
+    pub fn longest(&self) -> usize {
+        self.best.len()
+    }
+
+    /// Searches for at most `steps` more steps; the verdict once there is
+    /// one. After a verdict, further calls return it again at no cost.
+    pub fn advance(&mut self, steps: u64) -> Option<Verdict> {
+        if let Some(v) = &self.verdict {
+            return Some(v.clone());
+        }
+        let limit = self.steps.saturating_add(steps);
+        while self.answered_left > 0 {
+            if self.steps >= limit {
+                return None;
+            }
+            self.steps += 1;
+            let entry = self.entry;
+            let e = self.list.events[entry];
+            let mut backtrack = !e.call;
+            if e.call {
+                let op = &self.ops[e.op];
+                match self.states.step(&self.model, self.state, e.op, op) {
+                    // An operation nobody saw answer, that would leave the
+                    // state as it is, need not be placed now: it can go at
+                    // the very end (or never) with the same effect on
+                    // everything that answered.
+                    Some(next) if op.output.is_none() && next == self.state => {}
+                    Some(next) => {
+                        // An answered operation that changes no state (a
+                        // read that sees this one, a compare that fails) is
+                        // best placed now: any order that works from here
+                        // works with it moved to the front. So it is forced
+                        // — not a choice to revisit: if what follows fails,
+                        // so does this point.
+                        let forced = op.output.is_some()
+                            && self.model.read_only(&op.input, op.output.as_ref());
+                        self.linearized.set(e.op);
+                        if self.memo.insert(&self.linearized, next) {
+                            self.stack.push((entry, self.state, forced));
+                            self.state = next;
+                            self.list.lift(entry);
+                            self.answered_left -= usize::from(op.ret.is_some());
+                            if self.stack.len() > self.best.len() {
+                                let events = &self.list.events;
+                                self.best =
+                                    self.stack.iter().map(|&(c, _, _)| events[c].op).collect();
+                            }
+                            self.entry = self.list.first();
+                            continue;
                         }
-                        entry = list.first();
-                        continue;
+                        self.linearized.clear(e.op);
+                        // Already explored from here, and it failed: a
+                        // forced step dooms this point too.
+                        backtrack = forced;
                     }
-                    linearized.clear(e.op);
-                    // Already explored from here, and it failed: a forced
-                    // step dooms this point too.
-                    backtrack = forced;
+                    None => {}
                 }
-                None => {}
-            }
-            if !backtrack {
-                entry = list.next[entry];
-            }
-        }
-        if backtrack {
-            // An answer arrived for an operation not yet linearized (or a
-            // forced step failed): undo choices back to the last one that
-            // was free, and try the call after it.
-            loop {
-                let Some((call, before, forced)) = stack.pop() else {
-                    let stuck = stuck_after(ops, &best);
-                    return Outcome {
-                        verdict: Verdict::NotLinearizable(Explanation {
-                            prefix: best,
-                            stuck,
-                        }),
-                        steps,
-                    };
-                };
-                let undone = list.events[call].op;
-                linearized.clear(undone);
-                answered_left += usize::from(ops[undone].ret.is_some());
-                state = before;
-                list.unlift(call);
-                entry = list.next[call];
-                if !forced {
-                    break;
+                if !backtrack {
+                    self.entry = self.list.next[entry];
                 }
             }
+            if backtrack && !self.undo() {
+                let stuck = stuck_after(&self.ops, &self.best);
+                let verdict = Verdict::NotLinearizable(Explanation {
+                    prefix: self.best.clone(),
+                    stuck,
+                });
+                self.verdict = Some(verdict.clone());
+                return Some(verdict);
+            }
         }
+        let mut order: Vec<usize> = self
+            .stack
+            .iter()
+            .map(|&(c, _, _)| self.list.events[c].op)
+            .collect();
+        order.extend((0..self.ops.len()).filter(|&i| !self.linearized.get(i)));
+        let verdict = Verdict::Linearizable { order };
+        self.verdict = Some(verdict.clone());
+        Some(verdict)
     }
-    let mut order: Vec<usize> = stack.iter().map(|&(c, _, _)| list.events[c].op).collect();
-    order.extend((0..ops.len()).filter(|&i| !linearized.get(i)));
-    Outcome {
-        verdict: Verdict::Linearizable { order },
-        steps,
+
+    /// An answer arrived for an operation not yet linearized (or a forced
+    /// step failed): undoes choices back to the last one that was free,
+    /// and goes on from the call after it. False when nothing is left to
+    /// undo.
+    fn undo(&mut self) -> bool {
+        loop {
+            let Some((call, before, forced)) = self.stack.pop() else {
+                return false;
+            };
+            let undone = self.list.events[call].op;
+            self.linearized.clear(undone);
+            self.answered_left += usize::from(self.ops[undone].ret.is_some());
+            self.state = before;
+            self.list.unlift(call);
+            self.entry = self.list.next[call];
+            if !forced {
+                return true;
+            }
+        }
     }
 }
 

@@ -283,6 +283,22 @@ proptest! {
         prop_assert!(respects_real_time(&ops, order));
     }
 
+    /// The page checks in slices: stopping every few steps and going on
+    /// reaches the verdict a single search reaches, in as many steps.
+    #[test]
+    fn a_search_in_slices_ends_where_one_search_ends(ops in arb_history(), slice in 1u64..20) {
+        let whole = check(&Register::new(), &ops, Budget::default());
+        let mut search = search::Search::new(Register::new(), ops.clone());
+        let verdict = loop {
+            if let Some(v) = search.advance(slice) {
+                break v;
+            }
+        };
+        prop_assert_eq!(&verdict, &whole.verdict);
+        prop_assert_eq!(search.steps(), whole.steps);
+        prop_assert_eq!(search.advance(slice), Some(verdict));
+    }
+
     #[test]
     fn the_search_agrees_with_trying_every_order(ops in arb_history()) {
         let expected = brute_force(&ops);

@@ -23,6 +23,9 @@
 //! faults, not client operations, and are skipped.
 
 pub mod edn;
+mod job;
+
+pub use job::{Body, Head, Job, Keyed, Naming, Prepared, Progress};
 
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -31,8 +34,7 @@ use alloc::vec::Vec;
 use serde::Serialize;
 
 use super::model::{KeyValue, KvAnswer, KvOp, Model, Register, RegisterAnswer, RegisterOp};
-use super::search::{Budget, Op, Verdict};
-use super::{check_keys, explain};
+use super::search::{Budget, Op};
 use edn::Edn;
 
 /// Which notation a history came in.
@@ -176,12 +178,19 @@ pub fn check_text(
     model: Option<ModelChoice>,
     budget: Budget,
 ) -> Result<CheckedHistory, ImportError> {
+    let mut job = Job::new(prepare(text, model)?, budget);
+    while !job.advance(u64::MAX) {}
+    Ok(job.result())
+}
+
+/// Reads `text` into operations per key, ready to check (see [`Job`]).
+pub fn prepare(text: &str, model: Option<ModelChoice>) -> Result<Prepared, ImportError> {
     let trimmed = text.trim_start();
     if trimmed.is_empty() {
         return Err(error(0, String::from("the history is empty")));
     }
     if looks_like_json(trimmed) {
-        return check_json(text, model, budget);
+        return prepare_json(text, model);
     }
     let (format, events) = if text.contains("jepsen.util") {
         (Format::JepsenLog, log_events(text)?)
@@ -199,22 +208,27 @@ pub fn check_text(
         .ops
         .iter()
         .any(|o| matches!(o.f.as_str(), "get" | "put" | "append"));
-    let model = model.unwrap_or(if kv {
+    let choice = model.unwrap_or(if kv {
         ModelChoice::Kv
     } else {
         ModelChoice::Register
     });
-    match model {
-        ModelChoice::Register => finish(
-            format,
-            model,
-            &Register::<Option<i64>>::new(),
-            paired,
-            register_op,
-            budget,
-        ),
-        ModelChoice::Kv => finish(format, model, &KeyValue, paired, kv_op, budget),
-    }
+    Ok(match choice {
+        ModelChoice::Register => {
+            let (head, keyed) = split(format, choice, Register::new(), &paired, register_op)?;
+            Prepared {
+                head,
+                body: Body::Register(keyed),
+            }
+        }
+        ModelChoice::Kv => {
+            let (head, keyed) = split(format, choice, KeyValue, &paired, kv_op)?;
+            Prepared {
+                head,
+                body: Body::Kv(keyed),
+            }
+        }
+    })
 }
 
 /// JSON texts start with an object holding a string key, or an array of
@@ -551,19 +565,22 @@ fn kv_op(p: &Paired) -> Converted<KeyValue> {
     }
 }
 
-/// Converts, splits by key, checks, and describes the result.
-fn finish<M: Model>(
+/// Converts each operation for `model` and splits them by key.
+fn split<M: Model>(
     format: Format,
     choice: ModelChoice,
-    model: &M,
-    paired: PairedHistory,
+    model: M,
+    paired: &PairedHistory,
     convert: fn(&Paired) -> Converted<M>,
-    budget: Budget,
-) -> Result<CheckedHistory, ImportError> {
+) -> Result<(Head, Keyed<M>), ImportError> {
     let processes: Vec<String> = paired.processes.iter().map(|p| format!("{p}")).collect();
     let mut shown: Vec<ShownOp> = Vec::new();
-    // key → (ops, index of each in `shown`)
-    let mut keys: Vec<(String, Vec<Op<M>>, Vec<usize>)> = Vec::new();
+    let mut keyed = Keyed {
+        model,
+        keys: Vec::new(),
+        places: Vec::new(),
+        names: Naming::Lines,
+    };
     let mut key_index: BTreeMap<String, usize> = BTreeMap::new();
     for p in &paired.ops {
         let Some(op) = convert(p).map_err(|e| error(p.line, e))? else {
@@ -571,8 +588,9 @@ fn finish<M: Model>(
         };
         let key = p.key.clone().unwrap_or_default();
         let at = *key_index.entry(key.clone()).or_insert_with(|| {
-            keys.push((key.clone(), Vec::new(), Vec::new()));
-            keys.len() - 1
+            keyed.keys.push((key.clone(), Vec::new()));
+            keyed.places.push(Vec::new());
+            keyed.keys.len() - 1
         });
         shown.push(ShownOp {
             process: paired
@@ -583,88 +601,32 @@ fn finish<M: Model>(
             key,
             call: op.call,
             ret: op.ret,
-            text: model.describe_op(&op.input, op.output.as_ref()),
+            text: keyed.model.describe_op(&op.input, op.output.as_ref()),
             line: p.line,
         });
-        keys[at].2.push(shown.len() - 1);
-        keys[at].1.push(op);
+        keyed.places[at].push(shown.len() - 1);
+        keyed.keys[at].1.push(op);
     }
-    let mut names = Vec::with_capacity(keys.len());
-    let mut places = Vec::with_capacity(keys.len());
-    let mut by_key: Vec<(usize, Vec<Op<M>>)> = Vec::with_capacity(keys.len());
-    for (i, (name, ops, place)) in keys.into_iter().enumerate() {
-        names.push(name);
-        places.push(place);
-        by_key.push((i, ops));
+    if shown.is_empty() {
+        return Err(error(
+            0,
+            String::from("no operation of the history took effect or observed anything"),
+        ));
     }
-    let report = check_keys(model, &by_key, budget);
-    let verdicts = report
-        .keys
-        .iter()
-        .map(|k| {
-            let place = &places[k.key];
-            key_verdict(model, &names[k.key], &by_key[k.key].1, k, place, |i| {
-                format!("line {}", shown[place[i]].line)
-            })
-        })
-        .collect();
-    Ok(CheckedHistory {
-        format,
-        model: choice,
-        valid: report.valid,
-        ops: shown,
-        processes,
-        keys: verdicts,
-    })
-}
-
-/// One key's result for people: the verdict, and for a key that is not
-/// linearizable the prefix, the operations stuck after it (as indices
-/// into the shown operations, through `place`) and the explanation.
-fn key_verdict<M: Model>(
-    model: &M,
-    key: &str,
-    ops: &[Op<M>],
-    k: &super::KeyResult<impl Clone>,
-    place: &[usize],
-    name: impl Fn(usize) -> String,
-) -> KeyVerdict {
-    let (verdict, prefix, stuck, explanation) = match &k.verdict {
-        Verdict::Linearizable { .. } => ("linearizable", Vec::new(), Vec::new(), None),
-        Verdict::NotLinearizable(why) => (
-            "not linearizable",
-            why.prefix.iter().map(|&i| place[i]).collect(),
-            why.stuck.iter().map(|&i| place[i]).collect(),
-            Some(explain(model, ops, why, name)),
-        ),
-        Verdict::Unknown { steps, longest } => (
-            "unknown",
-            Vec::new(),
-            Vec::new(),
-            Some(format!(
-                "undecided after {steps} steps of the search; the longest prefix it linearized had {longest} of {} operations",
-                ops.len()
-            )),
-        ),
-    };
-    KeyVerdict {
-        key: String::from(key),
-        verdict,
-        ops: k.ops,
-        steps: k.steps,
-        prefix,
-        stuck,
-        explanation,
-    }
+    Ok((
+        Head {
+            format,
+            model: choice,
+            ops: shown,
+            processes,
+        },
+        keyed,
+    ))
 }
 
 /// The simulator's own history: a list of operations, a history object,
 /// or a whole trace.
-fn check_json(
-    text: &str,
-    model: Option<ModelChoice>,
-    budget: Budget,
-) -> Result<CheckedHistory, ImportError> {
+fn prepare_json(text: &str, model: Option<ModelChoice>) -> Result<Prepared, ImportError> {
     use crate::history::{History, Operation};
     if model == Some(ModelChoice::Kv) {
         return Err(error(
@@ -689,7 +651,7 @@ fn check_json(
         Shape::Ops(ops) | Shape::Trace { history: ops } => History { ops, first: 0 },
         Shape::History(h) => h,
     };
-    let Some(keyed) = super::simulated::registers(&history) else {
+    let Some(registers) = super::simulated::registers(&history) else {
         return Err(error(
             0,
             String::from(
@@ -697,17 +659,15 @@ fn check_json(
             ),
         ));
     };
+    let model = super::simulated::Reg::new();
     let mut processes: Vec<String> = Vec::new();
     let mut shown = Vec::new();
-    let mut place: Vec<Vec<usize>> = Vec::new();
-    let model_ = super::simulated::Reg::new();
-    for ((key, ops), origins) in keyed.keys.iter().zip(&keyed.origins) {
+    let mut places: Vec<Vec<usize>> = Vec::new();
+    for ((key, ops), origins) in registers.keys.iter().zip(&registers.origins) {
         let mut here = Vec::new();
         for (op, id) in ops.iter().zip(origins) {
             let node = history
-                .ops
-                .iter()
-                .find(|o| o.id == *id)
+                .get(*id)
                 .map_or_else(|| String::from("?"), |o| format!("{}", o.node));
             let process = match processes.iter().position(|p| *p == node) {
                 Some(i) => i,
@@ -722,35 +682,25 @@ fn check_json(
                 key: key.clone(),
                 call: op.call,
                 ret: op.ret,
-                text: model_.describe_op(&op.input, op.output.as_ref()),
+                text: model.describe_op(&op.input, op.output.as_ref()),
                 line: id.0 as usize + 1,
             });
         }
-        place.push(here);
+        places.push(here);
     }
-    let report = check_keys(&model_, &keyed.keys, budget);
-    let keys = report
-        .keys
-        .iter()
-        .filter_map(|k| {
-            let at = keyed.keys.iter().position(|(key, _)| *key == k.key)?;
-            let origins = &keyed.origins[at];
-            Some(key_verdict(
-                &model_,
-                &k.key,
-                &keyed.keys[at].1,
-                k,
-                &place[at],
-                |i| format!("#{}", origins[i].0),
-            ))
-        })
-        .collect();
-    Ok(CheckedHistory {
-        format: Format::Json,
-        model: ModelChoice::Register,
-        valid: report.valid,
-        ops: shown,
-        processes,
-        keys,
+    let names = Naming::Operations(registers.origins.clone());
+    Ok(Prepared {
+        head: Head {
+            format: Format::Json,
+            model: ModelChoice::Register,
+            ops: shown,
+            processes,
+        },
+        body: Body::Simulated(Keyed {
+            model,
+            keys: registers.keys,
+            places,
+            names,
+        }),
     })
 }
