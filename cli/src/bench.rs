@@ -95,7 +95,7 @@ pub fn run(args: &Args) -> Result<String, String> {
     ))
 }
 
-fn median(xs: &[f64]) -> f64 {
+pub(crate) fn median(xs: &[f64]) -> f64 {
     let mut v = xs.to_vec();
     v.sort_by(f64::total_cmp);
     match v.len() {

@@ -27,6 +27,27 @@ pub struct Args {
     /// Search steps each key may take before it is reported unknown.
     #[arg(long, default_value_t = Budget::default().steps, value_parser = crate::values::whole::<u64>, allow_hyphen_values = true)]
     steps: u64,
+    /// Check it this many times and report the median timings (reading
+    /// and searching apart): the native half of the checker benchmark.
+    #[arg(long, default_value_t = 1, value_parser = repeats, allow_hyphen_values = true)]
+    repeat: u32,
+}
+
+fn repeats(text: &str) -> Result<u32, String> {
+    match crate::values::whole::<u32>(text) {
+        Ok(n) if (1..=1000).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "must be a whole number from 1 to 1000, got {}",
+            text.trim()
+        )),
+    }
+}
+
+/// Median wall-clock milliseconds over the repeats.
+struct Timing {
+    read_ms: f64,
+    search_ms: f64,
+    repeats: u32,
 }
 
 fn model(text: &str) -> Result<ModelChoice, String> {
@@ -53,19 +74,35 @@ pub fn run(args: &Args) -> Result<(String, u8), String> {
     if args.steps == 0 {
         return Err(String::from("--steps must be at least 1"));
     }
-    let start = Instant::now();
-    let checked = import::check_text(&text, args.model, Budget { steps: args.steps })
-        .map_err(|e| format!("{}: {e}", args.file))?;
-    let elapsed_ms = start.elapsed().as_secs_f64() * 1000.0;
+    let budget = Budget { steps: args.steps };
+    let (mut reads, mut searches) = (Vec::new(), Vec::new());
+    let mut checked = None;
+    for _ in 0..args.repeat {
+        let start = Instant::now();
+        let prepared =
+            import::prepare(&text, args.model).map_err(|e| format!("{}: {e}", args.file))?;
+        let read = start.elapsed();
+        let mut job = import::Job::new(prepared, budget);
+        while !job.advance(u64::MAX) {}
+        searches.push((start.elapsed() - read).as_secs_f64() * 1000.0);
+        reads.push(read.as_secs_f64() * 1000.0);
+        checked = Some(job.result());
+    }
+    let checked = checked.ok_or("--repeat must be at least 1")?;
+    let timing = Timing {
+        read_ms: crate::bench::median(&reads),
+        search_ms: crate::bench::median(&searches),
+        repeats: args.repeat,
+    };
     let status = match checked.valid {
         Some(true) => 0,
         Some(false) => 2,
         None => 3,
     };
     let out = if args.json {
-        json(&checked, elapsed_ms)?
+        json(&checked, &timing)?
     } else {
-        text_report(&args.file, &checked, elapsed_ms)
+        text_report(&args.file, &checked, &timing)
     };
     Ok((out, status))
 }
@@ -79,9 +116,17 @@ struct Report<'a> {
     ops: usize,
     processes: usize,
     keys: usize,
+    /// Search steps over all keys (each tries or undoes one operation).
+    steps: u64,
     invalid_keys: Vec<InvalidKey<'a>>,
     unknown_keys: Vec<&'a str>,
+    /// Reading plus searching (medians when repeated).
     elapsed_ms: f64,
+    read_ms: f64,
+    search_ms: f64,
+    repeats: u32,
+    /// Operations checked per second of reading and searching.
+    ops_per_s: f64,
 }
 
 #[derive(Serialize)]
@@ -95,7 +140,9 @@ struct InvalidKey<'a> {
     stuck_lines: Vec<usize>,
 }
 
-fn json(c: &CheckedHistory, elapsed_ms: f64) -> Result<String, String> {
+fn json(c: &CheckedHistory, t: &Timing) -> Result<String, String> {
+    let round = |ms: f64| (ms * 1000.0).round() / 1000.0;
+    let elapsed_ms = t.read_ms + t.search_ms;
     let report = Report {
         valid: match c.valid {
             Some(v) => serde_json::Value::Bool(v),
@@ -106,6 +153,7 @@ fn json(c: &CheckedHistory, elapsed_ms: f64) -> Result<String, String> {
         ops: c.ops.len(),
         processes: c.processes.len(),
         keys: c.keys.len(),
+        steps: c.keys.iter().map(|k| k.steps).sum(),
         invalid_keys: c
             .keys
             .iter()
@@ -123,24 +171,40 @@ fn json(c: &CheckedHistory, elapsed_ms: f64) -> Result<String, String> {
             .filter(|k| k.verdict == "unknown")
             .map(|k| k.key.as_str())
             .collect(),
-        elapsed_ms: (elapsed_ms * 1000.0).round() / 1000.0,
+        elapsed_ms: round(elapsed_ms),
+        read_ms: round(t.read_ms),
+        search_ms: round(t.search_ms),
+        repeats: t.repeats,
+        ops_per_s: if elapsed_ms > 0.0 {
+            (c.ops.len() as f64 / (elapsed_ms / 1000.0)).round()
+        } else {
+            0.0
+        },
     };
     serde_json::to_string_pretty(&report).map_err(|e| format!("cannot write JSON: {e}"))
 }
 
-fn text_report(file: &str, c: &CheckedHistory, elapsed_ms: f64) -> String {
+fn text_report(file: &str, c: &CheckedHistory, t: &Timing) -> String {
     let verdict = match c.valid {
         Some(true) => "linearizable",
         Some(false) => "NOT linearizable",
         None => "undecided (a key ran out of its search budget)",
     };
+    let median = if t.repeats > 1 {
+        format!("; medians of {}", t.repeats)
+    } else {
+        String::new()
+    };
     let mut out = format!(
-        "{file}: {verdict}\n{} history, {} model: {} operations by {} processes over {} key(s), checked in {elapsed_ms:.1} ms\n",
+        "{file}: {verdict}\n{} history, {} model: {} operations by {} processes over {} key(s), checked in {:.1} ms (reading {:.1} ms, searching {:.1} ms{median})\n",
         c.format.name(),
         c.model.name(),
         c.ops.len(),
         c.processes.len(),
-        c.keys.len()
+        c.keys.len(),
+        t.read_ms + t.search_ms,
+        t.read_ms,
+        t.search_ms,
     );
     for k in c.keys.iter().filter(|k| k.verdict != "linearizable") {
         let name = if k.key.is_empty() {

@@ -68,3 +68,40 @@ fn a_history_the_model_cannot_explain_is_refused_by_line() {
     assert_eq!(err.line, 1);
     assert!(err.message.contains("not :append"), "{err}");
 }
+
+/// The simulator's own history reads the same as a list of operations,
+/// as a history object and inside a whole trace, and the verdict is the
+/// run's own.
+#[test]
+fn a_simulated_history_reads_in_each_of_its_shapes() {
+    use replicascope_core::{presets, run};
+    let preset = presets::find("leaderless-quorum-not-linearizable").expect("preset");
+    let r = run::start(&preset.scenario()).expect("runs");
+    assert_eq!(r.summary().linearizable, Some(false));
+    let ops = serde_json::to_string(&r.history().ops).unwrap();
+    let shapes = [
+        ops.clone(),
+        serde_json::to_string(r.history()).unwrap(),
+        format!("{{\"seed\": 1, \"history\": {ops}, \"steps\": []}}"),
+    ];
+    for text in &shapes {
+        let checked = import::check_text(text, None, Budget::default())
+            .unwrap_or_else(|e| panic!("{e}: {}", &text[..80.min(text.len())]));
+        assert_eq!(
+            checked.valid,
+            Some(false),
+            "{}",
+            &text[..80.min(text.len())]
+        );
+        assert_eq!(checked.format, import::Format::Json);
+    }
+    let refused = import::check_text("{\"seed\": 1}", None, Budget::default()).unwrap_err();
+    assert!(refused.message.contains("\"history\""), "{refused}");
+    let broken = import::check_text("[{\"id\": 0,", None, Budget::default()).unwrap_err();
+    assert!(
+        broken
+            .message
+            .starts_with("expected a ReplicaScope history"),
+        "{broken}"
+    );
+}

@@ -15,7 +15,7 @@ use core::hash::Hash;
 /// A sequential data type.
 pub trait Model {
     type State: Clone + Eq + Hash + Debug;
-    type Input: Clone + Debug;
+    type Input: Clone + Debug + Eq + Hash;
     type Output: Clone + Debug + PartialEq;
 
     fn init(&self) -> Self::State;
@@ -36,6 +36,18 @@ pub trait Model {
     /// places such an operation as soon as it fits, without branching.
     fn read_only(&self, _input: &Self::Input, _output: Option<&Self::Output>) -> bool {
         false
+    }
+
+    /// Whether [`Model::step`] would succeed; the search asks this of
+    /// read-only operations, whose next state it already knows, so a
+    /// model with large states can answer without copying one.
+    fn accepts(
+        &self,
+        state: &Self::State,
+        input: &Self::Input,
+        output: Option<&Self::Output>,
+    ) -> bool {
+        self.step(state, input, output).is_some()
     }
 
     /// The state in words ("x holds 3").
@@ -82,7 +94,7 @@ impl RegisterValue for Vec<i64> {
 }
 
 /// An operation on a register.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RegisterOp<V> {
     Read,
     Write(V),
@@ -177,7 +189,7 @@ impl<V: RegisterValue> Model for Register<V> {
 }
 
 /// An operation on one key of a key-value map of strings.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum KvOp {
     Get,
     Put(String),
@@ -217,6 +229,13 @@ impl Model for KeyValue {
                 Some(next)
             }
             _ => None,
+        }
+    }
+
+    fn accepts(&self, state: &String, input: &KvOp, output: Option<&KvAnswer>) -> bool {
+        match (input, output) {
+            (KvOp::Get, Some(KvAnswer::Got(v))) => v == state,
+            _ => self.step(state, input, output).is_some(),
         }
     }
 

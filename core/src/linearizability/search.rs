@@ -138,6 +138,59 @@ impl Bits {
     }
 }
 
+/// The linearized set with its fingerprint kept up to date: two 64-bit
+/// Zobrist hashes (the XOR of a fixed pseudo-random word per member) and
+/// the member count. Setting or clearing a bit updates them in O(1), so
+/// remembering a set costs three words instead of one bit per operation
+/// of the history — 1.25 GB for a 100 000-operation history that needs
+/// 100 000 steps. Two different sets share a fingerprint with probability
+/// 2^-128 (their symmetric difference XORs to zero in both hashes).
+struct Linearized {
+    bits: Bits,
+    a: u64,
+    b: u64,
+    count: u32,
+}
+
+/// SplitMix64's output function: a well-mixed word per operation index.
+fn zobrist(i: usize, salt: u64) -> u64 {
+    let mut z = (i as u64 ^ salt).wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+const SALT_A: u64 = 0x243f_6a88_85a3_08d3;
+const SALT_B: u64 = 0x1319_8a2e_0370_7344;
+
+impl Linearized {
+    fn new(n: usize) -> Linearized {
+        Linearized {
+            bits: Bits::new(n),
+            a: 0,
+            b: 0,
+            count: 0,
+        }
+    }
+    fn toggle(&mut self, i: usize) {
+        self.a ^= zobrist(i, SALT_A);
+        self.b ^= zobrist(i, SALT_B);
+    }
+    fn set(&mut self, i: usize) {
+        self.bits.set(i);
+        self.toggle(i);
+        self.count += 1;
+    }
+    fn clear(&mut self, i: usize) {
+        self.bits.clear(i);
+        self.toggle(i);
+        self.count -= 1;
+    }
+    fn get(&self, i: usize) -> bool {
+        self.bits.get(i)
+    }
+}
+
 /// A fast multiply-rotate hash for the memo table. Only membership is
 /// asked of it, never an order, so results do not depend on it.
 #[derive(Default)]
@@ -289,17 +342,28 @@ pub struct Search<M: Model> {
     list: Events,
     states: States<M::State>,
     state: u32,
-    linearized: Bits,
+    linearized: Linearized,
     memo: Memo,
     /// For each operation linearized so far: its call event, the state
     /// before it, and whether it was forced (see below).
     stack: Vec<(usize, u32, bool)>,
     best: Vec<usize>,
+    /// How many of `best`'s first operations `stack` still holds: only
+    /// the rest is copied when the stack grows past it, so keeping the
+    /// longest prefix costs O(1) a step, not a copy of the stack.
+    agree: usize,
     steps: u64,
     entry: usize,
     /// Operations that answered and are not linearized yet. Once none is
     /// left the rest never answered: they fit at the end in any order.
     answered_left: usize,
+    /// For an operation that never answered: the one invoked just before
+    /// it that never answered either and has the same input. Such twins
+    /// are interchangeable — swapping them in any linearization gives
+    /// another — so the later one is only placed once the earlier one is.
+    /// Jepsen histories are full of them (timed-out writes of the same
+    /// few values), and each pair would otherwise double the search.
+    twin: Vec<Option<usize>>,
     verdict: Option<Verdict>,
 }
 
@@ -313,13 +377,15 @@ impl<M: Model> Search<M> {
             list,
             states: States::new(init),
             state: 0,
-            linearized: Bits::new(ops.len()),
-            memo: Memo::new(ops.len()),
+            linearized: Linearized::new(ops.len()),
+            memo: Memo::new(),
             stack: Vec::new(),
             best: Vec::new(),
+            agree: 0,
             steps: 0,
             entry,
             answered_left: ops.iter().filter(|o| o.ret.is_some()).count(),
+            twin: twins(&ops),
             verdict: None,
             ops,
         }
@@ -355,7 +421,11 @@ impl<M: Model> Search<M> {
             let entry = self.entry;
             let e = self.list.events[entry];
             let mut backtrack = !e.call;
-            if e.call {
+            let waits_for_twin = e.call
+                && self.twin[e.op].is_some_and(|earlier| !self.linearized.get(earlier));
+            if e.call && waits_for_twin {
+                self.entry = self.list.next[entry];
+            } else if e.call {
                 let op = &self.ops[e.op];
                 match self.states.step(&self.model, self.state, e.op, op) {
                     // An operation nobody saw answer, that would leave the
@@ -380,8 +450,13 @@ impl<M: Model> Search<M> {
                             self.answered_left -= usize::from(op.ret.is_some());
                             if self.stack.len() > self.best.len() {
                                 let events = &self.list.events;
-                                self.best =
-                                    self.stack.iter().map(|&(c, _, _)| events[c].op).collect();
+                                self.best.truncate(self.agree);
+                                self.best.extend(
+                                    self.stack[self.agree..]
+                                        .iter()
+                                        .map(|&(c, _, _)| events[c].op),
+                                );
+                                self.agree = self.stack.len();
                             }
                             self.entry = self.list.first();
                             continue;
@@ -427,6 +502,7 @@ impl<M: Model> Search<M> {
             let Some((call, before, forced)) = self.stack.pop() else {
                 return false;
             };
+            self.agree = self.agree.min(self.stack.len());
             let undone = self.list.events[call].op;
             self.linearized.clear(undone);
             self.answered_left += usize::from(self.ops[undone].ret.is_some());
@@ -447,57 +523,59 @@ fn hash_of(value: &impl Hash) -> u64 {
 }
 
 /// Every (set of linearized operations, state) pair the search reached
-/// (Lowe's memoisation: the same pair leads to the same dead end). The
-/// pairs sit end to end in one array — each the set's words, then the
-/// state — so remembering one allocates nothing.
+/// (Lowe's memoisation: the same pair leads to the same dead end), as the
+/// set's fingerprint and the state's number (see [`Linearized`]). Tests
+/// also keep every set in full and check that equal fingerprints only
+/// ever come from equal sets.
 struct Memo {
-    words: usize,
-    arena: Vec<u64>,
+    /// (Zobrist a, Zobrist b, state << 32 | count) of each pair.
+    entries: Vec<[u64; 3]>,
     table: HashTable<u32>,
+    #[cfg(test)]
+    exact: Vec<Bits>,
 }
 
 impl Memo {
-    fn new(ops: usize) -> Memo {
+    fn new() -> Memo {
         Memo {
-            words: ops.div_ceil(64),
-            arena: Vec::new(),
+            entries: Vec::new(),
             table: HashTable::new(),
+            #[cfg(test)]
+            exact: Vec::new(),
         }
     }
 
-    fn hash(entry: &[u64]) -> u64 {
+    fn hash(entry: &[u64; 3]) -> u64 {
         let mut h = Mix::default();
-        for &w in entry {
-            h.write_u64(w);
-        }
+        h.write_u64(entry[0]);
+        h.write_u64(entry[2]);
         h.finish()
     }
 
     /// Records the pair; false when it was already there.
-    fn insert(&mut self, linearized: &Bits, state: u32) -> bool {
-        let stride = self.words + 1;
-        let start = self.arena.len();
-        self.arena.extend_from_slice(&linearized.0);
-        self.arena.push(u64::from(state));
-        let hash = Memo::hash(&self.arena[start..]);
-        let arena = &self.arena;
-        let entry = &arena[start..];
-        if self
-            .table
-            .find(hash, |&at| {
-                let at = at as usize * stride;
-                &arena[at..at + stride] == entry
-            })
-            .is_some()
-        {
-            self.arena.truncate(start);
+    fn insert(&mut self, linearized: &Linearized, state: u32) -> bool {
+        let entry = [
+            linearized.a,
+            linearized.b,
+            u64::from(state) << 32 | u64::from(linearized.count),
+        ];
+        let hash = Memo::hash(&entry);
+        let entries = &self.entries;
+        if let Some(&_id) = self.table.find(hash, |&at| entries[at as usize] == entry) {
+            #[cfg(test)]
+            assert_eq!(
+                self.exact[_id as usize], linearized.bits,
+                "two different sets with one fingerprint"
+            );
             return false;
         }
-        let id = (start / stride) as u32;
-        self.table.insert_unique(hash, id, |&at| {
-            let at = at as usize * stride;
-            Memo::hash(&arena[at..at + stride])
-        });
+        let id = entries.len() as u32;
+        self.entries.push(entry);
+        #[cfg(test)]
+        self.exact.push(linearized.bits.clone());
+        let entries = &self.entries;
+        self.table
+            .insert_unique(hash, id, |&at| Memo::hash(&entries[at as usize]));
         true
     }
 }
@@ -550,12 +628,42 @@ impl<S: Clone + Eq + Hash> States<S> {
         if let Some(&next) = self.steps.get(&key) {
             return (next != REFUSED).then_some(next);
         }
-        let next = model
-            .step(&self.list[state as usize], &op.input, op.output.as_ref())
-            .map(|s| self.intern(s));
+        let now = &self.list[state as usize];
+        let next = if model.read_only(&op.input, op.output.as_ref()) {
+            // Nothing to copy or look up: it stays in this state, if any.
+            model
+                .accepts(now, &op.input, op.output.as_ref())
+                .then_some(state)
+        } else {
+            model
+                .step(now, &op.input, op.output.as_ref())
+                .map(|s| self.intern(s))
+        };
         self.steps.insert(key, next.unwrap_or(REFUSED));
         next
     }
+}
+
+/// Each unanswered operation's twin: the unanswered one with the same
+/// input invoked last before it (see [`Search::twin`]).
+fn twins<M: Model>(ops: &[Op<M>]) -> Vec<Option<usize>> {
+    let mut twin = vec![None; ops.len()];
+    let mut unanswered: Vec<usize> = (0..ops.len())
+        .filter(|&i| ops[i].ret.is_none() && ops[i].output.is_none())
+        .collect();
+    crate::sorting::sort_by_key(&mut unanswered, |&i| (ops[i].call, i));
+    // Input → the latest unanswered operation with it so far.
+    let mut last: HashTable<usize> = HashTable::new();
+    for i in unanswered {
+        let hash = hash_of(&ops[i].input);
+        match last.find_mut(hash, |&j| ops[j].input == ops[i].input) {
+            Some(j) => twin[i] = Some(core::mem::replace(j, i)),
+            None => {
+                last.insert_unique(hash, i, |&j| hash_of(&ops[j].input));
+            }
+        }
+    }
+    twin
 }
 
 /// The operations that could follow `prefix`: those not in it invoked no

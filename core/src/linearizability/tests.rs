@@ -252,7 +252,8 @@ fn arb_history() -> impl Strategy<Value = Vec<Op<Reg>>> {
     proptest::collection::vec((0u8..3, 0i64..3, 0u64..30, 0u64..15, 0u8..8), 0..8).prop_map(|ops| {
         ops.into_iter()
             .map(|(kind, v, call, len, answer)| {
-                let ret = (answer != 0).then_some(call + len);
+                // A quarter never answer: twins and open-ended writes are common.
+                let ret = (answer > 1).then_some(call + len);
                 let value = (v != 0).then_some(v);
                 let (input, output) = match kind {
                     0 => (RegisterOp::Read, RegisterAnswer::Read(value)),

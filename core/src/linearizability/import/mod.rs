@@ -634,22 +634,38 @@ fn prepare_json(text: &str, model: Option<ModelChoice>) -> Result<Prepared, Impo
             String::from("a ReplicaScope history is checked as registers; leave out --model kv"),
         ));
     }
+    // Told apart by their first character and field names rather than by
+    // an untagged enum: trying each shape buffers the whole document
+    // (serde's `Content`), which costs the page ~35 KB of code.
     #[derive(serde::Deserialize)]
-    #[serde(untagged)]
-    enum Shape {
-        Ops(Vec<Operation>),
-        History(History),
-        Trace { history: Vec<Operation> },
+    struct Object {
+        ops: Option<Vec<Operation>>,
+        #[serde(default)]
+        first: u32,
+        history: Option<Vec<Operation>>,
     }
-    let shape: Shape = serde_json::from_str(text).map_err(|e| {
+    let shape = |e: serde_json::Error| {
         error(
             e.line(),
             format!("expected a ReplicaScope history (a list of operations, or a trace with a \"history\"): {e}"),
         )
-    })?;
-    let history = match shape {
-        Shape::Ops(ops) | Shape::Trace { history: ops } => History { ops, first: 0 },
-        Shape::History(h) => h,
+    };
+    let history = if text.trim_start().starts_with('[') {
+        History {
+            ops: serde_json::from_str(text).map_err(shape)?,
+            first: 0,
+        }
+    } else {
+        match serde_json::from_str::<Object>(text).map_err(shape)? {
+            Object { history: Some(ops), .. } => History { ops, first: 0 },
+            Object { ops: Some(ops), first, .. } => History { ops, first },
+            Object { .. } => {
+                return Err(error(
+                    1,
+                    String::from("expected a ReplicaScope history: an object with \"ops\" (a history) or \"history\" (a trace)"),
+                ))
+            }
+        }
     };
     let Some(registers) = super::simulated::registers(&history) else {
         return Err(error(
