@@ -186,6 +186,40 @@ async function appPage(url = '', viewport = { width: 1400, height: 1000 }) {
   const sizes = Object.fromEntries(files.map((f) => [f, { bytes: statSync(path.join(DIST, f)).size, gzip: gzipSync(readFileSync(path.join(DIST, f)), { level: 9 }).length }]));
   results.transfer = { files: sizes, gzip_total: Object.values(sizes).reduce((a, s) => a + s.gzip, 0) };
 }
+// 2. The linearizability checker: real histories (Porcupine's etcd
+// register logs and its 50-process key-value history), the same file
+// natively (`replicascope check --repeat`) and in WebAssembly
+// (`bench_check`), in alternating rounds as above. Time = reading +
+// searching, the median of TRIES repeats per round.
+{
+  const FIX = path.join(DIST, '..', 'core', 'tests', 'fixtures', 'linearizability');
+  const HISTORIES = ['porcupine/jepsen/etcd_000.log', 'porcupine/jepsen/etcd_001.log', 'porcupine/jepsen/etcd_002.log',
+    'porcupine/jepsen/etcd_003.log', 'porcupine/jepsen/etcd_005.log', 'porcupine/jepsen/etcd_007.log',
+    'porcupine/jepsen/etcd_018.log', 'porcupine/kv/c50-ok.txt', 'porcupine/kv/c50-bad.txt'];
+  const ROUNDS = Number(process.env.CHECK_ROUNDS ?? 3);
+  const { page, context } = await appPage();
+  results.checker = {};
+  for (const h of HISTORIES) {
+    const file = path.join(FIX, h);
+    const text = readFileSync(file, 'utf8');
+    const rounds = [];
+    let nat;
+    for (let i = 0; i < ROUNDS; i++) {
+      nat = JSON.parse(execFileSync(NATIVE, ['check', file, '--repeat', String(TRIES), '--json'], { encoding: 'utf8' }).toString());
+      const wasm = JSON.parse(await page.evaluate(([t, n]) => window.wasmBindings.bench_check(t, n), [text, TRIES]));
+      if (wasm.error) throw new Error(wasm.error);
+      if (wasm.steps !== nat.steps || wasm.valid !== nat.valid) throw new Error(`${h}: wasm and native disagree`);
+      const wasmMs = median(wasm.read_ms) + median(wasm.search_ms);
+      rounds.push({ native_ms: round(nat.elapsed_ms, 2), wasm_ms: round(wasmMs, 2), ratio: round(wasmMs / nat.elapsed_ms, 2) });
+    }
+    results.checker[h] = {
+      ops: nat.ops, steps: nat.steps, valid: nat.valid,
+      native_ms: median(rounds.map((r) => r.native_ms)), wasm_ms: median(rounds.map((r) => r.wasm_ms)),
+      ratio: median(rounds.map((r) => r.ratio)), rounds,
+    };
+  }
+  await context.close();
+}
 await browser.close();
 
 const GOALS = {
@@ -201,6 +235,9 @@ const rows = [
   [`seek in a ${m.events}-event run`, `median ${m.seek_median_ms} / p95 ${m.seek_p95_ms} ms (load ${m.load_ms} ms)`, GOALS.seek],
   ['memory of that run (wasm growth)', `${(m.wasm_memory_growth_bytes / 1e6).toFixed(0)} MB = ${m.bytes_per_event} B/event (native RSS ${m.native_bytes_per_event} B/event)`, GOALS.mem],
   ['navigation → first interactive render', `median ${results.first_render.median_ms} ms`, ''],
+  ...Object.entries(results.checker).map(([h, c]) => [`check ${path.basename(h)} (${c.ops} ops, ${c.steps} steps)`,
+    `native ${c.native_ms} ms (${Math.round(c.ops / (c.native_ms / 1000))} ops/s) / wasm ${c.wasm_ms} ms = ${c.ratio}×`,
+    h.includes('c50') ? '≤ 50 ms native, wasm ≤ 2×' : '≤ 5 ms native, wasm ≤ 2×']),
   ['transfer size (gzip wasm + js + css)', `${(results.transfer.gzip_total / 1000).toFixed(1)} KB`, GOALS.size],
 ];
 const w0 = Math.max(...rows.map((r) => r[0].length)), w1 = Math.max(...rows.map((r) => r[1].length));

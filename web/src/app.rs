@@ -14,6 +14,7 @@ use yew::prelude::*;
 use crate::components::anomalies::Anomalies;
 use crate::components::compare_table::CompareTable;
 use crate::components::controls::Controls;
+use crate::components::history_check::HistoryCheck;
 use crate::components::inspector::Inspector;
 use crate::components::latency_chart::LatencyChart;
 use crate::components::merkle_view::MerkleView;
@@ -340,12 +341,12 @@ pub fn app(props: &AppProps) -> Html {
         Callback::from(move |e: KeyboardEvent| on_key(&e, &dispatcher, *tour_active.borrow()))
     };
 
-    // `?page=staleness` / `?page=compare`: one tool on its own (also for
+    // `?page=staleness` / `?page=compare` / `?page=history`: one tool on its own (also for
     // iframes), without the simulator around it. Those pages own the URL
     // fragment.
     let page = param(&location().1, "page").unwrap_or_default();
-    let single_page =
-        element.is_none() && (page == "staleness" || page == "compare" || page == "tours");
+    let single_page = element.is_none()
+        && (page == "staleness" || page == "compare" || page == "tours" || page == "history");
 
     // Keep the address bar in step (not while playing: that would rewrite
     // the URL sixty times a second). A cursor that is only being scrubbed
@@ -417,7 +418,7 @@ pub fn app(props: &AppProps) -> Html {
         return html! {
             <main class={classes!("single-page", state.embed.then_some("embed"))}>
                 { for notice }
-                if page == "staleness" { <StalenessLab /> } else if page == "tours" { <TourList state={state.clone()} standalone=true /> } else { <CompareTable state={state.clone()} /> }
+                if page == "staleness" { <StalenessLab /> } else if page == "history" { <HistoryCheck /> } else if page == "tours" { <TourList state={state.clone()} standalone=true /> } else { <CompareTable state={state.clone()} /> }
             </main>
         };
     }
@@ -474,6 +475,7 @@ pub fn app(props: &AppProps) -> Html {
                         <a href="#tours">{ "Guided tours" }</a>
                         <a href="#staleness-lab">{ "Staleness lab" }</a>
                         <a href="#compare">{ "Compare the architectures" }</a>
+                        <a href="#history-check">{ "Check a history" }</a>
                     </nav>
                 </div>
                 <ShareBar state={state.clone()} compact=false />
@@ -505,6 +507,7 @@ pub fn app(props: &AppProps) -> Html {
                 <QuorumCalculator />
                 <StalenessLab />
                 <CompareTable state={state.clone()} />
+                <HistoryCheck />
             </main>
         </>
     }

@@ -69,3 +69,44 @@ pub fn memory_bytes() -> f64 {
         })
         .unwrap_or(0.0)
 }
+
+/// Checks a history (text in any format `replicascope check` reads)
+/// `repeats` times, as `replicascope check --repeat` does natively, and
+/// returns JSON: `valid` (true, false or null), `ops`, `steps`,
+/// `read_ms` and `search_ms` (each repeat). A history that cannot be read
+/// returns `{"error": "…"}`.
+#[wasm_bindgen]
+pub fn bench_check(history: &str, repeats: u32) -> String {
+    use replicascope_core::linearizability::import::{prepare, Job};
+    use replicascope_core::linearizability::Budget;
+    let (mut read_ms, mut search_ms) = (Vec::new(), Vec::new());
+    let mut last = None;
+    for _ in 0..repeats.clamp(1, 1000) {
+        let t0 = now_ms();
+        let prepared = match prepare(history, None) {
+            Ok(p) => p,
+            Err(e) => return error(&e.to_string()),
+        };
+        let t1 = now_ms();
+        let mut job = Job::new(prepared, Budget::default());
+        while !job.advance(u64::MAX) {}
+        search_ms.push(format!("{}", now_ms() - t1));
+        read_ms.push(format!("{}", t1 - t0));
+        last = Some(job.result());
+    }
+    let Some(checked) = last else {
+        return error("nothing was checked");
+    };
+    let valid = match checked.valid {
+        Some(true) => "true",
+        Some(false) => "false",
+        None => "null",
+    };
+    format!(
+        "{{\"valid\":{valid},\"ops\":{},\"steps\":{},\"read_ms\":[{}],\"search_ms\":[{}]}}",
+        checked.ops.len(),
+        checked.keys.iter().map(|k| k.steps).sum::<u64>(),
+        read_ms.join(","),
+        search_ms.join(",")
+    )
+}

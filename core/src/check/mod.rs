@@ -182,6 +182,8 @@ impl core::fmt::Display for Position<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         match self {
             Position::Log(p) => write!(f, "{p}"),
+            // An empty vector means the key was never written there.
+            Position::Causal(c) if c.context.is_empty() => write!(f, "nothing (version {{}})"),
             Position::Causal(c) => write!(f, "version {}", c.context),
         }
     }

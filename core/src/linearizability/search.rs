@@ -421,8 +421,8 @@ impl<M: Model> Search<M> {
             let entry = self.entry;
             let e = self.list.events[entry];
             let mut backtrack = !e.call;
-            let waits_for_twin = e.call
-                && self.twin[e.op].is_some_and(|earlier| !self.linearized.get(earlier));
+            let waits_for_twin =
+                e.call && self.twin[e.op].is_some_and(|earlier| !self.linearized.get(earlier));
             if e.call && waits_for_twin {
                 self.entry = self.list.next[entry];
             } else if e.call {

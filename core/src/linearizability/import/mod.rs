@@ -129,8 +129,9 @@ pub struct ShownOp {
     /// Index into [`CheckedHistory::processes`].
     pub process: usize,
     pub key: String,
-    /// The order of its invocation and completion events (their line
-    /// numbers, or µs for the simulator's own histories).
+    /// When it was invoked and answered: for Jepsen's formats the
+    /// event's position among the history's events (0-based), for the
+    /// simulator's own histories µs of simulated time.
     pub call: u64,
     /// `None`: it never completed — its effect is uncertain.
     pub ret: Option<u64>,
