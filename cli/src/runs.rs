@@ -247,6 +247,8 @@ pub fn svg(args: &SvgArgs) -> Result<String, String> {
         px_per_ms: None,
         cursor: None,
         compact: false,
+        width: None,
+        titles: true,
     };
     let drawn = diagram::render(scenario, run.trace(), run.history(), &opts);
     if !drawn.omitted.is_empty() {

@@ -34,6 +34,13 @@ pub struct DiagramOptions {
     /// Narrower lanes and no narration column (the web view shows the
     /// narration beside the diagram instead).
     pub compact: bool,
+    /// With `compact`: the width to fit, in pixels. Lanes narrow (down to
+    /// [`MIN_LANE_GAP`]) so that every lane shows without scrolling
+    /// sideways.
+    pub width: Option<f64>,
+    /// Draw each lane's title at the top. A page that keeps its own
+    /// header in view while the diagram scrolls turns this off.
+    pub titles: bool,
 }
 
 impl DiagramOptions {
@@ -47,13 +54,43 @@ impl DiagramOptions {
             px_per_ms: None,
             cursor: None,
             compact: false,
+            width: None,
+            titles: true,
+        }
+    }
+
+    /// Pixels between neighbouring lanes for a run of `nodes` nodes.
+    pub fn lane_gap(&self, nodes: usize) -> f64 {
+        if !self.compact {
+            return LANE_GAP;
+        }
+        match self.width {
+            Some(width) => {
+                ((width - LEFT - RIGHT) / nodes.max(1) as f64).clamp(MIN_LANE_GAP, COMPACT_LANE_GAP)
+            }
+            None => COMPACT_LANE_GAP,
         }
     }
 }
 
+/// Where lane `lane` (0: the clients, node i: i + 1) is drawn, for lanes
+/// `gap` apart.
+pub fn lane_x(lane: usize, gap: f64) -> f64 {
+    LEFT + lane as f64 * gap
+}
+
 const LANE_GAP: f64 = 190.0;
 const COMPACT_LANE_GAP: f64 = 140.0;
+/// The narrowest lanes a fitted diagram draws: nine nodes fit a phone,
+/// numbered, without labels on the arrows.
+pub const MIN_LANE_GAP: f64 = 18.0;
+/// Lanes narrower than this leave message labels out (each arrow's
+/// tooltip still names it): they would cover each other.
+pub const LABELLED_LANE_GAP: f64 = 50.0;
 const LEFT: f64 = 70.0;
+/// Room right of the last lane of a compact diagram for a fault's label
+/// ("crashed").
+const RIGHT: f64 = 50.0;
 /// Where time `from` is drawn, in pixels from the top.
 pub const TOP: f64 = 70.0;
 const NOTE_WIDTH: f64 = 680.0;
@@ -178,16 +215,12 @@ pub fn render(
     };
     let y = |t: Instant| TOP + (t.0.saturating_sub(from.0)) as f64 * px_per_us;
     // Lane 0 is the clients; node i is lane i + 1.
-    let gap = if opts.compact {
-        COMPACT_LANE_GAP
-    } else {
-        LANE_GAP
-    };
-    let x = |lane: usize| LEFT + lane as f64 * gap;
+    let gap = opts.lane_gap(nodes);
+    let x = |lane: usize| lane_x(lane, gap);
     let notes_x = x(nodes) + 60.0;
     let height = y(to) + 60.0;
     let width = if opts.compact {
-        x(nodes) + 70.0
+        x(nodes) + RIGHT
     } else {
         notes_x + NOTE_WIDTH
     };
@@ -209,6 +242,10 @@ pub fn render(
 "##
     );
 
+    if gap < LABELLED_LANE_GAP {
+        s.push_str("<style>.msg-label{display:none}</style>\n");
+    }
+
     // Lanes and titles.
     let mut titles: Vec<String> = Vec::with_capacity(nodes + 1);
     titles.push(String::from("Clients"));
@@ -221,15 +258,23 @@ pub fn render(
         );
     }
     for (lane, title) in titles.iter().enumerate() {
-        let _ = writeln!(
+        let _ = write!(
             s,
-            r#"<line class="lane" x1="{x:.1}" y1="{top:.1}" x2="{x:.1}" y2="{bottom:.1}"/><text class="title" x="{x:.1}" y="{ty:.1}" text-anchor="middle">{t}</text>"#,
+            r#"<line class="lane" x1="{x:.1}" y1="{top:.1}" x2="{x:.1}" y2="{bottom:.1}"/>"#,
             x = x(lane),
             top = TOP - 10.0,
             bottom = height - 30.0,
-            ty = TOP - 24.0,
-            t = escape(&cut(title))
         );
+        if opts.titles {
+            let _ = write!(
+                s,
+                r#"<text class="title" x="{x:.1}" y="{ty:.1}" text-anchor="middle">{t}</text>"#,
+                x = x(lane),
+                ty = TOP - 24.0,
+                t = escape(&cut(title))
+            );
+        }
+        s.push('\n');
     }
 
     // Time ticks on the left: about ten, at round values.
@@ -556,6 +601,8 @@ mod tests {
             px_per_ms: None,
             cursor: None,
             compact: false,
+            width: None,
+            titles: true,
         };
         render_svg(&scenario, run.trace(), run.history(), &opts)
     }
@@ -593,6 +640,8 @@ mod tests {
             px_per_ms: None,
             cursor: None,
             compact: false,
+            width: None,
+            titles: true,
         };
         let svg = render_svg(&scenario, run.trace(), run.history(), &opts);
         assert!(svg.contains("more messages in this window are not drawn"));

@@ -118,7 +118,14 @@ pub trait Run {
     /// Adds `intervention` and re-simulates from it on. An invalid
     /// intervention is refused and the run stays as it was.
     fn fork(&mut self, intervention: Timed) -> Result<(), ScenarioError>;
+    /// Every anomaly of the whole run, judged at its end.
     fn anomalies(&self) -> Vec<Anomaly>;
+    /// The anomalies a checker finds looking only at the run up to `t`:
+    /// the nodes after the steps at or before `t`, the history without
+    /// answers that had not arrived by then (those operations are
+    /// pending). The same as [`Run::anomalies`] of the scenario cut at
+    /// `t`; at or after the last step, the same as [`Run::anomalies`].
+    fn anomalies_at(&self, t: Instant) -> Vec<Anomaly>;
     /// The client history checked for linearizability, key by key;
     /// `None` where no model applies.
     fn linearizability(&self) -> Option<crate::linearizability::simulated::Checked>;
@@ -211,42 +218,29 @@ impl<P: Protocol> Run for Simulator<P> {
     }
 
     fn anomalies(&self) -> Vec<Anomaly> {
-        let world = self.world();
-        let surviving = surviving_writes(world, &self.history);
-        let input = CheckInput {
-            history: &self.history,
-            surviving_writes: &surviving,
-        };
-        let mut all: Vec<Anomaly> = check::standard()
-            .iter()
-            .flat_map(|c| c.check(&input))
-            .collect();
-        if self.scenario().protocol.versions_are_log_positions() {
-            all.extend(check::sessions().iter().flat_map(|c| c.check(&input)));
+        anomalies_of(
+            self.scenario(),
+            self.world(),
+            &self.history,
+            Some(&self.trace),
+        )
+    }
+
+    fn anomalies_at(&self, t: Instant) -> Vec<Anomaly> {
+        let steps = self.trace.steps_until(t);
+        if steps >= self.world().steps {
+            // Nothing happens after the last step: the end is already here.
+            return Run::anomalies(self);
         }
-        if let Some(checked) = self.linearizability() {
-            all.extend(checked.anomalies(&self.history));
-        }
-        all.extend(world.nodes.iter().flat_map(|n| n.findings()));
-        all.extend(end_divergence(world, &self.history, &self.trace));
-        crate::sorting::sort_by(&mut all, |a, b| {
-            (a.op, a.kind, a.other, &a.explanation).cmp(&(b.op, b.kind, b.other, &b.explanation))
-        });
-        all.dedup();
-        for a in &mut all {
-            explain_clock(a, &self.history, &self.scenario().clocks);
-        }
-        all
+        let mut history = self.history.clone();
+        history.truncate_steps(steps);
+        self.with_world_after(steps, |world| {
+            anomalies_of(self.scenario(), world, &history, None)
+        })
     }
 
     fn linearizability(&self) -> Option<crate::linearizability::simulated::Checked> {
-        if !self.scenario().protocol.checks_linearizability() {
-            return None;
-        }
-        crate::linearizability::simulated::check_history(
-            &self.history,
-            crate::linearizability::simulated::RUN_BUDGET,
-        )
+        linearizability_of(self.scenario(), &self.history)
     }
 
     fn summary(&self) -> Summary {
@@ -324,6 +318,59 @@ impl<P: Protocol> Run for Simulator<P> {
     fn cut_short(&self) -> Option<CutShort> {
         Simulator::cut_short(self)
     }
+}
+
+/// Every checker over one moment of a run: the nodes as `world` holds
+/// them and the history as clients knew it then. `end` is the whole
+/// trace when the moment is the run's end, where replicas that still
+/// disagree once nothing is in flight have diverged for good; earlier,
+/// a timer may yet reconcile them, so that check waits for the end.
+fn anomalies_of<P: Protocol>(
+    scenario: &Scenario,
+    world: &World<P>,
+    history: &History,
+    end: Option<&Trace>,
+) -> Vec<Anomaly> {
+    let surviving = surviving_writes(world, history);
+    let input = CheckInput {
+        history,
+        surviving_writes: &surviving,
+    };
+    let mut all: Vec<Anomaly> = check::standard()
+        .iter()
+        .flat_map(|c| c.check(&input))
+        .collect();
+    if scenario.protocol.versions_are_log_positions() {
+        all.extend(check::sessions().iter().flat_map(|c| c.check(&input)));
+    }
+    if let Some(checked) = linearizability_of(scenario, history) {
+        all.extend(checked.anomalies(history));
+    }
+    all.extend(world.nodes.iter().flat_map(|n| n.findings()));
+    if let Some(trace) = end {
+        all.extend(end_divergence(world, history, trace));
+    }
+    crate::sorting::sort_by(&mut all, |a, b| {
+        (a.op, a.kind, a.other, &a.explanation).cmp(&(b.op, b.kind, b.other, &b.explanation))
+    });
+    all.dedup();
+    for a in &mut all {
+        explain_clock(a, history, &scenario.clocks);
+    }
+    all
+}
+
+fn linearizability_of(
+    scenario: &Scenario,
+    history: &History,
+) -> Option<crate::linearizability::simulated::Checked> {
+    if !scenario.protocol.checks_linearizability() {
+        return None;
+    }
+    crate::linearizability::simulated::check_history(
+        history,
+        crate::linearizability::simulated::RUN_BUDGET,
+    )
 }
 
 /// Acknowledged writes some node that is up at the end still holds: by

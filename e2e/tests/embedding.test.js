@@ -78,7 +78,7 @@ test('the blog post: two elements animate independently, the second starts when 
   await page.locator('#custom').scrollIntoViewIfNeeded();
   await page.locator('#custom .embed').waitFor({ timeout: 20000 });
   assert.equal(await page.locator('#custom [role=alert]').count(), 0, 'no error for a valid scenario');
-  const titles = await page.locator('#custom .spacetime text.title').allTextContents();
+  const titles = await page.locator('#custom .spacetime .lane-title').allTextContents();
   assert.ok(titles.some((t) => t.startsWith('Node 5')), `the five-node scenario is on screen: ${titles}`);
   assert.ok(!titles.some((t) => t.startsWith('Node 6')), `${titles}`);
 

@@ -455,7 +455,7 @@ pub fn app(props: &AppProps) -> Html {
                         <Topology state={state.clone()} snapshot={snapshot.clone()} />
                     }
                     if options.view.shows_diagram() {
-                        <SpaceTime state={state.clone()} />
+                        <SpaceTime state={state.clone()} snapshot={snapshot.clone()} />
                     }
                 </div>
                 if options.controls {
@@ -487,7 +487,7 @@ pub fn app(props: &AppProps) -> Html {
                     <PresetPicker state={state.clone()} compact=false />
                     <div class="stage">
                         <Topology state={state.clone()} snapshot={snapshot.clone()} />
-                        <SpaceTime state={state.clone()} />
+                        <SpaceTime state={state.clone()} snapshot={snapshot.clone()} />
                     </div>
                     <Controls state={state.clone()} />
                     <MerkleView state={state.clone()} snapshot={snapshot.clone()} />

@@ -116,7 +116,7 @@ async fn a_scenario_object_runs_and_a_bad_one_keeps_the_run() {
     let (root, mut handle) = mount(r#"{"view": "diagram"}"#, object(&scenario.to_json()));
     yew::scheduler::flush().await;
     assert_eq!(count(&root, "[role=alert]"), 0);
-    let lanes = dom::texts(&root, ".spacetime text.title");
+    let lanes = dom::texts(&root, ".spacetime .lane-title");
     assert_eq!(lanes.len(), 4, "clients + 3 replicas: {lanes:?}");
     let svg_before = find(&root, ".spacetime svg").outer_html();
 
@@ -155,7 +155,7 @@ async fn a_scenario_object_runs_and_a_bad_one_keeps_the_run() {
     assert_eq!(handle.set_scenario(object(&five.to_json())), None);
     yew::scheduler::flush().await;
     assert_eq!(count(&root, "[role=alert]"), 0);
-    assert_eq!(dom::texts(&root, ".spacetime text.title").len(), 6);
+    assert_eq!(dom::texts(&root, ".spacetime .lane-title").len(), 6);
     handle.destroy();
 }
 

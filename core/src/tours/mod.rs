@@ -564,7 +564,6 @@ pub fn check(
     run: &dyn Run,
     resolved: &[ResolvedStep],
 ) -> Result<(), TourError> {
-    let anomalies = run.anomalies();
     for r in resolved {
         let Some(step) = tour.steps.get(r.step_index) else {
             continue;
@@ -573,17 +572,9 @@ pub fn check(
             continue;
         }
         let snapshot = run.snapshot_at(r.at());
-        // What the anomaly list shows at the stop: anomalies whose
-        // operation had been sent by then.
-        let shown: Vec<AnomalyKind> = anomalies
-            .iter()
-            .filter(|a| {
-                run.history()
-                    .get(a.op)
-                    .is_some_and(|op| op.invoked_at <= r.at())
-            })
-            .map(|a| a.kind)
-            .collect();
+        // What the anomaly list shows at the stop: what the checkers find
+        // in the run up to it.
+        let shown: Vec<AnomalyKind> = run.anomalies_at(r.at()).iter().map(|a| a.kind).collect();
         for e in step.expect {
             expectation(e, &snapshot, &shown).map_err(|m| TourError {
                 tour: tour.id,

@@ -4,7 +4,8 @@
 //! topologies, and writes overtaking the writes they depend on.
 
 use super::{
-    delivered, holds, lacks, node, note, nth_note, reply, shows, Expect, Section, Step, Tour,
+    delivered, holds, lacks, node, note, nth_note, reply, shows, Anchor, Expect, Section, Step,
+    Tour,
 };
 use crate::check::AnomalyKind;
 
@@ -596,10 +597,15 @@ pub(super) static CAUSAL_OVERTAKING: Tour = Tour {
             ],
         },
         Step {
-            caption:
-                "The insert arrives last. Dc 3 ends with x = 1 while the others hold 11 — and \
-                      nothing will fix it.",
+            caption: "The insert arrives last. Dc 3 now holds x = 1 while the others hold 11.",
             at: delivered("replicate", 1).from(1).to(5),
+            expect: &[holds(5, "x", 1), holds(3, "x", 11)],
+        },
+        Step {
+            caption:
+                "Nothing is left in flight and nothing will fix it: at the end of the run the \
+                      anomaly list calls it a replica divergence.",
+            at: Anchor::End,
             expect: &[
                 holds(5, "x", 1),
                 holds(3, "x", 11),

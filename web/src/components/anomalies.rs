@@ -1,13 +1,16 @@
-//! The anomalies the core's checkers found — stale reads, lost writes,
-//! read-your-writes and monotonic-read violations, consistent-prefix
-//! violations, replica divergence, split brain, conflicts, writes
-//! last-write-wins silently discarded, causality violations — labelled in
-//! the core's words and listed once the client
-//! operation that shows each one has been sent by the cursor. Clicking one
+//! The anomalies the core's checkers find in the run **up to the
+//! cursor** — stale reads, lost writes, read-your-writes and
+//! monotonic-read violations, consistent-prefix violations, replica
+//! divergence, split brain, conflicts, writes last-write-wins silently
+//! discarded, causality violations, lost updates, histories with no
+//! linearization — labelled in the core's words. The checkers look at
+//! the nodes as they are at the cursor and at the answers clients had
+//! received by then ([`Run::anomalies_at`]), so a write is listed as
+//! lost only once it is, never at the moment it was sent. Clicking one
 //! moves the cursor to the moment the client got its answer, where the
 //! problem can be seen.
 
-use replicascope_core::check::AnomalyKind;
+use replicascope_core::check::{Anomaly, AnomalyKind};
 use replicascope_core::run::Run;
 use replicascope_core::time::{Duration, Instant};
 use yew::prelude::*;
@@ -41,11 +44,21 @@ impl Found {
     }
 }
 
-/// Every anomaly of the run, in the order their operations were sent.
-pub fn collect(run: &dyn Run) -> Vec<Found> {
+/// What the checkers find in the run up to `now`, in the order their
+/// operations were sent. An answer that arrives after `now` is not
+/// known yet: its operation shows as still waiting.
+pub fn collect(run: &dyn Run, now: Instant) -> Vec<Found> {
+    label(run, run.anomalies_at(now), now)
+}
+
+/// Every anomaly of the whole run, judged at its end.
+pub fn collect_all(run: &dyn Run) -> Vec<Found> {
+    label(run, run.anomalies(), run.end())
+}
+
+fn label(run: &dyn Run, anomalies: Vec<Anomaly>, now: Instant) -> Vec<Found> {
     let history = run.history();
-    let mut found: Vec<Found> = run
-        .anomalies()
+    let mut found: Vec<Found> = anomalies
         .into_iter()
         .filter_map(|a| {
             // An anomaly whose operation is not in the history cannot be
@@ -56,7 +69,7 @@ pub fn collect(run: &dyn Run) -> Vec<Found> {
                 label: a.kind.label(),
                 explanation: a.explanation,
                 invoked: op.invoked_at,
-                completed: op.completed_at,
+                completed: op.completed_at.filter(|&c| c <= now),
             })
         })
         .collect();
@@ -64,19 +77,33 @@ pub fn collect(run: &dyn Run) -> Vec<Found> {
     found
 }
 
-/// How many of `found` (sorted by `invoked`) are visible at `now`.
-pub fn visible_at(found: &[Found], now: Instant) -> usize {
-    found.partition_point(|f| f.invoked <= now)
+/// How many anomalies of the whole run the list at the cursor does not
+/// show yet.
+pub fn found_later(now: &[Found], all: &[Found]) -> usize {
+    let same = |a: &Found, b: &Found| {
+        a.kind == b.kind && a.invoked == b.invoked && a.explanation == b.explanation
+    };
+    all.iter()
+        .filter(|a| !now.iter().any(|b| same(a, b)))
+        .count()
 }
 
 #[function_component(Anomalies)]
 pub fn anomalies(props: &Props) -> Html {
     let state = &props.state;
-    // The checkers read the whole history: once per run, not per frame.
-    let found = use_memo(state.run.clone(), |handle| collect(&**handle.run.borrow()));
-    let seen = visible_at(&found, state.cursor);
-    let later = found.len() - seen;
-    let items = found[..seen].iter().rev().take(SHOWN).map(|f| {
+    // The anomalies change only when a step happens: check once per step
+    // the cursor lands after, not once per frame.
+    let steps = state.run.run.borrow().trace().steps_until(state.cursor);
+    let cursor = state.cursor;
+    let found = use_memo((state.run.clone(), steps), move |(handle, _)| {
+        collect(&**handle.run.borrow(), cursor)
+    });
+    let all = use_memo(state.run.clone(), |handle| {
+        collect_all(&**handle.run.borrow())
+    });
+    let seen = found.len();
+    let later = found_later(&found, &all);
+    let items = found.iter().rev().take(SHOWN).map(|f| {
         let onclick = {
             let state = state.clone();
             let to = f.seek_to();
@@ -94,12 +121,12 @@ pub fn anomalies(props: &Props) -> Html {
         }
     });
     let more_later = (later > 0).then(|| {
-        html! { <p class="hint">{ format!("{later} more later in the run.") }</p> }
+        html! { <p class="hint">{ format!("{later} more found later in the run.") }</p> }
     });
     let earlier = seen.saturating_sub(SHOWN);
     // Acknowledged writes that last-write-wins threw away: the client was
     // told "ok", so only this count says they are gone.
-    let discarded = found[..seen]
+    let discarded = found
         .iter()
         .filter(|f| f.kind == AnomalyKind::DiscardedWrite)
         .count();
@@ -131,21 +158,43 @@ mod tests {
     use replicascope_core::run;
 
     #[test]
-    fn a_lost_write_appears_once_its_write_is_sent() {
+    fn a_lost_write_is_listed_once_it_is_lost() {
         let s = presets::find("single-leader-async-crash-loses-write")
             .unwrap()
             .scenario();
         let r = run::start(&s).unwrap();
-        let found = collect(&*r);
-        let lost = found
+        let all = collect_all(&*r);
+        let lost = all
             .iter()
             .find(|f| f.label == "lost write")
             .expect("the preset loses a write");
         assert!(!lost.explanation.is_empty());
-        assert_eq!(visible_at(&found, Instant(0)), 0);
-        assert!(visible_at(&found, lost.invoked) >= 1);
-        assert_eq!(visible_at(&found, s.until()), found.len());
+        assert!(collect(&*r, Instant(0)).is_empty());
+        // Acknowledged at 10 ms by a leader that is still up: not lost yet.
+        let at_10 = collect(&*r, Instant(10_000));
+        assert!(at_10.iter().all(|f| f.label != "lost write"), "{at_10:?}");
+        assert_eq!(found_later(&at_10, &all), all.len() - at_10.len());
+        assert_eq!(collect(&*r, r.end()), all);
+        assert_eq!(found_later(&all, &all), 0);
         assert!(lost.seek_to() >= lost.invoked);
+    }
+
+    #[test]
+    fn an_answer_after_the_cursor_is_not_known_yet() {
+        let s = presets::find("single-leader-async-crash-loses-write")
+            .unwrap()
+            .scenario();
+        let r = run::start(&s).unwrap();
+        let write = &r.history().ops[0];
+        let answered = write.completed_at.unwrap();
+        let before = Instant(answered.0 - 1);
+        let found = label(&*r, r.anomalies(), before);
+        let f = found
+            .iter()
+            .find(|f| f.invoked == write.invoked_at)
+            .unwrap();
+        assert_eq!(f.completed, None);
+        assert_eq!(f.seek_to(), write.invoked_at);
     }
 
     #[test]
@@ -153,7 +202,7 @@ mod tests {
         let s = presets::find("multi-leader-lww-clock-skew")
             .unwrap()
             .scenario();
-        let found = collect(&*run::start(&s).unwrap());
+        let found = collect_all(&*run::start(&s).unwrap());
         let discarded: Vec<_> = found
             .iter()
             .filter(|f| f.kind == AnomalyKind::DiscardedWrite)

@@ -5,16 +5,29 @@
 //!
 //! Small runs (a few hundred messages — every article example) are drawn
 //! whole; the "now" line is an overlay moved every frame, so the SVG is
-//! built once per run. Busy runs go to `spacetime_canvas`, which paints
-//! only the arrows around the cursor. Clicking an arrow selects its
-//! message in both.
+//! built once per run and per width. Busy runs go to `spacetime_canvas`,
+//! which paints only the arrows around the cursor. Clicking an arrow
+//! selects its message in both.
+//!
+//! What the reader sees is the system at the cursor: the lanes narrow to
+//! fit the column, so every node shows; the lane header stays in view
+//! while the diagram scrolls and names each node's role *at the cursor*
+//! (a follower promoted at 100 ms is "leader" from then on, a crashed
+//! node says so); what happens after the cursor is dimmed, or hidden if
+//! the reader prefers not to see the future.
 
-use replicascope_core::diagram::{activity_end, auto_scale, render_svg, DiagramOptions, TOP};
+use std::rc::Rc;
+
+use replicascope_core::diagram::{
+    activity_end, auto_scale, lane_x, render_svg, DiagramOptions, TOP,
+};
 use replicascope_core::export::lane_titles;
+use replicascope_core::run::Snapshot;
 use replicascope_core::time::Instant;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use crate::canvas::use_displayed_width;
 use crate::components::spacetime_canvas::SpaceTimeCanvas;
 use crate::state::{Model, Msg, Selection};
 
@@ -24,6 +37,42 @@ const WHOLE_RUN_MESSAGES: usize = 400;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub state: UseReducerHandle<Model>,
+    /// The nodes at the cursor: the lane header's roles.
+    pub snapshot: Rc<Snapshot>,
+}
+
+/// Each lane's header at the cursor: "Node 2", then "leader" (or "down").
+pub fn lane_heads(snapshot: &Snapshot) -> Vec<(String, String)> {
+    snapshot
+        .nodes
+        .iter()
+        .map(|n| {
+            let role = if n.up {
+                n.view.role.clone()
+            } else {
+                String::from("down")
+            };
+            (format!("Node {}", n.node.0 + 1), role)
+        })
+        .collect()
+}
+
+/// How the part of the run after the cursor is drawn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Future {
+    Dimmed,
+    Hidden,
+    Shown,
+}
+
+impl Future {
+    fn class(self) -> &'static str {
+        match self {
+            Future::Dimmed => "future dimmed",
+            Future::Hidden => "future hidden",
+            Future::Shown => "future shown",
+        }
+    }
 }
 
 /// The drawn window: `[from, to]` at a fixed scale.
@@ -53,9 +102,9 @@ pub fn window_for(model: &Model) -> Window {
 pub fn spacetime(props: &Props) -> Html {
     let small = props.state.run.run.borrow().trace().messages.len() <= WHOLE_RUN_MESSAGES;
     if small {
-        html! { <SpaceTimeSvg state={props.state.clone()} /> }
+        html! { <SpaceTimeSvg state={props.state.clone()} snapshot={props.snapshot.clone()} /> }
     } else {
-        html! { <SpaceTimeCanvas state={props.state.clone()} /> }
+        html! { <SpaceTimeCanvas state={props.state.clone()} snapshot={props.snapshot.clone()} /> }
     }
 }
 
@@ -63,18 +112,31 @@ pub fn spacetime(props: &Props) -> Html {
 fn spacetime_svg(props: &Props) -> Html {
     let state = &props.state;
     let window = window_for(state);
+    let figure = use_node_ref();
+    // Fit the lanes to the column, in steps of 8 px so a resize by a
+    // pixel or two does not rebuild the SVG. Before the first layout the
+    // width is unknown (0): draw at the usual lane spacing.
+    let fit = (use_displayed_width(&figure) / 8 * 8) as u32;
+    let nodes = usize::from(state.run.run.borrow().scenario().node_count());
+    let opts = DiagramOptions {
+        from: window.from,
+        to: window.to,
+        lanes: Vec::new(),
+        max_messages: 3_000,
+        px_per_ms: Some(window.px_per_us * 1000.0),
+        cursor: None,
+        compact: true,
+        width: (fit > 0).then_some(f64::from(fit)),
+        titles: false,
+    };
+    let gap = opts.lane_gap(nodes);
     let svg = use_memo(
-        (state.run.clone(), window.from.0, window.to.0),
-        |(handle, _, _)| {
+        (state.run.clone(), window.from.0, window.to.0, fit),
+        move |(handle, _, _, _)| {
             let run = handle.run.borrow();
             let opts = DiagramOptions {
-                from: window.from,
-                to: window.to,
                 lanes: lane_titles(&**run),
-                max_messages: 3_000,
-                px_per_ms: Some(window.px_per_us * 1000.0),
-                cursor: None,
-                compact: true,
+                ..opts
             };
             AttrValue::from(render_svg(
                 run.scenario(),
@@ -84,6 +146,7 @@ fn spacetime_svg(props: &Props) -> Html {
             ))
         },
     );
+    let future = use_state_eq(|| Future::Dimmed);
     let scroller = use_node_ref();
 
     // Keep the now line in view while playing or stepping. The visible
@@ -135,17 +198,70 @@ fn spacetime_svg(props: &Props) -> Html {
         _ => String::new(),
     };
     let in_window = state.cursor >= window.from && state.cursor <= window.to;
+    let heads = lane_heads(&props.snapshot);
+    // The narrowest lanes name nodes by number (the tooltip says more).
+    let tiny = gap < 46.0;
+    let head = |lane: usize, name: &str, role: &str| {
+        let shown = match (tiny, lane) {
+            (false, _) => name.to_string(),
+            (true, 0) => String::from("C"),
+            (true, _) => lane.to_string(),
+        };
+        let style = format!(
+            "left: {:.1}px; max-width: {:.0}px",
+            lane_x(lane, gap),
+            gap - 6.0
+        );
+        let full = if role.is_empty() {
+            name.to_string()
+        } else {
+            format!("{name} · {role}")
+        };
+        let down = role == "down";
+        html! {
+            <span class={classes!("lane-title", down.then_some("down"), (gap < 72.0).then_some("narrow"))} {style} title={full.clone()} aria-label={full}>
+                <b>{ shown }</b>
+                if !role.is_empty() && !tiny { <small>{ role.to_string() }</small> }
+            </span>
+        }
+    };
+    let pick_future = {
+        let future = future.clone();
+        Callback::from(move |e: Event| {
+            let value = e
+                .target_dyn_into::<web_sys::HtmlSelectElement>()
+                .map(|s| s.value())
+                .unwrap_or_default();
+            future.set(match value.as_str() {
+                "hidden" => Future::Hidden,
+                "shown" => Future::Shown,
+                _ => Future::Dimmed,
+            });
+        })
+    };
     html! {
-        <figure class="spacetime" aria-label="Space-time diagram">
+        <figure class="spacetime" aria-label="Space-time diagram" ref={figure}>
             <style>{ highlight }</style>
             <div class="scroller" ref={scroller} {onclick} data-testid="spacetime">
                 <div class="sheet">
+                    <div class="lanes-head" data-testid="lane-heads">
+                        { head(0, "Clients", "") }
+                        { for heads.iter().enumerate().map(|(i, (name, role))| head(i + 1, name, role)) }
+                    </div>
                     { Html::from_html_unchecked((*svg).clone()) }
                     if in_window {
                         <div class="now-line" style={format!("transform: translateY({now_y:.1}px)")} aria-hidden="true"></div>
+                        <div class={future.class()} style={format!("top: {:.1}px", now_y + 2.0)} aria-hidden="true"></div>
                     }
                 </div>
             </div>
+            <label class="future-pick">{ "After the cursor: " }
+                <select onchange={pick_future} data-testid="future">
+                    <option value="dimmed" selected={*future == Future::Dimmed}>{ "dimmed" }</option>
+                    <option value="hidden" selected={*future == Future::Hidden}>{ "hidden" }</option>
+                    <option value="shown" selected={*future == Future::Shown}>{ "shown" }</option>
+                </select>
+            </label>
         </figure>
     }
 }

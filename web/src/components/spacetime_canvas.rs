@@ -7,7 +7,6 @@
 //! message, as in the SVG view.
 
 use replicascope_core::diagram::nice_step;
-use replicascope_core::export::lane_titles;
 use replicascope_core::time::{Duration, Instant};
 use replicascope_core::trace::{Fate, Trace};
 use wasm_bindgen::{Clamped, JsCast};
@@ -27,6 +26,8 @@ const ARROWS_IN_VIEW: f64 = 400.0;
 #[derive(Properties, PartialEq)]
 pub struct Props {
     pub state: UseReducerHandle<Model>,
+    /// The nodes at the cursor: the roles under the lane names.
+    pub snapshot: std::rc::Rc<replicascope_core::run::Snapshot>,
 }
 
 /// The time window shown for a cursor, and its scale.
@@ -114,9 +115,8 @@ fn distance(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
 pub fn spacetime_canvas(props: &Props) -> Html {
     let state = &props.state;
     let canvas = use_node_ref();
-    let titles = use_memo(state.run.clone(), |handle| {
-        lane_titles(&**handle.run.borrow())
-    });
+    // Roles at the cursor (a failover changes them): repainted when they do.
+    let heads = crate::components::spacetime::lane_heads(&props.snapshot);
     let view = {
         let run = state.run.run.borrow();
         View::new(
@@ -130,11 +130,10 @@ pub fn spacetime_canvas(props: &Props) -> Html {
     // Paint when the page, the selection or the run changed — or when the
     // canvas's displayed size did (layout can settle after the first paint).
     let width = use_displayed_width(&canvas);
-    let painted = use_mut_ref(|| None::<(usize, u64, i64, Selection, i32)>);
+    let painted = use_mut_ref(|| None::<(usize, u64, i64, Selection, i32, Vec<(String, String)>)>);
     {
         let canvas = canvas.clone();
         let state = state.clone();
-        let titles = titles.clone();
         use_effect(move || {
             if let Some(el) = canvas.cast::<HtmlCanvasElement>() {
                 let run_id = std::rc::Rc::as_ptr(&state.run.run) as *const () as usize;
@@ -144,9 +143,10 @@ pub fn spacetime_canvas(props: &Props) -> Html {
                     view.from_us as i64,
                     state.selection,
                     width,
+                    heads,
                 );
-                if *painted.borrow() != Some(key) {
-                    paint(&el, width, &state, &view, &titles);
+                if painted.borrow().as_ref() != Some(&key) {
+                    paint(&el, width, &state, &view, &key.5);
                     *painted.borrow_mut() = Some(key);
                 }
             }
@@ -198,7 +198,13 @@ pub fn spacetime_canvas(props: &Props) -> Html {
     }
 }
 
-fn paint(el: &HtmlCanvasElement, width: i32, state: &Model, view: &View, titles: &[String]) {
+fn paint(
+    el: &HtmlCanvasElement,
+    width: i32,
+    state: &Model,
+    view: &View,
+    heads: &[(String, String)],
+) {
     // The now line is an overlay: painting happens once per page.
     let Some(ctx) = fitted_context(el, width, view.width, HEIGHT) else {
         return;
@@ -284,7 +290,7 @@ fn paint(el: &HtmlCanvasElement, width: i32, state: &Model, view: &View, titles:
         let _ = ctx.fill_text(&title, x, TOP - 22.0);
         // The role ("leader") under the name, where there is room.
         let role = (lane > 0 && !small)
-            .then(|| titles.get(lane - 1).and_then(|t| t.split(" · ").nth(1)))
+            .then(|| heads.get(lane - 1).map(|(_, role)| role.as_str()))
             .flatten();
         if let Some(role) = role {
             ctx.set_font("10px system-ui, sans-serif");

@@ -52,6 +52,14 @@ pub fn topology(props: &Props) -> Html {
     let snap = &props.snapshot;
     // The key whose preference list the ring shows (None: the first).
     let picked_key = use_state(|| None::<String>);
+    let start_roles = use_memo(state.run.clone(), |handle| {
+        let run = handle.run.borrow();
+        let started = usize::from(run.scenario().node_count());
+        run.nodes_after(started)
+            .into_iter()
+            .map(|n| n.view.role)
+            .collect::<Vec<String>>()
+    });
     let run = state.run.run.borrow();
     let protocol = &run.scenario().protocol;
     let (dcs, repl) = (protocol.datacenters(), protocol.replication_links());
@@ -62,10 +70,10 @@ pub fn topology(props: &Props) -> Html {
     let pos = match (&dc, &ring) {
         (Some(l), _) => l.nodes.clone(),
         (None, Some((nodes, _))) => nodes.clone(),
-        _ => {
-            let roles: Vec<String> = snap.nodes.iter().map(|n| n.view.role.clone()).collect();
-            node_positions(&roles)
-        }
+        // Placed by the roles the nodes started with, so a failover does
+        // not move them: the new leader is found by its label, not by
+        // nodes swapping places under the reader's eyes.
+        _ => node_positions(&start_roles),
     };
     let trace = run.trace();
     let now = state.cursor;
