@@ -31,7 +31,7 @@ use crate::components::topology::Topology;
 use crate::components::tour_list::TourList;
 use crate::components::tour_player::TourPlayer;
 use crate::embed::{EmbedOptions, View};
-use crate::state::{param, Model, Msg, Notice};
+use crate::state::{param, Model, Msg, Notice, Selection};
 use replicascope_core::presets;
 use replicascope_core::scenario::{ms_to_instant, Scenario};
 
@@ -174,6 +174,11 @@ fn on_key(e: &web_sys::KeyboardEvent, dispatcher: &UseReducerDispatcher<Model>, 
     if tour && crate::components::tour_player::handle_key(e, dispatcher) {
         return;
     }
+    // Esc closes the inspector, even from one of its fields.
+    if e.key() == "Escape" {
+        dispatcher.dispatch(Msg::Select(Selection::None));
+        return;
+    }
     // Inside a shadow root the event's target is the host element: the
     // first entry of its composed path is what was really typed into.
     let target = e.composed_path().get(0).dyn_into::<web_sys::Element>().ok();
@@ -201,6 +206,41 @@ fn on_key(e: &web_sys::KeyboardEvent, dispatcher: &UseReducerDispatcher<Model>, 
         }
         _ => {}
     }
+}
+
+/// The pages `?page=` opens on their own.
+const PAGES: [&str; 4] = ["staleness", "compare", "tours", "history"];
+
+/// This page's address with `fragment`, without the query parameters the
+/// fragment supersedes (`?tour=` would restart a finished tour on reload,
+/// `?preset=` would name another preset than the one on screen).
+fn address(fragment: &str) -> String {
+    let search = location().1;
+    let kept: Vec<&str> = search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|kv| !kv.is_empty())
+        .filter(|kv| {
+            let key = kv.split('=').next().unwrap_or("");
+            key != "tour" && key != "preset"
+        })
+        .collect();
+    let path = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_default();
+    let query = if kept.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", kept.join("&"))
+    };
+    format!("{path}{query}#{fragment}")
+}
+
+/// The simulator's address from a single page: the same path, no query.
+fn address_without_page() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .unwrap_or_else(|| String::from("./"))
 }
 
 /// Tells the console too: whoever embeds the element may be looking there
@@ -254,6 +294,15 @@ pub fn app(props: &AppProps) -> Html {
             }
         }
         let mut m = Model::from_location(&fragment, embed);
+        if let Some(page) = param(&search, "page").filter(|p| !PAGES.contains(&p.as_str())) {
+            m.notice = Some(Notice {
+                error: true,
+                text: format!(
+                    "There is no page “{page}”: here is the simulator. The pages are {}.",
+                    PAGES.join(", ")
+                ),
+            });
+        }
         if embed {
             let (options, errors) = &*iframe_options;
             let problems: Vec<String> = errors.iter().map(|e| format!("{e}.")).collect();
@@ -345,8 +394,7 @@ pub fn app(props: &AppProps) -> Html {
     // iframes), without the simulator around it. Those pages own the URL
     // fragment.
     let page = param(&location().1, "page").unwrap_or_default();
-    let single_page = element.is_none()
-        && (page == "staleness" || page == "compare" || page == "tours" || page == "history");
+    let single_page = element.is_none() && PAGES.contains(&page.as_str());
 
     // Keep the address bar in step (not while playing: that would rewrite
     // the URL sixty times a second). A cursor that is only being scrubbed
@@ -355,6 +403,27 @@ pub fn app(props: &AppProps) -> Html {
     // a frame; anything else (a new run, preset or tour step) is written
     // at once.
     let address_timer = use_mut_ref(|| None::<gloo::timers::callback::Timeout>);
+    // Follow the address: Back, Forward, a fragment typed into the
+    // address bar (a model opened this way is not pushed again).
+    {
+        let dispatcher = state.dispatcher();
+        let listen = element.is_none() && !single_page;
+        use_effect_with((), move |_| {
+            let window = web_sys::window().filter(|_| listen);
+            let listeners = window.map(|w| {
+                let on = |event: &'static str| {
+                    let dispatcher = dispatcher.clone();
+                    EventListener::new(&w, event, move |_| {
+                        let hash = location().0;
+                        dispatcher
+                            .dispatch(Msg::Navigate(hash.trim_start_matches('#').to_string()));
+                    })
+                };
+                [on("hashchange"), on("popstate")]
+            });
+            move || drop(listeners)
+        });
+    }
     {
         let model = (*state).clone();
         let in_element = element.is_some();
@@ -371,16 +440,23 @@ pub fn app(props: &AppProps) -> Html {
             move |(revision, _, _, preset, tour)| {
                 if !model.playing && !single_page && !in_element {
                     let key = Some((*revision, preset.clone(), *tour));
+                    let first = last_key.borrow().is_none();
                     let scrubbing = *last_key.borrow() == key;
                     *last_key.borrow_mut() = key;
+                    // A new place (preset, run, tour step) is a new entry
+                    // in the browser's history, so Back returns to the
+                    // previous one; a cursor move, the first write and a
+                    // place reached by Back / Forward replace the entry.
+                    let push = !first && !scrubbing && !model.followed_address;
                     let write = move || {
                         if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-                            let url = format!("#{}", model.fragment());
-                            let _ = history.replace_state_with_url(
-                                &wasm_bindgen::JsValue::NULL,
-                                "",
-                                Some(&url),
-                            );
+                            let url = address(&model.fragment());
+                            let null = wasm_bindgen::JsValue::NULL;
+                            let _ = if push {
+                                history.push_state_with_url(&null, "", Some(&url))
+                            } else {
+                                history.replace_state_with_url(&null, "", Some(&url))
+                            };
                         }
                     };
                     // Replacing the timer cancels the pending write.
@@ -417,6 +493,9 @@ pub fn app(props: &AppProps) -> Html {
     if single_page {
         return html! {
             <main class={classes!("single-page", state.embed.then_some("embed"))}>
+                if !state.embed {
+                    <nav class="back-link"><a href={address_without_page()}>{ "← The simulator" }</a></nav>
+                }
                 { for notice }
                 if page == "staleness" { <StalenessLab /> } else if page == "history" { <HistoryCheck /> } else if page == "tours" { <TourList state={state.clone()} standalone=true /> } else { <CompareTable state={state.clone()} /> }
             </main>

@@ -8,6 +8,7 @@ pub mod components;
 pub mod element;
 pub mod embed;
 pub mod layout;
+pub mod playback;
 pub mod state;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod sweep;

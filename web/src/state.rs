@@ -40,16 +40,21 @@ pub struct RunHandle {
     /// messages in flight at the cursor).
     pub max_flight_us: u64,
     pub hash: String,
+    /// Stretches with nothing on the move, which playback skips
+    /// ([`crate::playback`]).
+    pub idle: Rc<Vec<(Instant, Instant)>>,
 }
 
 impl RunHandle {
     fn new(run: Box<dyn Run>, revision: u64) -> RunHandle {
         let (max_flight_us, hash) = stats(&*run);
+        let idle = Rc::new(crate::playback::idle_stretches(run.trace(), run.end()));
         RunHandle {
             run: Rc::new(RefCell::new(run)),
             revision,
             max_flight_us,
             hash,
+            idle,
         }
     }
 
@@ -57,6 +62,9 @@ impl RunHandle {
         let (max_flight_us, hash) = stats(&**self.run.borrow());
         self.max_flight_us = max_flight_us;
         self.hash = hash;
+        let run = self.run.borrow();
+        self.idle = Rc::new(crate::playback::idle_stretches(run.trace(), run.end()));
+        drop(run);
         self.revision += 1;
     }
 }
@@ -97,6 +105,10 @@ pub struct Model {
     /// Playing past the end starts again from the beginning (embeds that
     /// illustrate a post keep moving).
     pub looping: bool,
+    /// This model was opened from the address (Back, Forward, a typed
+    /// fragment): the address bar already shows its place, so writing it
+    /// replaces the history entry rather than adding one.
+    pub followed_address: bool,
 }
 
 /// A guided tour in progress: its pause points, resolved against the run
@@ -156,6 +168,10 @@ pub enum Msg {
     RestoreTour,
     /// Whether playback starts over at the end.
     SetLoop(bool),
+    /// The address's fragment changed under the page (typed into the
+    /// address bar, or Back / Forward): open what it names. The fragment
+    /// the page already shows changes nothing.
+    Navigate(String),
 }
 
 impl Model {
@@ -364,6 +380,7 @@ impl Model {
             embed,
             tour: None,
             looping: false,
+            followed_address: false,
         }
     }
 
@@ -378,13 +395,13 @@ impl Model {
     /// Virtual microseconds played per wall-clock second at 1×: twice the
     /// mean network delay, so one hop takes about half a second to watch.
     pub fn base_rate_us_per_s(&self) -> f64 {
-        let mean_ms = self.run.run.borrow().scenario().network.latency.mean_ms();
-        let mean_ms = if mean_ms.is_finite() && mean_ms > 0.0 {
-            mean_ms
-        } else {
-            10.0
-        };
-        (2.0 * mean_ms * 1000.0).max(1_000.0)
+        let run = self.run.run.borrow();
+        crate::playback::base_rate_us_per_s(run.scenario().network.latency.mean_ms(), run.end().0)
+    }
+
+    /// Simulated µs per second of viewing at the chosen speed.
+    pub fn rate_us_per_s(&self) -> f64 {
+        self.base_rate_us_per_s() * self.speed
     }
 
     /// Node states at the cursor.
@@ -458,7 +475,18 @@ impl Reducible for Model {
 
     fn reduce(self: Rc<Self>, action: Msg) -> Rc<Self> {
         let mut m = (*self).clone();
+        m.followed_address = false;
         match action {
+            Msg::Navigate(fragment) => {
+                if fragment == self.fragment() {
+                    return self;
+                }
+                let (embed, looping, speed) = (m.embed, m.looping, m.speed);
+                m = Model::from_location(&fragment, embed);
+                m.looping = looping;
+                m.speed = speed;
+                m.followed_address = true;
+            }
             Msg::LoadPreset(id) => {
                 let (embed, looping) = (m.embed, m.looping);
                 m = Model::from_preset(&id, embed);
@@ -493,10 +521,14 @@ impl Reducible for Model {
                 if !m.playing {
                     return self;
                 }
-                let advance =
-                    (wall_ms.clamp(0.0, 250.0) / 1000.0) * m.base_rate_us_per_s() * m.speed;
                 let until = m.until();
-                m.cursor = Instant((m.cursor.0 as f64 + advance) as u64).min(until);
+                m.cursor = crate::playback::advance(
+                    m.cursor,
+                    wall_ms.clamp(0.0, 250.0),
+                    m.rate_us_per_s(),
+                    &m.run.idle,
+                )
+                .min(until);
                 if m.cursor >= until {
                     if m.looping {
                         m.cursor = Instant::ZERO;
@@ -681,6 +713,26 @@ mod tests {
             .reduce(Msg::OpenScenario(Box::new(broken), String::new()));
         assert_eq!(refused.run.hash, opened.run.hash);
         assert!(refused.notice.as_ref().unwrap().error);
+    }
+
+    #[test]
+    fn a_fragment_typed_into_the_address_bar_opens_what_it_names() {
+        let m = Rc::new(Model::from_preset("single-leader-sync-write", false));
+        let same = m.clone().reduce(Msg::Navigate(m.fragment()));
+        assert!(
+            Rc::ptr_eq(&m, &same),
+            "the page's own fragment changes nothing"
+        );
+        let other = m.reduce(Msg::Navigate(String::from(
+            "preset=leaderless-sloppy-quorum",
+        )));
+        assert_eq!(other.preset.as_deref(), Some("leaderless-sloppy-quorum"));
+        let bad = other.reduce(Msg::Navigate(String::from("preset=nope")));
+        assert!(
+            bad.notice.as_ref().is_some_and(|n| n.error),
+            "{:?}",
+            bad.notice
+        );
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! The timeline: play / pause, one event back or forward, playback speed
-//! (0.1× to 100×, logarithmic), and a scrub bar over the whole run.
-//! Keyboard: space, ← and → (handled by the app), and every control is a
-//! native input, so Tab reaches them all. A run cut short by the
+//! (0.1× to 100×, logarithmic), and a scrub bar over the whole run, under
+//! which the stretches playback skips (nothing on the move) are marked.
+//! Keyboard: space, ← and → (handled by the app; on the scrub bar the
+//! arrows step event by event rather than by one microsecond), and every
+//! control is a native input, so Tab reaches them all. A run cut short by the
 //! simulator's step limit ends the timeline where it stopped, with a line
 //! saying so.
 
@@ -62,21 +64,51 @@ pub fn controls(props: &Props) -> Html {
             }
         })
     };
-    let rate = Duration((state.base_rate_us_per_s() * state.speed) as u64);
+    let rate_us = state.rate_us_per_s();
+    let rate = Duration(rate_us as u64);
+    // Arrows on the scrub bar step from event to event.
+    let on_scrub_key = {
+        let state = state.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let msg = match e.key().as_str() {
+                "ArrowRight" | "ArrowUp" => Msg::StepForward,
+                "ArrowLeft" | "ArrowDown" => Msg::StepBack,
+                _ => return,
+            };
+            e.prevent_default();
+            state.dispatch(msg);
+        })
+    };
+    let span = until.0.max(1) as f64;
+    let skips = crate::playback::skipped(&state.run.idle, rate_us)
+        .filter(|(from, _)| *from < until)
+        .map(|(from, to)| {
+            let (a, b) = (from.0 as f64 / span * 100.0, to.0.min(until.0) as f64 / span * 100.0);
+            let title = format!(
+                "{} – {}: nothing on the move; playback skips it",
+                Duration(from.0),
+                Duration(to.0.min(until.0))
+            );
+            html! { <span class="skip" style={format!("left: {a:.2}%; width: {:.2}%", b - a)} {title}></span> }
+        })
+        .collect::<Html>();
     html! {
         <div class="controls" role="group" aria-label="Playback">
             <div class="buttons">
                 <button type="button" onclick={dispatch(|| Msg::StepBack)} aria-label="Step back one event" title="Step back (←)">{ "← Back" }</button>
                 <button type="button" class="play" onclick={dispatch(|| Msg::TogglePlay)}
                         aria-label={if state.playing { "Pause" } else { "Play" }} title="Play / pause (space)">
-                    { if state.playing { "⏸ Pause" } else { "▶ Play" } }
+                    { icon(state.playing) }
+                    { if state.playing { " Pause" } else { " Play" } }
                 </button>
                 <button type="button" onclick={dispatch(|| Msg::StepForward)} aria-label="Step forward one event" title="Step forward (→)">{ "Next →" }</button>
             </div>
             <label class="scrub">
                 <span class="visually-hidden">{ "Time" }</span>
                 <input type="range" min="0" max={until.0.to_string()} step="1" value={state.cursor.0.to_string()}
-                       aria-label="Time" aria-valuetext={format!("{}", Duration(state.cursor.0))} oninput={on_scrub} />
+                       aria-label="Time" aria-valuetext={format!("{}", Duration(state.cursor.0))} oninput={on_scrub}
+                       onkeydown={on_scrub_key} />
+                <span class="skips" aria-hidden="true" data-testid="skips">{ skips }</span>
             </label>
             <output class="clock" data-testid="clock">
                 { format!("{} / {}", Duration(state.cursor.0), Duration(until.0)) }
@@ -94,6 +126,19 @@ pub fn controls(props: &Props) -> Html {
                 <p class="cut-short" role="status" data-testid="cut-short">{ why }</p>
             }
         </div>
+    }
+}
+
+/// Play and pause as drawn shapes: the "⏸" glyph is missing from common
+/// Linux fonts.
+fn icon(playing: bool) -> Html {
+    let shape = if playing {
+        html! { <><rect x="2" y="1" width="3.5" height="12" rx="0.8" /><rect x="8.5" y="1" width="3.5" height="12" rx="0.8" /></> }
+    } else {
+        html! { <path d="M3 1 L13 7 L3 13 Z" /> }
+    };
+    html! {
+        <svg class="icon" viewBox="0 0 14 14" width="12" height="12" aria-hidden="true" fill="currentColor">{ shape }</svg>
     }
 }
 

@@ -22,7 +22,7 @@ use serde_json::{json, Value};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::state::Model;
+use crate::state::{Model, Msg, Notice};
 use catalogue::number;
 
 #[derive(Properties, PartialEq)]
@@ -103,9 +103,24 @@ pub fn params(props: &Props) -> Html {
             }
         };
         let set_again = set.clone();
-        let onchange = Callback::from(move |e: Event| {
-            set(e.target_unchecked_into::<HtmlInputElement>().value())
-        });
+        let onchange = {
+            let state = state.clone();
+            Callback::from(move |e: Event| {
+                let input = e.target_unchecked_into::<HtmlInputElement>();
+                match parse_seed(&input.value()) {
+                    Ok(seed) => set(seed.to_string()),
+                    Err(why) => {
+                        // Say what was wrong, and show the seed the run
+                        // still has rather than the one refused.
+                        input.set_value(&current.to_string());
+                        state.dispatch(Msg::Notify(Notice {
+                            error: true,
+                            text: format!("{why} The run keeps seed {current}."),
+                        }));
+                    }
+                }
+            })
+        };
         let reroll = Callback::from(move |_: MouseEvent| set_again(next_seed(current).to_string()));
         html! {
             <div class="param seed">
@@ -237,6 +252,21 @@ fn slider(
     }
 }
 
+/// A seed typed into the field: a whole number from 0 to 2^64 − 1. A
+/// number field hands over "" for text it cannot read, so an empty value
+/// is refused with the same words.
+pub fn parse_seed(raw: &str) -> Result<u64, String> {
+    let text = raw.trim();
+    text.parse::<u64>().map_err(|_| {
+        let what = if text.is_empty() {
+            String::from("that")
+        } else {
+            format!("“{text}”")
+        };
+        format!("Seed: {what} is not a whole number from 0 to {}.", u64::MAX)
+    })
+}
+
 /// The next seed offered by "Another seed": a fixed scramble, so the
 /// sequence of seeds a user clicks through is itself reproducible.
 fn next_seed(seed: u64) -> u64 {
@@ -248,6 +278,17 @@ fn next_seed(seed: u64) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_seed_is_a_whole_number_that_fits_in_64_bits() {
+        assert_eq!(parse_seed(" 42 "), Ok(42));
+        assert_eq!(parse_seed("18446744073709551615"), Ok(u64::MAX));
+        for bad in ["-1", "1e30", "18446744073709551616", "", "1.5", "seven"] {
+            let why = parse_seed(bad).unwrap_err();
+            assert!(why.starts_with("Seed: "), "{bad}: {why}");
+        }
+        assert!(parse_seed("-1").unwrap_err().contains("“-1”"));
+    }
     use replicascope_core::presets;
 
     #[test]

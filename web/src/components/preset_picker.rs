@@ -51,12 +51,24 @@ pub fn preset_picker(props: &Props) -> Html {
         })
     });
     let preset = presets::find(&current);
+    // Options' `selected` attributes do not move a select the user has
+    // already changed: set its value whenever the page's preset changes
+    // (Back / Forward, a link, a tour).
+    let select = use_node_ref();
+    {
+        let select = select.clone();
+        use_effect_with(current.clone(), move |current| {
+            if let Some(el) = select.cast::<HtmlSelectElement>() {
+                el.set_value(current);
+            }
+        });
+    }
     let modified = state.run.run.borrow().scenario().interventions.len();
     html! {
         <div class={classes!("preset-picker", props.compact.then_some("compact"))}>
             <label>
                 <span class="visually-hidden">{ "Example" }</span>
-                <select aria-label="Example" {onchange} data-testid="preset">
+                <select aria-label="Example" {onchange} data-testid="preset" ref={select}>
                     if preset.is_none() {
                         <option value="" selected=true>{ "Custom scenario" }</option>
                     }
