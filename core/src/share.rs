@@ -33,6 +33,10 @@ pub struct SharedRun {
     /// The trace hash the sender saw (16 hex digits).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<String>,
+    /// What the run is, for a run from no preset ("Comparison:
+    /// Single-leader, async · leader crash"): the page's menu shows it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 
 /// Encodes a run for the URL fragment (`#run=…`).
@@ -90,6 +94,7 @@ mod tests {
                 .unwrap()
                 .scenario(),
             t_us: 12_500,
+            title: None,
             hash: Some(String::from("0123456789abcdef")),
         }
     }

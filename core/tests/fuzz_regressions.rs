@@ -164,6 +164,7 @@ fn write_seed_corpus() {
         std::fs::write(scenarios.join(format!("preset-{}.json", p.id)), s.to_json()).unwrap();
         let hash = run::start(&s).unwrap().summary().trace_hash;
         let shared = SharedRun {
+            title: None,
             v: LINK_VERSION,
             preset: Some(p.id.to_string()),
             t_us: s.until().0 / 2,

@@ -61,6 +61,7 @@ fn preset_links() -> Vec<Vec<u8>> {
         .map(|p| {
             let scenario = p.scenario();
             let run = SharedRun {
+                title: None,
                 v: LINK_VERSION,
                 preset: Some(p.id.to_string()),
                 t_us: scenario.until().0 / 3,

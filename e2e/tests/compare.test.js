@@ -81,6 +81,8 @@ test('on the simulator page a figure opens its run in place and scrolls up', asy
   assert.notEqual(page.url(), before, 'the address holds the opened run');
   assert.match(await page.getByTestId('clock').textContent(), /^0 ms \/ /);
   assert.equal(await page.locator('.topology [data-node]').count(), 3);
+  // The menu names the run: its architecture and its fault.
+  assert.equal(await page.getByTestId('preset').locator('option:checked').textContent(), "Comparison: Leaderless (n=3, w=2, r=2) · Crash: dc 1's machine");
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -125,7 +125,11 @@ fn apply_element_change(
     };
     if new_scenario {
         if let Some(s) = &new.scenario {
-            dispatcher.dispatch(Msg::OpenScenario(Box::new((**s).clone()), String::new()));
+            dispatcher.dispatch(Msg::OpenScenario(
+                Box::new((**s).clone()),
+                String::new(),
+                None,
+            ));
         }
     } else if n.tour != o.tour && n.tour.is_some() {
         dispatcher.dispatch(Msg::StartTour(n.tour.clone().unwrap_or_default()));

@@ -109,6 +109,9 @@ pub struct Model {
     /// fragment): the address bar already shows its place, so writing it
     /// replaces the history entry rather than adding one.
     pub followed_address: bool,
+    /// What a run from no preset is (a comparison cell names its
+    /// architecture and fault); the menu shows it.
+    pub title: Option<String>,
 }
 
 /// A guided tour in progress: its pause points, resolved against the run
@@ -154,7 +157,8 @@ pub enum Msg {
     /// Show `scenario` from its start (cursor 0, no preset), with `note`
     /// as an informational message: a run opened from elsewhere on the
     /// page, such as a cell of the architecture comparison.
-    OpenScenario(Box<Scenario>, String),
+    /// The third field names the run in the menu.
+    OpenScenario(Box<Scenario>, String, Option<String>),
     /// Start the guided tour with this id: load its preset, pause at its
     /// first step. An unknown id leaves the page as it is, with a message.
     StartTour(String),
@@ -212,6 +216,7 @@ impl Model {
     fn from_shared(shared: SharedRun, embed: bool) -> Result<Model, String> {
         let run = run::start(&shared.scenario).map_err(|e| e.to_string())?;
         let mut model = Model::with_run(run, shared.preset.clone(), embed);
+        model.title = shared.title.clone().filter(|_| shared.preset.is_none());
         model.cursor = Instant(shared.t_us).min(model.until());
         if let Some(expected) = shared.hash {
             if expected != model.run.hash {
@@ -381,6 +386,7 @@ impl Model {
             tour: None,
             looping: false,
             followed_address: false,
+            title: None,
         }
     }
 
@@ -417,6 +423,7 @@ impl Model {
             scenario: self.scenario(),
             t_us: self.cursor.0,
             hash: Some(self.run.hash.clone()),
+            title: self.title.clone(),
         }
     }
 
@@ -478,7 +485,11 @@ impl Reducible for Model {
         m.followed_address = false;
         match action {
             Msg::Navigate(fragment) => {
-                if fragment == self.fragment() {
+                // An in-page anchor (`#history-check`) names no place.
+                let names_a_place = ["run", "preset", "tour"]
+                    .iter()
+                    .any(|k| param(&fragment, k).is_some());
+                if fragment == self.fragment() || !names_a_place {
                     return self;
                 }
                 let (embed, looping, speed) = (m.embed, m.looping, m.speed);
@@ -576,12 +587,13 @@ impl Reducible for Model {
             }
             Msg::Notify(n) => m.notice = Some(n),
             Msg::Dismiss => m.notice = None,
-            Msg::OpenScenario(scenario, note) => match run::start(&scenario) {
+            Msg::OpenScenario(scenario, note, title) => match run::start(&scenario) {
                 Ok(run) => {
                     // A new revision, so every view (and the address bar)
                     // sees a different run even if the old one was fresh.
                     let revision = m.run.revision + 1;
                     m = Model::with_run(run, None, m.embed);
+                    m.title = title;
                     m.run.revision = revision;
                     m.looping = self.looping;
                     m.speed = self.speed;
@@ -698,9 +710,18 @@ mod tests {
         let other = presets::find("multi-leader-price-conflict")
             .unwrap()
             .scenario();
-        let opened = m
-            .clone()
-            .reduce(Msg::OpenScenario(Box::new(other.clone()), "Opened.".into()));
+        let opened = m.clone().reduce(Msg::OpenScenario(
+            Box::new(other.clone()),
+            "Opened.".into(),
+            Some("A test run".into()),
+        ));
+        assert_eq!(opened.title.as_deref(), Some("A test run"));
+        let reopened = Model::from_location(&opened.fragment(), false);
+        assert_eq!(
+            reopened.title.as_deref(),
+            Some("A test run"),
+            "the link keeps the name"
+        );
         assert_eq!(opened.scenario(), other);
         assert_eq!(opened.cursor, Instant::ZERO);
         assert_eq!(opened.preset, None);
@@ -708,9 +729,10 @@ mod tests {
         assert_eq!(opened.notice.as_ref().map(|n| n.error), Some(false));
         let mut broken = other;
         broken.until_ms = -1.0;
-        let refused = opened
-            .clone()
-            .reduce(Msg::OpenScenario(Box::new(broken), String::new()));
+        let refused =
+            opened
+                .clone()
+                .reduce(Msg::OpenScenario(Box::new(broken), String::new(), None));
         assert_eq!(refused.run.hash, opened.run.hash);
         assert!(refused.notice.as_ref().unwrap().error);
     }

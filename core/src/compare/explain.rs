@@ -55,7 +55,8 @@ pub fn explain(row: &Row, fault: Fault) -> String {
     let (how, under) = match row.architecture {
         Architecture::SingleLeaderSync => (
             format!(
-                "Every write waits until both followers, in dc 2 and dc 3, have it: a WAN round trip (median {w}). \
+                "Every write waits until both followers, in dc 2 and dc 3, have it: a WAN round trip, and users in dc 2 and dc 3 \
+                 cross the WAN to reach the leader in dc 1 first (median {w}). \
                  Reads go to a follower; {} were stale, since nothing is acknowledged before every follower holds it.",
                 row.stale_reads
             ),
@@ -77,7 +78,8 @@ pub fn explain(row: &Row, fault: Fault) -> String {
         ),
         Architecture::SingleLeaderAsync => (
             format!(
-                "The leader answers as soon as it has written locally (median {w}) and the followers catch up a WAN hop later: \
+                "The leader answers as soon as it has written locally, but users in dc 2 and dc 3 still cross the WAN to reach it \
+                 in dc 1 and back (median {w}); the followers catch up a WAN hop later: \
                  {} reads on a follower returned older data than an acknowledged write.",
                 row.stale_reads
             ),
@@ -104,7 +106,7 @@ pub fn explain(row: &Row, fault: Fault) -> String {
         ),
         Architecture::MultiLeader => (
             format!(
-                "Each datacenter's leader acknowledges locally (median {w}) and ships the write to the others afterwards. \
+                "Each user's own datacenter leader acknowledges locally (median {w}) and ships the write to the others afterwards. \
                  {} pairs of concurrent writes to one key were found; last write wins settled each by timestamp and silently discarded {} \
                  acknowledged writes. {} reads returned older data.",
                 row.conflicts, lost.discarded, row.stale_reads

@@ -39,8 +39,14 @@ pub fn percentiles(mut latencies_us: Vec<u64>) -> Percentiles {
     }
 }
 
-/// Latencies of acknowledged writes (`writes`) or successful reads.
-pub fn latencies(history: &History, writes: bool) -> Vec<u64> {
+/// Latencies of acknowledged writes (`writes`) or successful reads, as
+/// their users waited: each operation's own plus `trip`, the user's round
+/// trip to the node that answered.
+pub fn latencies(
+    history: &History,
+    writes: bool,
+    trip: impl Fn(&crate::history::Operation) -> u64,
+) -> Vec<u64> {
     history
         .ops
         .iter()
@@ -50,7 +56,7 @@ pub fn latencies(history: &History, writes: bool) -> Vec<u64> {
             Some(Outcome::Read { .. } | Outcome::Values { .. }) => !writes,
             _ => false,
         })
-        .filter_map(|o| o.latency_us())
+        .filter_map(|o| Some(o.latency_us()? + trip(o)))
         .collect()
 }
 
@@ -210,8 +216,13 @@ mod tests {
         assert_eq!((a.issued, a.succeeded, a.share), (4, 1, Some(0.25)));
         assert_eq!(write_availability(&h, (500, 600), 100).share, None);
         assert_eq!(sibling_reads(&h), 1);
-        assert_eq!(latencies(&h, true), [10, 10, 280, 1]);
-        assert_eq!(latencies(&h, false), [10]);
+        assert_eq!(latencies(&h, true, |_| 0), [10, 10, 280, 1]);
+        assert_eq!(latencies(&h, false, |_| 0), [10]);
+        // The user's trip to the node is added to each operation.
+        assert_eq!(
+            latencies(&h, true, |o| u64::from(o.id.0) * 1000),
+            [10, 1010, 2280, 5001]
+        );
     }
 
     #[test]

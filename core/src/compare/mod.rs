@@ -265,8 +265,16 @@ pub fn measure(arch: Architecture, scenario: &Scenario) -> Result<Row, String> {
     Ok(Row {
         architecture: arch,
         label: arch.label().to_string(),
-        write_latency: metrics::percentiles(metrics::latencies(history, true)),
-        read_latency: metrics::percentiles(metrics::latencies(history, false)),
+        write_latency: metrics::percentiles(metrics::latencies(
+            history,
+            true,
+            topology::client_trip_us,
+        )),
+        read_latency: metrics::percentiles(metrics::latencies(
+            history,
+            false,
+            topology::client_trip_us,
+        )),
         write_availability: window.map(|w| metrics::write_availability(history, w, deadline_us)),
         stale_reads: summary.reads.stale,
         conflicts: summary.conflicts + sibling_reads,

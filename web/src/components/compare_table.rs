@@ -87,6 +87,11 @@ fn run_one(generation: u32, spec: &CompareSpec, arch: Architecture) -> Step {
                 scenario: scenario.clone(),
                 t_us: 0,
                 hash: Some(row.trace_hash.clone()),
+                title: Some(format!(
+                    "Comparison: {} · {}",
+                    arch.label(),
+                    spec.fault.label()
+                )),
             });
             Step::Done(
                 generation,
@@ -152,6 +157,7 @@ pub fn compare_table(props: &CompareTableProps) -> Html {
                     m.row.label,
                     fault.describe()
                 ),
+                Some(format!("Comparison: {} · {}", m.row.label, fault.label())),
             ));
             if let Some(w) = web_sys::window() {
                 w.scroll_to_with_x_and_y(0.0, 0.0);

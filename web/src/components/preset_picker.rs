@@ -70,7 +70,7 @@ pub fn preset_picker(props: &Props) -> Html {
                 <span class="visually-hidden">{ "Example" }</span>
                 <select aria-label="Example" {onchange} data-testid="preset" ref={select}>
                     if preset.is_none() {
-                        <option value="" selected=true>{ "Custom scenario" }</option>
+                        <option value="" selected=true>{ state.title.clone().unwrap_or_else(|| String::from("Custom scenario")) }</option>
                     }
                     { for groups }
                 </select>
