@@ -44,6 +44,9 @@ enum Command {
     Trace(runs::TraceArgs),
     /// Render the space-time diagram of a run as SVG.
     Svg(runs::SvgArgs),
+    /// The configuration of real databases that does what a preset or
+    /// scenario does (MySQL, PostgreSQL, Cassandra, Riak KV).
+    Settings(runs::SettingsArgs),
     /// Quorum arithmetic for n replicas, w write acks and r read replies.
     Quorum(quorum::Args),
     /// Events and bytes one SQL statement costs in each replication log
@@ -92,6 +95,7 @@ fn main() -> ExitCode {
         Command::Run(args) => runs::run(&args),
         Command::Trace(args) => runs::trace(&args),
         Command::Svg(args) => runs::svg(&args),
+        Command::Settings(args) => runs::settings(&args),
         Command::Quorum(args) => quorum::run(&args),
         Command::LogSizes(args) => log_sizes::run(&args),
         Command::Staleness(args) => staleness::run(&args),

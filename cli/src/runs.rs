@@ -45,6 +45,29 @@ pub struct TraceArgs {
 }
 
 #[derive(clap::Args)]
+pub struct SettingsArgs {
+    #[command(flatten)]
+    source: Source,
+}
+
+/// One block per system: its name, then its lines.
+pub fn settings(args: &SettingsArgs) -> Result<String, String> {
+    let scenario = load::scenario(&args.source)?;
+    let blocks = scenario.protocol.real_settings();
+    if blocks.is_empty() {
+        return Err(format!(
+            "no real database settings are written for {} yet",
+            scenario.protocol.name()
+        ));
+    }
+    let text: Vec<String> = blocks
+        .iter()
+        .map(|s| format!("== {} ==\n{}\n", s.system, s.lines))
+        .collect();
+    Ok(text.join("\n"))
+}
+
+#[derive(clap::Args)]
 pub struct SvgArgs {
     #[command(flatten)]
     source: Source,

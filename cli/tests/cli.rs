@@ -890,3 +890,38 @@ fn svg_window_errors_name_the_flags_given() {
         stdout(&replicascope(&["svg", "single-leader-sync-write"]))
     );
 }
+
+#[test]
+fn settings_print_each_real_database_the_setup_matches() {
+    let o = replicascope(&["settings", "leaderless-sloppy-quorum"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    // n = 3, w = 3, r = 1, sloppy: Cassandra has the levels, Riak the fallbacks.
+    assert!(text.contains("== Cassandra =="), "{text}");
+    assert!(
+        text.contains("CONSISTENCY ALL;  -- writes: 3 of 3"),
+        "{text}"
+    );
+    assert!(
+        text.contains("CONSISTENCY ONE;  -- reads: 1 of 3"),
+        "{text}"
+    );
+    assert!(text.contains("== Riak KV =="), "{text}");
+    assert!(text.contains("\"pw\":0,\"pr\":0"), "{text}");
+    let mysql = stdout(&replicascope(&[
+        "settings",
+        "single-leader-semi-sync-fallback",
+    ]));
+    assert!(
+        mysql.contains("rpl_semi_sync_source_enabled = 1"),
+        "{mysql}"
+    );
+    // Multi-leader has none written yet: said, not silently empty.
+    let none = replicascope(&["settings", "multi-leader-lww-clock-skew"]);
+    assert!(!none.status.success());
+    assert!(
+        stderr(&none).contains("no real database settings are written for"),
+        "{}",
+        stderr(&none)
+    );
+}

@@ -1,9 +1,8 @@
 //! "In a real database": the configuration lines (MySQL's semi-sync
-//! plugin, PostgreSQL's `postgresql.conf`) that match what the simulated
+//! plugin, PostgreSQL's `postgresql.conf`, Cassandra's keyspace and
+//! consistency levels, Riak's bucket type) that match what the simulated
 //! cluster is doing, computed by the core from the scenario.
 
-use replicascope_core::protocol::single_leader::matching_settings;
-use replicascope_core::protocol::ProtocolConfig;
 use yew::prelude::*;
 
 use crate::state::Model;
@@ -16,10 +15,11 @@ pub struct Props {
 #[function_component(RealSettings)]
 pub fn real_settings(props: &Props) -> Html {
     let scenario = props.state.scenario();
-    let ProtocolConfig::SingleLeader(config) = &scenario.protocol else {
+    let settings = scenario.protocol.real_settings();
+    if settings.is_empty() {
         return html! {};
-    };
-    let blocks = matching_settings(config).into_iter().map(|s| {
+    }
+    let blocks = settings.into_iter().map(|s| {
         html! {
             <div class="setting">
                 <h3>{ s.system }</h3>

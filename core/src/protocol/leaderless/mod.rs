@@ -17,6 +17,7 @@ pub mod coordinator;
 pub mod message;
 pub mod read;
 pub mod replica;
+pub mod settings;
 pub mod view;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

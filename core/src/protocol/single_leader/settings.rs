@@ -1,7 +1,9 @@
 //! The real database configuration that matches a single-leader setup:
 //! what to put in MySQL or `postgresql.conf` to get the behaviour the
 //! simulator shows. Where a database has no exact equivalent, a comment
-//! line says so and what comes closest.
+//! line says so and what comes closest. MySQL's lines use the names of
+//! 8.0.26 and later (8.4 LTS: `rpl_semi_sync_source`, `semisync_source.so`);
+//! a comment gives the names older releases use.
 
 use alloc::format;
 use alloc::string::String;
@@ -14,7 +16,7 @@ use crate::node::NodeId;
 /// One database's configuration lines.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Settings {
-    /// "MySQL" or "PostgreSQL".
+    /// "MySQL", "PostgreSQL", "Cassandra", "Riak KV".
     pub system: &'static str,
     /// The lines, newline-separated, comments in the system's own syntax.
     pub lines: String,
@@ -108,14 +110,15 @@ fn mysql(config: &SingleLeaderConfig) -> Settings {
     let lines = match config.ack {
         AckMode::SemiSync => {
             let mut lines = format!(
-                "-- on the source (node 1)\n\
-                 INSTALL PLUGIN rpl_semi_sync_master SONAME 'semisync_master.so';\n\
-                 SET GLOBAL rpl_semi_sync_master_enabled = 1;\n\
-                 SET GLOBAL rpl_semi_sync_master_timeout = {};\n\
-                 SET GLOBAL rpl_semi_sync_master_wait_for_slave_count = 1;\n\
+                "-- MySQL 8.0.26+ (before: rpl_semi_sync_master / semisync_master.so, _slave)\n\
+                 -- on the source (node 1)\n\
+                 INSTALL PLUGIN rpl_semi_sync_source SONAME 'semisync_source.so';\n\
+                 SET GLOBAL rpl_semi_sync_source_enabled = 1;\n\
+                 SET GLOBAL rpl_semi_sync_source_timeout = {};\n\
+                 SET GLOBAL rpl_semi_sync_source_wait_for_replica_count = 1;\n\
                  -- on every replica\n\
-                 INSTALL PLUGIN rpl_semi_sync_slave SONAME 'semisync_slave.so';\n\
-                 SET GLOBAL rpl_semi_sync_slave_enabled = 1;",
+                 INSTALL PLUGIN rpl_semi_sync_replica SONAME 'semisync_replica.so';\n\
+                 SET GLOBAL rpl_semi_sync_replica_enabled = 1;",
                 whole_ms(config.semi_sync_timeout_ms)
             );
             if config.durability == Durability::Received {
@@ -128,7 +131,7 @@ fn mysql(config: &SingleLeaderConfig) -> Settings {
         }
         AckMode::Async => String::from(
             "-- plain asynchronous replication: the semi-sync plugin stays off\n\
-             SET GLOBAL rpl_semi_sync_master_enabled = 0;",
+             SET GLOBAL rpl_semi_sync_source_enabled = 0;",
         ),
         AckMode::Sync => {
             let count = config.synchronous_followers(NodeId(0)).len();
@@ -136,10 +139,10 @@ fn mysql(config: &SingleLeaderConfig) -> Settings {
                 "-- no exact equivalent: MySQL replication is never fully synchronous;\n\
                  -- the closest is semi-sync waiting for {count} replica(s) with a timeout so long\n\
                  -- it never falls back (it cannot name which replicas must answer)\n\
-                 INSTALL PLUGIN rpl_semi_sync_master SONAME 'semisync_master.so';\n\
-                 SET GLOBAL rpl_semi_sync_master_enabled = 1;\n\
-                 SET GLOBAL rpl_semi_sync_master_wait_for_slave_count = {count};\n\
-                 SET GLOBAL rpl_semi_sync_master_timeout = 4294967295;"
+                 INSTALL PLUGIN rpl_semi_sync_source SONAME 'semisync_source.so';\n\
+                 SET GLOBAL rpl_semi_sync_source_enabled = 1;\n\
+                 SET GLOBAL rpl_semi_sync_source_wait_for_replica_count = {count};\n\
+                 SET GLOBAL rpl_semi_sync_source_timeout = 4294967295;"
             )
         }
     };
@@ -190,9 +193,11 @@ mod tests {
         let s = matching_settings(&c);
         assert_eq!(s[0].system, "MySQL");
         let mysql = &s[0].lines;
-        assert!(mysql.contains("INSTALL PLUGIN rpl_semi_sync_master SONAME 'semisync_master.so';"));
-        assert!(mysql.contains("SET GLOBAL rpl_semi_sync_master_enabled = 1;"));
-        assert!(mysql.contains("SET GLOBAL rpl_semi_sync_master_timeout = 2500;"));
+        assert!(mysql.contains("INSTALL PLUGIN rpl_semi_sync_source SONAME 'semisync_source.so';"));
+        assert!(mysql.contains("SET GLOBAL rpl_semi_sync_source_enabled = 1;"));
+        assert!(mysql.contains("SET GLOBAL rpl_semi_sync_source_timeout = 2500;"));
+        // The names deprecated since 8.0.26 appear only in the comment.
+        assert!(!mysql.contains("SET GLOBAL rpl_semi_sync_master"));
         let pg = lines_for(&s, "PostgreSQL");
         assert!(pg.contains("# no exact equivalent"), "{pg}");
         assert!(pg.contains("synchronous_standby_names = 'ANY 1 (node2, node3)'"));
@@ -221,7 +226,7 @@ mod tests {
         assert!(pg.contains("synchronous_commit = remote_write\n"), "{pg}");
         let mysql = lines_for(&matching_settings(&c), "MySQL");
         assert!(mysql.starts_with("-- no exact equivalent"), "{mysql}");
-        assert!(mysql.contains("wait_for_slave_count = 2;"));
+        assert!(mysql.contains("wait_for_replica_count = 2;"));
     }
 
     #[test]
@@ -229,7 +234,7 @@ mod tests {
         let s = matching_settings(&config(AckMode::Async, Durability::Flushed));
         assert_eq!(s[0].system, "PostgreSQL");
         assert!(s[0].lines.contains("synchronous_commit = local\n"));
-        assert!(lines_for(&s, "MySQL").contains("rpl_semi_sync_master_enabled = 0"));
+        assert!(lines_for(&s, "MySQL").contains("rpl_semi_sync_source_enabled = 0"));
     }
 
     #[test]
