@@ -817,15 +817,15 @@ fn command_line_errors_are_one_line() {
         ),
         (
             vec!["runn", "chatter-5"],
-            "unknown command 'runn' (did you mean 'run'?); commands: presets, run, trace, svg, quorum, log-sizes, staleness, compare, tour, long-run, bench, check",
+            "unknown command 'runn' (did you mean 'run'?); commands: presets, run, trace, svg, settings, quorum, log-sizes, staleness, compare, tour, long-run, bench, check",
         ),
         (
             vec!["rnu", "chatter-5"],
-            "unknown command 'rnu'; commands: presets, run, trace, svg, quorum, log-sizes, staleness, compare, tour, long-run, bench, check",
+            "unknown command 'rnu'; commands: presets, run, trace, svg, settings, quorum, log-sizes, staleness, compare, tour, long-run, bench, check",
         ),
         (
             vec![],
-            "name a command: presets, run, trace, svg, quorum, log-sizes, staleness, compare, tour, long-run, bench, check (see 'replicascope --help')",
+            "name a command: presets, run, trace, svg, settings, quorum, log-sizes, staleness, compare, tour, long-run, bench, check (see 'replicascope --help')",
         ),
     ] {
         let o = replicascope(&args);
@@ -916,8 +916,17 @@ fn settings_print_each_real_database_the_setup_matches() {
         mysql.contains("rpl_semi_sync_source_enabled = 1"),
         "{mysql}"
     );
-    // Multi-leader has none written yet: said, not silently empty.
-    let none = replicascope(&["settings", "multi-leader-lww-clock-skew"]);
+    let ml = stdout(&replicascope(&["settings", "multi-leader-lww-clock-skew"]));
+    assert!(
+        ml.contains("== CouchDB ==") && ml.contains("no equivalent of last write wins"),
+        "{ml}"
+    );
+    assert!(
+        ml.contains("group_replication_single_primary_mode = OFF"),
+        "{ml}"
+    );
+    // The simulator's own chatter protocol has none: said, not silently empty.
+    let none = replicascope(&["settings", "chatter-5"]);
     assert!(!none.status.success());
     assert!(
         stderr(&none).contains("no real database settings are written for"),

@@ -9,7 +9,7 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-test('leaderless runs show Cassandra and Riak settings; MySQL uses its current names', async () => {
+test('leaderless, single-leader and multi-leader runs each show their real settings', async () => {
   const { page, context, problems } = await open(browser, '?preset=leaderless-sloppy-quorum');
   const card = page.getByTestId('real-settings');
   assert.deepEqual(await card.locator('h3').allTextContents(), ['Cassandra', 'Riak KV']);
@@ -21,6 +21,10 @@ test('leaderless runs show Cassandra and Riak settings; MySQL uses its current n
   await card.locator('h3').first().waitFor();
   const mysql = await card.textContent();
   assert.match(mysql, /INSTALL PLUGIN rpl_semi_sync_source SONAME 'semisync_source.so';/);
+  await page.getByTestId('preset').selectOption('multi-leader-lww-clock-skew');
+  await page.waitForFunction(() => document.querySelector('[data-testid=real-settings] h3')?.textContent === 'CouchDB');
+  assert.deepEqual(await card.locator('h3').allTextContents(), ['CouchDB', 'MySQL Group Replication']);
+  assert.match(await card.textContent(), /no equivalent of last write wins/);
   assert.deepEqual(problems, []);
   await context.close();
 });

@@ -46,11 +46,12 @@ pub enum ProtocolConfig {
 impl ProtocolConfig {
     /// "In a real database": the configuration of real systems that does
     /// what this setup does, one block per system (none for the
-    /// simulator's own protocols). Multi-leader's are not written yet.
+    /// simulator's own protocols).
     pub fn real_settings(&self) -> alloc::vec::Vec<single_leader::Settings> {
         match self {
             ProtocolConfig::SingleLeader(c) => single_leader::matching_settings(c),
             ProtocolConfig::Leaderless(c) => leaderless::settings::matching_settings(c),
+            ProtocolConfig::MultiLeader(c) => multi_leader::settings::matching_settings(c),
             _ => alloc::vec::Vec::new(),
         }
     }

@@ -22,6 +22,7 @@ pub mod followers;
 pub mod message;
 pub mod resolve;
 pub mod routing;
+pub mod settings;
 pub mod stream;
 pub mod view;
 
