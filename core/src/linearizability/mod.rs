@@ -27,6 +27,7 @@ pub mod import;
 pub mod model;
 pub mod search;
 pub mod simulated;
+pub mod text;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

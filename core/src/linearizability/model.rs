@@ -12,6 +12,8 @@ use alloc::vec::Vec;
 use core::fmt::Debug;
 use core::hash::Hash;
 
+use super::text::Text;
+
 /// A sequential data type.
 pub trait Model {
     type State: Clone + Eq + Hash + Debug;
@@ -210,31 +212,28 @@ pub enum KvAnswer {
 pub struct KeyValue;
 
 impl Model for KeyValue {
-    type State = String;
+    /// Fingerprinted, so an append copies only its own piece.
+    type State = Text;
     type Input = KvOp;
     type Output = KvAnswer;
 
-    fn init(&self) -> String {
-        String::new()
+    fn init(&self) -> Text {
+        Text::empty()
     }
 
-    fn step(&self, state: &String, input: &KvOp, output: Option<&KvAnswer>) -> Option<String> {
+    fn step(&self, state: &Text, input: &KvOp, output: Option<&KvAnswer>) -> Option<Text> {
         match (input, output) {
             (KvOp::Get, None) => Some(state.clone()),
-            (KvOp::Get, Some(KvAnswer::Got(v))) => (v == state).then(|| state.clone()),
-            (KvOp::Put(v), None | Some(KvAnswer::Done)) => Some(v.clone()),
-            (KvOp::Append(v), None | Some(KvAnswer::Done)) => {
-                let mut next = state.clone();
-                next.push_str(v);
-                Some(next)
-            }
+            (KvOp::Get, Some(KvAnswer::Got(v))) => state.is(v).then(|| state.clone()),
+            (KvOp::Put(v), None | Some(KvAnswer::Done)) => Some(Text::of(v)),
+            (KvOp::Append(v), None | Some(KvAnswer::Done)) => Some(state.then(v)),
             _ => None,
         }
     }
 
-    fn accepts(&self, state: &String, input: &KvOp, output: Option<&KvAnswer>) -> bool {
+    fn accepts(&self, state: &Text, input: &KvOp, output: Option<&KvAnswer>) -> bool {
         match (input, output) {
-            (KvOp::Get, Some(KvAnswer::Got(v))) => v == state,
+            (KvOp::Get, Some(KvAnswer::Got(v))) => state.is(v),
             _ => self.step(state, input, output).is_some(),
         }
     }
@@ -243,8 +242,8 @@ impl Model for KeyValue {
         matches!(input, KvOp::Get)
     }
 
-    fn describe_state(&self, state: &String) -> String {
-        format!("the key holds \"{}\"", clip(state))
+    fn describe_state(&self, state: &Text) -> String {
+        format!("the key holds \"{}\"", clip(&state.to_text()))
     }
 
     fn describe_op(&self, input: &KvOp, output: Option<&KvAnswer>) -> String {

@@ -210,12 +210,11 @@ fn sequential(run: &[(u8, i64, u64, u64, u64, bool)]) -> Vec<Op<Reg>> {
 /// Every order of the operations that respects real time, tried on the
 /// model; operations that never answered may also be left out.
 fn brute_force(ops: &[Op<Reg>]) -> bool {
-    fn go(
-        ops: &[Op<Reg>],
-        state: Option<i64>,
-        used: &mut Vec<bool>,
-        order: &mut Vec<usize>,
-    ) -> bool {
+    brute_force_on(&Register::new(), ops)
+}
+
+fn brute_force_on<M: Model>(model: &M, ops: &[Op<M>]) -> bool {
+    fn go<M: Model>(model: &M, ops: &[Op<M>], state: M::State, used: &mut Vec<bool>) -> bool {
         // Done when every answered operation is placed.
         if (0..ops.len()).all(|i| used[i] || ops[i].ret.is_none()) {
             return true;
@@ -231,20 +230,82 @@ fn brute_force(ops: &[Op<Reg>]) -> bool {
             if blocked {
                 continue;
             }
-            if let Some(next) = Register::new().step(&state, &ops[i].input, ops[i].output.as_ref())
-            {
+            if let Some(next) = model.step(&state, &ops[i].input, ops[i].output.as_ref()) {
                 used[i] = true;
-                order.push(i);
-                if go(ops, next, used, order) {
+                if go(model, ops, next, used) {
                     return true;
                 }
-                order.pop();
                 used[i] = false;
             }
         }
         false
     }
-    go(ops, None, &mut vec![false; ops.len()], &mut Vec::new())
+    go(model, ops, model.init(), &mut vec![false; ops.len()])
+}
+
+/// The key-value model as first written, on plain strings: the reference
+/// the fingerprinted model is checked against.
+struct PlainKv;
+
+impl Model for PlainKv {
+    type State = alloc::string::String;
+    type Input = KvOp;
+    type Output = KvAnswer;
+
+    fn init(&self) -> Self::State {
+        Self::State::new()
+    }
+
+    fn step(
+        &self,
+        state: &Self::State,
+        input: &KvOp,
+        output: Option<&KvAnswer>,
+    ) -> Option<Self::State> {
+        match (input, output) {
+            (KvOp::Get, None) => Some(state.clone()),
+            (KvOp::Get, Some(KvAnswer::Got(v))) => (v == state).then(|| state.clone()),
+            (KvOp::Put(v), None | Some(KvAnswer::Done)) => Some(v.clone()),
+            (KvOp::Append(v), None | Some(KvAnswer::Done)) => Some(alloc::format!("{state}{v}")),
+            _ => None,
+        }
+    }
+
+    fn describe_state(&self, state: &Self::State) -> alloc::string::String {
+        state.clone()
+    }
+
+    fn describe_op(&self, input: &KvOp, _: Option<&KvAnswer>) -> alloc::string::String {
+        alloc::format!("{input:?}")
+    }
+}
+
+/// Random key-value histories on one key: puts, appends and gets of short
+/// strings built from two letters, so different orders often give the
+/// same string and the fingerprinted states are compared often.
+fn arb_kv_history() -> impl Strategy<Value = Vec<Op<KeyValue>>> {
+    proptest::collection::vec((0u8..3, 0u8..4, 0u64..30, 0u64..15, 0u8..8), 0..8).prop_map(|ops| {
+        let word = |w: u8| ["", "a", "b", "ab"][usize::from(w)];
+        ops.into_iter()
+            .map(|(kind, w, call, len, answer)| {
+                let ret = (answer > 1).then_some(call + len);
+                let (input, output) = match kind {
+                    0 => (
+                        KvOp::Get,
+                        KvAnswer::Got(alloc::format!("{}{}", word(w), word(answer % 4))),
+                    ),
+                    1 => (KvOp::Put(word(w).into()), KvAnswer::Done),
+                    _ => (KvOp::Append(word(w).into()), KvAnswer::Done),
+                };
+                Op {
+                    call,
+                    ret,
+                    input,
+                    output: ret.map(|_| output),
+                }
+            })
+            .collect()
+    })
 }
 
 /// Random intervals and random answers: mostly not linearizable.
@@ -271,6 +332,20 @@ fn arb_history() -> impl Strategy<Value = Vec<Op<Reg>>> {
 
 proptest! {
     #![proptest_config(crate::protocol::sweep_config(2_000))]
+
+    /// The key-value model's fingerprinted strings (`Text`) against a
+    /// brute-force search on plain strings ([`PlainKv`]); under `cfg(test)` every
+    /// fingerprint comparison is also checked against the whole strings.
+    #[test]
+    fn key_value_verdicts_match_a_brute_force_search(ops in arb_kv_history()) {
+        let out = check(&KeyValue, &ops, Budget::default());
+        let plain: Vec<Op<PlainKv>> = ops
+            .iter()
+            .map(|o| Op { call: o.call, ret: o.ret, input: o.input.clone(), output: o.output.clone() })
+            .collect();
+        let expected = brute_force_on(&PlainKv, &plain);
+        prop_assert_eq!(out.verdict.is_linearizable(), Some(expected), "{:?}", ops);
+    }
 
     #[test]
     fn histories_of_a_sequential_register_are_linearizable(run in arb_run()) {
