@@ -91,9 +91,19 @@ pub fn trace_json(run: &dyn Run) -> String {
 /// started (roles may change later — a failover — and the diagram's notes
 /// say when).
 pub fn lane_titles(run: &dyn Run) -> Vec<String> {
+    starting_roles(run)
+        .iter()
+        .enumerate()
+        .map(|(i, role)| format!("Node {} · {role}", i + 1))
+        .collect()
+}
+
+/// Each node's role once every node has started: what places the nodes
+/// in the pictures, so a later failover does not move them.
+pub fn starting_roles(run: &dyn Run) -> Vec<String> {
     let started = usize::from(run.scenario().node_count());
     run.nodes_after(started)
-        .iter()
-        .map(|n| format!("Node {} · {}", n.node.0 + 1, n.view.role))
+        .into_iter()
+        .map(|n| n.view.role)
         .collect()
 }

@@ -47,8 +47,7 @@ pub struct RunHandle {
 
 impl RunHandle {
     fn new(run: Box<dyn Run>, revision: u64) -> RunHandle {
-        let (max_flight_us, hash) = stats(&*run);
-        let idle = Rc::new(crate::playback::idle_stretches(run.trace(), run.end()));
+        let (max_flight_us, hash, idle) = stats(&*run);
         RunHandle {
             run: Rc::new(RefCell::new(run)),
             revision,
@@ -59,17 +58,15 @@ impl RunHandle {
     }
 
     fn refresh(&mut self) {
-        let (max_flight_us, hash) = stats(&**self.run.borrow());
+        let (max_flight_us, hash, idle) = stats(&**self.run.borrow());
         self.max_flight_us = max_flight_us;
         self.hash = hash;
-        let run = self.run.borrow();
-        self.idle = Rc::new(crate::playback::idle_stretches(run.trace(), run.end()));
-        drop(run);
+        self.idle = idle;
         self.revision += 1;
     }
 }
 
-fn stats(run: &dyn Run) -> (u64, String) {
+fn stats(run: &dyn Run) -> (u64, String, Rc<Vec<(Instant, Instant)>>) {
     let trace = run.trace();
     let max_flight = trace
         .messages
@@ -77,7 +74,13 @@ fn stats(run: &dyn Run) -> (u64, String) {
         .map(|m| m.deliver_at.0.saturating_sub(m.sent_at.0))
         .max()
         .unwrap_or(0);
-    (max_flight, format!("{:016x}", trace.hash()))
+    let idle = Rc::new(crate::playback::idle_stretches(trace, run.end()));
+    (max_flight, hash_text(trace), idle)
+}
+
+/// The trace hash as links and "About this run" show it.
+fn hash_text(trace: &replicascope_core::trace::Trace) -> String {
+    format!("{:016x}", trace.hash())
 }
 
 impl PartialEq for RunHandle {
@@ -343,7 +346,7 @@ impl Model {
     /// run of the tour's preset), at its first step.
     fn attach_tour(&mut self, tour: &'static tours::Tour) -> Result<(), String> {
         let (run, steps) = tours::start(tour).map_err(|e| e.to_string())?;
-        let (_, hash) = stats(&*run);
+        let hash = hash_text(run.trace());
         let first = steps.first().map_or(Instant::ZERO, ResolvedStep::at);
         self.cursor = first.min(self.until());
         self.playing = false;

@@ -80,12 +80,9 @@ fn label(run: &dyn Run, anomalies: Vec<Anomaly>, now: Instant) -> Vec<Found> {
 /// How many anomalies of the whole run the list at the cursor does not
 /// show yet.
 pub fn found_later(now: &[Found], all: &[Found]) -> usize {
-    let same = |a: &Found, b: &Found| {
-        a.kind == b.kind && a.invoked == b.invoked && a.explanation == b.explanation
-    };
-    all.iter()
-        .filter(|a| !now.iter().any(|b| same(a, b)))
-        .count()
+    let key = |f: &Found| (f.kind, f.invoked, f.explanation.clone());
+    let shown: std::collections::BTreeSet<_> = now.iter().map(key).collect();
+    all.iter().filter(|a| !shown.contains(&key(a))).count()
 }
 
 #[function_component(Anomalies)]
@@ -95,14 +92,16 @@ pub fn anomalies(props: &Props) -> Html {
     // the cursor lands after, not once per frame.
     let steps = state.run.run.borrow().trace().steps_until(state.cursor);
     let cursor = state.cursor;
-    let found = use_memo((state.run.clone(), steps), move |(handle, _)| {
-        collect(&**handle.run.borrow(), cursor)
-    });
     let all = use_memo(state.run.clone(), |handle| {
         collect_all(&**handle.run.borrow())
     });
+    let found = use_memo((state.run.clone(), steps), move |(handle, _)| {
+        let found = collect(&**handle.run.borrow(), cursor);
+        let later = found_later(&found, &all);
+        (found, later)
+    });
+    let (found, later) = (&found.0, found.1);
     let seen = found.len();
-    let later = found_later(&found, &all);
     let items = found.iter().rev().take(SHOWN).map(|f| {
         let onclick = {
             let state = state.clone();

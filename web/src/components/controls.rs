@@ -79,19 +79,26 @@ pub fn controls(props: &Props) -> Html {
             state.dispatch(msg);
         })
     };
-    let span = until.0.max(1) as f64;
-    let skips = crate::playback::skipped(&state.run.idle, rate_us)
-        .filter(|(from, _)| *from < until)
-        .map(|(from, to)| {
-            let (a, b) = (from.0 as f64 / span * 100.0, to.0.min(until.0) as f64 / span * 100.0);
-            let title = format!(
-                "{} – {}: nothing on the move; playback skips it",
-                Duration(from.0),
-                Duration(to.0.min(until.0))
-            );
-            html! { <span class="skip" style={format!("left: {a:.2}%; width: {:.2}%", b - a)} {title}></span> }
-        })
-        .collect::<Html>();
+    // Rebuilt when the run or the speed changes, not on every frame.
+    let skips = use_memo(
+        (state.run.clone(), rate_us as u64, until.0),
+        |(handle, rate, until)| {
+            let span = (*until).max(1) as f64;
+            crate::playback::skipped(&handle.idle, *rate as f64)
+            .filter(|(from, _)| from.0 < *until)
+            .map(|(from, to)| {
+                let to = to.0.min(*until);
+                let (a, b) = (from.0 as f64 / span * 100.0, to as f64 / span * 100.0);
+                let title = format!(
+                    "{} – {}: nothing on the move; playback skips it",
+                    Duration(from.0),
+                    Duration(to)
+                );
+                html! { <span class="skip" style={format!("left: {a:.2}%; width: {:.2}%", b - a)} {title}></span> }
+            })
+            .collect::<Html>()
+        },
+    );
     html! {
         <div class="controls" role="group" aria-label="Playback">
             <div class="buttons">
@@ -108,7 +115,7 @@ pub fn controls(props: &Props) -> Html {
                 <input type="range" min="0" max={until.0.to_string()} step="1" value={state.cursor.0.to_string()}
                        aria-label="Time" aria-valuetext={format!("{}", Duration(state.cursor.0))} oninput={on_scrub}
                        onkeydown={on_scrub_key} />
-                <span class="skips" aria-hidden="true" data-testid="skips">{ skips }</span>
+                <span class="skips" aria-hidden="true" data-testid="skips">{ (*skips).clone() }</span>
             </label>
             <output class="clock" data-testid="clock">
                 { format!("{} / {}", Duration(state.cursor.0), Duration(until.0)) }

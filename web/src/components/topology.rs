@@ -53,12 +53,7 @@ pub fn topology(props: &Props) -> Html {
     // The key whose preference list the ring shows (None: the first).
     let picked_key = use_state(|| None::<String>);
     let start_roles = use_memo(state.run.clone(), |handle| {
-        let run = handle.run.borrow();
-        let started = usize::from(run.scenario().node_count());
-        run.nodes_after(started)
-            .into_iter()
-            .map(|n| n.view.role)
-            .collect::<Vec<String>>()
+        replicascope_core::export::starting_roles(&**handle.run.borrow())
     });
     let run = state.run.run.borrow();
     let protocol = &run.scenario().protocol;

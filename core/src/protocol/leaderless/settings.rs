@@ -12,6 +12,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::config::LeaderlessConfig;
+use crate::protocol::single_leader::settings::whole_ms;
 use crate::protocol::single_leader::Settings;
 
 /// The settings matching `config`: Cassandra first (the most used),
@@ -46,15 +47,6 @@ fn consistency(what: &str, k: u8, n: u8) -> String {
 /// The weakest level asking at least `k` of `n`.
 fn level_at_least(k: u8, n: u8) -> &'static str {
     (k..=n).find_map(|j| level(j, n)).unwrap_or("ALL")
-}
-
-fn whole_ms(ms: f64) -> u64 {
-    let rounded = libm::round(ms);
-    if rounded.is_finite() && rounded > 0.0 {
-        rounded as u64
-    } else {
-        0
-    }
 }
 
 fn cassandra(c: &LeaderlessConfig) -> Settings {

@@ -35,7 +35,7 @@ mod election;
 mod follower;
 mod join;
 mod leader;
-mod settings;
+pub(crate) mod settings;
 mod store;
 #[cfg(test)]
 mod tests;

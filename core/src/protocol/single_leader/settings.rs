@@ -44,7 +44,7 @@ fn standby_list(nodes: &[NodeId]) -> String {
 }
 
 /// Milliseconds as the whole number the settings take.
-fn whole_ms(ms: f64) -> u64 {
+pub(crate) fn whole_ms(ms: f64) -> u64 {
     let rounded = libm::round(ms);
     if rounded.is_finite() && rounded > 0.0 {
         rounded as u64
