@@ -496,10 +496,17 @@ impl Reducible for Model {
                     return self;
                 }
                 let (embed, looping, speed) = (m.embed, m.looping, m.speed);
-                m = Model::from_location(&fragment, embed);
-                m.looping = looping;
-                m.speed = speed;
-                m.followed_address = true;
+                let next = Model::from_location(&fragment, embed);
+                match next.notice.clone().filter(|n| n.error) {
+                    // A damaged address: say why and keep the run on screen.
+                    Some(problem) => m.notice = Some(problem),
+                    None => {
+                        m = next;
+                        m.looping = looping;
+                        m.speed = speed;
+                        m.followed_address = true;
+                    }
+                }
             }
             Msg::LoadPreset(id) => {
                 let (embed, looping) = (m.embed, m.looping);
@@ -758,6 +765,15 @@ mod tests {
             "{:?}",
             bad.notice
         );
+        // The run on screen stays.
+        assert_eq!(bad.preset.as_deref(), Some("leaderless-sloppy-quorum"));
+        let damaged = bad.reduce(Msg::Navigate(String::from("run=%%%not-a-link")));
+        assert!(
+            damaged.notice.as_ref().is_some_and(|n| n.error),
+            "{:?}",
+            damaged.notice
+        );
+        assert_eq!(damaged.preset.as_deref(), Some("leaderless-sloppy-quorum"));
     }
 
     #[test]
