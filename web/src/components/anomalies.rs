@@ -80,9 +80,12 @@ fn label(run: &dyn Run, anomalies: Vec<Anomaly>, now: Instant) -> Vec<Found> {
 /// How many anomalies of the whole run the list at the cursor does not
 /// show yet.
 pub fn found_later(now: &[Found], all: &[Found]) -> usize {
-    let key = |f: &Found| (f.kind, f.invoked, f.explanation.clone());
-    let shown: std::collections::BTreeSet<_> = now.iter().map(key).collect();
-    all.iter().filter(|a| !shown.contains(&key(a))).count()
+    let same = |a: &Found, b: &Found| {
+        a.kind == b.kind && a.invoked == b.invoked && a.explanation == b.explanation
+    };
+    all.iter()
+        .filter(|a| !now.iter().any(|b| same(a, b)))
+        .count()
 }
 
 #[function_component(Anomalies)]
