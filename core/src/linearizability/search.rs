@@ -19,7 +19,7 @@
 
 use alloc::vec;
 use alloc::vec::Vec;
-use core::hash::{BuildHasherDefault, Hash, Hasher};
+use core::hash::{Hash, Hasher};
 
 use hashbrown::HashTable;
 
@@ -191,7 +191,7 @@ impl Linearized {
     }
 }
 
-/// A fast multiply-rotate hash for the memo table. Only membership is
+/// A fast multiply-rotate hash for the table of states. Only membership is
 /// asked of it, never an order, so results do not depend on it.
 #[derive(Default)]
 struct Mix(u64);
@@ -375,7 +375,7 @@ impl<M: Model> Search<M> {
         Search {
             model,
             list,
-            states: States::new(init),
+            states: States::new(init, ops.len()),
             state: 0,
             linearized: Linearized::new(ops.len()),
             memo: Memo::new(),
@@ -524,81 +524,119 @@ fn hash_of(value: &impl Hash) -> u64 {
 
 /// Every (set of linearized operations, state) pair the search reached
 /// (Lowe's memoisation: the same pair leads to the same dead end), as the
-/// set's fingerprint and the state's number (see [`Linearized`]). Tests
-/// also keep every set in full and check that equal fingerprints only
-/// ever come from equal sets.
+/// set's fingerprint and the state's number (see [`Linearized`]). The
+/// pairs sit in the table itself: a lookup touches one slot, not a slot
+/// and then a list elsewhere, and growing the table rehashes without a
+/// second memory access per pair. Tests also keep every set in full and
+/// check that equal fingerprints only ever come from equal sets.
 struct Memo {
-    /// (Zobrist a, Zobrist b, state << 32 | count) of each pair.
-    entries: Vec<[u64; 3]>,
-    table: HashTable<u32>,
+    table: HashTable<Pair>,
     #[cfg(test)]
-    exact: Vec<Bits>,
+    exact: alloc::collections::BTreeMap<Pair, Bits>,
+}
+
+/// One remembered (set, state) pair in 16 bytes: the set's first hash,
+/// and its second with the state and the set's size folded in. The
+/// folding multiplies by an odd number, which is one-to-one, so equal
+/// sets give equal pairs only with equal states and sizes; unequal sets
+/// still collide with probability 2^-128.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Pair {
+    a: u64,
+    b: u64,
+}
+
+impl Pair {
+    fn new(linearized: &Linearized, state: u32) -> Pair {
+        let rest = u64::from(linearized.count) << 32 | u64::from(state);
+        Pair {
+            a: linearized.a,
+            b: linearized.b ^ rest.wrapping_mul(0x9e37_79b9_7f4a_7c15),
+        }
+    }
+
+    /// Both words are XORs of well-mixed words, but XOR is linear: sets
+    /// that differ by the same operations differ by the same bits, and
+    /// hashbrown takes a slot from the low bits and a tag from the top
+    /// seven, so `a ^ b` alone crowded slots (etcd_002 took ~40% longer).
+    /// A 128-bit multiply folded in half spreads every bit over both ends.
+    fn hash(&self) -> u64 {
+        let p = u128::from(self.a ^ self.b) * 0x9e37_79b9_7f4a_7c15;
+        (p >> 64) as u64 ^ p as u64
+    }
 }
 
 impl Memo {
     fn new() -> Memo {
         Memo {
-            entries: Vec::new(),
             table: HashTable::new(),
             #[cfg(test)]
-            exact: Vec::new(),
+            exact: alloc::collections::BTreeMap::new(),
         }
-    }
-
-    fn hash(entry: &[u64; 3]) -> u64 {
-        let mut h = Mix::default();
-        h.write_u64(entry[0]);
-        h.write_u64(entry[2]);
-        h.finish()
     }
 
     /// Records the pair; false when it was already there.
     fn insert(&mut self, linearized: &Linearized, state: u32) -> bool {
-        let entry = [
-            linearized.a,
-            linearized.b,
-            u64::from(state) << 32 | u64::from(linearized.count),
-        ];
-        let hash = Memo::hash(&entry);
-        let entries = &self.entries;
-        if let Some(&_id) = self.table.find(hash, |&at| entries[at as usize] == entry) {
-            #[cfg(test)]
+        let pair = Pair::new(linearized, state);
+        #[cfg(test)]
+        {
+            let set = self
+                .exact
+                .entry(pair)
+                .or_insert_with(|| linearized.bits.clone());
             assert_eq!(
-                self.exact[_id as usize], linearized.bits,
+                *set, linearized.bits,
                 "two different sets with one fingerprint"
             );
-            return false;
         }
-        let id = entries.len() as u32;
-        self.entries.push(entry);
-        #[cfg(test)]
-        self.exact.push(linearized.bits.clone());
-        let entries = &self.entries;
-        self.table
-            .insert_unique(hash, id, |&at| Memo::hash(&entries[at as usize]));
-        true
+        match self.table.entry(pair.hash(), |p| *p == pair, Pair::hash) {
+            hashbrown::hash_table::Entry::Occupied(_) => false,
+            hashbrown::hash_table::Entry::Vacant(slot) => {
+                slot.insert(pair);
+                true
+            }
+        }
     }
 }
 
 /// Every model state the search has met, numbered, and the steps already
-/// taken between them: a state is compared and hashed as a number, and
-/// the model runs once per (state, operation) — a key-value map's state
-/// is a string that every append makes longer.
+/// taken from the first of them: a state is compared and hashed as a
+/// number, and the model runs once per (state, operation) from a state
+/// the search keeps coming back to.
+///
+/// The steps sit in a plain table, a row of operations per state: a
+/// register has a handful of states that every step of the search starts
+/// from, and indexing a row is cheaper than probing a hash table. States
+/// numbered past the table's size are stepped afresh each time: a
+/// key-value map makes a new state with most appends and is asked few
+/// steps from each twice (about one in ten on Porcupine's key-value
+/// histories), so remembering them cost more than the model's step.
 struct States<S> {
     list: Vec<S>,
     index: HashTable<u32>,
-    /// (state, operation) → the state after it, or [`REFUSED`].
-    steps: hashbrown::HashMap<u64, u32, BuildHasherDefault<Mix>>,
+    /// Operations in the history: the length of a row.
+    ops: usize,
+    /// How many states get a row.
+    rows: usize,
+    /// Row after row: (state, operation) → the state after it,
+    /// [`REFUSED`] or [`UNKNOWN`].
+    table: Vec<u32>,
 }
 
 const REFUSED: u32 = u32::MAX;
+/// Not tried yet.
+const UNKNOWN: u32 = u32::MAX - 1;
+/// At most this many entries of rows (256 KiB).
+const ROWS_SIZE: usize = 1 << 16;
 
 impl<S: Clone + Eq + Hash> States<S> {
-    fn new(init: S) -> States<S> {
+    fn new(init: S, ops: usize) -> States<S> {
         let mut states = States {
             list: Vec::new(),
             index: HashTable::new(),
-            steps: hashbrown::HashMap::default(),
+            ops,
+            rows: ROWS_SIZE / ops.max(1),
+            table: Vec::new(),
         };
         states.intern(init);
         states
@@ -614,6 +652,9 @@ impl<S: Clone + Eq + Hash> States<S> {
         list.push(s);
         self.index
             .insert_unique(hash, id, |&id| hash_of(&list[id as usize]));
+        if (id as usize) < self.rows {
+            self.table.resize(self.table.len() + self.ops, UNKNOWN);
+        }
         id
     }
 
@@ -624,9 +665,13 @@ impl<S: Clone + Eq + Hash> States<S> {
         i: usize,
         op: &Op<M>,
     ) -> Option<u32> {
-        let key = u64::from(state) << 32 | i as u64;
-        if let Some(&next) = self.steps.get(&key) {
-            return (next != REFUSED).then_some(next);
+        let at = ((state as usize) < self.rows).then(|| state as usize * self.ops + i);
+        if let Some(at) = at {
+            match self.table[at] {
+                UNKNOWN => {}
+                REFUSED => return None,
+                next => return Some(next),
+            }
         }
         let now = &self.list[state as usize];
         let next = if model.read_only(&op.input, op.output.as_ref()) {
@@ -639,7 +684,9 @@ impl<S: Clone + Eq + Hash> States<S> {
                 .step(now, &op.input, op.output.as_ref())
                 .map(|s| self.intern(s))
         };
-        self.steps.insert(key, next.unwrap_or(REFUSED));
+        if let Some(at) = at {
+            self.table[at] = next.unwrap_or(REFUSED);
+        }
         next
     }
 }
