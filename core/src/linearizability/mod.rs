@@ -146,9 +146,7 @@ pub fn explain<M: Model>(
     name: impl Fn(usize) -> String,
 ) -> String {
     use alloc::format;
-    let state = search::replay(model, ops, &why.prefix)
-        .map(|s| model.describe_state(&s))
-        .unwrap_or_default();
+    let state = model.describe_after(ops, &why.prefix).unwrap_or_default();
     let prefix = if why.prefix.is_empty() {
         String::from("no operation can go first")
     } else {

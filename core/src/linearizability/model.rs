@@ -12,6 +12,7 @@ use alloc::vec::Vec;
 use core::fmt::Debug;
 use core::hash::Hash;
 
+use super::search::{replay, Op};
 use super::text::Text;
 
 /// A sequential data type.
@@ -54,6 +55,19 @@ pub trait Model {
 
     /// The state in words ("x holds 3").
     fn describe_state(&self, state: &Self::State) -> String;
+
+    /// The state after `order` (indices into `ops`) in words, or `None`
+    /// when that order does not fit. By default: replay it and
+    /// [`Model::describe_state`]; a model whose states are fingerprints
+    /// rebuilds the value from the operations instead.
+    fn describe_after(&self, ops: &[Op<Self>], order: &[usize]) -> Option<String>
+    where
+        Self: Sized,
+    {
+        replay(self, ops, order)
+            .ok()
+            .map(|state| self.describe_state(&state))
+    }
 
     /// One operation in words ("write 3", "read → 2").
     fn describe_op(&self, input: &Self::Input, output: Option<&Self::Output>) -> String;
@@ -242,8 +256,25 @@ impl Model for KeyValue {
         matches!(input, KvOp::Get)
     }
 
+    /// A fingerprint cannot be printed: only its length is known (an
+    /// explanation uses [`Model::describe_after`], which can).
     fn describe_state(&self, state: &Text) -> String {
-        format!("the key holds \"{}\"", clip(&state.to_text()))
+        format!("the key holds a string of {} bytes", state.len())
+    }
+
+    /// The string itself, rebuilt from the puts and appends in `order`
+    /// once the fingerprints have shown that the order fits.
+    fn describe_after(&self, ops: &[Op<Self>], order: &[usize]) -> Option<String> {
+        replay(self, ops, order).ok()?;
+        let mut value = String::new();
+        for &i in order {
+            match &ops[i].input {
+                KvOp::Get => {}
+                KvOp::Put(v) => value.clone_from(v),
+                KvOp::Append(v) => value.push_str(v),
+            }
+        }
+        Some(format!("the key holds \"{}\"", clip(&value)))
     }
 
     fn describe_op(&self, input: &KvOp, output: Option<&KvAnswer>) -> String {

@@ -1,28 +1,30 @@
 //! A key-value model's string as the search keeps it: its length and two
 //! polynomial hashes of its bytes (modulo the Mersenne prime 2^61 − 1,
-//! with two bases — Karp–Rabin fingerprints) identify it, and the pieces
-//! it was built from, shared with the value it grew from, print it.
+//! with two bases — Karp–Rabin fingerprints), and nothing else. An
+//! append combines the value's hashes with the appended piece's, so it
+//! costs the piece, not a copy of the whole value; the search hashes and
+//! compares 24 bytes instead of the value, and a new state allocates
+//! nothing. (The pieces each value was built from were once kept too, to
+//! print it: on Porcupine's c50 key-value histories allocating and freeing
+//! them was a fifth of the search. An explanation rebuilds the value it
+//! prints from the operations instead — see
+//! [`super::model::Model::describe_after`].)
 //!
-//! An append then costs the appended piece, not a copy of the whole value,
-//! and the search hashes and compares 24 bytes instead of the value: on
-//! Porcupine's 1 712-operation key-value history, copying, hashing and
-//! freeing the growing strings took most of the time. Equal strings always
-//! compare equal; two different strings of length L compare equal with
-//! probability about (L / 2^61)^2 — the same kind of bet as the search's
-//! memo fingerprints, and like them checked exactly under `cfg(test)`,
-//! where every `Text` also keeps its whole string.
+//! Equal strings always compare equal; two different strings of length L
+//! compare equal with probability about (L / 2^61)^2 — the same kind of
+//! bet as the search's memo fingerprints, and like them checked exactly
+//! under `cfg(test)`, where every `Text` also keeps its whole string.
 
-use alloc::rc::Rc;
+#[cfg(test)]
 use alloc::string::String;
-use alloc::vec::Vec;
 use core::fmt;
 use core::hash::{Hash, Hasher};
 
 const P: u64 = (1 << 61) - 1;
 const BASES: [u64; 2] = [0x1f2e_3d4c_5b6a_7988 % P, 0x0123_4567_89ab_cdef % P];
 
-fn mul(a: u64, b: u64) -> u64 {
-    let x = u128::from(a) * u128::from(b);
+const fn mul(a: u64, b: u64) -> u64 {
+    let x = a as u128 * b as u128;
     let r = (x as u64 & P) + (x >> 61) as u64;
     if r >= P {
         r - P
@@ -52,8 +54,24 @@ fn fingerprint(s: &str) -> [u64; 2] {
     h
 }
 
+/// The two bases to the powers 0 to 32: an appended piece is usually
+/// short, and its power then costs a lookup instead of a multiplication
+/// per byte.
+const POWERS: [[u64; 2]; 33] = {
+    let mut t = [[1u64; 2]; 33];
+    let mut i = 1;
+    while i < t.len() {
+        t[i] = [mul(t[i - 1][0], BASES[0]), mul(t[i - 1][1], BASES[1])];
+        i += 1;
+    }
+    t
+};
+
 /// The two hashes of `s`, and the two bases to the power of its length.
 fn hash(s: &str) -> ([u64; 2], [u64; 2]) {
+    if let Some(&pow) = POWERS.get(s.len()) {
+        return (fingerprint(s), pow);
+    }
     let (mut h, mut pow) = ([0u64; 2], [1u64; 2]);
     for &b in s.as_bytes() {
         for k in 0..2 {
@@ -64,32 +82,11 @@ fn hash(s: &str) -> ([u64; 2], [u64; 2]) {
     (h, pow)
 }
 
-/// One appended piece and the value before it.
-struct Piece {
-    before: Option<Rc<Piece>>,
-    text: String,
-}
-
-impl Drop for Piece {
-    /// Unlinks the chain one piece at a time: a key appended to 100 000
-    /// times must not drop its history recursively.
-    fn drop(&mut self) {
-        let mut next = self.before.take();
-        while let Some(piece) = next {
-            match Rc::try_unwrap(piece) {
-                Ok(mut piece) => next = piece.before.take(),
-                Err(_) => break,
-            }
-        }
-    }
-}
-
 /// A string value, fingerprinted (see the module doc).
 #[derive(Clone)]
 pub struct Text {
     len: u64,
     hash: [u64; 2],
-    last: Option<Rc<Piece>>,
     #[cfg(test)]
     whole: String,
 }
@@ -99,7 +96,6 @@ impl Text {
         Text {
             len: 0,
             hash: [0; 2],
-            last: None,
             #[cfg(test)]
             whole: String::new(),
         }
@@ -111,9 +107,6 @@ impl Text {
 
     /// This value with `s` appended.
     pub fn then(&self, s: &str) -> Text {
-        if s.is_empty() {
-            return self.clone();
-        }
         let (h, pow) = hash(s);
         Text {
             len: self.len + s.len() as u64,
@@ -121,10 +114,6 @@ impl Text {
                 add(mul(self.hash[0], pow[0]), h[0]),
                 add(mul(self.hash[1], pow[1]), h[1]),
             ],
-            last: Some(Rc::new(Piece {
-                before: self.last.clone(),
-                text: String::from(s),
-            })),
             #[cfg(test)]
             whole: {
                 let mut w = self.whole.clone();
@@ -136,18 +125,25 @@ impl Text {
 
     /// Whether this value is `s`.
     pub fn is(&self, s: &str) -> bool {
-        self.len == s.len() as u64 && self.hash == fingerprint(s)
+        let same = self.len == s.len() as u64 && self.hash == fingerprint(s);
+        #[cfg(test)]
+        assert_eq!(same, self.whole == s, "two strings with one fingerprint");
+        same
     }
 
-    /// The value as a string (for explanations: walks its pieces).
+    /// Its length in bytes.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The value itself, which only tests keep.
+    #[cfg(test)]
     pub fn to_text(&self) -> String {
-        let mut pieces: Vec<&str> = Vec::new();
-        let mut at = self.last.as_deref();
-        while let Some(p) = at {
-            pieces.push(&p.text);
-            at = p.before.as_deref();
-        }
-        pieces.iter().rev().copied().collect()
+        self.whole.clone()
     }
 }
 
@@ -167,15 +163,18 @@ impl PartialEq for Text {
 impl Eq for Text {}
 
 impl Hash for Text {
+    /// One of the fingerprints is already a hash of the whole value.
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.len.hash(state);
-        self.hash.hash(state);
+        state.write_u64(self.hash[0]);
     }
 }
 
 impl fmt::Debug for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", self.to_text())
+        #[cfg(test)]
+        return write!(f, "{:?}", self.whole);
+        #[cfg(not(test))]
+        write!(f, "Text({} bytes, {:x?})", self.len, self.hash)
     }
 }
 
