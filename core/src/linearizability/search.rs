@@ -391,6 +391,24 @@ impl<M: Model> Search<M> {
         }
     }
 
+    /// A search of `ops` that takes over this one's tables, emptied:
+    /// checking key after key, each starts with the room the last one
+    /// grew to instead of growing (and rehashing) from nothing again.
+    pub fn reuse(self, ops: Vec<Op<M>>) -> Search<M> {
+        let Search {
+            model,
+            mut memo,
+            states,
+            ..
+        } = self;
+        let init = model.init();
+        let mut search = Search::new(model, ops);
+        memo.clear();
+        search.memo = memo;
+        search.states = states.renew(init, search.ops.len());
+        search
+    }
+
     /// The operations searched.
     pub fn ops(&self) -> &[Op<M>] {
         &self.ops
@@ -575,6 +593,12 @@ impl Memo {
         }
     }
 
+    fn clear(&mut self) {
+        self.table.clear();
+        #[cfg(test)]
+        self.exact.clear();
+    }
+
     /// Records the pair; false when it was already there.
     fn insert(&mut self, linearized: &Linearized, state: u32) -> bool {
         let pair = Pair::new(linearized, state);
@@ -640,6 +664,17 @@ impl<S: Clone + Eq + Hash> States<S> {
         };
         states.intern(init);
         states
+    }
+
+    /// Emptied, for a history of `ops` operations, keeping the memory.
+    fn renew(mut self, init: S, ops: usize) -> States<S> {
+        self.list.clear();
+        self.index.clear();
+        self.table.clear();
+        self.ops = ops;
+        self.rows = ROWS_SIZE / ops.max(1);
+        self.intern(init);
+        self
     }
 
     fn intern(&mut self, s: S) -> u32 {

@@ -75,6 +75,8 @@ struct Keys<M: Model> {
     order: Vec<usize>,
     next: usize,
     current: Option<(usize, Search<M>)>,
+    /// The last key's search, done: the next key's takes over its tables.
+    spare: Option<Search<M>>,
     verdicts: Vec<KeyVerdict>,
     decided: bool,
     steps: u64,
@@ -89,6 +91,7 @@ impl<M: Model + Clone> Keys<M> {
             order,
             next: 0,
             current: None,
+            spare: None,
             verdicts: Vec::new(),
             decided: false,
             steps: 0,
@@ -107,7 +110,11 @@ impl<M: Model + Clone> Keys<M> {
                 };
                 self.next += 1;
                 let ops = self.keyed.keys[k].1.clone();
-                self.current = Some((k, Search::new(self.keyed.model.clone(), ops)));
+                let search = match self.spare.take() {
+                    Some(done) => done.reuse(ops),
+                    None => Search::new(self.keyed.model.clone(), ops),
+                };
+                self.current = Some((k, search));
             }
             let Some((k, search)) = self.current.as_mut() else {
                 continue;
@@ -136,7 +143,7 @@ impl<M: Model + Clone> Keys<M> {
                 self.decided |= matches!(verdict, Verdict::NotLinearizable(_));
                 let v = self.verdict(head, k, &verdict, searched);
                 self.verdicts.push(v);
-                self.current = None;
+                self.spare = self.current.take().map(|(_, done)| done);
             }
         }
         self.done()
