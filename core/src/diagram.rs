@@ -11,6 +11,7 @@ use alloc::vec::Vec;
 use core::fmt::Write;
 
 use crate::history::History;
+use crate::label_layout::{text_box, text_width, Anchor, Placed, Placer, Rect, Spot};
 use crate::node::{Outcome, Request};
 use crate::scenario::Scenario;
 use crate::time::Instant;
@@ -91,6 +92,9 @@ const LEFT: f64 = 70.0;
 /// Room right of the last lane of a compact diagram for a fault's label
 /// ("crashed").
 const RIGHT: f64 = 50.0;
+/// Size of the text on arrows and lanes (the SVG's `.msg-label`,
+/// `.client-label` and `.note`).
+const LABEL_PX: f64 = 10.5;
 /// Where time `from` is drawn, in pixels from the top.
 pub const TOP: f64 = 70.0;
 const NOTE_WIDTH: f64 = 680.0;
@@ -242,10 +246,6 @@ pub fn render(
 "##
     );
 
-    if gap < LABELLED_LANE_GAP {
-        s.push_str("<style>.msg-label{display:none}</style>\n");
-    }
-
     // Lanes and titles.
     let mut titles: Vec<String> = Vec::with_capacity(nodes + 1);
     titles.push(String::from("Clients"));
@@ -280,48 +280,174 @@ pub fn render(
     // Time ticks on the left: about ten, at round values.
     let step_us = nice_step(span_us / 10.0);
     let mut t = libm::ceil(from.0 as f64 / step_us) * step_us;
+    let mut ticks: Vec<(f64, String)> = Vec::new();
     while t <= to.0 as f64 {
         let yy = y(Instant(t as u64));
+        let text = ms_text(t as u64);
         let _ = write!(
             s,
             r#"<text class="tick" x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
             LEFT - 16.0,
             yy + 3.0,
-            ms_text(t as u64)
+            text
         );
         s.push('\n');
+        ticks.push((yy, text));
         t += step_us;
     }
 
-    // Messages.
-    let mut drawn = 0usize;
-    let mut skipped = 0usize;
-    // Messages, steps and operations are recorded in time order: binary
-    // search the window instead of walking the whole run.
+    // Labels are placed before anything is drawn, most important first —
+    // fault markers, then the clients' requests and replies, then the
+    // messages — so that when room runs out it is a message label that is
+    // shortened or left out (its tooltip keeps the whole text).
+    let right_edge = if opts.compact { width } else { notes_x - 10.0 };
+    let mut placer = Placer::new(Rect::new(0.0, 0.0, right_edge, height), LABEL_PX, 1.0);
+    if opts.titles {
+        for (lane, title) in titles.iter().enumerate() {
+            let spot = Spot::new(x(lane), TOP - 24.0, Anchor::Middle);
+            placer.block(text_box(spot, text_width(title, 13.0), 13.0, 1.0));
+        }
+    }
+    for &(yy, ref text) in &ticks {
+        placer.block(placer.box_at(Spot::new(LEFT - 16.0, yy + 3.0, Anchor::End), text));
+    }
+
     let first_message = trace.messages.partition_point(|m| m.sent_at < from);
     let end_message = trace.messages.partition_point(|m| m.sent_at <= to);
-    for id in first_message..end_message {
-        let Some(m) = trace.messages.get(id) else {
+    let drawn = (end_message - first_message).min(opts.max_messages);
+    let skipped = end_message - first_message - drawn;
+    let first_op = history.ops.partition_point(|o| o.invoked_at < from);
+    let end_op = history.ops.partition_point(|o| o.invoked_at <= to);
+    let shown_ops = (end_op.max(first_op) - first_op).min(MAX_OPERATIONS);
+    let skipped_ops = end_op.saturating_sub(first_op) - shown_ops;
+    let ops = &history.ops[first_op..first_op + shown_ops];
+    let first_step = trace.steps.partition_point(|s| s.time < from);
+    let end_step = trace.steps.partition_point(|s| s.time <= to);
+
+    // Fault markers on the lanes (the first MAX_NOTES of them).
+    let mut markers: Vec<(usize, &'static str, &'static str, Option<Placed>)> = Vec::new();
+    let mut skipped_markers = 0usize;
+    for i in first_step..end_step {
+        let Some(step) = trace.steps.get(i) else {
             break;
         };
-        if drawn >= opts.max_messages {
-            skipped += 1;
+        if let Some((cls, text)) = marker_of(step.kind) {
+            // Two links slowed at one instant are one mark on the lane.
+            let repeat = markers
+                .last()
+                .and_then(|m| trace.steps.get(m.0))
+                .is_some_and(|m| {
+                    m.node == step.node
+                        && m.time == step.time
+                        && marker_of(m.kind) == Some((cls, text))
+                });
+            if repeat {
+                continue;
+            }
+            if markers.len() < MAX_NOTES {
+                let (lx, yy) = (x(step.node.index() + 1), y(step.time));
+                placer.block(Rect::new(lx - 8.0, yy - 3.0, lx + 8.0, yy + 3.0));
+                markers.push((i, cls, text, None));
+            } else {
+                skipped_markers += 1;
+            }
+        }
+    }
+    for marker in &mut markers {
+        let Some(step) = trace.steps.get(marker.0) else {
+            continue;
+        };
+        let (lx, yy) = (x(step.node.index() + 1), y(step.time));
+        marker.3 = placer.place(
+            marker.2,
+            &[
+                Spot::new(lx + 12.0, yy + 4.0, Anchor::Start),
+                Spot::new(lx - 12.0, yy + 4.0, Anchor::End),
+                Spot::new(lx + 12.0, yy + 16.0, Anchor::Start),
+                Spot::new(lx - 12.0, yy + 16.0, Anchor::End),
+            ],
+        );
+    }
+
+    // The clients' requests and replies: above or below their arrow,
+    // nearer either end if the middle is taken.
+    let along = |x1: f64, x2: f64| [0.5, 0.3, 0.7].map(|f| x1 + (x2 - x1) * f);
+    let mut op_labels: Vec<(String, Option<Placed>, Option<Reply>)> = Vec::with_capacity(ops.len());
+    for op in ops {
+        let (xc, xn) = (x(0), x(op.node.index() + 1));
+        let yi = y(op.invoked_at);
+        let req = cut(&request_text(&op.request)).into_owned();
+        let xs = along(xc, xn);
+        let spots: Vec<Spot> = [yi - 4.0, yi + 12.0]
+            .iter()
+            .flat_map(|&ly| xs.iter().map(move |&lx| Spot::new(lx, ly, Anchor::Middle)))
+            .collect();
+        let req_label = placer.place(&req, &spots);
+        let reply = match (op.completed_at, &op.outcome) {
+            (Some(done), Some(outcome)) if done <= to => {
+                let yd = y(done) + if done == op.invoked_at { 12.0 } else { 0.0 };
+                let (text, fail) = outcome_text(outcome);
+                let text = cut(&text).into_owned();
+                let spots: Vec<Spot> = [yd + 13.0, yd - 4.0]
+                    .iter()
+                    .flat_map(|&ly| xs.iter().map(move |&lx| Spot::new(lx, ly, Anchor::Middle)))
+                    .collect();
+                let placed = placer.place(&text, &spots);
+                Some((text, fail, yd, placed))
+            }
+            _ => None,
+        };
+        op_labels.push((req, req_label, reply));
+    }
+
+    // Message labels, along their arrows. Lanes too narrow for any label
+    // leave them to the tooltips.
+    let labelled = gap >= LABELLED_LANE_GAP;
+    let mut msg_labels: Vec<Option<Placed>> = Vec::with_capacity(drawn);
+    for m in (first_message..first_message + drawn).filter_map(|i| trace.messages.get(i)) {
+        if !labelled {
+            msg_labels.push(None);
             continue;
         }
-        drawn += 1;
+        let label = cut(trace.label(m));
+        let (x1, y1) = (x(m.from.index() + 1), y(m.sent_at));
+        let placed = match m.fate {
+            Fate::Dropped { .. } => {
+                let (xm, ym) = dropped_end(m, x1, y1, &x, &y, from, to);
+                placer.place(
+                    &label,
+                    &[
+                        Spot::new(xm + 8.0, ym + 12.0, Anchor::Start),
+                        Spot::new(xm - 8.0, ym + 12.0, Anchor::End),
+                        Spot::new(xm + 8.0, ym - 8.0, Anchor::Start),
+                        Spot::new(xm - 8.0, ym - 8.0, Anchor::End),
+                    ],
+                )
+            }
+            Fate::Delivered | Fate::InFlight => {
+                let (x2, y2) = (x(m.to.index() + 1), y(m.deliver_at.min(to)));
+                let spots = [0.5, 0.35, 0.65, 0.2, 0.8].map(|f| {
+                    Spot::new(x1 + (x2 - x1) * f, y1 + (y2 - y1) * f - 4.0, Anchor::Middle)
+                });
+                placer.place(&label, &spots)
+            }
+        };
+        msg_labels.push(placed);
+    }
+
+    // Messages.
+    for (k, m) in (first_message..first_message + drawn)
+        .filter_map(|i| trace.messages.get(i))
+        .enumerate()
+    {
+        let id = first_message + k;
         let (x1, y1) = (x(m.from.index() + 1), y(m.sent_at));
         let label = escape(&cut(trace.label(m)));
         let payload = escape(&cut(trace.payload(m)));
+        let text = label_text(msg_labels.get(k).and_then(Option::as_ref), "msg-label");
         match m.fate {
             Fate::Dropped { reason } => {
-                // A message that never arrives: it falls a little way and stops in a cross.
-                let end_t = if m.deliver_at > m.sent_at {
-                    m.deliver_at
-                } else {
-                    Instant(m.sent_at.0 + (to.0 - from.0) / 40 + 1)
-                };
-                let (x2, y2) = (x(m.to.index() + 1), y(end_t));
-                let (xm, ym) = (x1 + (x2 - x1) * 0.55, y1 + (y2 - y1) * 0.55);
+                let (xm, ym) = dropped_end(m, x1, y1, &x, &y, from, to);
                 let why = match reason {
                     DropReason::Partition => "lost: partition",
                     DropReason::Network => "lost in the network",
@@ -329,11 +455,9 @@ pub fn render(
                 };
                 let _ = writeln!(
                     s,
-                    r#"<g data-msg="{id}"><title>{label}: {payload} ({why})</title><line class="msg dropped" x1="{x1:.1}" y1="{y1:.1}" x2="{xm:.1}" y2="{ym:.1}"/><path class="cross" d="M{a:.1},{b:.1} l8,8 m0,-8 l-8,8"/><text class="msg-label" x="{lx:.1}" y="{ly:.1}">{label}</text></g>"#,
+                    r#"<g data-msg="{id}"><title>{label}: {payload} ({why})</title><line class="msg dropped" x1="{x1:.1}" y1="{y1:.1}" x2="{xm:.1}" y2="{ym:.1}"/><path class="cross" d="M{a:.1},{b:.1} l8,8 m0,-8 l-8,8"/>{text}</g>"#,
                     a = xm - 4.0,
                     b = ym - 4.0,
-                    lx = xm + 8.0,
-                    ly = ym + 12.0,
                 );
             }
             Fate::Delivered | Fate::InFlight => {
@@ -345,109 +469,81 @@ pub fn render(
                 };
                 let _ = writeln!(
                     s,
-                    r#"<g data-msg="{id}"><title>{label}: {payload}</title><line class="msg" x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" marker-end="url(#arrow)"{open}/><text class="msg-label" x="{lx:.1}" y="{ly:.1}" text-anchor="middle">{label}</text></g>"#,
-                    lx = (x1 + x2) / 2.0,
-                    ly = (y1 + y2) / 2.0 - 4.0,
+                    r#"<g data-msg="{id}"><title>{label}: {payload}</title><line class="msg" x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" marker-end="url(#arrow)"{open}/>{text}</g>"#,
                 );
             }
         }
     }
 
     // Client operations: request in, reply out.
-    let first_op = history.ops.partition_point(|o| o.invoked_at < from);
-    let end_op = history.ops.partition_point(|o| o.invoked_at <= to);
-    let shown_ops = (end_op.max(first_op) - first_op).min(MAX_OPERATIONS);
-    let skipped_ops = end_op.saturating_sub(first_op) - shown_ops;
-    for op in &history.ops[first_op..first_op + shown_ops] {
+    for (op, (req, req_label, reply)) in ops.iter().zip(&op_labels) {
         let (xc, xn) = (x(0), x(op.node.index() + 1));
         let yi = y(op.invoked_at);
-        let req = escape(&cut(&request_text(&op.request)));
         let _ = writeln!(
             s,
-            r#"<g data-op="{id}"><title>#{id} {req}</title><line class="client" x1="{xc:.1}" y1="{yi:.1}" x2="{xn:.1}" y2="{yi:.1}" marker-end="url(#arrow-client)"/><text class="client-label" x="{lx:.1}" y="{ly:.1}" text-anchor="middle">{req}</text></g>"#,
+            r#"<g data-op="{id}"><title>#{id} {req}</title><line class="client" x1="{xc:.1}" y1="{yi:.1}" x2="{xn:.1}" y2="{yi:.1}" marker-end="url(#arrow-client)"/>{text}</g>"#,
             id = op.id.0,
-            lx = (xc + xn) / 2.0,
-            ly = yi - 4.0,
+            req = escape(req),
+            text = label_text(req_label.as_ref(), "client-label"),
         );
-        if let (Some(done), Some(outcome)) = (op.completed_at, &op.outcome) {
-            if done <= to {
-                let yd = y(done) + if done == op.invoked_at { 12.0 } else { 0.0 };
-                let (text, fail) = outcome_text(outcome);
-                let _ = writeln!(
-                    s,
-                    r#"<g data-op="{id}"><title>#{id} {text}</title><line class="client{cls}" x1="{xn:.1}" y1="{yd:.1}" x2="{xc:.1}" y2="{yd:.1}" marker-end="url(#arrow-client)"/><text class="client-label" x="{lx:.1}" y="{ly:.1}" text-anchor="middle">{text}</text></g>"#,
-                    id = op.id.0,
-                    cls = if fail { " fail" } else { "" },
-                    text = escape(&cut(&text)),
-                    lx = (xc + xn) / 2.0,
-                    ly = yd + 13.0,
-                );
-            }
+        if let Some((reply, fail, yd, placed)) = reply {
+            let _ = writeln!(
+                s,
+                r#"<g data-op="{id}"><title>#{id} {reply}</title><line class="client{cls}" x1="{xn:.1}" y1="{yd:.1}" x2="{xc:.1}" y2="{yd:.1}" marker-end="url(#arrow-client)"/>{text}</g>"#,
+                id = op.id.0,
+                cls = if *fail { " fail" } else { "" },
+                reply = escape(reply),
+                text = label_text(placed.as_ref(), "client-label"),
+            );
         }
     }
 
-    // Faults on lanes, and narration beside the diagram.
-    let mut last_note_y = f64::NEG_INFINITY;
-    let mut notes_drawn = 0usize;
+    // Fault markers, and narration beside the diagram.
     let mut skipped_notes = 0usize;
-    let first_step = trace.steps.partition_point(|s| s.time < from);
-    let end_step = trace.steps.partition_point(|s| s.time <= to);
-    let mut note_index = trace
-        .notes
-        .partition_point(|n| (n.step as usize) < first_step);
-    for i in first_step..end_step {
-        let Some(step) = trace.steps.get(i) else {
-            break;
+    let mut notes_drawn = markers.len();
+    for (i, cls, text, placed) in &markers {
+        let Some(step) = trace.steps.get(*i) else {
+            continue;
         };
-        let yy = y(step.time);
-        let lane_x = x(step.node.index() + 1);
-        let marker = match step.kind {
-            StepKind::Crash => Some(("crash", "crashed")),
-            StepKind::Recover => Some(("recover", "recovered")),
-            StepKind::Network => Some(("net", "network")),
-            StepKind::Promote => Some(("promote", "promoted")),
-            _ => None,
-        };
-        if let Some((cls, text)) = marker {
-            if notes_drawn >= MAX_NOTES {
-                skipped_notes += 1;
-            } else {
-                notes_drawn += 1;
-                let _ = writeln!(
-                    s,
-                    r#"<g><rect class="{cls}" x="{:.1}" y="{:.1}" width="16" height="6" rx="2"/><text class="note" x="{:.1}" y="{:.1}">{text}</text></g>"#,
-                    lane_x - 8.0,
-                    yy - 3.0,
-                    lane_x + 12.0,
-                    yy + 4.0
-                );
-            }
-        }
-        while let Some(note) = trace.notes.get(note_index).filter(|_| !opts.compact) {
-            if (note.step as usize) > i {
+        let (lx, yy) = (x(step.node.index() + 1), y(step.time));
+        let _ = writeln!(
+            s,
+            r#"<g><title>{text}</title><rect class="{cls}" x="{:.1}" y="{:.1}" width="16" height="6" rx="2"/>{}</g>"#,
+            lx - 8.0,
+            yy - 3.0,
+            label_text(placed.as_ref(), "note"),
+        );
+    }
+    skipped_notes += skipped_markers;
+    if !opts.compact {
+        let mut last_note_y = f64::NEG_INFINITY;
+        let start = trace
+            .notes
+            .partition_point(|n| (n.step as usize) < first_step);
+        for note in &trace.notes[start..] {
+            let i = note.step as usize;
+            if i >= end_step {
                 break;
-            }
-            note_index += 1;
-            if (note.step as usize) < i {
-                continue;
             }
             if notes_drawn >= MAX_NOTES {
                 skipped_notes += 1;
                 continue;
             }
             notes_drawn += 1;
-            let ny = yy.max(last_note_y + 14.0);
+            let Some(step_time) = trace.steps.get(i).map(|s| s.time) else {
+                break;
+            };
+            let ny = y(step_time).max(last_note_y + 14.0);
             last_note_y = ny;
             let _ = writeln!(
                 s,
                 r#"<text class="note" x="{notes_x:.1}" y="{:.1}">{}: {}</text>"#,
                 ny + 4.0,
-                ms_text(step.time.0),
+                ms_text(step_time.0),
                 escape(&cut(&note.text))
             );
         }
     }
-
     if let Some(now) = opts.cursor.filter(|c| *c >= from && *c <= to) {
         let yy = y(now);
         let _ = writeln!(
@@ -475,6 +571,55 @@ pub fn render(
     }
     s.push_str("</svg>\n");
     Diagram { svg: s, omitted }
+}
+
+/// An operation's answer as drawn: its text, whether it failed, its
+/// height, and where its label went.
+type Reply = (String, bool, f64, Option<Placed>);
+
+/// The coloured mark a step leaves on its lane, and its label.
+fn marker_of(kind: StepKind) -> Option<(&'static str, &'static str)> {
+    match kind {
+        StepKind::Crash => Some(("crash", "crashed")),
+        StepKind::Recover => Some(("recover", "recovered")),
+        StepKind::Network => Some(("net", "network")),
+        StepKind::Promote => Some(("promote", "promoted")),
+        _ => None,
+    }
+}
+
+/// Where a lost message's arrow stops (in its cross): a little way
+/// towards where it was going.
+fn dropped_end(
+    m: &crate::trace::MessageRecord,
+    x1: f64,
+    y1: f64,
+    x: &impl Fn(usize) -> f64,
+    y: &impl Fn(Instant) -> f64,
+    from: Instant,
+    to: Instant,
+) -> (f64, f64) {
+    let end_t = if m.deliver_at > m.sent_at {
+        m.deliver_at
+    } else {
+        Instant(m.sent_at.0 + (to.0 - from.0) / 40 + 1)
+    };
+    let (x2, y2) = (x(m.to.index() + 1), y(end_t));
+    (x1 + (x2 - x1) * 0.55, y1 + (y2 - y1) * 0.55)
+}
+
+/// A placed label as an SVG `<text>`, or nothing if it was left out.
+fn label_text(placed: Option<&Placed>, class: &str) -> String {
+    match placed {
+        None => String::new(),
+        Some(p) => format!(
+            r#"<text class="{class}" x="{:.1}" y="{:.1}" text-anchor="{}">{}</text>"#,
+            p.spot.x,
+            p.spot.y,
+            p.spot.anchor.svg(),
+            escape(&p.text)
+        ),
+    }
 }
 
 /// `text`, or its first [`MAX_TEXT_CHARS`] characters and "…".
@@ -532,7 +677,9 @@ fn outcome_text(o: &Outcome) -> (String, bool) {
             ..
         } => (format!("{v} (v{version})"), false),
         Outcome::Read { value: None, .. } => (String::from("not found"), false),
-        Outcome::Values { values, .. } => (crate::node::values_text(values), false),
+        Outcome::Values {
+            values, siblings, ..
+        } => (crate::node::answer_text(values, siblings), false),
         Outcome::Failed { reason } => (format!("failed: {reason}"), true),
     }
 }
@@ -585,6 +732,7 @@ mod tests {
     use crate::presets;
     use crate::run;
     use alloc::boxed::Box;
+    use alloc::string::ToString;
     use alloc::vec;
 
     fn svg_of(id: &str) -> String {
@@ -755,5 +903,108 @@ mod tests {
         assert_eq!(nice_step(3_000.0), 5_000.0);
         assert_eq!(nice_step(12_000.0), 20_000.0);
         assert_eq!(nice_step(0.2), 1.0);
+    }
+
+    /// Every `<text>` on an arrow or a lane (not ticks or titles): where,
+    /// how anchored and what it says, read back from the SVG.
+    fn drawn_labels(svg: &str) -> Vec<(f64, f64, Anchor, String)> {
+        let attr = |tag: &str, name: &str| -> Option<String> {
+            let at = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+            Some(tag[at..].split('"').next()?.to_string())
+        };
+        let mut out = Vec::new();
+        for piece in svg.split("<text ").skip(1) {
+            let (tag, rest) = piece.split_once('>').unwrap();
+            let tag = &format!(" {tag}");
+            let class = attr(tag, "class").unwrap_or_default();
+            if !["msg-label", "client-label", "note"].contains(&class.as_str()) {
+                continue;
+            }
+            let anchor = match attr(tag, "text-anchor").as_deref() {
+                Some("middle") => Anchor::Middle,
+                Some("end") => Anchor::End,
+                _ => Anchor::Start,
+            };
+            let text = rest
+                .split("</text>")
+                .next()
+                .unwrap()
+                .replace("&amp;", "&")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'");
+            let x: f64 = attr(tag, "x").unwrap().parse().unwrap();
+            let y: f64 = attr(tag, "y").unwrap().parse().unwrap();
+            out.push((x, y, anchor, text));
+        }
+        out
+    }
+
+    /// The labels of every preset, at the widths the page gives the
+    /// diagram (a phone, an embed, the desktop column), neither overlap
+    /// nor leave the picture. Judged from the SVG text itself, so the
+    /// test sees what the renderer wrote, not what the placer meant.
+    #[test]
+    fn no_label_covers_another_in_any_preset() {
+        let mut seen = 0;
+        for preset in presets::all() {
+            let scenario = preset.scenario();
+            let r = run::start(&scenario).unwrap();
+            let to = activity_end(r.trace(), scenario.until());
+            for width in [300.0, 455.0, 700.0] {
+                let opts = DiagramOptions {
+                    compact: true,
+                    width: Some(width),
+                    titles: false,
+                    ..DiagramOptions::whole(Instant::ZERO, to, Vec::new())
+                };
+                let svg = render_svg(&scenario, r.trace(), r.history(), &opts);
+                let view: Vec<f64> = svg
+                    .split("viewBox=\"")
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap()
+                    .split(' ')
+                    .map(|v| v.parse().unwrap())
+                    .collect();
+                let picture = Rect::new(0.0, 0.0, view[2], view[3]);
+                let boxes: Vec<(Rect, String)> = drawn_labels(&svg)
+                    .into_iter()
+                    .map(|(x, y, anchor, text)| {
+                        let w = text_width(&text, LABEL_PX);
+                        (text_box(Spot::new(x, y, anchor), w, LABEL_PX, 0.0), text)
+                    })
+                    .collect();
+                seen += boxes.len();
+                for (i, (a, ta)) in boxes.iter().enumerate() {
+                    assert!(
+                        a.inside(&picture),
+                        "{} at {width}: '{ta}' leaves the picture",
+                        preset.id
+                    );
+                    for (b, tb) in &boxes[i + 1..] {
+                        assert!(
+                            !a.overlaps(b),
+                            "{} at {width}: '{ta}' covers '{tb}'",
+                            preset.id
+                        );
+                    }
+                }
+            }
+        }
+        // The labels were read at all (a parser that finds none passes).
+        assert!(seen > 1_000, "only {seen} labels read");
+    }
+
+    #[test]
+    fn a_sibling_read_shows_each_sibling() {
+        let svg = svg_of("leaderless-shopping-cart");
+        assert!(
+            svg.contains("2 siblings: {1, 3, 4} | {1, 2, 3, 5}"),
+            "{svg}"
+        );
     }
 }

@@ -27,6 +27,7 @@ pub mod diagram;
 pub mod export;
 pub mod fuzzing;
 pub mod history;
+pub mod label_layout;
 pub mod latency;
 pub mod linearizability;
 pub mod long_run;

@@ -268,6 +268,12 @@ pub enum Outcome {
         version: u64,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         causal: Option<Causal>,
+        /// When the answer held several versions side by side (a
+        /// leaderless key's siblings), each version's own values, so a
+        /// reader sees the two carts and not only their union; empty
+        /// otherwise.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        siblings: Vec<Vec<i64>>,
     },
     Failed {
         reason: String,
@@ -573,6 +579,18 @@ pub trait Protocol: Clone + Debug {
 }
 
 /// `{1, 2, 3}`: how a set of values reads.
+/// What a several-valued read returned, as a reader should see it: the
+/// siblings one by one ("{1, 2, 3} | {1, 4, 5}") when there were several,
+/// else the values.
+pub fn answer_text(values: &[i64], siblings: &[Vec<i64>]) -> String {
+    if siblings.len() > 1 {
+        let each: Vec<String> = siblings.iter().map(|s| values_text(s)).collect();
+        alloc::format!("{} siblings: {}", siblings.len(), each.join(" | "))
+    } else {
+        values_text(values)
+    }
+}
+
 pub fn values_text(values: &[i64]) -> String {
     let mut out = String::from("{");
     for (i, v) in values.iter().enumerate() {

@@ -1,7 +1,9 @@
 // The picture at the cursor is the system at that moment, on every screen:
 // for every preset, at several cursor positions and at desktop, laptop and
-// phone sizes, every lane of the space-time diagram is on screen with its
-// header, no two lane headers overlap, nothing in the anomaly list or the
+// phone sizes and in a 700×450 embed, every lane of the space-time diagram
+// is on screen with its header, no two lane headers overlap, no label of
+// either picture covers another or is cut off at its edge (the boxes the
+// browser drew, whatever the font), nothing in the anomaly list or the
 // narration is later than the cursor, and the part after the cursor is
 // dimmed. Then the two cases users met: a lost write and a discarded write
 // listed before they happened, and a header that kept the starting role.
@@ -14,7 +16,7 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-const SIZES = [[1400, 900], [1024, 768], [390, 844]];
+const SIZES = [[1400, 900, ''], [1024, 768, ''], [390, 844, ''], [700, 450, '?embed=1']];
 
 /** "12.5 ms" → 12500 µs. */
 const us = (text) => Math.round(parseFloat(text) * 1000);
@@ -26,6 +28,35 @@ const boxes = (locator) => locator.evaluateAll((els) => els.map((e) => {
 }));
 
 const overlap = (a, b) => a.left < b.right - 0.5 && b.left < a.right - 0.5 && a.top < b.bottom - 0.5 && b.top < a.bottom - 0.5;
+
+/**
+ * Labels of both pictures that cover one another or leave their picture.
+ * Diagram: the words on arrows and lanes. Topology: every text (node
+ * names, roles, log positions, the clients, requests, messages, datacenter
+ * and ring labels). Both measured as drawn, in the page's own font.
+ */
+const labelClashes = (page) => page.evaluate(() => {
+  const box = (e) => { const r = e.getBoundingClientRect(); return { l: r.left, r: r.right, t: r.top, b: r.bottom, text: e.textContent.trim() }; };
+  const hit = (a, b) => a.l < b.r - 0.5 && b.l < a.r - 0.5 && a.t < b.b - 0.5 && b.t < a.b - 0.5;
+  const out = [];
+  const check = (svg, selector, name) => {
+    if (!svg) return;
+    const frame = box(svg);
+    const labels = [...svg.querySelectorAll(selector)]
+      .filter((e) => e.textContent.trim() !== '' && getComputedStyle(e).display !== 'none' && e.getClientRects().length > 0)
+      .map(box).filter((b) => b.r > b.l);
+    for (let i = 0; i < labels.length; i++) {
+      const a = labels[i];
+      if (a.l < frame.l - 1 || a.r > frame.r + 1) out.push(`${name}: "${a.text}" is cut off at the edge`);
+      for (let j = i + 1; j < labels.length; j++) {
+        if (hit(a, labels[j])) out.push(`${name}: "${a.text}" covers "${labels[j].text}"`);
+      }
+    }
+  };
+  check(document.querySelector('.spacetime svg'), 'text.msg-label, text.client-label, text.note', 'diagram');
+  check(document.querySelector('.topology > svg'), 'text', 'topology');
+  return out;
+});
 
 async function checkAt(page, where, context) {
   const max = Number(await page.getByLabel('Time', { exact: true }).getAttribute('max'));
@@ -39,6 +70,7 @@ async function checkAt(page, where, context) {
   for (const t of await page.locator('[data-testid=narration] time').allTextContents()) {
     assert.ok(us(t) <= cursor, `${at}: narration at ${t}`);
   }
+  assert.deepEqual(await labelClashes(page), [], at);
   const heads = page.locator('[data-testid=lane-heads] .lane-title');
   if (await heads.count() === 0) return; // a busy run: the canvas fits every lane by design
   const scroller = (await boxes(page.getByTestId('spacetime')))[0];
@@ -52,9 +84,9 @@ async function checkAt(page, where, context) {
   }
 }
 
-for (const [width, height] of SIZES) {
-  test(`every preset at ${width}×${height}: lanes in view, nothing after the cursor`, async () => {
-    const { page, context, problems } = await open(browser, '', { viewport: { width, height } });
+for (const [width, height, query] of SIZES) {
+  test(`every preset at ${width}×${height}${query}: lanes in view, labels apart, nothing after the cursor`, async () => {
+    const { page, context, problems } = await open(browser, query, { viewport: { width, height } });
     const ids = await page.getByTestId('preset').locator('option').evaluateAll((os) => os.map((o) => o.value).filter(Boolean));
     assert.ok(ids.length >= 40, `${ids.length} presets`);
     for (const id of ids) {

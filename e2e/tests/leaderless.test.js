@@ -38,7 +38,7 @@ test('a sloppy quorum leaves a stale read and a hint on the stand-in', async () 
   await context.close();
 });
 
-test('a get at ALL from the form returns the whole cart', async () => {
+test('a get at ALL from the form returns both carts, written back merged in one click', async () => {
   const { page, context, problems } = await open(browser, '?preset=leaderless-shopping-cart');
   // At 150 ms the cart has two siblings: {1, 3, 4} and {1, 2, 3, 5}.
   await seekTo(page, 150000);
@@ -50,9 +50,23 @@ test('a get at ALL from the form returns the whole cart', async () => {
   await page.waitForFunction(() => /get cart at ALL: waiting/.test(document.querySelector('[data-testid=kv-result]')?.textContent ?? ''));
   // All three replicas answer within two network delays.
   await seekTo(page, 165000);
-  await page.waitForFunction(() => /get cart at ALL: the read returned \{1, 2, 3, 4, 5\}/.test(document.querySelector('[data-testid=kv-result]')?.textContent ?? ''));
+  await page.waitForFunction(() => /get cart at ALL: the read returned 2 siblings: \{1, 3, 4\} \| \{1, 2, 3, 5\}/.test(document.querySelector('[data-testid=kv-result]')?.textContent ?? ''));
   assert.match(await page.getByTestId('narration').textContent(), /A client asks node 1: get cart at ALL\./);
   await page.screenshot({ path: path.join(RESULTS, 'leaderless-shopping-cart.png') });
+
+  // Write back what the read returned, with the context it handed back:
+  // one click fills the form, and the write replaces both siblings.
+  await page.getByTestId('write-back').click();
+  assert.equal(await page.getByLabel('Value', { exact: true }).inputValue(), '{1, 2, 3, 4, 5}');
+  assert.match(await page.getByLabel('Write context (version vector)').inputValue(), /^\[\d+, \d+, \d+\]$/);
+  await page.getByRole('button', { name: 'Write', exact: true }).click();
+  assert.equal(await page.getByTestId('client-error').count(), 0);
+  // Before the preset's own write-back at 200 ms, node 1 already holds one cart.
+  await seekTo(page, 195000);
+  await page.locator('.topology [data-node="1"]').click();
+  const fields = await page.getByTestId('node-fields').textContent();
+  assert.doesNotMatch(fields, /cart \(2 siblings\)/, fields);
+  assert.match(fields, /\{1, 2, 3, 4, 5\}/, fields);
   assert.deepEqual(problems, []);
   await context.close();
 });

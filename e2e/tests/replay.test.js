@@ -162,3 +162,26 @@ test('nodes are selectable from the keyboard and the seed can be changed', async
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('undo and redo take an intervention back and put it back, by button and by key', async () => {
+  const { page, context, problems } = await open(browser, '?preset=single-leader-async-write');
+  const original = await traceHash(page);
+  await seekTo(page, 5000);
+  await page.locator('.topology [data-node="1"]').click();
+  await page.getByRole('button', { name: 'Crash node 1' }).click();
+  const crashed = await traceHash(page);
+  assert.notEqual(crashed, original);
+  await page.getByRole('button', { name: 'Undo', exact: true }).click();
+  assert.equal(await traceHash(page), original, 'Undo gives back the preset run');
+  assert.doesNotMatch(await page.locator('.topology [data-node="1"]').getAttribute('class'), /down/);
+  await page.getByRole('button', { name: 'Redo', exact: true }).click();
+  assert.equal(await traceHash(page), crashed, 'Redo puts the crash back');
+  // The same from the keyboard, with the focus on the page.
+  await page.locator('body').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+z');
+  assert.equal(await traceHash(page), original);
+  await page.keyboard.press('Control+Shift+z');
+  assert.equal(await traceHash(page), crashed);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -50,6 +50,14 @@ test('a follower table, a statement that does not parse, and one that runs', asy
   assert.match(await error.textContent(), /column 31: expected a value after '=' but found 'WHERE'/);
   assert.equal(await box.getAttribute('aria-invalid'), 'true');
   assert.equal(await traceHash(page), before, 'the run is unchanged');
+  // Said once, not again by the log panel under it.
+  assert.equal(await page.getByText('does not parse').count(), 1);
+
+  // A table the cluster does not have: refused before sending, the run stays.
+  await box.fill('DELETE FROM nowhere');
+  await page.getByRole('button', { name: 'Run on node 1' }).click();
+  assert.match(await page.getByTestId('client-error').textContent(), /no table 'nowhere'.*Nothing was sent/);
+  assert.equal(await traceHash(page), before, 'no fork for a statement that could only be refused');
 
   // A good one: the run forks and the narration tells it.
   await page.getByRole('button', { name: 'RAND()', exact: true }).click();

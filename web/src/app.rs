@@ -169,9 +169,21 @@ fn apply_element_change(
     }
 }
 
-/// Space plays/pauses, arrows step — unless typing in a field; a tour's
-/// own keys first.
+/// Space plays/pauses, arrows step, Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y)
+/// undo and redo an intervention — unless typing in a field; a tour's own
+/// keys first.
 fn on_key(e: &web_sys::KeyboardEvent, dispatcher: &UseReducerDispatcher<Model>, tour: bool) {
+    // A field keeps its own undo; a focused button does not have one.
+    if (e.ctrl_key() || e.meta_key()) && !e.alt_key() && !typing_in(e, false) {
+        let undo = match e.key().to_ascii_lowercase().as_str() {
+            "z" => !e.shift_key(),
+            "y" => false,
+            _ => return,
+        };
+        e.prevent_default();
+        dispatcher.dispatch(if undo { Msg::Undo } else { Msg::Redo });
+        return;
+    }
     if e.ctrl_key() || e.meta_key() || e.alt_key() {
         return;
     }
@@ -183,16 +195,8 @@ fn on_key(e: &web_sys::KeyboardEvent, dispatcher: &UseReducerDispatcher<Model>, 
         dispatcher.dispatch(Msg::Select(Selection::None));
         return;
     }
-    // Inside a shadow root the event's target is the host element: the
-    // first entry of its composed path is what was really typed into.
-    let target = e.composed_path().get(0).dyn_into::<web_sys::Element>().ok();
-    let typing = target
-        .map(|el| {
-            let tag = el.tag_name().to_ascii_lowercase();
-            tag == "input" || tag == "textarea" || tag == "select" || tag == "button"
-        })
-        .unwrap_or(false);
-    if typing {
+    // Space and arrows belong to a focused button too (space presses it).
+    if typing_in(e, true) {
         return;
     }
     match e.key().as_str() {
@@ -210,6 +214,22 @@ fn on_key(e: &web_sys::KeyboardEvent, dispatcher: &UseReducerDispatcher<Model>, 
         }
         _ => {}
     }
+}
+
+/// Whether the key went to a field (or, with `buttons`, a button) rather
+/// than the page. Inside a shadow root the event's target is the host
+/// element: the first entry of its composed path is what was really typed
+/// into.
+fn typing_in(e: &web_sys::KeyboardEvent, buttons: bool) -> bool {
+    e.composed_path()
+        .get(0)
+        .dyn_into::<web_sys::Element>()
+        .ok()
+        .map(|el| {
+            let tag = el.tag_name().to_ascii_lowercase();
+            tag == "input" || tag == "textarea" || tag == "select" || (buttons && tag == "button")
+        })
+        .unwrap_or(false)
 }
 
 /// The pages `?page=` opens on their own.
@@ -519,7 +539,17 @@ pub fn app(props: &AppProps) -> Html {
         let app_url = element.as_ref().map(|cfg| cfg.app_url.clone());
         return html! {
             <div
-                class={classes!("embed", view_class, options.height.is_some().then_some("fixed-height"), element.is_some().then_some("in-element"))}
+                class={classes!(
+                    "embed",
+                    view_class,
+                    options.height.is_some().then_some("fixed-height"),
+                    element.is_some().then_some("in-element"),
+                    // An iframe is a frame of a known size: fill it, with
+                    // the pictures and Play inside it. An element without
+                    // a height flows in its page instead.
+                    (element.is_none() || options.height.is_some()).then_some("fill"),
+                    state.tour.is_some().then_some("touring"),
+                )}
                 style={options.height_style()}
                 tabindex={element.is_some().then_some("0")}
                 onkeydown={element.is_some().then_some(element_keys)}

@@ -115,6 +115,9 @@ pub struct Model {
     /// What a run from no preset is (a comparison cell names its
     /// architecture and fault); the menu shows it.
     pub title: Option<String>,
+    /// Interventions taken back with Undo, the last one undone last: Redo
+    /// puts them back in order. A new intervention clears them.
+    pub redo: Vec<Timed>,
 }
 
 /// A guided tour in progress: its pause points, resolved against the run
@@ -155,6 +158,11 @@ pub enum Msg {
     Select(Selection),
     /// Apply `action` at the cursor: the run forks there.
     Intervene(ScenarioAction),
+    /// Take back the last intervention (the run is recomputed without it;
+    /// the cursor stays).
+    Undo,
+    /// Put back the intervention last taken back.
+    Redo,
     Notify(Notice),
     Dismiss,
     /// Show `scenario` from its start (cursor 0, no preset), with `note`
@@ -390,6 +398,48 @@ impl Model {
             looping: false,
             followed_address: false,
             title: None,
+            redo: Vec::new(),
+        }
+    }
+
+    /// Undo (`undo`) or redo one intervention: the run is recomputed from
+    /// its scenario with the last intervention taken out or put back; the
+    /// cursor stays. If the run refuses it (it cannot: it accepted the same
+    /// list before), the run stays and a message says so.
+    fn take_back(&mut self, undo: bool) {
+        let mut scenario = self.scenario();
+        let moved = if undo {
+            scenario.interventions.pop()
+        } else {
+            self.redo
+                .last()
+                .cloned()
+                .inspect(|t| scenario.interventions.push(t.clone()))
+        };
+        let Some(moved) = moved else {
+            return;
+        };
+        match run::start(&scenario) {
+            Ok(run) => {
+                let revision = self.run.revision + 1;
+                self.run = RunHandle::new(run, revision);
+                self.cursor = self.cursor.min(self.until());
+                self.notice = None;
+                if undo {
+                    self.redo.push(moved);
+                } else {
+                    self.redo.pop();
+                }
+            }
+            Err(e) => {
+                self.notice = Some(Notice {
+                    error: true,
+                    text: format!(
+                        "That could not be {}: {e}",
+                        if undo { "undone" } else { "redone" }
+                    ),
+                })
+            }
         }
     }
 
@@ -520,6 +570,7 @@ impl Reducible for Model {
                     m.cursor = m.cursor.min(m.until());
                     m.selection = Selection::None;
                     m.notice = None;
+                    m.redo.clear();
                 }
                 Err(e) => {
                     m.notice = Some(Notice {
@@ -584,6 +635,7 @@ impl Reducible for Model {
                     Ok(()) => {
                         m.run.refresh();
                         m.notice = None;
+                        m.redo.clear();
                     }
                     Err(e) => {
                         m.notice = Some(Notice {
@@ -595,6 +647,8 @@ impl Reducible for Model {
                     }
                 }
             }
+            Msg::Undo => m.take_back(true),
+            Msg::Redo => m.take_back(false),
             Msg::Notify(n) => m.notice = Some(n),
             Msg::Dismiss => m.notice = None,
             Msg::OpenScenario(scenario, note, title) => match run::start(&scenario) {
@@ -699,6 +753,40 @@ mod tests {
             .reduce(Msg::Intervene(ScenarioAction::Crash { node: NodeId(40) }));
         assert_eq!(after.run.hash, before);
         assert!(after.notice.as_ref().unwrap().text.contains("refused"));
+    }
+
+    #[test]
+    fn undo_and_redo_take_interventions_back_and_forth() {
+        let m = Rc::new(Model::from_preset("single-leader-async-write", false));
+        let original = m.run.hash.clone();
+        let m = m.reduce(Msg::Seek(Instant(5_000)));
+        let crashed = m.reduce(Msg::Intervene(ScenarioAction::Crash { node: NodeId(1) }));
+        assert_ne!(crashed.run.hash, original);
+        let crashed_hash = crashed.run.hash.clone();
+        // Nothing to redo yet.
+        let same = crashed.clone().reduce(Msg::Redo);
+        assert_eq!(same.run.hash, crashed_hash);
+
+        let undone = crashed.reduce(Msg::Undo);
+        assert_eq!(
+            undone.run.hash, original,
+            "undo gives back the preset's run"
+        );
+        assert_eq!(undone.cursor, Instant(5_000), "the cursor stays");
+        assert_eq!(undone.redo.len(), 1);
+        // Undo with nothing left changes nothing.
+        let again = undone.clone().reduce(Msg::Undo);
+        assert_eq!(again.run.hash, original);
+        assert_eq!(again.redo.len(), 1);
+
+        let redone = undone.clone().reduce(Msg::Redo);
+        assert_eq!(redone.run.hash, crashed_hash, "redo gives back the crash");
+        assert!(redone.redo.is_empty());
+
+        // A new intervention after an undo forgets what could be redone.
+        let other = undone.reduce(Msg::Intervene(ScenarioAction::Crash { node: NodeId(0) }));
+        assert!(other.redo.is_empty(), "{:?}", other.notice);
+        assert_ne!(other.run.hash, crashed_hash);
     }
 
     #[test]

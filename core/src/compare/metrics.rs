@@ -192,6 +192,7 @@ mod tests {
                 values: alloc::vec![1, 2],
                 version: 2,
                 causal: None,
+                siblings: Vec::new(),
             },
             Instant(160),
             9,

@@ -16,6 +16,7 @@ pub use leaderless::{parse_context, parse_leaderless, LEVELS};
 use replicascope_core::history::Operation;
 use replicascope_core::node::{NodeId, Outcome, Request};
 use replicascope_core::protocol::multi_leader::{CrdtKind, Resolution};
+use replicascope_core::protocol::single_leader::initial_table;
 use replicascope_core::protocol::ProtocolConfig;
 use replicascope_core::quorum::ConsistencyLevel;
 use replicascope_core::scenario::Action;
@@ -142,8 +143,11 @@ fn default_op(protocol: &ProtocolConfig) -> OpKind {
 }
 
 /// Checks a statement with the core's parser before anything is sent; the
-/// error names the line and column as the box shows them.
-pub fn parse_sql(text: &str) -> Result<Request, String> {
+/// error names the line and column as the box shows them. A statement on
+/// a table the cluster does not have (`table` is the one it has) is not
+/// sent either: it could only be refused, and sending it would fork the
+/// run for nothing. Anything else the database decides, at the cursor.
+pub fn parse_sql(text: &str, table: &str) -> Result<Request, String> {
     if text.trim().is_empty() {
         return Err(String::from(
             "Type a statement first, or pick one of the examples.",
@@ -155,7 +159,13 @@ pub fn parse_sql(text: &str) -> Result<Request, String> {
             text.len()
         ));
     }
-    sql::parse(text).map_err(|e| format!("That statement does not parse: {e}."))?;
+    let stmt = sql::parse(text).map_err(|e| format!("That statement does not parse: {e}."))?;
+    if !stmt.table().eq_ignore_ascii_case(table) {
+        return Err(format!(
+            "There is no table '{}' here: the cluster's table is {table}. Nothing was sent.",
+            stmt.table()
+        ));
+    }
     Ok(Request::Sql {
         sql: text.trim().to_string(),
     })
@@ -203,9 +213,13 @@ enum Mode {
 #[function_component(ClientOps)]
 pub fn client_ops(props: &Props) -> Html {
     let state = &props.state;
-    let (nodes, has_table, kinds, ring) = {
+    let (nodes, has_table, kinds, ring, table) = {
         let run = state.run.run.borrow();
         let s = run.scenario();
+        let table = match &s.protocol {
+            ProtocolConfig::SingleLeader(c) => initial_table(c.rows).name,
+            _ => String::new(),
+        };
         // The key the scenario's own requests use, so the form starts on
         // data that exists ("likes", "cart").
         let key = s
@@ -229,6 +243,7 @@ pub fn client_ops(props: &Props) -> Html {
             matches!(s.protocol, ProtocolConfig::SingleLeader(_)),
             kinds,
             ring,
+            table,
         )
     };
     let mode = use_state(|| Mode::KeyValue);
@@ -290,10 +305,10 @@ pub fn client_ops(props: &Props) -> Html {
         })
     };
     let on_run = {
-        let (sql_text, dispatch) = (sql_text.clone(), dispatch.clone());
+        let (sql_text, dispatch, table) = (sql_text.clone(), dispatch.clone(), table.clone());
         Callback::from(move |e: MouseEvent| {
             e.prevent_default();
-            dispatch(parse_sql(&sql_text));
+            dispatch(parse_sql(&sql_text, &table));
         })
     };
     let on_sql_input = {
@@ -396,8 +411,9 @@ pub fn client_ops(props: &Props) -> Html {
                     <button type="submit" onclick={on_write}>{ "Write" }</button>
                     <button type="button" onclick={on_read}>{ "Read" }</button>
                 </div>
-                if ring.is_some() {
+                if let Some(nodes) = ring {
                     { kv_result(state) }
+                    { write_back(state, nodes, &key, &value, &context) }
                 }
             } else {
                 <label class="sql-box">{ "SQL statement" }
@@ -419,7 +435,10 @@ pub fn client_ops(props: &Props) -> Html {
             }
             if mode_now == Mode::Sql {
                 <SqlResult state={state.clone()} />
-                <LogFormats state={state.clone()} sql={AttrValue::from((*sql_text).clone())} leader={props.leader.unwrap_or_default()} />
+                // Under a refusal the log panel would repeat it.
+                if problem.is_none() {
+                    <LogFormats state={state.clone()} sql={AttrValue::from((*sql_text).clone())} leader={props.leader.unwrap_or_default()} />
+                }
             }
         </form>
     }
@@ -455,6 +474,76 @@ fn kv_result(state: &UseReducerHandle<Model>) -> Html {
     html! {
         <p class="hint kv-result" role="status" data-testid="kv-result">
             { format!("Latest: node {} — {}: {text}", op.node.0 + 1, op.request) }
+        </p>
+    }
+}
+
+/// After a leaderless read, one click fills the form to write back what it
+/// returned — the siblings merged — with the context it handed back, so a
+/// client replaces exactly the versions it saw (the sibling lesson),
+/// without typing a version vector by hand.
+fn write_back(
+    state: &UseReducerHandle<Model>,
+    nodes: usize,
+    key: &NodeRef,
+    value: &NodeRef,
+    context: &NodeRef,
+) -> Html {
+    let run = state.run.run.borrow();
+    let Some(op) = run
+        .history()
+        .ops
+        .iter()
+        .rev()
+        .find(|o| o.invoked_at <= state.cursor)
+    else {
+        return Html::default();
+    };
+    let answer = op
+        .completed_at
+        .filter(|&t| t <= state.cursor)
+        .and(op.outcome.as_ref());
+    let (values, causal) = match answer {
+        Some(Outcome::Values {
+            values,
+            causal: Some(c),
+            ..
+        }) => (values.clone(), c),
+        Some(Outcome::Read {
+            value: Some(v),
+            causal: Some(c),
+            ..
+        }) => (vec![*v], c),
+        _ => return Html::default(),
+    };
+    let fill = format!(
+        "{{{}}}",
+        values
+            .iter()
+            .map(|v| v.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let vv = causal.context.display_for(nodes).to_string();
+    let read_key = op.request.key().to_string();
+    let onclick = {
+        let (key, value, context) = (key.clone(), value.clone(), context.clone());
+        let (fill, vv) = (fill.clone(), vv.clone());
+        Callback::from(move |e: MouseEvent| {
+            e.prevent_default();
+            for (field, text) in [(&key, &read_key), (&value, &fill), (&context, &vv)] {
+                if let Some(input) = field.cast::<HtmlInputElement>() {
+                    input.set_value(text);
+                }
+            }
+        })
+    };
+    html! {
+        <p class="row write-back">
+            <button type="button" {onclick} data-testid="write-back"
+                    title={format!("Value {fill}, context {vv}: then press Write")}>
+                { "Write back with this read's context" }
+            </button>
         </p>
     }
 }
@@ -591,25 +680,34 @@ mod tests {
     fn statements_are_parsed_before_sending() {
         for (_, sql) in EXAMPLES {
             assert_eq!(
-                parse_sql(sql),
+                parse_sql(sql, "accounts"),
                 Ok(Request::Sql { sql: sql.into() }),
                 "{sql}"
             );
         }
-        let e = parse_sql("UPDATE accounts SET balance =").unwrap_err();
+        let e = parse_sql("UPDATE accounts SET balance =", "accounts").unwrap_err();
         assert!(
             e.starts_with("That statement does not parse: column 30: expected"),
             "{e}"
         );
-        let e = parse_sql("SELECT *\nFROM").unwrap_err();
+        let e = parse_sql("SELECT *\nFROM", "accounts").unwrap_err();
         assert!(e.contains("line 2, column"), "{e}");
-        assert!(parse_sql("  ").unwrap_err().starts_with("Type a statement"));
-        assert!(parse_sql(&"x".repeat(MAX_SQL + 1))
+        assert!(parse_sql("  ", "accounts")
+            .unwrap_err()
+            .starts_with("Type a statement"));
+        assert!(parse_sql(&"x".repeat(MAX_SQL + 1), "accounts")
             .unwrap_err()
             .contains("at most"));
+        // A table the cluster does not have: refused here, nothing sent.
+        let e = parse_sql("DELETE FROM nowhere", "accounts").unwrap_err();
+        assert!(
+            e.contains("no table 'nowhere'") && e.contains("Nothing was sent"),
+            "{e}"
+        );
+        assert!(parse_sql("delete from ACCOUNTS where id = 1", "accounts").is_ok());
         // Whatever is typed, nothing panics.
         for junk in ["'", "((((", "SELECT * FROM accounts WHERE ", "é€😀", "\0"] {
-            assert!(parse_sql(junk).is_err(), "{junk}");
+            assert!(parse_sql(junk, "accounts").is_err(), "{junk}");
         }
     }
 

@@ -99,6 +99,10 @@ pub fn inspector(props: &Props) -> Html {
             }
         })
     };
+    let close = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Msg::Select(Selection::None)))
+    };
     let body = match state.selection {
         Selection::None => html! {
             <p class="hint">{ "Click a node, a link or a message in the pictures to inspect it and to break things: crash a node, cut a link, slow it down. Or send a client request below." }</p>
@@ -215,8 +219,14 @@ pub fn inspector(props: &Props) -> Html {
         }
     };
     html! {
-        <section class="card inspector" aria-label="Inspector">
-            <h2>{ "Inspector" }</h2>
+        // On a phone a selection opens as a sheet over the pictures, its
+        // actions at hand (see the stylesheet); the button closes it.
+        <section class={classes!("card", "inspector", (state.selection != Selection::None).then_some("picked"))} aria-label="Inspector">
+            <h2>{ "Inspector" }
+                if state.selection != Selection::None {
+                    <button type="button" class="sheet-close" onclick={close} aria-label="Close the inspector">{ "×" }</button>
+                }
+            </h2>
             { body }
             <ClientOps state={state.clone()} leader={leader} />
         </section>

@@ -2,7 +2,7 @@
 //! newest first — protocol notes, faults, and client requests with their
 //! answers.
 
-use replicascope_core::node::{values_text, Outcome};
+use replicascope_core::node::{answer_text, Outcome};
 use replicascope_core::time::Duration;
 use yew::prelude::*;
 
@@ -33,11 +33,14 @@ pub fn answer(outcome: &Outcome) -> String {
         } => format!("the read returned {v} (version {version})"),
         Outcome::Read { value: None, .. } => String::from("the read found nothing"),
         Outcome::Values {
-            values, version, ..
+            values,
+            version,
+            siblings,
+            ..
         } => {
             format!(
                 "the read returned {} (version {version})",
-                values_text(values)
+                answer_text(values, siblings)
             )
         }
         Outcome::Failed { reason } => format!("it failed: {reason}"),

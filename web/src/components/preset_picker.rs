@@ -2,6 +2,7 @@
 //! with its title and the paragraph that says what to watch for.
 
 use replicascope_core::presets;
+use replicascope_core::scenario::Scenario;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -12,6 +13,16 @@ pub struct Props {
     pub state: UseReducerHandle<Model>,
     /// Embedded: the menu only, no paragraph.
     pub compact: bool,
+}
+
+/// Whether `scenario` runs preset `id` with other settings than its own
+/// (interventions aside: those are counted separately).
+pub fn retuned(scenario: &Scenario, id: &str) -> bool {
+    presets::find(id).is_some_and(|p| {
+        let mut now = scenario.clone();
+        now.interventions.clear();
+        now != p.scenario()
+    })
 }
 
 /// The group a preset belongs to, from its id.
@@ -64,6 +75,27 @@ pub fn preset_picker(props: &Props) -> Html {
         });
     }
     let modified = state.run.run.borrow().scenario().interventions.len();
+    // Whether the settings differ from the preset's own (a parameter was
+    // changed): its description then tells of values no longer on screen.
+    // Once per run, not per frame.
+    let retuned = *use_memo((state.run.clone(), current.clone()), |(handle, id)| {
+        retuned(handle.run.borrow().scenario(), id)
+    });
+    let undo = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Msg::Undo))
+    };
+    let redo = {
+        let state = state.clone();
+        Callback::from(move |_| state.dispatch(Msg::Redo))
+    };
+    // On a phone the description is cut to a few lines so that the
+    // pictures and Play are on the first screen; "More" shows the rest.
+    let expanded = use_state_eq(|| false);
+    let toggle = {
+        let expanded = expanded.clone();
+        Callback::from(move |_| expanded.set(!*expanded))
+    };
     html! {
         <div class={classes!("preset-picker", props.compact.then_some("compact"))}>
             <label>
@@ -77,12 +109,53 @@ pub fn preset_picker(props: &Props) -> Html {
             </label>
             if !props.compact {
                 if let Some(p) = preset {
-                    <p class="description" data-testid="description">{ p.description }</p>
+                    <p class={classes!("description", (*expanded).then_some("expanded"))} data-testid="description">{ p.description }</p>
+                    <button type="button" class="link more" onclick={toggle} aria-expanded={expanded.to_string()}>
+                        { if *expanded { "Less" } else { "More" } }
+                    </button>
+                    if retuned {
+                        <p class="hint retuned" data-testid="retuned">
+                            { "You changed its settings: the description tells of the preset's own values; the run on screen uses yours (see Parameters)." }
+                        </p>
+                    }
                 }
-                if modified > 0 {
-                    <p class="hint">{ format!("You have intervened {modified} time(s): the run differs from the preset from the first intervention on.") }</p>
+                if modified > 0 || !state.redo.is_empty() {
+                    <p class="hint intervened" data-testid="intervened">
+                        if modified > 0 {
+                            { format!("You have intervened {modified} time(s): the run differs from the preset from the first intervention on. ") }
+                        }
+                        <button type="button" onclick={undo} disabled={modified == 0} title="Undo the last intervention (Ctrl+Z)">{ "Undo" }</button>
+                        <button type="button" onclick={redo} disabled={state.redo.is_empty()} title="Redo (Ctrl+Shift+Z)">{ "Redo" }</button>
+                    </p>
                 }
             }
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::Model;
+    use replicascope_core::node::NodeId;
+    use replicascope_core::scenario::Action;
+    use std::rc::Rc;
+
+    #[test]
+    fn a_loaded_preset_is_not_retuned_until_a_setting_changes() {
+        for p in presets::all() {
+            let m = Model::from_preset(p.id, false);
+            assert!(!retuned(&m.scenario(), p.id), "{}", p.id);
+        }
+        let m = Rc::new(Model::from_preset("single-leader-async-write", false));
+        let mut s = m.scenario();
+        s.seed += 1;
+        let m = yew::Reducible::reduce(m, Msg::SetScenario(Box::new(s)));
+        assert!(retuned(&m.scenario(), "single-leader-async-write"));
+        // An intervention alone is not a change of settings.
+        let m = Rc::new(Model::from_preset("single-leader-async-write", false));
+        let m = yew::Reducible::reduce(m, Msg::Intervene(Action::Crash { node: NodeId(1) }));
+        assert_eq!(m.scenario().interventions.len(), 1);
+        assert!(!retuned(&m.scenario(), "single-leader-async-write"));
     }
 }

@@ -20,6 +20,7 @@ use replicascope_core::run::Snapshot;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+mod labels;
 mod ring;
 
 use crate::canvas::{fitted_context, use_displayed_width, Theme};
@@ -28,7 +29,8 @@ use crate::layout::{
     RING_CENTER, WIDTH,
 };
 use crate::state::{Model, Msg, Selection};
-use ring::{hash_ring, hint_badge};
+use replicascope_core::label_layout::Rect;
+use ring::{hash_ring, hint_badge, hint_badge_box};
 
 /// Above this many messages in flight, dots are painted on a canvas: one
 /// bitmap instead of hundreds of SVG elements to lay out every frame.
@@ -210,29 +212,30 @@ pub fn topology(props: &Props) -> Html {
     // Client requests waiting for an answer, and answers just given.
     let history = run.history();
     let recent = state.run.max_flight_us.max(5_000);
-    let client_lines = history.ops.iter().filter(|o| o.invoked_at <= now).filter_map(|o| {
-        let target = *pos.get(o.node.index())?;
-        let waiting = o.completed_at.is_none_or(|done| done > now);
-        let just_done = o.completed_at.is_some_and(|done| done <= now && now.0 - done.0 < recent);
-        if !waiting && !just_done {
-            return None;
-        }
-        let failed = o.failed();
-        let text = if waiting {
-            format!("{} — waiting", o.request)
-        } else if failed {
-            String::from("failed")
-        } else {
-            String::from("answered")
-        };
-        let class = classes!("client-line", waiting.then_some("waiting"), failed.then_some("failed"));
-        Some(html! {
-            <g class={class}>
-                <line x1={f(CLIENTS.x + 34.0)} y1={f(CLIENTS.y)} x2={f(target.x)} y2={f(target.y)} />
-                <text x={f((CLIENTS.x + 34.0 + target.x) / 2.0)} y={f((CLIENTS.y + target.y) / 2.0 - 6.0)} text-anchor="middle">{ text }</text>
-            </g>
+    let requests: Vec<(Point, String, bool, bool)> = history
+        .ops
+        .iter()
+        .filter(|o| o.invoked_at <= now)
+        .filter_map(|o| {
+            let target = *pos.get(o.node.index())?;
+            let waiting = o.completed_at.is_none_or(|done| done > now);
+            let just_done = o
+                .completed_at
+                .is_some_and(|done| done <= now && now.0 - done.0 < recent);
+            if !waiting && !just_done {
+                return None;
+            }
+            let failed = o.failed();
+            let text = if waiting {
+                format!("{} — waiting", o.request)
+            } else if failed {
+                String::from("failed")
+            } else {
+                String::from("answered")
+            };
+            Some((target, text, waiting, failed))
         })
-    });
+        .collect();
 
     let dots = dots_at(trace, now, state.run.max_flight_us, MAX_DOTS);
     let label_dots = dots.len() <= 24;
@@ -255,46 +258,7 @@ pub fn topology(props: &Props) -> Html {
         })
         .collect();
     let placed = Rc::new(placed);
-    let dot_views = dots.iter().filter(|_| !on_canvas).filter_map(|d| {
-        let (from, to) = (*pos.get(d.from.index())?, *pos.get(d.to.index())?);
-        let mut at: Point = from.lerp(to, d.progress);
-        let mut opacity = 1.0;
-        let lost = d.falling.is_some();
-        if let Some(fall) = d.falling {
-            at.y += 60.0 * fall * fall;
-            opacity = 1.0 - fall;
-        }
-        let selected = state.selection == Selection::Message(d.id);
-        let class = classes!("dot", lost.then_some("lost"), selected.then_some("selected"));
-        let transform = format!("translate({:.1} {:.1})", at.x, at.y);
-        if !label_dots {
-            // Many messages: plain dots, no per-dot text (keeps frames cheap).
-            return Some(html! {
-                <g {class} {transform} opacity={lost.then(|| format!("{opacity:.2}"))} data-msg={d.id.to_string()}>
-                    <circle r="6" />
-                </g>
-            });
-        }
-        let m = trace.message(d.id)?;
-        let label = trace.label(m);
-        Some(html! {
-            <g {class} {transform} opacity={lost.then(|| format!("{opacity:.2}"))} data-msg={d.id.to_string()}>
-                <title>{ format!("{label}: {}", trace.payload(m)) }</title>
-                <circle r="7" />
-                <text y="-11" text-anchor="middle">{ label }</text>
-            </g>
-        })
-    });
 
-    // Small nodes show their number only; in datacenter boxes it is sized
-    // to the node so twenty nodes stay legible.
-    let sized = dc.is_some() || ring.is_some();
-    let small = radius < if sized { 26.0 } else { 20.0 };
-    let number_px = if sized {
-        format!("{:.0}", (radius * 0.85).clamp(9.0, 15.0))
-    } else {
-        String::from("9")
-    };
     // Hint badges sit inside the ring, clear of neighbours; elsewhere at
     // a node's top right.
     let badge_dir = |p: Point| {
@@ -308,6 +272,115 @@ pub fn topology(props: &Props) -> Html {
             y: dy / len,
         }
     };
+    let mut taken: Vec<Rect> = key_view
+        .as_ref()
+        .map(|k| k.taken.clone())
+        .unwrap_or_default();
+    taken.extend(
+        snap.nodes
+            .iter()
+            .zip(&pos)
+            .filter_map(|(n, p)| hint_badge_box(&n.view.fields, badge_dir(*p), radius, *p)),
+    );
+    // Labels, placed so that none covers another or a node.
+    let lsn_below: Vec<bool> = snap
+        .nodes
+        .iter()
+        .map(|n| {
+            !small_nodes(radius, dc.is_some() || ring.is_some())
+                && n.view.fields.iter().any(|(k, _)| k == "LSN")
+        })
+        .collect();
+    let dc_names: Vec<(Point, String)> = dc
+        .iter()
+        .flat_map(|l| l.boxes.iter())
+        .map(|b| {
+            (
+                Point {
+                    x: b.x + 8.0,
+                    y: b.y + 13.0,
+                },
+                b.name.clone(),
+            )
+        })
+        .collect();
+    let dot_texts: Vec<&str> = if label_dots && !on_canvas {
+        placed
+            .iter()
+            .map(|d| trace.message(d.id).map_or("", |m| trace.label(m)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let (client_spots, dot_spots) = labels::place(
+        &labels::Obstacles {
+            nodes: &pos,
+            radius,
+            lsn_below: &lsn_below,
+            dc_names: &dc_names,
+            taken: &taken,
+        },
+        &requests
+            .iter()
+            .map(|(target, text, ..)| labels::ClientLabel {
+                target: *target,
+                text,
+            })
+            .collect::<Vec<_>>(),
+        &placed
+            .iter()
+            .zip(&dot_texts)
+            .map(|(d, text)| labels::DotLabel { at: d.at, text })
+            .collect::<Vec<_>>(),
+    );
+    let client_lines = requests.iter().zip(&client_spots).map(|((target, text, waiting, failed), spot)| {
+        let class = classes!("client-line", waiting.then_some("waiting"), failed.then_some("failed"));
+        html! {
+            <g class={class}>
+                <title>{ text.clone() }</title>
+                <line x1={f(CLIENTS.x + 34.0)} y1={f(CLIENTS.y)} x2={f(target.x)} y2={f(target.y)} />
+                if let Some(p) = spot {
+                    <text x={f(p.spot.x)} y={f(p.spot.y)} text-anchor={p.spot.anchor.svg()}>{ p.text.clone() }</text>
+                }
+            </g>
+        }
+    });
+    let dot_views = placed.iter().enumerate().filter(|_| !on_canvas).filter_map(|(i, d)| {
+        let at = d.at;
+        let (opacity, lost, selected) = (d.opacity, d.lost, d.selected);
+        let class = classes!("dot", lost.then_some("lost"), selected.then_some("selected"));
+        let transform = format!("translate({:.1} {:.1})", at.x, at.y);
+        if !label_dots {
+            // Many messages: plain dots, no per-dot text (keeps frames cheap).
+            return Some(html! {
+                <g {class} {transform} opacity={lost.then(|| format!("{opacity:.2}"))} data-msg={d.id.to_string()}>
+                    <circle r="6" />
+                </g>
+            });
+        }
+        let m = trace.message(d.id)?;
+        let label = trace.label(m);
+        let spot = dot_spots.get(i).and_then(Option::as_ref);
+        Some(html! {
+            <g {class} {transform} opacity={lost.then(|| format!("{opacity:.2}"))} data-msg={d.id.to_string()}>
+                <title>{ format!("{label}: {}", trace.payload(m)) }</title>
+                <circle r="7" />
+                if let Some(p) = spot {
+                    <text x={f(p.spot.x - at.x)} y={f(p.spot.y - at.y)} text-anchor={p.spot.anchor.svg()}>{ p.text.clone() }</text>
+                }
+            </g>
+        })
+    });
+
+    // Small nodes show their number only; in datacenter boxes it is sized
+    // to the node so twenty nodes stay legible.
+    let sized = dc.is_some() || ring.is_some();
+    let small = small_nodes(radius, sized);
+    let number_px = if sized {
+        format!("{:.0}", (radius * 0.85).clamp(9.0, 15.0))
+    } else {
+        String::from("9")
+    };
     let nodes = snap.nodes.iter().zip(&pos).map(|(node, p)| {
         let selected = state.selection == Selection::Node(node.node);
         let class = classes!("node", (!node.up).then_some("down"), node.view.role.clone(), selected.then_some("selected"));
@@ -318,7 +391,7 @@ pub fn topology(props: &Props) -> Html {
                role="button" tabindex="0" aria-label={format!("Node {} ({}{}) — select", node.node.0 + 1, node.view.role, if node.up { "" } else { ", down" })}>
                 <circle r={format!("{radius:.1}")} />
                 if small {
-                    <text class="node-name" y="4" text-anchor="middle" font-size={number_px.clone()}>{ node.node.0 + 1 }</text>
+                    <text class="node-name" y="4" text-anchor="middle" style={format!("font-size: {number_px}px")}>{ node.node.0 + 1 }</text>
                 } else {
                     <text class="node-name" y="-1" text-anchor="middle">{ format!("Node {}", node.node.0 + 1) }</text>
                     <text class="node-role" y="15" text-anchor="middle">{ if node.up { node.view.role.clone() } else { String::from("down") } }</text>
@@ -413,6 +486,11 @@ pub fn topology(props: &Props) -> Html {
             }
         </figure>
     }
+}
+
+/// Nodes too small for their name and role show their number only.
+fn small_nodes(radius: f64, sized: bool) -> bool {
+    radius < if sized { 26.0 } else { 20.0 }
 }
 
 fn f(v: f64) -> String {

@@ -209,6 +209,15 @@ impl LeaderlessNode {
                 values,
                 version,
                 causal,
+                siblings: if merged.len() > 1 {
+                    merged
+                        .values()
+                        .into_iter()
+                        .map(|s| s.values.clone())
+                        .collect()
+                } else {
+                    Vec::new()
+                },
             },
         };
         let answers: Vec<String> = replies

@@ -56,11 +56,15 @@ fn without_causal(o: Outcome) -> Outcome {
             causal: None,
         },
         Outcome::Values {
-            values, version, ..
+            values,
+            version,
+            siblings,
+            ..
         } => Outcome::Values {
             values,
             version,
             causal: None,
+            siblings,
         },
         other => other,
     }
@@ -230,6 +234,8 @@ fn cart_writes_with_stale_contexts_keep_siblings_whose_union_is_the_cart() {
             values: vec![1, 2, 3, 4, 5],
             version: 5,
             causal: None,
+            // The reader is handed both carts, not only their union.
+            siblings: vec![vec![1, 3, 4], vec![1, 2, 3, 5]],
         })
     );
     // At 170 ms every replica holds exactly two siblings: {1, 3, 4} from

@@ -5,6 +5,7 @@
 
 use alloc::format;
 use alloc::string::String;
+use alloc::vec::Vec;
 
 use super::cell::{Cell, Stamp, Value};
 use super::config::Resolution;
@@ -77,6 +78,7 @@ impl MultiLeaderNode {
                         values,
                         version: cell.version(),
                         causal,
+                        siblings: Vec::new(),
                     },
                 }
             }

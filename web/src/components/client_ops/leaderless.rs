@@ -46,9 +46,29 @@ pub fn example(nodes: usize) -> String {
     out + "]"
 }
 
+/// "{1, 2, 3}" (or "1, 2, 3"): the values of one version, as a client
+/// writes back a merged cart. `None` when the text is not a list (one
+/// plain value goes the usual way).
+fn parse_values(text: &str) -> Option<Result<Vec<i64>, String>> {
+    let t = text.trim();
+    if !t.contains(',') && !t.starts_with('{') {
+        return None;
+    }
+    let inner = t.strip_prefix('{').unwrap_or(t);
+    let inner = inner.strip_suffix('}').unwrap_or(inner);
+    let values: Result<Vec<i64>, _> = inner.split(',').map(|v| v.trim().parse()).collect();
+    Some(match values {
+        Ok(v) if !v.is_empty() => Ok(v),
+        _ => Err(format!(
+            "'{t}' is not a list of values: give whole numbers separated by commas, like {{1, 2, 3}}."
+        )),
+    })
+}
+
 /// The request for the leaderless form: checked like any key-value
 /// request, then a put or get when a level or (for a write) a context is
-/// given. A put's values are the one value typed.
+/// given. A put's values are the one value typed, or a list ("{1, 2, 3}":
+/// the merged siblings a client writes back).
 pub fn parse_leaderless(
     write: bool,
     key: &str,
@@ -57,8 +77,27 @@ pub fn parse_leaderless(
     context: &str,
     nodes: usize,
 ) -> Result<Request, String> {
-    let plain = parse_request(write, key, value)?;
+    let listed = if write { parse_values(value) } else { None };
+    let plain = match &listed {
+        // Checked as one plain write; the list replaces its value below.
+        Some(Ok(values)) => parse_request(write, key, &values[0].to_string())?,
+        Some(Err(why)) => return Err(why.clone()),
+        None => parse_request(write, key, value)?,
+    };
+    let values = listed.and_then(Result::ok);
     let context = if write { context.trim() } else { "" };
+    if let (Some(values), Request::Write { key, .. }) = (&values, &plain) {
+        return Ok(Request::Put {
+            key: key.clone(),
+            values: values.clone(),
+            context: if context.is_empty() {
+                None
+            } else {
+                Some(parse_context(context, nodes)?)
+            },
+            consistency: level,
+        });
+    }
     if level.is_none() && context.is_empty() {
         return Ok(plain);
     }
@@ -117,6 +156,34 @@ pub fn level_row(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_merged_cart_is_written_back_as_one_version() {
+        let r = parse_leaderless(true, "cart", "{1, 2, 3, 4, 5}", None, "[3, 1, 1]", 3).unwrap();
+        match r {
+            Request::Put {
+                key,
+                values,
+                context,
+                consistency,
+            } => {
+                assert_eq!(key, "cart");
+                assert_eq!(values, vec![1, 2, 3, 4, 5]);
+                assert_eq!(context, Some(VersionVector::from_dense(&[3, 1, 1])));
+                assert_eq!(consistency, None);
+            }
+            other => panic!("{other:?}"),
+        }
+        // Without braces too; a bad list names itself and sends nothing.
+        assert!(parse_leaderless(true, "cart", "1, 2", None, "", 3).is_ok());
+        let e = parse_leaderless(true, "cart", "{1, two}", None, "", 3).unwrap_err();
+        assert!(e.contains("not a list of values"), "{e}");
+        // A plain value is a plain write, as before.
+        assert!(matches!(
+            parse_leaderless(true, "x", "7", None, "", 3),
+            Ok(Request::Write { .. })
+        ));
+    }
     use replicascope_core::node::NodeId;
 
     #[test]

@@ -13,6 +13,7 @@ use yew::prelude::*;
 
 use super::{f, MAX_KEYS};
 use crate::layout::{on_ring, ring_arc, RING_CENTER, RING_RADIUS};
+use replicascope_core::label_layout::{text_box, text_width, Anchor, Rect, Spot};
 
 /// The ring and a key's place on it, in two layers round the links and
 /// nodes, plus the key picker shown under the picture.
@@ -22,6 +23,9 @@ pub struct KeyRing {
     pub under: Html,
     /// Halos, ranks and the key's name: over the links, under the nodes.
     pub over: Html,
+    /// Where the ranks and the key's name are drawn: other labels keep
+    /// clear of them.
+    pub taken: Vec<Rect>,
     keys: Vec<String>,
     key: String,
     summary: String,
@@ -96,7 +100,8 @@ pub fn hash_ring(
         key_at
     };
     let mark = on_ring(mark_at, RING_RADIUS);
-    let label = on_ring(mark_at, RING_RADIUS - 18.0);
+    // Inside the ring, clear of the circles of nodes next to the mark.
+    let label = on_ring(mark_at, RING_RADIUS - radius - 18.0);
 
     // A ring round each node of the list, numbered outside the circle.
     let halo = |(i, &node): (usize, &replicascope_core::node::NodeId), stand_in: bool| {
@@ -118,6 +123,29 @@ pub fn hash_ring(
             </>
         })
     };
+    // Ranks and the key's name are 14 px bold: a tenth wider than the
+    // regular face the estimate is for.
+    let bold_box = |at: crate::layout::Point, text: &str| {
+        text_box(
+            Spot::new(at.x, at.y + 5.0, Anchor::Middle),
+            text_width(text, 14.0) * 1.1,
+            14.0,
+            1.0,
+        )
+    };
+    let mut taken: Vec<Rect> = replicas
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &node)| {
+            let p = at(node)?;
+            let centre = on_ring(p, RING_RADIUS);
+            let out = on_ring(p, RING_RADIUS + 1.0);
+            let (ux, uy) = ((out.x - centre.x).abs(), (out.y - centre.y).abs());
+            let rank = on_ring(p, RING_RADIUS + radius + 10.0 + 13.0 * ux + 6.0 * uy);
+            Some(bold_box(rank, &ordinal(i + 1)))
+        })
+        .collect();
+    taken.push(bold_box(label, &key));
     let halos = replicas
         .iter()
         .enumerate()
@@ -151,6 +179,7 @@ pub fn hash_ring(
                 <text class="key-label" x={f(label.x)} y={f(label.y + 5.0)} text-anchor="middle">{ &key }</text>
             </g>
         },
+        taken,
         keys,
         key,
         summary,
@@ -176,23 +205,48 @@ impl KeyRing {
     }
 }
 
-/// A small badge on a node that keeps writes for others (hinted handoff):
-/// how many hints it holds, read from the core's "hints held" field.
-/// It sits clear of the node in the direction `dir` (a unit vector): on a
-/// ring, inwards, where neighbours and rank labels never are.
-pub fn hint_badge(fields: &[(String, String)], dir: crate::layout::Point, radius: f64) -> Html {
+/// A hint badge's text, width and distance from its node's centre, if
+/// the node holds hints.
+fn badge_size(
+    fields: &[(String, String)],
+    dir: crate::layout::Point,
+    radius: f64,
+) -> Option<(String, f64, f64)> {
     let held = fields
         .iter()
         .find(|(k, _)| k == "hints held")
         .and_then(|(_, v)| v.parse::<usize>().ok())
         .unwrap_or(0);
     if held == 0 {
-        return Html::default();
+        return None;
     }
     let text = held.to_string() + if held == 1 { " hint" } else { " hints" };
     let w = 10.0 + 7.0 * text.len() as f64;
     // Far enough along `dir` for the pill's edge to clear the circle.
     let d = radius + 3.0 + dir.x.abs() * w / 2.0 + dir.y.abs() * 9.0;
+    Some((text, w, d))
+}
+
+/// The box a node's hint badge covers (node centre `at`), if it has one.
+pub fn hint_badge_box(
+    fields: &[(String, String)],
+    dir: crate::layout::Point,
+    radius: f64,
+    at: crate::layout::Point,
+) -> Option<Rect> {
+    let (_, w, d) = badge_size(fields, dir, radius)?;
+    let (x, y) = (at.x + dir.x * d, at.y + dir.y * d);
+    Some(Rect::new(x - w / 2.0, y - 9.0, x + w / 2.0, y + 9.0))
+}
+
+/// A small badge on a node that keeps writes for others (hinted handoff):
+/// how many hints it holds, read from the core's "hints held" field.
+/// It sits clear of the node in the direction `dir` (a unit vector): on a
+/// ring, inwards, where neighbours and rank labels never are.
+pub fn hint_badge(fields: &[(String, String)], dir: crate::layout::Point, radius: f64) -> Html {
+    let Some((text, w, d)) = badge_size(fields, dir, radius) else {
+        return Html::default();
+    };
     html! {
         <g class="hint-badge" transform={format!("translate({:.1} {:.1})", dir.x * d, dir.y * d)}>
             <title>{ "Holds writes meant for an unreachable replica (hinted handoff)" }</title>
