@@ -128,3 +128,23 @@ test('the blog example is never wider than a phone', async () => {
   await page.screenshot({ path: path.join(RESULTS, 'layout-blog-390.png'), fullPage: true });
   await context.close();
 });
+
+test('a phone: lanes too narrow for words still say each node’s role', async () => {
+  const viewport = { width: 390, height: 844 };
+  const { page, context, problems } = await open(browser, '?preset=multi-leader-lww-clock-skew', { viewport });
+  await page.getByTestId('lane-heads').waitFor({ state: 'attached' });
+  const heads = page.locator('[data-testid=lane-heads] .lane-title');
+  const n = await heads.count();
+  assert.equal(n, 7);
+  for (let i = 1; i < n; i++) {
+    const head = heads.nth(i);
+    const mark = (await head.locator('small').textContent()).trim();
+    const title = await head.getAttribute('title');
+    assert.equal([...mark].length, 1, `lane ${i}: "${mark}"`);
+    // The mark is the initial of the role the tooltip names.
+    const role = title.split(' · ')[1] ?? '';
+    assert.equal(mark, role === 'down' ? '↓' : role[0].toUpperCase(), `${title} → ${mark}`);
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -57,6 +57,21 @@ pub fn lane_heads(snapshot: &Snapshot) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A role in one character, for lanes too narrow for the word: its
+/// initial ("L" leader, "F" follower, "R" replica…), "↓" for a node that
+/// is down. The header's tooltip keeps the word.
+pub fn role_mark(role: &str) -> String {
+    if role == "down" {
+        return String::from("↓");
+    }
+    // ASCII case only: `char::to_uppercase` would bring Unicode's case
+    // tables into the page for one letter.
+    role.chars()
+        .next()
+        .map(|c| c.to_ascii_uppercase().to_string())
+        .unwrap_or_default()
+}
+
 /// How the part of the run after the cursor is drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Future {
@@ -221,7 +236,9 @@ fn spacetime_svg(props: &Props) -> Html {
         html! {
             <span class={classes!("lane-title", down.then_some("down"), (gap < 72.0).then_some("narrow"))} {style} title={full.clone()} aria-label={full}>
                 <b>{ shown }</b>
-                if !role.is_empty() && !tiny { <small>{ role.to_string() }</small> }
+                if !role.is_empty() {
+                    <small>{ if tiny { role_mark(role) } else { role.to_string() } }</small>
+                }
             </span>
         }
     };
@@ -270,5 +287,18 @@ impl Window {
     /// Pixels from the window's start down to `t`.
     pub fn cursor_offset(&self, t: Instant) -> f64 {
         t.0.saturating_sub(self.from.0) as f64 * self.px_per_us
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrow_lanes_mark_roles_by_initial_and_down_by_an_arrow() {
+        assert_eq!(role_mark("leader"), "L");
+        assert_eq!(role_mark("follower"), "F");
+        assert_eq!(role_mark("down"), "↓");
+        assert_eq!(role_mark(""), "");
     }
 }
