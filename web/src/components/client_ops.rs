@@ -14,7 +14,7 @@ mod leaderless;
 pub use leaderless::{parse_context, parse_leaderless, LEVELS};
 
 use replicascope_core::history::Operation;
-use replicascope_core::node::{NodeId, Outcome, Request};
+use replicascope_core::node::{values_text, NodeId, Outcome, Request};
 use replicascope_core::protocol::multi_leader::{CrdtKind, Resolution};
 use replicascope_core::protocol::single_leader::initial_table;
 use replicascope_core::protocol::ProtocolConfig;
@@ -194,6 +194,20 @@ pub fn client_action(node: u16, user: u32, request: Request) -> Action {
             request,
         }
     }
+}
+
+/// The last request a client sent up to `now`, and its answer if it had
+/// arrived by then.
+fn latest_at(ops: &[Operation], now: Instant) -> Option<(&Operation, Option<&Outcome>)> {
+    let op = ops.iter().rev().find(|o| o.invoked_at <= now)?;
+    Some((op, answer_at(op, now)))
+}
+
+/// `op`'s answer, if it had arrived by `now`.
+fn answer_at(op: &Operation, now: Instant) -> Option<&Outcome> {
+    op.completed_at
+        .filter(|&t| t <= now)
+        .and(op.outcome.as_ref())
 }
 
 /// The last SQL request a client sent up to `now`.
@@ -454,20 +468,10 @@ struct ResultProps {
 /// function, not a component: it has no state of its own.
 fn kv_result(state: &UseReducerHandle<Model>) -> Html {
     let run = state.run.run.borrow();
-    let Some(op) = run
-        .history()
-        .ops
-        .iter()
-        .rev()
-        .find(|o| o.invoked_at <= state.cursor)
-    else {
+    let Some((op, outcome)) = latest_at(&run.history().ops, state.cursor) else {
         return Html::default();
     };
-    let text = match op
-        .completed_at
-        .filter(|&t| t <= state.cursor)
-        .and(op.outcome.as_ref())
-    {
+    let text = match outcome {
         Some(outcome) => answer(outcome),
         None => String::from("waiting for the answer…"),
     };
@@ -490,40 +494,22 @@ fn write_back(
     context: &NodeRef,
 ) -> Html {
     let run = state.run.run.borrow();
-    let Some(op) = run
-        .history()
-        .ops
-        .iter()
-        .rev()
-        .find(|o| o.invoked_at <= state.cursor)
-    else {
+    let Some((op, answer)) = latest_at(&run.history().ops, state.cursor) else {
         return Html::default();
     };
-    let answer = op
-        .completed_at
-        .filter(|&t| t <= state.cursor)
-        .and(op.outcome.as_ref());
-    let (values, causal) = match answer {
+    let (fill, causal) = match answer {
         Some(Outcome::Values {
             values,
             causal: Some(c),
             ..
-        }) => (values.clone(), c),
+        }) => (values_text(values), c),
         Some(Outcome::Read {
             value: Some(v),
             causal: Some(c),
             ..
-        }) => (vec![*v], c),
+        }) => (values_text(&[*v]), c),
         _ => return Html::default(),
     };
-    let fill = format!(
-        "{{{}}}",
-        values
-            .iter()
-            .map(|v| v.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
     let vv = causal.context.display_for(nodes).to_string();
     let read_key = op.request.key().to_string();
     let onclick = {
@@ -558,11 +544,7 @@ fn sql_result(props: &ResultProps) -> Html {
         return Html::default();
     };
     let who = format!("Node {}", op.node.0 + 1);
-    let outcome = op
-        .completed_at
-        .filter(|&t| t <= state.cursor)
-        .and(op.outcome.as_ref());
-    let body = match outcome {
+    let body = match answer_at(op, state.cursor) {
         None => {
             html! { <p class="hint">{ format!("Waiting for the answer of node {} to the latest statement…", op.node.0 + 1) }</p> }
         }

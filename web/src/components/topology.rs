@@ -282,14 +282,16 @@ pub fn topology(props: &Props) -> Html {
             .zip(&pos)
             .filter_map(|(n, p)| hint_badge_box(&n.view.fields, badge_dir(*p), radius, *p)),
     );
+    // Small nodes show their number only; in datacenter boxes it is sized
+    // to the node so twenty nodes stay legible.
+    let sized = dc.is_some() || ring.is_some();
+    let small = radius < if sized { 26.0 } else { 20.0 };
+
     // Labels, placed so that none covers another or a node.
     let lsn_below: Vec<bool> = snap
         .nodes
         .iter()
-        .map(|n| {
-            !small_nodes(radius, dc.is_some() || ring.is_some())
-                && n.view.fields.iter().any(|(k, _)| k == "LSN")
-        })
+        .map(|n| !small && n.view.fields.iter().any(|(k, _)| k == "LSN"))
         .collect();
     let dc_names: Vec<(Point, String)> = dc
         .iter()
@@ -372,10 +374,6 @@ pub fn topology(props: &Props) -> Html {
         })
     });
 
-    // Small nodes show their number only; in datacenter boxes it is sized
-    // to the node so twenty nodes stay legible.
-    let sized = dc.is_some() || ring.is_some();
-    let small = small_nodes(radius, sized);
     let number_px = if sized {
         format!("{:.0}", (radius * 0.85).clamp(9.0, 15.0))
     } else {
@@ -486,11 +484,6 @@ pub fn topology(props: &Props) -> Html {
             }
         </figure>
     }
-}
-
-/// Nodes too small for their name and role show their number only.
-fn small_nodes(radius: f64, sized: bool) -> bool {
-    radius < if sized { 26.0 } else { 20.0 }
 }
 
 fn f(v: f64) -> String {

@@ -77,34 +77,24 @@ pub fn parse_leaderless(
     context: &str,
     nodes: usize,
 ) -> Result<Request, String> {
-    let listed = if write { parse_values(value) } else { None };
+    let listed = if write {
+        parse_values(value).transpose()?
+    } else {
+        None
+    };
     let plain = match &listed {
         // Checked as one plain write; the list replaces its value below.
-        Some(Ok(values)) => parse_request(write, key, &values[0].to_string())?,
-        Some(Err(why)) => return Err(why.clone()),
+        Some(values) => parse_request(write, key, &values[0].to_string())?,
         None => parse_request(write, key, value)?,
     };
-    let values = listed.and_then(Result::ok);
     let context = if write { context.trim() } else { "" };
-    if let (Some(values), Request::Write { key, .. }) = (&values, &plain) {
-        return Ok(Request::Put {
-            key: key.clone(),
-            values: values.clone(),
-            context: if context.is_empty() {
-                None
-            } else {
-                Some(parse_context(context, nodes)?)
-            },
-            consistency: level,
-        });
-    }
-    if level.is_none() && context.is_empty() {
+    if listed.is_none() && level.is_none() && context.is_empty() {
         return Ok(plain);
     }
     Ok(match plain {
         Request::Write { key, value } => Request::Put {
             key,
-            values: vec![value],
+            values: listed.unwrap_or_else(|| vec![value]),
             // No context: the coordinator's own copy decides what the
             // write replaces.
             context: if context.is_empty() {

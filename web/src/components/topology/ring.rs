@@ -103,15 +103,19 @@ pub fn hash_ring(
     // Inside the ring, clear of the circles of nodes next to the mark.
     let label = on_ring(mark_at, RING_RADIUS - radius - 18.0);
 
+    // Where a node's rank ("1st") goes: outside its halo, further out where
+    // the label lies across the ring's direction ("2nd" is wider than tall).
+    let rank_at = |p: f64| {
+        let centre = on_ring(p, RING_RADIUS);
+        let out = on_ring(p, RING_RADIUS + 1.0);
+        let (ux, uy) = ((out.x - centre.x).abs(), (out.y - centre.y).abs());
+        on_ring(p, RING_RADIUS + radius + 10.0 + 13.0 * ux + 6.0 * uy)
+    };
     // A ring round each node of the list, numbered outside the circle.
     let halo = |(i, &node): (usize, &replicascope_core::node::NodeId), stand_in: bool| {
         let p = at(node)?;
         let centre = on_ring(p, RING_RADIUS);
-        // Outside the halo, further out where the label lies across the
-        // ring's direction ("2nd" is wider than tall).
-        let out = on_ring(p, RING_RADIUS + 1.0);
-        let (ux, uy) = ((out.x - centre.x).abs(), (out.y - centre.y).abs());
-        let rank = on_ring(p, RING_RADIUS + radius + 10.0 + 13.0 * ux + 6.0 * uy);
+        let rank = rank_at(p);
         let for_node = (node.0 + 1).to_string();
         Some(html! {
             <>
@@ -136,14 +140,7 @@ pub fn hash_ring(
     let mut taken: Vec<Rect> = replicas
         .iter()
         .enumerate()
-        .filter_map(|(i, &node)| {
-            let p = at(node)?;
-            let centre = on_ring(p, RING_RADIUS);
-            let out = on_ring(p, RING_RADIUS + 1.0);
-            let (ux, uy) = ((out.x - centre.x).abs(), (out.y - centre.y).abs());
-            let rank = on_ring(p, RING_RADIUS + radius + 10.0 + 13.0 * ux + 6.0 * uy);
-            Some(bold_box(rank, &ordinal(i + 1)))
-        })
+        .filter_map(|(i, &node)| Some(bold_box(rank_at(at(node)?), &ordinal(i + 1))))
         .collect();
     taken.push(bold_box(label, &key));
     let halos = replicas
