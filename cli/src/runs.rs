@@ -6,6 +6,7 @@ use replicascope_core::table_diff::{diff_tables, RowDiff};
 
 use replicascope_core::diagram::{self, activity_end, DiagramOptions, MAX_NOTES, MAX_OPERATIONS};
 use replicascope_core::export;
+use replicascope_core::node::Role;
 use replicascope_core::presets;
 use replicascope_core::run::{self, Run, Summary};
 use replicascope_core::scenario::ms_to_instant;
@@ -53,11 +54,11 @@ pub struct SettingsArgs {
 /// One block per system: its name, then its lines.
 pub fn settings(args: &SettingsArgs) -> Result<String, String> {
     let scenario = load::scenario(&args.source)?;
-    let blocks = scenario.protocol.real_settings();
+    let blocks = scenario.protocol.spec().real_settings();
     if blocks.is_empty() {
         return Err(format!(
             "no real database settings are written for {} yet",
-            scenario.protocol.name()
+            scenario.protocol.spec().name()
         ));
     }
     let text: Vec<String> = blocks
@@ -210,7 +211,7 @@ fn readable(s: &Summary) -> String {
 /// For nodes with a SQL table: the rows each one holds differently from
 /// the leader.
 fn table_differences(out: &mut String, s: &Summary) {
-    let Some(leader) = s.nodes.iter().find(|n| n.view.role == "leader") else {
+    let Some(leader) = s.nodes.iter().find(|n| n.view.role == Role::Leader) else {
         return;
     };
     let Some(lt) = &leader.view.table else {

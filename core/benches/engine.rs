@@ -6,10 +6,9 @@
 use std::time::Instant as Wall;
 
 use replicascope_core::latency::Latency;
-use replicascope_core::protocol::chatter::{ChatterConfig, ChatterNode};
+use replicascope_core::protocol::chatter::ChatterConfig;
 use replicascope_core::protocol::ProtocolConfig;
 use replicascope_core::scenario::{Delivery, NetworkConfig, Scenario, Workload, FORMAT};
-use replicascope_core::sim::Simulator;
 
 fn scenario(nodes: u16, fanout: u16, until_ms: f64) -> Scenario {
     Scenario {
@@ -49,7 +48,7 @@ fn main() {
         let mut events = 0;
         let mut bytes = 0.0;
         for _ in 0..repeats {
-            let mut sim = Simulator::new(&s, ChatterNode::new);
+            let mut sim = replicascope_core::protocol::simulator::<ChatterConfig>(&s).unwrap();
             let start = Wall::now();
             sim.run();
             let secs = start.elapsed().as_secs_f64();

@@ -100,7 +100,7 @@ pub fn lane_titles(run: &dyn Run) -> Vec<String> {
 
 /// Each node's role once every node has started: what places the nodes
 /// in the pictures, so a later failover does not move them.
-pub fn starting_roles(run: &dyn Run) -> Vec<String> {
+pub fn starting_roles(run: &dyn Run) -> Vec<crate::node::Role> {
     let started = usize::from(run.scenario().node_count());
     run.nodes_after(started)
         .into_iter()

@@ -31,10 +31,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
 use crate::node::{NodeId, Protocol, Request};
-use crate::protocol::{
-    chatter::ChatterNode, leaderless::LeaderlessNode, multi_leader::MultiLeaderNode,
-    single_leader::SingleLeaderNode, ProtocolConfig,
-};
+use crate::protocol::{Family, Visit};
 use crate::run::Run;
 use crate::scenario::{Scenario, ScenarioError};
 use crate::share;
@@ -203,11 +200,16 @@ pub fn check_sql(data: &[u8]) {
 /// [`RUN_STEP_BUDGET`] steps, look at it the way the views do, and return
 /// its trace hash.
 fn run_bounded(scenario: &Scenario) -> u64 {
-    match &scenario.protocol {
-        ProtocolConfig::Chatter(_) => drive(Simulator::new(scenario, ChatterNode::new)),
-        ProtocolConfig::SingleLeader(_) => drive(Simulator::new(scenario, SingleLeaderNode::new)),
-        ProtocolConfig::MultiLeader(_) => drive(Simulator::new(scenario, MultiLeaderNode::new)),
-        ProtocolConfig::Leaderless(_) => drive(Simulator::new(scenario, LeaderlessNode::new)),
+    scenario.protocol.visit(Drive(scenario))
+}
+
+/// [`drive`]s a simulator of the scenario's own protocol.
+struct Drive<'a>(&'a Scenario);
+
+impl Visit for Drive<'_> {
+    type Out = u64;
+    fn visit<F: Family>(self, config: &F) -> u64 {
+        drive(Simulator::new(self.0, |id| config.node(id)))
     }
 }
 

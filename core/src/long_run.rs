@@ -27,10 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::history::Operation;
 use crate::node::{NodeId, Protocol};
-use crate::protocol::{
-    chatter::ChatterNode, leaderless::LeaderlessConfig, leaderless::LeaderlessNode,
-    multi_leader::MultiLeaderNode, single_leader::SingleLeaderNode, ProtocolConfig,
-};
+use crate::protocol::{Family, Visit};
 use crate::replica_values::{up_replicas, ReplicaValues};
 use crate::rng::SimRng;
 use crate::run::MessageCounts;
@@ -102,7 +99,7 @@ pub struct WindowPeak {
 pub struct NodeSummary {
     pub node: NodeId,
     pub up: bool,
-    pub role: String,
+    pub role: crate::node::Role,
     /// The inspector's figures for the node (keys held, hints, repairs…).
     pub fields: Vec<(String, String)>,
 }
@@ -158,19 +155,26 @@ pub fn run_windowed(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<LongRunReport, ScenarioError> {
     scenario.validate().map_err(ScenarioError::Invalid)?;
-    Ok(match &scenario.protocol {
-        ProtocolConfig::Chatter(_) => {
-            Windowed::new(scenario, ChatterNode::new, window).finish(progress, convergence)
-        }
-        ProtocolConfig::SingleLeader(_) => {
-            Windowed::new(scenario, SingleLeaderNode::new, window).finish(progress, convergence)
-        }
-        ProtocolConfig::MultiLeader(_) => {
-            Windowed::new(scenario, MultiLeaderNode::new, window).finish(progress, convergence)
-        }
-        ProtocolConfig::Leaderless(c) => Windowed::new(scenario, LeaderlessNode::new, window)
-            .finish(progress, |w| leaderless_convergence(w, c)),
-    })
+    Ok(scenario.protocol.visit(RunWindowed {
+        scenario,
+        window,
+        progress,
+    }))
+}
+
+/// [`run_windowed`] with the scenario's protocol as its own type.
+struct RunWindowed<'a> {
+    scenario: &'a Scenario,
+    window: usize,
+    progress: &'a mut dyn FnMut(Progress),
+}
+
+impl Visit for RunWindowed<'_> {
+    type Out = LongRunReport;
+    fn visit<F: Family>(self, config: &F) -> LongRunReport {
+        Windowed::new(self.scenario, |id| config.node(id), self.window)
+            .finish(self.progress, |w| config.convergence(w))
+    }
 }
 
 /// A run that forgets its trace behind a window. Step it by hand (tests
@@ -203,7 +207,7 @@ enum FaultKind {
 
 impl<P: Protocol> Windowed<P> {
     /// The scenario must be valid.
-    pub fn new(scenario: &Scenario, make_node: fn(&Scenario, NodeId) -> P, window: usize) -> Self {
+    pub fn new(scenario: &Scenario, make_node: impl FnMut(NodeId) -> P, window: usize) -> Self {
         let mut sim = Simulator::new(scenario, make_node);
         sim.stop_checkpoints();
         let agenda = Setup::new(scenario.clone())
@@ -383,7 +387,7 @@ impl<P: Protocol> Windowed<P> {
             convergence.divergent_keys == 0 && convergence.messages_in_flight == 0;
         let scenario = self.sim.scenario();
         LongRunReport {
-            protocol: String::from(scenario.protocol.name()),
+            protocol: String::from(scenario.protocol.spec().name()),
             seed: scenario.seed,
             until_us,
             last_event_us: self.last_step_us,
@@ -447,52 +451,6 @@ pub fn convergence<P: Protocol>(world: &World<P>) -> Convergence {
         if c.examples.len() < 5 {
             let parts = disagreement.describe(names);
             c.examples.push(format!("{}: {parts}", disagreement.key));
-        }
-    }
-    c
-}
-
-/// Leaderless: each key's up home replicas (its preference list) must
-/// hold the same versions.
-pub fn leaderless_convergence(
-    world: &World<LeaderlessNode>,
-    config: &LeaderlessConfig,
-) -> Convergence {
-    let mut keys: Vec<&str> = world.nodes.iter().flat_map(|n| n.keys()).collect();
-    crate::sorting::sort(&mut keys);
-    keys.dedup();
-    let mut c = Convergence {
-        keys: keys.len() as u64,
-        hints_held: world.nodes.iter().map(|n| n.hint_count() as u64).sum(),
-        ..Convergence::default()
-    };
-    for key in keys {
-        let homes: Vec<NodeId> = config
-            .preference_list(key)
-            .into_iter()
-            .filter(|n| world.up[n.index()])
-            .collect();
-        let copies: Vec<_> = homes
-            .iter()
-            .map(|n| world.nodes[n.index()].versions(key))
-            .collect();
-        if copies.windows(2).all(|w| w[0] == w[1]) && copies.iter().all(Option::is_some) {
-            continue;
-        }
-        c.divergent_keys += 1;
-        if c.examples.len() < 5 {
-            let parts: Vec<String> = homes
-                .iter()
-                .zip(&copies)
-                .map(|(n, v)| match v {
-                    Some(v) => format!(
-                        "{n} has {}",
-                        crate::protocol::leaderless::message::versions_text(v, world.nodes.len())
-                    ),
-                    None => format!("{n} lacks it"),
-                })
-                .collect();
-            c.examples.push(format!("{key}: {}", parts.join("; ")));
         }
     }
     c

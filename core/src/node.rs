@@ -446,11 +446,98 @@ impl<'a, M> Ctx<'a, M> {
     }
 }
 
-/// A node's state as the inspector and the CLI summary show it.
+/// What a node is doing in its cluster, as the views name it.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Takes writes and streams them to followers.
+    Leader,
+    /// Applies what a leader sends.
+    Follower,
+    /// A leaderless node: stores its share of the ring and coordinates
+    /// any request.
+    #[default]
+    Replica,
+    /// Synthetic traffic's node: no replication role.
+    Peer,
+    /// A node an operator has not added to the cluster yet.
+    #[serde(rename = "not joined")]
+    NotJoined,
+    /// A new follower receiving a snapshot.
+    #[serde(rename = "copying snapshot")]
+    CopyingSnapshot,
+    /// A new follower replaying the log after its snapshot.
+    #[serde(rename = "catching up")]
+    CatchingUp,
+}
+
+impl Role {
+    /// The words the views print: "leader", "catching up".
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Leader => "leader",
+            Role::Follower => "follower",
+            Role::Replica => "replica",
+            Role::Peer => "peer",
+            Role::NotJoined => "not joined",
+            Role::CopyingSnapshot => "copying snapshot",
+            Role::CatchingUp => "catching up",
+        }
+    }
+
+    /// One word for a CSS class: "leader", "catching-up".
+    pub fn class(self) -> &'static str {
+        match self {
+            Role::NotJoined => "not-joined",
+            Role::CopyingSnapshot => "copying-snapshot",
+            Role::CatchingUp => "catching-up",
+            other => other.name(),
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An anti-entropy process's work so far: Merkle tree hashes sent to
+/// peers, and keys copied because they differed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncCounts {
+    pub hashes_exchanged: u32,
+    pub keys_synced: u32,
+}
+
+impl fmt::Display for SyncCounts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} hashes exchanged, {} keys synced",
+            self.hashes_exchanged, self.keys_synced
+        )
+    }
+}
+
+/// A node's state as the inspector and the CLI summary show it. The
+/// typed fields are what views and tests compare; `fields` and
+/// `internals` are text for people.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NodeView {
-    /// "leader", "follower", "replica"...
-    pub role: String,
+    pub role: Role,
+    /// For protocols with one log: the position of the node's last
+    /// flushed entry (a single-leader node's LSN).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_position: Option<u64>,
+    /// For protocols that number leaderships: the node's epoch (term).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epoch: Option<u32>,
+    /// For protocols with anti-entropy: its work so far.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anti_entropy: Option<SyncCounts>,
     /// Named figures in display order ("LSN" → "7").
     pub fields: Vec<(String, String)>,
     /// The node's current key → value data.

@@ -12,10 +12,7 @@ use crate::check::{self, Anomaly, AnomalyKind, CheckInput};
 use crate::history::History;
 use crate::node::{NodeId, NodeView, Protocol};
 use crate::opset::OpSet;
-use crate::protocol::{
-    chatter::ChatterNode, leaderless::LeaderlessNode, multi_leader::MultiLeaderNode,
-    single_leader::SingleLeaderNode, ProtocolConfig,
-};
+use crate::protocol::{Family, Visit};
 use crate::replica_values::{up_replicas, ReplicaValues};
 use crate::scenario::{Scenario, ScenarioError, Timed};
 use crate::sim::{CutShort, Simulator, World};
@@ -144,17 +141,19 @@ pub trait Run {
 /// Validates, builds and runs `scenario` to its end.
 pub fn start(scenario: &Scenario) -> Result<Box<dyn Run>, ScenarioError> {
     scenario.validate().map_err(ScenarioError::Invalid)?;
-    Ok(match &scenario.protocol {
-        ProtocolConfig::Chatter(_) => finish(Simulator::new(scenario, ChatterNode::new)),
-        ProtocolConfig::SingleLeader(_) => finish(Simulator::new(scenario, SingleLeaderNode::new)),
-        ProtocolConfig::MultiLeader(_) => finish(Simulator::new(scenario, MultiLeaderNode::new)),
-        ProtocolConfig::Leaderless(_) => finish(Simulator::new(scenario, LeaderlessNode::new)),
-    })
+    Ok(scenario.protocol.visit(Finish(scenario)))
 }
 
-fn finish<P: Protocol + 'static>(mut sim: Simulator<P>) -> Box<dyn Run> {
-    sim.run();
-    Box::new(sim)
+/// Builds and runs a simulator of the scenario's own protocol.
+struct Finish<'a>(&'a Scenario);
+
+impl Visit for Finish<'_> {
+    type Out = Box<dyn Run>;
+    fn visit<F: Family>(self, config: &F) -> Box<dyn Run> {
+        let mut sim = Simulator::new(self.0, |id| config.node(id));
+        sim.run();
+        Box::new(sim)
+    }
 }
 
 fn node_states<P: Protocol>(world: &World<P>) -> Vec<NodeState> {
@@ -290,7 +289,7 @@ impl<P: Protocol> Run for Simulator<P> {
         reads.stale = count(AnomalyKind::StaleRead);
         let events = trace.steps.len() as u64;
         Summary {
-            protocol: String::from(self.scenario().protocol.name()),
+            protocol: String::from(self.scenario().protocol.spec().name()),
             seed: self.scenario().seed,
             trace_hash: format!("{:016x}", trace.hash()),
             events,
@@ -340,7 +339,7 @@ fn anomalies_of<P: Protocol>(
         .iter()
         .flat_map(|c| c.check(&input))
         .collect();
-    if scenario.protocol.versions_are_log_positions() {
+    if scenario.protocol.spec().versions_are_log_positions() {
         all.extend(check::sessions().iter().flat_map(|c| c.check(&input)));
     }
     if let Some(checked) = linearizability_of(scenario, history) {
@@ -364,7 +363,7 @@ fn linearizability_of(
     scenario: &Scenario,
     history: &History,
 ) -> Option<crate::linearizability::simulated::Checked> {
-    if !scenario.protocol.checks_linearizability() {
+    if !scenario.protocol.spec().checks_linearizability() {
         return None;
     }
     crate::linearizability::simulated::check_history(

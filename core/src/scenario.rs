@@ -426,7 +426,7 @@ impl Scenario {
 
     /// How many nodes the protocol runs.
     pub fn node_count(&self) -> u16 {
-        self.protocol.node_count()
+        self.protocol.spec().node_count()
     }
 
     /// Every problem, or `Ok` when the scenario can run.
@@ -445,7 +445,7 @@ impl Scenario {
         if self.until_ms <= 0.0 {
             v.push("until_ms", "the run must last longer than 0 ms".to_string());
         }
-        self.protocol.validate(&mut v);
+        self.protocol.spec().validate(&mut v);
         let nodes = self.node_count();
         v.nodes = nodes;
         self.network.validate(&mut v);

@@ -2,12 +2,9 @@
 //! the same run recorded in full has the same trace digest and the same
 //! counts, and the window never holds more steps than asked.
 
-use replicascope_core::long_run::{
-    add_churn, add_load, leaderless_convergence, run_windowed, Windowed,
-};
+use replicascope_core::long_run::{add_churn, add_load, run_windowed, Windowed};
 use replicascope_core::presets;
-use replicascope_core::protocol::leaderless::LeaderlessNode;
-use replicascope_core::protocol::ProtocolConfig;
+use replicascope_core::protocol::{Family, ProtocolConfig};
 use replicascope_core::run;
 use replicascope_core::scenario::Scenario;
 
@@ -32,7 +29,10 @@ fn windowed_run_digests_like_the_full_recording() {
     let trace = full.trace();
 
     const WINDOW: usize = 2_000;
-    let mut w = Windowed::new(&s, LeaderlessNode::new, WINDOW);
+    let ProtocolConfig::Leaderless(config) = &s.protocol else {
+        unreachable!()
+    };
+    let mut w = Windowed::new(&s, |id| config.node(id), WINDOW);
     let mut most = 0;
     while w.step() {
         let held = w.simulator().trace.steps.retained();
@@ -40,10 +40,7 @@ fn windowed_run_digests_like_the_full_recording() {
         most = most.max(held);
     }
     assert_eq!(most, WINDOW, "the window filled up");
-    let ProtocolConfig::Leaderless(config) = &s.protocol else {
-        unreachable!()
-    };
-    let report = w.finish(&mut |_| {}, |world| leaderless_convergence(world, config));
+    let report = w.finish(&mut |_| {}, |world| config.convergence(world));
 
     assert!(trace.steps.len() > 20 * WINDOW, "{}", trace.steps.len());
     assert!(report.compactions as usize >= trace.steps.len() / WINDOW);

@@ -5,7 +5,7 @@
 //! link, or falling away if it was lost. Pure functions of the trace and
 //! the core's grouping, so they are tested natively.
 
-use replicascope_core::node::NodeId;
+use replicascope_core::node::{NodeId, Role};
 use replicascope_core::time::Instant;
 use replicascope_core::trace::{Fate, Trace};
 
@@ -35,13 +35,13 @@ impl Point {
 /// Node positions. A leader (if a node says it is one) sits at the top and
 /// the others on an arc below it, like the article's diagrams; otherwise
 /// nodes sit on a circle.
-pub fn node_positions(roles: &[String]) -> Vec<Point> {
+pub fn node_positions(roles: &[Role]) -> Vec<Point> {
     let n = roles.len();
     let center = Point {
         x: WIDTH / 2.0 + 40.0,
         y: HEIGHT / 2.0 + 10.0,
     };
-    let leader = roles.iter().position(|r| r == "leader");
+    let leader = roles.iter().position(|&r| r == Role::Leader);
     if let (Some(leader), true) = (leader, n > 1) {
         let others = n - 1;
         let mut out = vec![
@@ -528,16 +528,12 @@ mod tests {
 
     #[test]
     fn leader_on_top() {
-        let roles: Vec<String> = ["leader", "follower", "follower"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let p = node_positions(&roles);
+        let p = node_positions(&[Role::Leader, Role::Follower, Role::Follower]);
         assert!(p[0].y < p[1].y && p[0].y < p[2].y);
         assert!(p
             .iter()
             .all(|q| q.x > 0.0 && q.x < WIDTH && q.y > 0.0 && q.y < HEIGHT));
-        let ring = node_positions(&vec![String::from("peer"); 9]);
+        let ring = node_positions(&[Role::Peer; 9]);
         assert!(ring
             .iter()
             .all(|q| q.x > 0.0 && q.x < WIDTH && q.y > 0.0 && q.y < HEIGHT));

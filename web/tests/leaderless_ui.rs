@@ -319,7 +319,7 @@ fn a_value_the_core_refuses_keeps_the_run_and_says_why() {
         .into_iter()
         .fold(start.clone(), |m, msg| m.reduce(msg));
     assert!(grown.notice.is_none());
-    assert_eq!(grown.scenario().protocol.ring_positions().len(), 12);
+    assert_eq!(grown.scenario().protocol.spec().ring_positions().len(), 12);
 }
 
 #[wasm_bindgen_test]

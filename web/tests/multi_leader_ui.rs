@@ -200,7 +200,7 @@ fn multi_leader_and_clock_parameters_rerun_the_scenario() {
         panic!("still multi-leader");
     };
     assert_eq!((c.topology, c.datacenters), (Topology::Star, 5));
-    assert_eq!(five.scenario().protocol.replication_links().len(), 8);
+    assert_eq!(five.scenario().protocol.spec().replication_links().len(), 8);
     assert_ne!(five.run.hash, start.run.hash);
     assert!(five.notice.is_none());
 

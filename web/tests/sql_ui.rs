@@ -7,7 +7,7 @@
 
 use std::rc::Rc;
 
-use replicascope_core::node::{NodeId, NodeView, Request, TableView};
+use replicascope_core::node::{NodeId, NodeView, Request, Role, TableView};
 use replicascope_core::run::{NodeState, Snapshot};
 use replicascope_core::scenario::Action;
 use replicascope_web::components::client_ops::{client_action, parse_sql};
@@ -176,13 +176,14 @@ fn table(rows: &[[&str; 2]]) -> TableView {
     }
 }
 
-fn node(id: u16, role: &str, lsn: &str, t: TableView) -> NodeState {
+fn node(id: u16, role: Role, lsn: u64, t: TableView) -> NodeState {
     NodeState {
         node: NodeId(id),
         up: true,
         view: NodeView {
-            role: role.into(),
-            fields: vec![("LSN".into(), lsn.into())],
+            role,
+            log_position: Some(lsn),
+            fields: vec![("LSN".into(), lsn.to_string())],
             table: Some(t),
             ..Default::default()
         },
@@ -195,11 +196,11 @@ async fn a_follower_whose_table_differs_says_how() {
         nodes: vec![
             node(
                 0,
-                "leader",
-                "3",
+                Role::Leader,
+                3,
                 table(&[["1", "100"], ["2", "250"], ["6", "0"]]),
             ),
-            node(1, "follower", "3", table(&[["1", "731"], ["2", "250"]])),
+            node(1, Role::Follower, 3, table(&[["1", "731"], ["2", "250"]])),
         ],
         network: Default::default(),
     });
@@ -272,7 +273,7 @@ async fn a_node_waiting_to_join_can_be_added() {
             .view
             .role
     };
-    assert_eq!(role(&m), "not joined");
+    assert_eq!(role(&m), Role::NotJoined);
 
     let root = mount("#preset=single-leader-add-follower");
     yew::scheduler::flush().await;

@@ -133,7 +133,7 @@ fn local() -> Latency {
 /// distribution either way.
 fn network(protocol: &ProtocolConfig) -> NetworkConfig {
     let mut links = Vec::new();
-    if protocol.cross_datacenter().is_none() {
+    if protocol.spec().cross_datacenter().is_none() {
         for a in 0..DATACENTERS {
             for b in a + 1..DATACENTERS {
                 links.push(LinkOverride {

@@ -10,8 +10,8 @@ use alloc::string::String;
 use serde::{Deserialize, Serialize};
 
 use crate::node::{Ctx, Input, Message, NodeId, NodeView, OpId, Outcome, Protocol, Request};
-use crate::protocol::ProtocolConfig;
-use crate::scenario::{Scenario, Validator};
+use crate::protocol::registry::{Family, Spec};
+use crate::scenario::Validator;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -26,10 +26,33 @@ fn one() -> u16 {
     1
 }
 
-impl ChatterConfig {
-    pub fn validate(&self, v: &mut Validator) {
+impl Spec for ChatterConfig {
+    fn name(&self) -> &'static str {
+        "chatter"
+    }
+    fn node_count(&self) -> u16 {
+        self.nodes
+    }
+    fn validate(&self, v: &mut Validator) {
         v.count_in("protocol.nodes", self.nodes.into(), 2, 64);
         v.count_in("protocol.fanout", self.fanout.into(), 1, 64);
+    }
+    /// Its traffic has no replication semantics: nothing to check.
+    fn checks_linearizability(&self) -> bool {
+        false
+    }
+    fn features(&self) -> crate::protocol::Features {
+        crate::protocol::Features {
+            internals_caption: "Internals: version vectors and CRDT state",
+            ..crate::protocol::Features::default()
+        }
+    }
+}
+
+impl Family for ChatterConfig {
+    type Node = ChatterNode;
+    fn node(&self, _id: NodeId) -> ChatterNode {
+        ChatterNode::new(self)
     }
 }
 
@@ -59,13 +82,9 @@ pub struct ChatterNode {
 }
 
 impl ChatterNode {
-    pub fn new(scenario: &Scenario, _id: NodeId) -> ChatterNode {
-        let fanout = match &scenario.protocol {
-            ProtocolConfig::Chatter(c) => c.fanout,
-            _ => 1,
-        };
+    pub fn new(config: &ChatterConfig) -> ChatterNode {
         ChatterNode {
-            fanout,
+            fanout: config.fanout,
             received: 0,
             data: BTreeMap::new(),
             applied: crate::opset::OpSet::new(),
@@ -137,7 +156,7 @@ impl Protocol for ChatterNode {
 
     fn view(&self) -> NodeView {
         NodeView {
-            role: String::from("peer"),
+            role: crate::node::Role::Peer,
             fields: alloc::vec![(
                 String::from("messages received"),
                 alloc::format!("{}", self.received)

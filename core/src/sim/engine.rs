@@ -15,9 +15,8 @@ use super::sessions::{Route, Sessions};
 use super::setup::Setup;
 use crate::history::History;
 use crate::node::{Ctx, Effect, Input, Message, NodeId, OpId, Outcome, Protocol, Request};
-use crate::protocol::{multi_leader, ProtocolConfig};
 use crate::rng::SimRng;
-use crate::scenario::{ms_to_instant, Action, Generator, Scenario};
+use crate::scenario::{ms_to_instant, Action, Generator};
 use crate::time::{Duration, Instant};
 use crate::trace::{DropReason, Fate, MessageRecord, Note, Step, StepKind, Trace};
 
@@ -75,7 +74,7 @@ impl<P: Protocol> World<P> {
         self.nodes.iter().map(|n| n.footprint() + 1).sum::<usize>() + self.queue.len()
     }
 
-    pub fn new(setup: &Setup, make_node: fn(&Scenario, NodeId) -> P) -> World<P> {
+    pub fn new(setup: &Setup, make_node: impl FnMut(NodeId) -> P) -> World<P> {
         let n = setup.nodes;
         let seed = setup.scenario.seed;
         let mut workload_rng = SimRng::stream(seed, "workload");
@@ -87,9 +86,7 @@ impl<P: Protocol> World<P> {
             .and_then(|g| first_arrival(g, &mut workload_rng));
         World {
             now: Instant::ZERO,
-            nodes: (0..n)
-                .map(|i| make_node(&setup.scenario, NodeId(i)))
-                .collect(),
+            nodes: (0..n).map(NodeId).map(make_node).collect(),
             up: alloc::vec![true; usize::from(n)],
             net: NetState::new(n),
             steps: 0,
@@ -357,30 +354,8 @@ impl<'a, P: Protocol> Engine<'a, P> {
 
     /// A user session's request, routed by the application.
     fn session(&mut self, session: u32, request: Request) {
-        if let ProtocolConfig::MultiLeader(config) = &self.setup.scenario.protocol {
-            let (node, why) =
-                multi_leader::routing::route(config, session, &request, &self.world.up);
-            let route = Route { node, request, why };
-            return self.send_routed(session, route);
-        }
-        if let ProtocolConfig::Leaderless(config) = &self.setup.scenario.protocol {
-            let k = config.node_count();
-            let first = (session.saturating_sub(1) % u32::from(k)) as u16;
-            let node = (0..k)
-                .map(|i| NodeId((first + i) % k))
-                .find(|n| self.world.up[n.index()])
-                .unwrap_or(NodeId(first));
-            let what = if request.is_write() { "write" } else { "read" };
-            let why = if node.0 == first {
-                format!(
-                    "User {session}'s {what} goes to {node}, which coordinates it (any node can)."
-                )
-            } else {
-                format!(
-                    "User {session}'s {what} would go to {}, which is down: {node} coordinates it instead.",
-                    NodeId(first)
-                )
-            };
+        let spec = self.setup.scenario.protocol.spec();
+        if let Some((node, why)) = spec.route(session, &request, &self.world.up) {
             return self.send_routed(session, Route { node, request, why });
         }
         let world = &mut *self.world;

@@ -120,7 +120,9 @@ pub struct Simulator<P: Protocol> {
 impl<P: Protocol> Simulator<P> {
     /// Builds the run; nothing has happened yet (each node's `Start` is
     /// the first steps). The scenario must be valid.
-    pub fn new(scenario: &Scenario, make_node: fn(&Scenario, NodeId) -> P) -> Self {
+    /// `make_node` builds each node (see [`crate::protocol::simulator`]
+    /// for a scenario's own protocol).
+    pub fn new(scenario: &Scenario, make_node: impl FnMut(NodeId) -> P) -> Self {
         let setup = Rc::new(Setup::new(scenario.clone()));
         let world = World::new(&setup, make_node);
         let mut sim = Simulator {

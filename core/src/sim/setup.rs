@@ -52,7 +52,7 @@ impl Setup {
             }
         }
         crate::sorting::sort_by_key(&mut agenda, |(at, class, i, _)| (*at, *class, *i));
-        let datacenters = scenario.protocol.cross_datacenter();
+        let datacenters = scenario.protocol.spec().cross_datacenter();
         Setup {
             links: Links::new(
                 &scenario.network,

@@ -90,7 +90,7 @@ fn async_leader_crash_loses_the_acknowledged_write() {
     let s = run.summary();
     assert_eq!((s.writes.ok, s.writes.lost), (1, 1));
     // A follower was promoted and the old leader, back, follows it.
-    let roles: Vec<&str> = s.nodes.iter().map(|n| n.view.role.as_str()).collect();
+    let roles: Vec<&str> = s.nodes.iter().map(|n| n.view.role.name()).collect();
     assert_eq!(roles, ["follower", "leader", "follower"]);
     assert!(s.nodes.iter().all(|n| n.up && n.view.data.is_empty()));
     assert!(run
@@ -310,8 +310,7 @@ fn state_at_any_step_matches_a_run_stopped_there() {
     let run = run::start(&s).unwrap();
     let total = run.trace().steps.len();
     for steps in [0, 1, 7, total / 3, total - 1, total] {
-        let mut partial =
-            crate::sim::Simulator::new(&s, crate::protocol::chatter::ChatterNode::new);
+        let mut partial = crate::protocol::simulator::<ChatterConfig>(&s).unwrap();
         while partial.world().steps < steps && partial.step() {}
         let want = crate::run::Run::nodes_after(&partial, steps);
         assert_eq!(run.nodes_after(steps), want, "after {steps} steps");
@@ -323,16 +322,15 @@ fn state_at_any_step_matches_a_run_stopped_there() {
 /// and why. A run that fits, even exactly, is not cut short.
 #[test]
 fn a_run_stops_at_its_step_limit_and_says_where() {
-    use crate::protocol::chatter::ChatterNode;
-    use crate::sim::{CutShort, Simulator};
+    use crate::sim::CutShort;
     let s = presets::find("chatter-5").unwrap().scenario();
-    let mut full = Simulator::new(&s, ChatterNode::new);
+    let mut full = crate::protocol::simulator::<ChatterConfig>(&s).unwrap();
     full.run();
     let total = full.trace.steps.len();
     assert!(total > 1000, "{total}");
     assert_eq!(full.cut_short(), None);
 
-    let mut cut = Simulator::new(&s, ChatterNode::new);
+    let mut cut = crate::protocol::simulator::<ChatterConfig>(&s).unwrap();
     cut.run_at_most(1000);
     assert_eq!(cut.trace.steps.len(), 1000);
     let at = cut.now();
@@ -369,7 +367,7 @@ fn a_run_stops_at_its_step_limit_and_says_where() {
     assert_eq!(Run::end(&full), s.until());
     assert_eq!(Run::summary(&full).cut_short, None);
 
-    let mut exact = Simulator::new(&s, ChatterNode::new);
+    let mut exact = crate::protocol::simulator::<ChatterConfig>(&s).unwrap();
     exact.run_at_most(total);
     assert_eq!(exact.cut_short(), None, "nothing was left when it stopped");
 }
@@ -379,8 +377,7 @@ fn a_run_stops_at_its_step_limit_and_says_where() {
 /// of one with every checkpoint.
 #[test]
 fn checkpoints_thin_to_their_budget_and_seeking_still_agrees() {
-    use crate::protocol::leaderless::LeaderlessNode;
-    use crate::sim::{Simulator, CHECKPOINT_EVERY};
+    use crate::sim::CHECKPOINT_EVERY;
     let mut s = presets::find("leaderless-quorum-one-down")
         .unwrap()
         .scenario();
@@ -393,9 +390,11 @@ fn checkpoints_thin_to_their_budget_and_seeking_still_agrees() {
         end_ms: None,
     });
     s.until_ms = 3_000.0;
-    let mut roomy = Simulator::new(&s, LeaderlessNode::new);
+    let mut roomy =
+        crate::protocol::simulator::<crate::protocol::leaderless::LeaderlessConfig>(&s).unwrap();
     roomy.run();
-    let mut tight = Simulator::new(&s, LeaderlessNode::new);
+    let mut tight =
+        crate::protocol::simulator::<crate::protocol::leaderless::LeaderlessConfig>(&s).unwrap();
     let budget = roomy.world().footprint() * 2;
     tight.set_checkpoint_budget(budget);
     tight.run();
@@ -531,7 +530,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
         prop::collection::vec((0.0f64..300.0, 0u16..8, any::<bool>()), 0..20),
     )
         .prop_map(|(seed, protocol, latency, drop, fifo, faults, ops)| {
-            let n = protocol.node_count();
+            let n = protocol.spec().node_count();
             let node = |i: u16| NodeId(i % n);
             let faults = faults
                 .into_iter()
@@ -685,7 +684,7 @@ proptest! {
         }
         s.network.links.retain(|l| l.from.0 < n && l.to.0 < n);
         prop_assert_eq!(s.validate(), Ok(()));
-        let mut sim = crate::sim::Simulator::new(&s, SingleLeaderNode::new);
+        let mut sim = crate::protocol::simulator::<SingleLeaderConfig>(&s).unwrap();
         let mut checked = 0;
         while sim.step() {
             checked += 1;

@@ -7,6 +7,7 @@
 
 use super::{holds, lacks, node, note, reply, role, Expect, Section, Step, Tour};
 use crate::check::AnomalyKind;
+use crate::node::Role;
 
 const fn up(number: u16, up: bool) -> Expect {
     Expect::Up {
@@ -70,7 +71,7 @@ pub(super) static SINGLE_LEADER_DEFAULT: Tour = Tour {
                       sent to follower node 3 is refused and pointed at the leader: only one node \
                       takes writes, so writes cannot conflict.",
             at: reply(4),
-            expect: &[role(1, "leader"), role(3, "follower")],
+            expect: &[role(1, Role::Leader), role(3, Role::Follower)],
         },
         Step {
             caption: "A read on node 2 misses a write confirmed 3 ms earlier: followers lag, and \
@@ -81,7 +82,7 @@ pub(super) static SINGLE_LEADER_DEFAULT: Tour = Tour {
         Step {
             caption: "Follower node 3 crashes. The leader and the other followers carry on.",
             at: note("node 3 crashed"),
-            expect: &[up(3, false), role(1, "leader")],
+            expect: &[up(3, false), role(1, Role::Leader)],
         },
         Step {
             caption: "Node 3 comes back and asks the leader for everything after its last log \
@@ -106,7 +107,7 @@ pub(super) static SINGLE_LEADER_DEFAULT: Tour = Tour {
                       this time no confirmed write is lost. No conflict appeared in the whole run.",
             at: note("Node 2 is promoted"),
             expect: &[
-                role(2, "leader"),
+                role(2, Role::Leader),
                 up(1, false),
                 Expect::NoAnomaly(AnomalyKind::LostWrite),
                 Expect::NoAnomaly(AnomalyKind::Conflict),

@@ -30,7 +30,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::check::AnomalyKind;
-use crate::node::{NodeId, OpId};
+use crate::node::{NodeId, OpId, Role};
 use crate::presets::{self, Preset};
 use crate::run::{self, NodeState, Run, Snapshot};
 use crate::table_diff::diff_tables;
@@ -193,8 +193,8 @@ pub enum Expect {
         key: &'static str,
         value: Option<i64>,
     },
-    /// The node's role ("leader", "follower", "replica", "catching up"…).
-    Role { node: NodeId, role: &'static str },
+    /// The node's role.
+    Role { node: NodeId, role: Role },
     /// The node is up (`true`) or crashed (`false`).
     Up { node: NodeId, up: bool },
     /// One line of the node's inspector — a field or an internal as
@@ -279,7 +279,7 @@ pub const fn lacks(number: u16, key: &'static str) -> Expect {
 }
 
 /// Node number `number` has role `role`.
-pub const fn role(number: u16, role: &'static str) -> Expect {
+pub const fn role(number: u16, role: Role) -> Expect {
     Expect::Role {
         node: node(number),
         role,
@@ -728,7 +728,7 @@ fn expectation(e: &Expect, snapshot: &Snapshot, shown: &[AnomalyKind]) -> Result
             }
         }
         Expect::Role { node, role } => {
-            let got = &get(node)?.view.role;
+            let got = get(node)?.view.role;
             if got != role {
                 return Err(format!("expected {node} to be {role}, it is {got}"));
             }

@@ -8,6 +8,7 @@ use super::{
     Section, Step, Tour,
 };
 use crate::check::AnomalyKind;
+use crate::node::Role;
 
 const fn up(number: u16, up: bool) -> Expect {
     Expect::Up {
@@ -129,7 +130,7 @@ pub(super) static ASYNC_CRASH: Tour = Tour {
             caption: "An operator promotes node 2. Its log is empty, so epoch 2 begins without \
                       x = 1.",
             at: note("An operator promotes node 2"),
-            expect: &[role(2, "leader"), lacks(2, "x")],
+            expect: &[role(2, Role::Leader), lacks(2, "x")],
         },
         Step {
             caption:
@@ -144,7 +145,7 @@ pub(super) static ASYNC_CRASH: Tour = Tour {
                       x = 1 because the new leader never had it.",
             at: note("steps down"),
             expect: &[
-                role(1, "follower"),
+                role(1, Role::Follower),
                 lacks(1, "x"),
                 Expect::Anomaly(AnomalyKind::LostWrite),
             ],
@@ -240,7 +241,7 @@ pub(super) static PG_ON: Tour = Tour {
                       the write was never confirmed, so no promise was broken.",
             at: reply(1),
             expect: &[
-                role(2, "leader"),
+                role(2, Role::Leader),
                 lacks(2, "x"),
                 Expect::NoAnomaly(AnomalyKind::LostWrite),
             ],
@@ -279,7 +280,7 @@ pub(super) static PG_REMOTE_WRITE: Tour = Tour {
             caption: "The leader crashes as well. Node 2 comes back and is promoted, without \
                       x = 1.",
             at: note("An operator promotes node 2"),
-            expect: &[up(1, false), role(2, "leader"), lacks(2, "x")],
+            expect: &[up(1, false), role(2, Role::Leader), lacks(2, "x")],
         },
         Step {
             caption: "A read on the new leader finds no x: a write the client was told had \
@@ -576,31 +577,35 @@ pub(super) static ADD_FOLLOWER: Tour = Tour {
                 "Node 1 fixes a snapshot at LSN 4 — 400 rows — and starts copying it in chunks \
                       of 20 rows. Client writes keep arriving on node 1 meanwhile.",
             at: note("Step 2:"),
-            expect: &[role(1, "leader"), role(3, "copying snapshot")],
+            expect: &[role(1, Role::Leader), role(3, Role::CopyingSnapshot)],
         },
         Step {
             caption: "A read sent to node 3 halfway through the copy is turned away: a follower \
                       that is still copying serves nothing.",
             at: reply(7),
-            expect: &[role(3, "copying snapshot")],
+            expect: &[role(3, Role::CopyingSnapshot)],
         },
         Step {
             caption: "The last chunk is in. Node 3 holds the data as of LSN 4 and asks node 1 for \
                       every change after that position.",
             at: note("Step 3:"),
-            expect: &[role(3, "catching up"), holds(3, "k5", 4)],
+            expect: &[role(3, Role::CatchingUp), holds(3, "k5", 4)],
         },
         Step {
             caption: "Node 3 has replayed the ten entries written during the copy and reached the \
                       leader's position: an ordinary follower, serving reads.",
             at: note("Step 5:"),
-            expect: &[role(3, "follower"), holds(3, "k3", 15), holds(3, "k1", 13)],
+            expect: &[
+                role(3, Role::Follower),
+                holds(3, "k3", 15),
+                holds(3, "k1", 13),
+            ],
         },
         Step {
             caption: "Look at the write latency chart: every write made during the copy was \
                       answered at once. The leader never paused.",
             at: Anchor::End,
-            expect: &[role(3, "follower")],
+            expect: &[role(3, Role::Follower)],
         },
     ],
 };
@@ -641,7 +646,7 @@ pub(super) static AUTO_FAILOVER: Tour = Tour {
                 "With node 2's vote node 3 leads epoch 2, starting from its LSN 2. The writes \
                       node 1 took during the partition are not in that log.",
             at: note("wins the election"),
-            expect: &[role(3, "leader"), lacks(3, "y")],
+            expect: &[role(3, Role::Leader), lacks(3, "y")],
         },
         Step {
             caption:
@@ -649,7 +654,7 @@ pub(super) static AUTO_FAILOVER: Tour = Tour {
                       y = 1 — writes its clients were told had succeeded.",
             at: note("steps down"),
             expect: &[
-                role(1, "follower"),
+                role(1, Role::Follower),
                 lacks(1, "y"),
                 Expect::Anomaly(AnomalyKind::LostWrite),
             ],
@@ -680,7 +685,7 @@ pub(super) static TIMEOUT_TOO_SHORT: Tour = Tour {
                 "All is well until 300 ms, when both links out of node 1 gain 200 ms of delay — \
                       a hiccup, not a failure.",
             at: note("node 1 → node 3 is slow"),
-            expect: &[role(1, "leader"), holds(2, "x", 1)],
+            expect: &[role(1, Role::Leader), holds(2, "x", 1)],
         },
         Step {
             caption: "Node 1 confirms x = 2 at once; the copies crawl along the slowed links.",
@@ -698,14 +703,14 @@ pub(super) static TIMEOUT_TOO_SHORT: Tour = Tour {
             caption: "Node 3 votes yes, so node 2 leads epoch 2 from LSN 1. It never received \
                       x = 2.",
             at: note("wins the election"),
-            expect: &[role(2, "leader"), holds(2, "x", 1)],
+            expect: &[role(2, Role::Leader), holds(2, "x", 1)],
         },
         Step {
             caption: "The healthy old leader hears of epoch 2, steps down and throws away x = 2, \
                       which its client had been told was saved.",
             at: note("steps down"),
             expect: &[
-                role(1, "follower"),
+                role(1, Role::Follower),
                 holds(1, "x", 1),
                 Expect::Anomaly(AnomalyKind::LostWrite),
             ],
@@ -732,7 +737,7 @@ pub(super) static SPLIT_BRAIN: Tour = Tour {
                 "The same partition and election as in the failover example: node 3 now leads \
                       epoch 2, while node 1, cut off, still believes it leads epoch 1.",
             at: note("wins the election"),
-            expect: &[role(1, "leader"), role(3, "leader")],
+            expect: &[role(1, Role::Leader), role(3, Role::Leader)],
         },
         Step {
             caption: "Node 3 takes x = 4 for epoch 2. Node 1 still holds x = 3 and y = 1 from the \
@@ -744,7 +749,7 @@ pub(super) static SPLIT_BRAIN: Tour = Tour {
             caption: "The network heals and node 1 hears about epoch 2 — but fencing is off, so \
                       nothing makes it step down.",
             at: note("without fencing nothing makes it stop"),
-            expect: &[role(1, "leader"), role(3, "leader")],
+            expect: &[role(1, Role::Leader), role(3, Role::Leader)],
         },
         Step {
             caption: "A client writes x = 5 to node 1 and is told it succeeded. The anomaly list \
@@ -757,7 +762,7 @@ pub(super) static SPLIT_BRAIN: Tour = Tour {
                 "The followers ignore node 1's entry because they follow node 3, but they have \
                       no way to tell node 1 that it lost.",
             at: nth_note("Node 2 ignores LSN 5", 1),
-            expect: &[holds(2, "x", 4), role(1, "leader")],
+            expect: &[holds(2, "x", 4), role(1, Role::Leader)],
         },
         Step {
             caption:

@@ -15,9 +15,7 @@ pub use leaderless::{parse_context, parse_leaderless, LEVELS};
 
 use replicascope_core::history::Operation;
 use replicascope_core::node::{values_text, NodeId, Outcome, Request};
-use replicascope_core::protocol::multi_leader::{CrdtKind, Resolution};
-use replicascope_core::protocol::single_leader::initial_table;
-use replicascope_core::protocol::ProtocolConfig;
+use replicascope_core::protocol::{RequestForm, RequestKind};
 use replicascope_core::quorum::ConsistencyLevel;
 use replicascope_core::scenario::Action;
 use replicascope_core::sql;
@@ -129,16 +127,12 @@ pub fn parse_op(kind: OpKind, key: &str, value: &str) -> Result<Request, String>
     })
 }
 
-/// The request a multi-leader run's keys take by default: a counter
-/// CRDT is incremented, a set's elements added, anything else written.
-fn default_op(protocol: &ProtocolConfig) -> OpKind {
-    match protocol {
-        ProtocolConfig::MultiLeader(c) if c.resolution == Resolution::Crdt => match c.crdt {
-            CrdtKind::GCounter | CrdtKind::PnCounter => OpKind::Increment,
-            CrdtKind::GSet | CrdtKind::TwoPSet | CrdtKind::OrSet => OpKind::Add,
-            _ => OpKind::Write,
-        },
-        _ => OpKind::Write,
+/// The form's menu entry for the request kind a protocol starts on.
+fn op_kind(kind: RequestKind) -> OpKind {
+    match kind {
+        RequestKind::Write => OpKind::Write,
+        RequestKind::Increment => OpKind::Increment,
+        RequestKind::Add => OpKind::Add,
     }
 }
 
@@ -230,10 +224,7 @@ pub fn client_ops(props: &Props) -> Html {
     let (nodes, has_table, kinds, ring, table) = {
         let run = state.run.run.borrow();
         let s = run.scenario();
-        let table = match &s.protocol {
-            ProtocolConfig::SingleLeader(c) => initial_table(c.rows).name,
-            _ => String::new(),
-        };
+        let features = s.protocol.spec().features();
         // The key the scenario's own requests use, so the form starts on
         // data that exists ("likes", "cart").
         let key = s
@@ -247,17 +238,17 @@ pub fn client_ops(props: &Props) -> Html {
                 _ => None,
             })
             .unwrap_or_else(|| String::from("x"));
-        let (kinds, ring) = match &s.protocol {
-            ProtocolConfig::MultiLeader(_) => (Some((Some(default_op(&s.protocol)), key)), None),
-            ProtocolConfig::Leaderless(c) => (Some((None, key)), Some(usize::from(c.node_count()))),
-            _ => (None, None),
+        let (kinds, ring) = match features.requests {
+            RequestForm::Merged { default } => (Some((Some(op_kind(default)), key)), None),
+            RequestForm::Versioned => (Some((None, key)), Some(usize::from(s.node_count()))),
+            RequestForm::ReadWrite => (None, None),
         };
         (
             s.node_count().max(1),
-            matches!(s.protocol, ProtocolConfig::SingleLeader(_)),
+            features.sql_table.is_some(),
             kinds,
             ring,
-            table,
+            features.sql_table.unwrap_or_default(),
         )
     };
     let mode = use_state(|| Mode::KeyValue);
@@ -644,18 +635,22 @@ mod tests {
             Ok(Request::read("likes"))
         );
         assert!(parse_op(OpKind::Add, "likes", "x").is_err());
-        let crdt = |kind| {
-            ProtocolConfig::MultiLeader(
-                replicascope_core::protocol::multi_leader::MultiLeaderConfig {
-                    resolution: Resolution::Crdt,
-                    crdt: kind,
-                    ..Default::default()
-                },
-            )
+        use replicascope_core::protocol::multi_leader::{CrdtKind, MultiLeaderConfig, Resolution};
+        use replicascope_core::protocol::Spec;
+        let crdt = |crdt| {
+            let c = MultiLeaderConfig {
+                resolution: Resolution::Crdt,
+                crdt,
+                ..Default::default()
+            };
+            match c.features().requests {
+                RequestForm::Merged { default } => op_kind(default),
+                other => panic!("a multi-leader form is merged, not {other:?}"),
+            }
         };
-        assert_eq!(default_op(&crdt(CrdtKind::PnCounter)), OpKind::Increment);
-        assert_eq!(default_op(&crdt(CrdtKind::OrSet)), OpKind::Add);
-        assert_eq!(default_op(&crdt(CrdtKind::MvRegister)), OpKind::Write);
+        assert_eq!(crdt(CrdtKind::PnCounter), OpKind::Increment);
+        assert_eq!(crdt(CrdtKind::OrSet), OpKind::Add);
+        assert_eq!(crdt(CrdtKind::MvRegister), OpKind::Write);
     }
 
     #[test]

@@ -9,9 +9,8 @@
 
 use std::rc::Rc;
 
-use replicascope_core::node::{NodeId, NodeView};
+use replicascope_core::node::{NodeId, NodeView, Role};
 use replicascope_core::protocol::single_leader::with_new_follower;
-use replicascope_core::protocol::ProtocolConfig;
 use replicascope_core::run::Snapshot;
 use replicascope_core::scenario::Action;
 use replicascope_core::time::Duration;
@@ -70,18 +69,16 @@ pub fn inspector(props: &Props) -> Html {
         let state = state.clone();
         Callback::from(move |_: MouseEvent| state.dispatch(Msg::Intervene(action.clone())))
     };
-    // Promotion and new followers are single-leader operations; other
-    // protocols ignore them, so their buttons would do nothing.
-    let (single_leader, caption) = match state.run.run.borrow().scenario().protocol {
-        ProtocolConfig::SingleLeader(_) => (true, "Internals"),
-        ProtocolConfig::Leaderless(_) => (false, "Versions (siblings) and hints"),
-        _ => (false, "Internals: version vectors and CRDT state"),
-    };
+    // Promotion and new followers are operations of protocols whose
+    // operators fail over by hand; others ignore them, so their buttons
+    // would do nothing.
+    let features = state.run.run.borrow().scenario().protocol.spec().features();
+    let (failover, caption) = (features.operator_failover, features.internals_caption);
     let leader = props
         .snapshot
         .nodes
         .iter()
-        .find(|n| n.view.role == "leader")
+        .find(|n| n.view.role == Role::Leader)
         .map(|n| n.node);
     // A new node joins at the cursor: the scenario grows by one follower
     // that stays outside replication until then, so the past is unchanged.
@@ -138,13 +135,13 @@ pub fn inspector(props: &Props) -> Html {
                         <div class="actions">
                             if node.up {
                                 <button type="button" class="danger" onclick={intervene(Action::Crash { node: id })}>{ format!("Crash node {}", id.0 + 1) }</button>
-                                if single_leader && node.view.role == "follower" {
+                                if failover && node.view.role == Role::Follower {
                                     <button type="button" onclick={intervene(Action::Promote { node: id })}>{ format!("Promote node {} to leader", id.0 + 1) }</button>
                                 }
-                                if single_leader && node.view.role == "leader" {
+                                if failover && node.view.role == Role::Leader {
                                     <button type="button" onclick={add_follower.clone()}>{ "Add a new follower here (snapshot + catch-up)" }</button>
                                 }
-                                if node.view.role == "not joined" {
+                                if node.view.role == Role::NotJoined {
                                     <button type="button" onclick={intervene(Action::AddFollower { node: id })}>{ format!("Add node {} as a follower (snapshot + catch-up)", id.0 + 1) }</button>
                                 }
                             } else {

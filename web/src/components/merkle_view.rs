@@ -13,7 +13,6 @@ use std::fmt::Write;
 use std::rc::Rc;
 
 use replicascope_core::node::{NodeId, TreeNodeView, TreeView};
-use replicascope_core::protocol::ProtocolConfig;
 use replicascope_core::run::Snapshot;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -124,8 +123,8 @@ fn tree(out: &mut String, which: &str, t: &TreeView, other: Option<&TreeView>, x
 fn counts(snap: &Snapshot, i: usize) -> String {
     snap.nodes
         .get(i)
-        .and_then(|n| n.view.fields.iter().find(|(k, _)| k == "anti-entropy"))
-        .map(|(_, v)| v.clone())
+        .and_then(|n| n.view.anti_entropy)
+        .map(|c| c.to_string())
         .unwrap_or_default()
 }
 
@@ -136,12 +135,11 @@ pub fn merkle_view(props: &Props) -> Html {
     let picked = use_state(|| 0usize);
     let positions = {
         let run = state.run.run.borrow();
-        match &run.scenario().protocol {
-            ProtocolConfig::Leaderless(c) if c.anti_entropy.is_some() => {
-                run.scenario().protocol.ring_positions()
-            }
-            _ => return Html::default(),
+        let spec = run.scenario().protocol.spec();
+        if !spec.features().merkle_trees {
+            return Html::default();
         }
+        spec.ring_positions()
     };
     let me = (*picked).min(positions.len().saturating_sub(1));
     let Some(peer) = successor(&positions, me) else {

@@ -10,9 +10,7 @@
 
 use std::rc::Rc;
 
-use replicascope_core::node::{NodeId, Request, ReviewChoice};
-use replicascope_core::protocol::multi_leader::{Resolution, ResolverKind};
-use replicascope_core::protocol::ProtocolConfig;
+use replicascope_core::node::{NodeId, Request, ReviewChoice, Role};
 use replicascope_core::run::{NodeState, Snapshot};
 use replicascope_core::scenario::Action;
 use yew::prelude::*;
@@ -67,7 +65,7 @@ pub fn flagged(nodes: &[NodeState]) -> Vec<Flagged> {
                     f.choices.push(c.clone());
                 }
             }
-            if f.writer.is_none() && n.up && n.view.role == "leader" {
+            if f.writer.is_none() && n.up && n.view.role == Role::Leader {
                 f.writer = Some(n.node);
             }
         }
@@ -79,12 +77,15 @@ pub fn flagged(nodes: &[NodeState]) -> Vec<Flagged> {
 pub fn review_list(props: &Props) -> Html {
     let state = &props.state;
     // The resolver that flags keys is the one place an empty list is news.
-    let reviewing = match &state.run.run.borrow().scenario().protocol {
-        ProtocolConfig::MultiLeader(c) => {
-            c.resolution == Resolution::Resolver && c.resolver == ResolverKind::Review
-        }
-        _ => return Html::default(),
-    };
+    let reviewing = state
+        .run
+        .run
+        .borrow()
+        .scenario()
+        .protocol
+        .spec()
+        .features()
+        .review;
     let keys = flagged(&props.snapshot.nodes);
     if keys.is_empty() && !reviewing {
         return Html::default();

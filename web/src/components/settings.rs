@@ -15,7 +15,7 @@ pub struct Props {
 #[function_component(RealSettings)]
 pub fn real_settings(props: &Props) -> Html {
     let scenario = props.state.scenario();
-    let settings = scenario.protocol.real_settings();
+    let settings = scenario.protocol.spec().real_settings();
     if settings.is_empty() {
         return html! {};
     }

@@ -167,7 +167,7 @@ pub fn share_bar(props: &Props) -> Html {
                 <dl class="fields">
                     <div><dt>{ "trace hash" }</dt><dd data-testid="trace-hash">{ &state.run.hash }</dd></div>
                     <div><dt>{ "seed" }</dt><dd>{ s.seed }</dd></div>
-                    <div><dt>{ "protocol" }</dt><dd>{ s.protocol.name() }</dd></div>
+                    <div><dt>{ "protocol" }</dt><dd>{ s.protocol.spec().name() }</dd></div>
                     <div><dt>{ "events" }</dt><dd>{ run.trace().steps.len() }</dd></div>
                     <div><dt>{ "interventions" }</dt><dd>{ s.interventions.len() }</dd></div>
                 </dl>

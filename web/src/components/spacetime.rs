@@ -48,7 +48,7 @@ pub fn lane_heads(snapshot: &Snapshot) -> Vec<(String, String)> {
         .iter()
         .map(|n| {
             let role = if n.up {
-                n.view.role.clone()
+                String::from(n.view.role.name())
             } else {
                 String::from("down")
             };

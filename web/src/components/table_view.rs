@@ -8,7 +8,7 @@
 
 use std::rc::Rc;
 
-use replicascope_core::node::{NodeId, TableView};
+use replicascope_core::node::{NodeId, Role, TableView};
 use replicascope_core::run::Snapshot;
 use replicascope_core::table_diff::{diff_tables, RowDiff};
 use yew::prelude::*;
@@ -96,18 +96,16 @@ pub fn node_table(props: &Props) -> Html {
     };
     let lsn = me
         .view
-        .fields
-        .iter()
-        .find(|(k, _)| k == "LSN")
-        .map(|(_, v)| format!(" — LSN {v}"))
+        .log_position
+        .map(|v| format!(" — LSN {v}"))
         .unwrap_or_default();
     let caption = format!("Table {} on node {}{lsn}", table.name, props.node.0 + 1);
     // The leader to compare with: another node that says it leads.
     let leader = nodes
         .iter()
-        .find(|n| n.node != props.node && n.view.role == "leader")
+        .find(|n| n.node != props.node && n.view.role == Role::Leader)
         .and_then(|n| n.view.table.as_ref().map(|t| (n.node, t)));
-    let compare = me.view.role != "leader";
+    let compare = me.view.role != Role::Leader;
     let diffs = match (compare, leader) {
         (true, Some((_, lt))) => diff_tables(lt, table),
         _ => Vec::new(),

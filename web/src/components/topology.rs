@@ -59,10 +59,13 @@ pub fn topology(props: &Props) -> Html {
     });
     let run = state.run.run.borrow();
     let protocol = &run.scenario().protocol;
-    let (dcs, repl) = (protocol.datacenters(), protocol.replication_links());
+    let (dcs, repl) = (
+        protocol.spec().datacenters(),
+        protocol.spec().replication_links(),
+    );
     let n = snap.nodes.len();
     let dc = (!dcs.is_empty()).then(|| datacenter_layout(&dcs, n));
-    let ring_at = protocol.ring_positions();
+    let ring_at = protocol.spec().ring_positions();
     let ring = (dc.is_none() && !ring_at.is_empty()).then(|| ring_layout(&ring_at));
     let pos = match (&dc, &ring) {
         (Some(l), _) => l.nodes.clone(),
@@ -291,7 +294,7 @@ pub fn topology(props: &Props) -> Html {
     let lsn_below: Vec<bool> = snap
         .nodes
         .iter()
-        .map(|n| !small && n.view.fields.iter().any(|(k, _)| k == "LSN"))
+        .map(|n| !small && n.view.log_position.is_some())
         .collect();
     let dc_names: Vec<(Point, String)> = dc
         .iter()
@@ -381,7 +384,7 @@ pub fn topology(props: &Props) -> Html {
     };
     let nodes = snap.nodes.iter().zip(&pos).map(|(node, p)| {
         let selected = state.selection == Selection::Node(node.node);
-        let class = classes!("node", (!node.up).then_some("down"), node.view.role.clone(), selected.then_some("selected"));
+        let class = classes!("node", (!node.up).then_some("down"), node.view.role.class(), selected.then_some("selected"));
         html! {
             <g class={class} transform={format!("translate({:.1} {:.1})", p.x, p.y)}
                onclick={select(Selection::Node(node.node))} onkeydown={select_key(Selection::Node(node.node))}
@@ -392,8 +395,8 @@ pub fn topology(props: &Props) -> Html {
                     <text class="node-name" y="4" text-anchor="middle" style={format!("font-size: {number_px}px")}>{ node.node.0 + 1 }</text>
                 } else {
                     <text class="node-name" y="-1" text-anchor="middle">{ format!("Node {}", node.node.0 + 1) }</text>
-                    <text class="node-role" y="15" text-anchor="middle">{ if node.up { node.view.role.clone() } else { String::from("down") } }</text>
-                    if let Some(lsn) = node.view.fields.iter().find(|(k, _)| k == "LSN").map(|(_, v)| v) {
+                    <text class="node-role" y="15" text-anchor="middle">{ if node.up { node.view.role.name() } else { "down" } }</text>
+                    if let Some(lsn) = node.view.log_position {
                         <text class="node-lsn" y="50" text-anchor="middle">{ format!("LSN {lsn}") }</text>
                     }
                 }

@@ -14,6 +14,7 @@
 pub mod anti_entropy;
 pub mod config;
 pub mod coordinator;
+mod family;
 pub mod message;
 pub mod read;
 pub mod replica;
@@ -34,8 +35,6 @@ use alloc::rc::Rc;
 use alloc::string::String;
 
 use crate::node::{Ctx, Input, NodeId, NodeView, OpId, Protocol};
-use crate::protocol::ProtocolConfig;
-use crate::scenario::Scenario;
 use crate::time::Duration;
 use crate::vv::Siblings;
 
@@ -91,11 +90,8 @@ struct Counts {
 }
 
 impl LeaderlessNode {
-    pub fn new(scenario: &Scenario, me: NodeId) -> LeaderlessNode {
-        let config = match &scenario.protocol {
-            ProtocolConfig::Leaderless(c) => c.clone(),
-            _ => LeaderlessConfig::default(),
-        };
+    pub fn new(config: &LeaderlessConfig, me: NodeId) -> LeaderlessNode {
+        let config = config.clone();
         LeaderlessNode {
             config: Rc::new(config),
             me,

@@ -6,6 +6,7 @@
 //! - anti-entropy makes every key's replicas equal once the network heals;
 //! - hinted handoff never loses an acknowledged write once nodes recover.
 
+use crate::protocol::ProtocolConfig;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;
@@ -18,7 +19,6 @@ use crate::node::Outcome;
 use crate::presets;
 use crate::run;
 use crate::scenario::{Action, Scenario, Timed};
-use crate::sim::Simulator;
 
 /// One replica's versions of a key: each sibling's values and dot.
 type Copy = Vec<(Vec<i64>, crate::vv::Dot)>;
@@ -102,7 +102,7 @@ proptest! {
         for (node, key, at_ms, value) in writes {
             s.workload.ops.push(Timed { at_ms, action: presets::write(node % nodes, &format!("k{key}"), value) });
         }
-        let mut sim = Simulator::new(&s, LeaderlessNode::new);
+        let mut sim = crate::protocol::simulator::<LeaderlessConfig>(&s).unwrap();
         sim.run();
         let nodes_state = &sim.world().nodes;
         for key in (0..6).map(|k| format!("k{k}")) {
@@ -147,7 +147,7 @@ proptest! {
         for (node, key, at_ms, value) in writes {
             s.workload.ops.push(Timed { at_ms, action: presets::write(node % nodes, &format!("k{key}"), value) });
         }
-        let mut sim = Simulator::new(&s, LeaderlessNode::new);
+        let mut sim = crate::protocol::simulator::<LeaderlessConfig>(&s).unwrap();
         sim.run();
         let world = sim.world();
         for op in sim.history.ops.iter().filter(|o| matches!(o.outcome, Some(Outcome::Written { .. }))) {

@@ -152,10 +152,10 @@ fn a_handoff_acknowledgement_drops_only_the_versions_handed_over() {
         ("z", 5, 6, 614.0, 3),
     ] {
         let json = hint_overtaken(key, first, second, at, w);
-        let mut sim = crate::sim::Simulator::new(
+        let mut sim = crate::protocol::simulator::<LeaderlessConfig>(
             &Scenario::from_json(&json).expect("valid"),
-            LeaderlessNode::new,
-        );
+        )
+        .unwrap();
         sim.run();
         let ops = &sim.history.ops;
         assert!(

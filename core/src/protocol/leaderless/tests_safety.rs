@@ -13,6 +13,7 @@
 //!   it shows neither an earlier acknowledged write's value nor the value
 //!   of a write that replaced it.
 
+use crate::protocol::ProtocolConfig;
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::String;
@@ -235,7 +236,7 @@ proptest! {
         for (node, at_ms, value) in writes {
             s.workload.ops.push(presets::at(at_ms, presets::write(node, "x", value)));
         }
-        let mut sim = Simulator::new(&s, LeaderlessNode::new);
+        let mut sim = crate::protocol::simulator::<LeaderlessConfig>(&s).unwrap();
         sim.run();
         let lost = check_lost_label(&sim);
         prop_assert!(lost.is_ok(), "{}\nscenario: {}", lost.unwrap_err(), s.to_json());
@@ -243,7 +244,7 @@ proptest! {
 
     #[test]
     fn copies_stay_honest_hints_arrive_and_labels_match_their_definitions(s in arb_scenario()) {
-        let mut sim = Simulator::new(&s, LeaderlessNode::new);
+        let mut sim = crate::protocol::simulator::<LeaderlessConfig>(&s).unwrap();
         let mut known: BTreeMap<String, BTreeSet<Dot>> = BTreeMap::new();
         // (home, key, dot) of every version ever held as a hint.
         let mut hinted: BTreeSet<(NodeId, String, Dot)> = BTreeSet::new();

@@ -9,12 +9,12 @@ use alloc::vec::Vec;
 
 use super::message::versions_text;
 use super::LeaderlessNode;
-use crate::node::NodeView;
+use crate::node::{NodeView, Role, SyncCounts};
 
 pub fn view(n: &LeaderlessNode) -> NodeView {
     let width = usize::from(n.config.node_count());
     let mut v = NodeView {
-        role: String::from("replica"),
+        role: Role::Replica,
         ..NodeView::default()
     };
     let token = n.config.token(n.me);
@@ -40,13 +40,13 @@ pub fn view(n: &LeaderlessNode) -> NodeView {
         format!("{}", c.hints_delivered),
     ));
     if n.config.anti_entropy.is_some() {
-        v.fields.push((
-            String::from("anti-entropy"),
-            format!(
-                "{} hashes exchanged, {} keys synced",
-                c.hashes_exchanged, c.keys_synced
-            ),
-        ));
+        let counts = SyncCounts {
+            hashes_exchanged: c.hashes_exchanged,
+            keys_synced: c.keys_synced,
+        };
+        v.fields
+            .push((String::from("anti-entropy"), format!("{counts}")));
+        v.anti_entropy = Some(counts);
     }
     for (key, versions) in &n.store {
         let siblings = versions.values();

@@ -18,6 +18,7 @@ pub mod cell;
 pub mod client;
 pub mod config;
 pub mod crdt_value;
+mod family;
 pub mod followers;
 pub mod message;
 pub mod resolve;
@@ -39,8 +40,6 @@ use alloc::vec::Vec;
 
 use crate::check::Anomaly;
 use crate::node::{Ctx, Input, NodeId, NodeView, OpId, Protocol};
-use crate::protocol::ProtocolConfig;
-use crate::scenario::Scenario;
 use crate::vv::VersionVector;
 
 pub use config::{CrdtKind, MultiLeaderConfig, Resolution, ResolverKind, Topology};
@@ -98,11 +97,8 @@ struct Counts {
 use alloc::string::String;
 
 impl MultiLeaderNode {
-    pub fn new(scenario: &Scenario, me: NodeId) -> MultiLeaderNode {
-        let config = match &scenario.protocol {
-            ProtocolConfig::MultiLeader(c) => c.clone(),
-            _ => MultiLeaderConfig::default(),
-        };
+    pub fn new(config: &MultiLeaderConfig, me: NodeId) -> MultiLeaderNode {
+        let config = config.clone();
         MultiLeaderNode {
             config: Rc::new(config),
             me,

@@ -12,7 +12,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::config::{MultiLeaderConfig, Resolution, Topology};
-use crate::protocol::single_leader::Settings;
+use crate::protocol::settings::Settings;
 
 /// Replication links shown in full; more are summarised.
 const SHOWN_LINKS: usize = 6;

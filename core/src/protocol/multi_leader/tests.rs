@@ -2,6 +2,7 @@
 //! way its description promises, plus the properties a run must keep for
 //! any seed (every leader ends with every write; resolutions converge).
 
+use crate::protocol::ProtocolConfig;
 use alloc::string::String;
 use alloc::vec::Vec;
 

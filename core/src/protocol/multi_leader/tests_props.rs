@@ -7,6 +7,7 @@
 //! delivery, which must then be reported). Sweeps seeds and prints the
 //! failing scenario.
 
+use crate::protocol::ProtocolConfig;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;
@@ -198,7 +199,7 @@ proptest! {
     #[test]
     fn every_resolution_converges_after_faults_heal(s in arb_scenario()) {
         prop_assert_eq!(s.validate(), Ok(()));
-        let mut sim = Simulator::new(&s, MultiLeaderNode::new);
+        let mut sim = crate::protocol::simulator::<MultiLeaderConfig>(&s).unwrap();
         sim.run();
         if let Err(why) = settled(&sim) {
             return Err(TestCaseError::fail(format!("{why}\nscenario: {}", s.to_json())));

@@ -13,6 +13,7 @@
 //! And the regression from its reproduction: three concurrent writes
 //! under last write wins discard two, not three.
 
+use crate::protocol::ProtocolConfig;
 use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::vec;
@@ -26,7 +27,6 @@ use crate::node::{Outcome, Request};
 use crate::presets;
 use crate::run::Run;
 use crate::scenario::{Action, ClockConfig, Scenario, Timed};
-use crate::sim::Simulator;
 
 fn arb_scenario() -> impl Strategy<Value = Scenario> {
     (
@@ -88,7 +88,7 @@ proptest! {
     #[test]
     fn stale_and_discarded_labels_match_their_definitions(s in arb_scenario()) {
         let ProtocolConfig::MultiLeader(config) = &s.protocol else { unreachable!() };
-        let mut sim = Simulator::new(&s, MultiLeaderNode::new);
+        let mut sim = crate::protocol::simulator::<MultiLeaderConfig>(&s).unwrap();
         sim.run();
         let anomalies = sim.anomalies();
         let labelled = |kind| -> BTreeSet<u32> {

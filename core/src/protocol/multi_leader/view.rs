@@ -9,12 +9,16 @@ use alloc::string::String;
 use super::cell::Value;
 use super::config::Resolution;
 use super::MultiLeaderNode;
-use crate::node::{NodeView, ReviewChoice, ReviewItem};
+use crate::node::{NodeView, ReviewChoice, ReviewItem, Role};
 
 pub fn view(n: &MultiLeaderNode) -> NodeView {
     let width = usize::from(n.config.node_count());
     let mut v = NodeView {
-        role: String::from(if n.is_leader() { "leader" } else { "follower" }),
+        role: if n.is_leader() {
+            Role::Leader
+        } else {
+            Role::Follower
+        },
         ..NodeView::default()
     };
     let mut field = |k: &str, val: String| v.fields.push((String::from(k), val));

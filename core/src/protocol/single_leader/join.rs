@@ -431,7 +431,7 @@ pub fn with_new_follower(
     at_ms: f64,
 ) -> Result<crate::scenario::Scenario, String> {
     let mut s = scenario.clone();
-    let ProtocolConfig::SingleLeader(c) = &mut s.protocol else {
+    let crate::protocol::ProtocolConfig::SingleLeader(c) = &mut s.protocol else {
         return Err(String::from(
             "only a single-leader cluster has followers to add",
         ));

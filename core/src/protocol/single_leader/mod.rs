@@ -32,6 +32,7 @@
 
 mod config;
 mod election;
+mod family;
 mod follower;
 mod join;
 mod leader;
@@ -62,14 +63,12 @@ pub use config::{
     DEFAULT_FLUSH_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_SEMI_SYNC_TIMEOUT_MS, MAX_FOLLOWERS,
 };
 pub use join::with_new_follower;
-pub use settings::{matching_settings, Settings};
+pub use settings::matching_settings;
 pub use store::{initial_table, Change, KeyValue};
 
 use crate::check::{Anomaly, AnomalyKind};
 use crate::chunked::Chunked;
 use crate::node::{Ctx, Input, Message, NodeId, NodeView, OpId, Outcome, Protocol, Request};
-use crate::protocol::ProtocolConfig;
-use crate::scenario::Scenario;
 use crate::sim::describe_into;
 use crate::sql::Value;
 use join::{Copy, JoinState};
@@ -379,11 +378,8 @@ pub struct SingleLeaderNode {
 }
 
 impl SingleLeaderNode {
-    pub fn new(scenario: &Scenario, id: NodeId) -> SingleLeaderNode {
-        let config = match &scenario.protocol {
-            ProtocolConfig::SingleLeader(c) => c.clone(),
-            _ => SingleLeaderConfig::default(),
-        };
+    pub fn new(config: &SingleLeaderConfig, id: NodeId) -> SingleLeaderNode {
+        let config = config.clone();
         let nodes = usize::from(config.followers) + 1;
         let joining = config.joining.contains(&id);
         let store = Store::new(

@@ -8,19 +8,10 @@
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use serde::Serialize;
 
 use super::config::{AckMode, Durability, LogFormat, SingleLeaderConfig};
 use crate::node::NodeId;
-
-/// One database's configuration lines.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Settings {
-    /// "MySQL", "PostgreSQL", "Cassandra", "Riak KV".
-    pub system: &'static str,
-    /// The lines, newline-separated, comments in the system's own syntax.
-    pub lines: String,
-}
+use crate::protocol::settings::Settings;
 
 /// The settings matching `config`, most fitting database first: MySQL for
 /// semi-sync (its invention), PostgreSQL for the rest.

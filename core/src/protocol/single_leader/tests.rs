@@ -2,6 +2,7 @@
 //! acknowledgement modes, durability, the semi-sync fallback, promotion,
 //! truncation and rewinding, plus the configuration's JSON and validation.
 
+use crate::protocol::ProtocolConfig;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -64,7 +65,7 @@ fn link(from: u16, to: u16, ms: f64) -> LinkOverride {
 
 fn simulate(s: &Scenario) -> Simulator<SingleLeaderNode> {
     assert_eq!(s.validate(), Ok(()));
-    let mut sim = Simulator::new(s, SingleLeaderNode::new);
+    let mut sim = crate::protocol::simulator::<SingleLeaderConfig>(s).unwrap();
     sim.run();
     sim
 }
@@ -365,7 +366,7 @@ fn async_crash_and_promotion_lose_the_acknowledged_write() {
     let roles: Vec<(String, u32)> = end
         .nodes
         .iter()
-        .map(|n| (n.view().role, n.term().epoch))
+        .map(|n| (String::from(n.view().role.name()), n.term().epoch))
         .collect();
     assert_eq!(
         roles,
@@ -465,7 +466,7 @@ fn promotion_truncates_what_the_new_leader_never_had() {
     assert!(!end.nodes[1].has_applied(OpId(1)));
     let leader = end.nodes[1].view();
     assert_eq!(
-        (leader.role.as_str(), field(&leader, "epoch")),
+        (leader.role.name(), field(&leader, "epoch")),
         ("leader", "2")
     );
     assert_eq!(

@@ -4,6 +4,7 @@
 //! than the network's delays), and the anomalies of reading from lagging
 //! followers with and without their fixes.
 
+use crate::protocol::ProtocolConfig;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -23,7 +24,7 @@ fn scenario(id: &str) -> Scenario {
 
 fn run(s: &Scenario) -> Simulator<SingleLeaderNode> {
     assert_eq!(s.validate(), Ok(()));
-    let mut sim = Simulator::new(s, SingleLeaderNode::new);
+    let mut sim = crate::protocol::simulator::<SingleLeaderConfig>(s).unwrap();
     sim.run();
     sim
 }
@@ -47,7 +48,7 @@ fn a_new_follower_copies_a_snapshot_and_catches_up_without_stopping_writes() {
     let sim = run(&s);
     // Before the operator adds it, node 3 is outside the cluster.
     let early = sim.world_at(Instant::from_millis(50));
-    assert_eq!(early.nodes[2].view().role, "not joined");
+    assert_eq!(early.nodes[2].view().role.name(), "not joined");
     // During the copy it refuses reads.
     let refused = sim
         .history
@@ -82,7 +83,7 @@ fn a_new_follower_copies_a_snapshot_and_catches_up_without_stopping_writes() {
     // In sync at the end: same table (with the update made during the
     // copy), same data, serving reads.
     let end = sim.world();
-    assert_eq!(end.nodes[2].view().role, "follower");
+    assert_eq!(end.nodes[2].view().role.name(), "follower");
     assert_eq!(end.nodes[2].lsn(), end.nodes[0].lsn());
     assert_eq!(
         diff_tables(
@@ -303,7 +304,7 @@ fn a_follower_added_to_any_run_joins_without_changing_the_past() {
     assert_eq!(early(&before), early(&after));
     let end = after.world();
     assert_eq!(end.nodes.len(), 3);
-    assert_eq!(end.nodes[2].view().role, "follower");
+    assert_eq!(end.nodes[2].view().role.name(), "follower");
     assert_eq!(end.nodes[2].view().data, end.nodes[0].view().data);
     // Six followers is the most.
     let mut full = s.clone();

@@ -5,6 +5,7 @@
 //! every log format (with deterministic statements). Sweeps seeds and
 //! prints the failing scenario.
 
+use crate::protocol::ProtocolConfig;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;
@@ -186,7 +187,7 @@ proptest! {
     #[test]
     fn after_every_fault_heals_the_cluster_settles_on_one_leader_and_one_history(s in arb_scenario()) {
         prop_assert_eq!(s.validate(), Ok(()));
-        let mut sim = Simulator::new(&s, SingleLeaderNode::new);
+        let mut sim = crate::protocol::simulator::<SingleLeaderConfig>(&s).unwrap();
         sim.run();
         if let Err(why) = settled(&sim) {
             return Err(TestCaseError::fail(format!("{why}\nscenario: {}", s.to_json())));

@@ -23,7 +23,7 @@ use crate::sim::Simulator;
 fn simulate(json: &str) -> Simulator<SingleLeaderNode> {
     let s = Scenario::from_json(json).expect("valid JSON");
     assert_eq!(s.validate(), Ok(()), "{json}");
-    let mut sim = Simulator::new(&s, SingleLeaderNode::new);
+    let mut sim = crate::protocol::simulator::<SingleLeaderConfig>(&s).unwrap();
     sim.run();
     sim
 }

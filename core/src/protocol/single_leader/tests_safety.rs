@@ -12,6 +12,7 @@
 //!   and that write was not one a newer leadership had discarded
 //!   (leaderships rank by epoch, then leader).
 
+use crate::protocol::ProtocolConfig;
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::vec;
@@ -116,7 +117,7 @@ fn run_checking_leaders(
     s: &Scenario,
     complete: bool,
 ) -> Result<Simulator<SingleLeaderNode>, alloc::string::String> {
-    let mut sim = Simulator::new(s, SingleLeaderNode::new);
+    let mut sim = crate::protocol::simulator::<SingleLeaderConfig>(s).unwrap();
     let mut leaders: BTreeMap<u32, NodeId> = BTreeMap::new();
     let mut promoted: BTreeSet<u32> = BTreeSet::new();
     while sim.step() {
@@ -232,7 +233,7 @@ proptest! {
 
     #[test]
     fn stale_labels_match_node_state(s in arb_scenario(1..4, AckMode::Async, true)) {
-        let mut sim = Simulator::new(&s, SingleLeaderNode::new);
+        let mut sim = crate::protocol::simulator::<SingleLeaderConfig>(&s).unwrap();
         sim.run();
         let flagged: BTreeSet<u32> = sim.anomalies().iter().filter(|a| a.kind == AnomalyKind::StaleRead).map(|a| a.op.0).collect();
         let mut stale = BTreeSet::new();

@@ -6,6 +6,7 @@
 //! end identical to the leader in every format without non-deterministic
 //! functions, and with them only statement-based replication may diverge.
 
+use crate::protocol::ProtocolConfig;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;
@@ -28,7 +29,7 @@ fn run_preset(id: &str) -> Simulator<SingleLeaderNode> {
 
 fn run(s: &Scenario) -> Simulator<SingleLeaderNode> {
     assert_eq!(s.validate(), Ok(()));
-    let mut sim = Simulator::new(s, SingleLeaderNode::new);
+    let mut sim = crate::protocol::simulator::<SingleLeaderConfig>(s).unwrap();
     sim.run();
     sim
 }

@@ -6,7 +6,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::*;
-use crate::node::TableView;
+use crate::node::{Role, TableView};
 
 /// What the inspector shows.
 impl SingleLeaderNode {
@@ -38,14 +38,16 @@ impl SingleLeaderNode {
             ));
         }
         let role = match (&self.join, self.is_leader()) {
-            (JoinState::Outside, _) => "not joined",
-            (JoinState::Copying { .. }, _) => "copying snapshot",
-            (JoinState::CatchingUp { .. }, _) => "catching up",
-            (_, true) => "leader",
-            (_, false) => "follower",
+            (JoinState::Outside, _) => Role::NotJoined,
+            (JoinState::Copying { .. }, _) => Role::CopyingSnapshot,
+            (JoinState::CatchingUp { .. }, _) => Role::CatchingUp,
+            (_, true) => Role::Leader,
+            (_, false) => Role::Follower,
         };
         NodeView {
-            role: String::from(role),
+            role,
+            log_position: Some(self.lsn()),
+            epoch: Some(self.term.epoch),
             fields,
             data: crate::sorting::map_from(self.store.kv.iter().map(|(k, v)| (k.clone(), v.value))),
             table: Some(TableView::of(&self.store.table)),

@@ -9,6 +9,7 @@
 
 use replicascope_core::history::History;
 use replicascope_core::protocol::ProtocolConfig;
+
 use yew::prelude::*;
 
 use super::{f, MAX_KEYS};
@@ -67,24 +68,18 @@ pub fn hash_ring(
     let circle = html! {
         <circle class="hash-ring" cx={f(RING_CENTER.x)} cy={f(RING_CENTER.y)} r={f(RING_RADIUS)} />
     };
-    let ProtocolConfig::Leaderless(c) = protocol else {
+    let placement = (!key.is_empty())
+        .then(|| protocol.spec().placement(&key))
+        .flatten();
+    let Some(placement) = placement else {
         return KeyRing {
             under: circle,
             ..KeyRing::default()
         };
     };
-    if key.is_empty() {
-        return KeyRing {
-            under: circle,
-            ..KeyRing::default()
-        };
-    }
+    let (replicas, stand_ins) = (placement.replicas(), placement.stand_ins());
+    let (key_at, order) = (placement.position, &placement.ring);
     let at = |node: replicascope_core::node::NodeId| positions.get(node.index()).copied();
-    let order = c.ring_from(&key);
-    let n = c.replicas().min(order.len());
-    let (replicas, stand_ins) = order.split_at(n);
-    let stand_ins = if c.sloppy_quorum { stand_ins } else { &[] };
-    let key_at = f64::from(c.position(&key)) / 4_294_967_296.0;
     let arc_end = replicas.last().and_then(|&l| at(l)).unwrap_or(key_at);
     // A key at (or just past) a node's token would hide under it: its
     // marker moves along the ring until clear, keeping its side — before
@@ -166,7 +161,7 @@ pub fn hash_ring(
                 { circle }
                 <path class="pref-arc" d={ring_arc(mark_at, arc_end)} />
                 <path class="key-mark" d={format!("M{:.1} {:.1}l7 7l-7 7l-7 -7z", mark.x, mark.y - 7.0)}>
-                    <title>{ format!("Key {key} sits at ring position {:#010x}", c.position(&key)) }</title>
+                    <title>{ format!("Key {key} sits at ring position {:#010x}", (key_at * 4_294_967_296.0) as u32) }</title>
                 </path>
             </g>
         },
