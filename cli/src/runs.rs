@@ -1,5 +1,6 @@
 //! `presets`, `run`, `trace` and `svg`: one scenario, run headless.
 
+use replicascope_core::protocol::Spec;
 use std::fmt::Write;
 
 use replicascope_core::table_diff::{diff_tables, RowDiff};

@@ -19,6 +19,7 @@
 //! seeded client load, both stopping a quiet spell before the end so the
 //! replicas can settle.
 
+use crate::protocol::Spec;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;

@@ -2,6 +2,7 @@
 //! web app handle every scenario alike: read the trace and history, ask for
 //! the nodes' state at any time, fork with an intervention, summarise.
 
+use crate::protocol::Spec;
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::String;

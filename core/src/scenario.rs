@@ -6,6 +6,7 @@
 //! Validation reports every problem at once, each naming the field, what
 //! was wrong and what is allowed.
 
+use crate::protocol::Spec;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;

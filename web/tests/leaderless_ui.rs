@@ -6,6 +6,7 @@
 //! verdict, the quorum parameters, the request form's consistency levels
 //! and contexts, and siblings and hints in the inspector.
 
+use replicascope_core::protocol::Spec;
 use std::rc::Rc;
 
 use replicascope_core::presets;

@@ -5,6 +5,7 @@
 //! the review list, a CRDT's per-node state in the inspector, and the
 //! multi-leader and clock parameters re-running the scenario.
 
+use replicascope_core::protocol::Spec;
 use std::rc::Rc;
 
 use replicascope_core::node::NodeId;

@@ -21,6 +21,7 @@
 //! asynchronous. Not modelled: disks (writes are durable when applied)
 //! and client retries (a failed request stays failed).
 
+use crate::protocol::Spec;
 use alloc::boxed::Box;
 use alloc::vec;
 use alloc::vec::Vec;

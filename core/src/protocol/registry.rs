@@ -6,8 +6,8 @@
 //!   configuration: its name, node count, validation, how a user session's
 //!   requests are routed, the real databases' settings that match it, the
 //!   shapes the views draw (datacenters, a hash ring), and the
-//!   [`Features`] the page offers for it. It is object-safe:
-//!   [`ProtocolConfig::spec`] hands out a `&dyn Spec`.
+//!   [`Features`] the page offers for it. `ProtocolConfig` answers it
+//!   too, by asking the scenario's own protocol ([`ProtocolConfig::spec`]).
 //! - [`Family`] adds the node type that runs the configuration, for the
 //!   generic code (a run, a long run, the fuzzer) that must build a
 //!   [`crate::sim::Simulator`] of that type. [`ProtocolConfig::visit`]
@@ -227,12 +227,60 @@ macro_rules! registry {
             $( $(#[$doc])* $variant($config), )*
         }
 
+        /// Each question goes to the scenario's own protocol. Dispatched
+        /// by `match`, not through a `dyn Spec`: the compiler inlines each
+        /// answer where it is asked and drops what no caller asks (a
+        /// vtable keeps every method of every protocol: +3 KB of wasm).
+        impl Spec for ProtocolConfig {
+            fn name(&self) -> &'static str {
+                match self { $( ProtocolConfig::$variant(c) => c.name(), )* }
+            }
+            fn node_count(&self) -> u16 {
+                match self { $( ProtocolConfig::$variant(c) => c.node_count(), )* }
+            }
+            fn validate(&self, v: &mut Validator) {
+                match self { $( ProtocolConfig::$variant(c) => c.validate(v), )* }
+            }
+            fn real_settings(&self) -> Vec<Settings> {
+                match self { $( ProtocolConfig::$variant(c) => c.real_settings(), )* }
+            }
+            fn route(&self, session: u32, request: &Request, up: &[bool]) -> Option<(NodeId, String)> {
+                match self { $( ProtocolConfig::$variant(c) => c.route(session, request, up), )* }
+            }
+            fn datacenters(&self) -> Vec<(String, Vec<NodeId>)> {
+                match self { $( ProtocolConfig::$variant(c) => c.datacenters(), )* }
+            }
+            fn replication_links(&self) -> Vec<(NodeId, NodeId)> {
+                match self { $( ProtocolConfig::$variant(c) => c.replication_links(), )* }
+            }
+            fn preference_list(&self, key: &str) -> Vec<NodeId> {
+                match self { $( ProtocolConfig::$variant(c) => c.preference_list(key), )* }
+            }
+            fn ring_positions(&self) -> Vec<f64> {
+                match self { $( ProtocolConfig::$variant(c) => c.ring_positions(), )* }
+            }
+            fn placement(&self, key: &str) -> Option<Placement> {
+                match self { $( ProtocolConfig::$variant(c) => c.placement(key), )* }
+            }
+            fn cross_datacenter(&self) -> Option<(f64, Vec<u16>)> {
+                match self { $( ProtocolConfig::$variant(c) => c.cross_datacenter(), )* }
+            }
+            fn checks_linearizability(&self) -> bool {
+                match self { $( ProtocolConfig::$variant(c) => c.checks_linearizability(), )* }
+            }
+            fn versions_are_log_positions(&self) -> bool {
+                match self { $( ProtocolConfig::$variant(c) => c.versions_are_log_positions(), )* }
+            }
+            fn features(&self) -> Features {
+                match self { $( ProtocolConfig::$variant(c) => c.features(), )* }
+            }
+        }
+
         impl ProtocolConfig {
-            /// The configuration's answers to [`Spec`].
-            pub fn spec(&self) -> &dyn Spec {
-                match self {
-                    $( ProtocolConfig::$variant(c) => c, )*
-                }
+            /// The configuration's answers to [`Spec`], from whichever
+            /// protocol the scenario runs.
+            pub fn spec(&self) -> &impl Spec {
+                self
             }
 
             /// Calls `visitor` with the configuration as its own type.

@@ -3,6 +3,7 @@
 //! state (what a checkpoint clones); `Engine` borrows it together with the
 //! immutable setup and, when recording, the trace and history.
 
+use crate::protocol::Spec;
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
@@ -74,7 +75,8 @@ impl<P: Protocol> World<P> {
         self.nodes.iter().map(|n| n.footprint() + 1).sum::<usize>() + self.queue.len()
     }
 
-    pub fn new(setup: &Setup, make_node: impl FnMut(NodeId) -> P) -> World<P> {
+    /// `nodes`: one per node of the setup, in id order.
+    pub fn new(setup: &Setup, nodes: Vec<P>) -> World<P> {
         let n = setup.nodes;
         let seed = setup.scenario.seed;
         let mut workload_rng = SimRng::stream(seed, "workload");
@@ -86,7 +88,7 @@ impl<P: Protocol> World<P> {
             .and_then(|g| first_arrival(g, &mut workload_rng));
         World {
             now: Instant::ZERO,
-            nodes: (0..n).map(NodeId).map(make_node).collect(),
+            nodes,
             up: alloc::vec![true; usize::from(n)],
             net: NetState::new(n),
             steps: 0,

@@ -123,8 +123,16 @@ impl<P: Protocol> Simulator<P> {
     /// `make_node` builds each node (see [`crate::protocol::simulator`]
     /// for a scenario's own protocol).
     pub fn new(scenario: &Scenario, make_node: impl FnMut(NodeId) -> P) -> Self {
-        let setup = Rc::new(Setup::new(scenario.clone()));
-        let world = World::new(&setup, make_node);
+        let setup = Setup::new(scenario.clone());
+        let nodes = (0..setup.nodes).map(NodeId).map(make_node).collect();
+        Self::with_nodes(setup, nodes)
+    }
+
+    /// [`Simulator::new`] once the nodes are built: one copy per protocol
+    /// however many ways there are to build its nodes.
+    fn with_nodes(setup: Setup, nodes: Vec<P>) -> Self {
+        let setup = Rc::new(setup);
+        let world = World::new(&setup, nodes);
         let mut sim = Simulator {
             setup,
             world,

@@ -2,6 +2,7 @@
 //! every node's clock, and the agenda — scheduled faults, scripted client
 //! operations and interventions merged into one time-ordered list.
 
+use crate::protocol::Spec;
 use alloc::vec::Vec;
 
 use super::network::Links;

@@ -1,6 +1,7 @@
 //! Scenario tests with fixed seeds (exact outcomes) and property tests that
 //! sweep seeds and random scenarios (printing the failing one).
 
+use crate::protocol::Spec;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec;

@@ -5,7 +5,10 @@
 //! default with failure modes that all have names. (Side-by-side figures
 //! for all three models come from `replicascope compare`.)
 
-use super::{holds, lacks, node, note, reply, role, Expect, Section, Step, Tour};
+use super::{
+    crashed, event_at, holds, lacks, network_fault, node, note, recovered, reply, role, Event,
+    Expect, Section, Step, Tour,
+};
 use crate::check::AnomalyKind;
 use crate::node::Role;
 
@@ -81,19 +84,19 @@ pub(super) static SINGLE_LEADER_DEFAULT: Tour = Tour {
         },
         Step {
             caption: "Follower node 3 crashes. The leader and the other followers carry on.",
-            at: note("node 3 crashed"),
+            at: crashed(3),
             expect: &[up(3, false), role(1, Role::Leader)],
         },
         Step {
             caption: "Node 3 comes back and asks the leader for everything after its last log \
                       position.",
-            at: note("Node 3 is back"),
+            at: recovered(3),
             expect: &[up(3, true)],
         },
         Step {
             caption: "A partition cuts node 4 off from the leader. Reads served by node 4 grow \
                       stale until it heals.",
-            at: note("Partition: node 1 cannot reach node 4"),
+            at: network_fault(1),
             expect: &[],
         },
         Step {
@@ -105,7 +108,7 @@ pub(super) static SINGLE_LEADER_DEFAULT: Tour = Tour {
         Step {
             caption: "The leader crashes and node 2 is promoted with the leader's whole log, so \
                       this time no confirmed write is lost. No conflict appeared in the whole run.",
-            at: note("Node 2 is promoted"),
+            at: event_at(Event::Promote, 2),
             expect: &[
                 role(2, Role::Leader),
                 up(1, false),

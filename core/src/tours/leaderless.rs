@@ -4,7 +4,8 @@
 //! hinted handoff, and the shopping cart's siblings.
 
 use super::{
-    delivered, hides, holds, lacks, node, note, reply, sent, shows, Expect, Section, Step, Tour,
+    crashed, delivered, hides, holds, lacks, network_fault, node, note, recovered, reply, sent,
+    shows, Expect, Section, Step, Tour,
 };
 use crate::check::AnomalyKind;
 
@@ -25,7 +26,7 @@ pub(super) static QUORUM_ONE_DOWN: Tour = Tour {
     steps: &[
         Step {
             caption: "Three replicas, n = 3, w = 2, r = 2. Node 3 is down from the start.",
-            at: note("node 3 crashed"),
+            at: crashed(3),
             expect: &[up(3, false)],
         },
         Step {
@@ -43,7 +44,7 @@ pub(super) static QUORUM_ONE_DOWN: Tour = Tour {
         },
         Step {
             caption: "Node 3 is back — without x.",
-            at: note("node 3 recovered"),
+            at: recovered(3),
             expect: &[up(3, true), lacks(3, "x")],
         },
         Step {
@@ -118,7 +119,7 @@ pub(super) static STRICT_QUORUM: Tour = Tour {
     steps: &[
         Step {
             caption: "Nodes 2 and 3 are down; only node 1 is left, and w = 2.",
-            at: note("node 3 crashed"),
+            at: crashed(3),
             expect: &[up(2, false), up(3, false)],
         },
         Step {
@@ -158,7 +159,7 @@ pub(super) static VERSION_VECTORS: Tour = Tour {
         },
         Step {
             caption: "Node 3 is cut off from both of its peers.",
-            at: note("Partition: node 3 cannot reach node 2"),
+            at: network_fault(2),
             expect: &[],
         },
         Step {
@@ -204,7 +205,7 @@ pub(super) static ANTI_ENTROPY: Tour = Tour {
         Step {
             caption: "Sixteen keys, 0 to 3750, are on all three replicas. Now node 3 is cut off \
                       from the other two.",
-            at: note("Partition: node 3 cannot reach node 2"),
+            at: network_fault(2),
             expect: &[holds(3, "1000", 1)],
         },
         Step {
@@ -217,7 +218,7 @@ pub(super) static ANTI_ENTROPY: Tour = Tour {
             caption:
                 "Meanwhile keys 1000 to 1750 changed on nodes 1 and 2 only, and read repair is \
                       off. The partition heals with node 3 still behind.",
-            at: note("Every partition and slow link is healed"),
+            at: network_fault(3),
             expect: &[
                 holds(1, "1000", 2),
                 holds(3, "1000", 1),
@@ -268,7 +269,7 @@ pub(super) static SLOPPY_QUORUM: Tour = Tour {
             caption:
                 "Four nodes; x belongs on nodes 1, 2 and 3, and writes need all three (w = 3). \
                       Node 1 cannot reach node 3, though node 3 itself is healthy.",
-            at: note("Partition: node 1 cannot reach node 3"),
+            at: network_fault(1),
             expect: &[up(3, true)],
         },
         Step {

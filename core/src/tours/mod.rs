@@ -131,10 +131,86 @@ pub enum Anchor {
     /// Client operation `op` (its index in the history: the order in which
     /// operations reached the cluster) got its answer.
     AfterReply { op: u32 },
-    /// The `nth` (from 1) narration note containing `contains`.
+    /// The `nth` (from 1) fault or operator action of kind `event`
+    /// (matching `node`, when given) took effect. Typed: rewording the
+    /// narration cannot move it.
+    AfterEvent {
+        event: Event,
+        node: Option<NodeId>,
+        nth: u32,
+    },
+    /// The `nth` (from 1) narration note containing `contains`. Only for
+    /// what a protocol alone reports (a conflict, a merge, a repair);
+    /// faults and operator actions use [`Anchor::AfterEvent`].
     AfterNote { contains: &'static str, nth: u32 },
     /// The end of the run.
     End,
+}
+
+/// A fault or operator action, as the trace records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// A node crashed.
+    Crash,
+    /// A crashed node came back.
+    Recover,
+    /// A partition, a heal or a slow link (the node is the fault's first
+    /// sending side; "heal all" is recorded at node 1).
+    Network,
+    /// An operator promoted a node.
+    Promote,
+    /// An operator added a node as a follower.
+    Join,
+}
+
+impl Event {
+    fn step_kind(self) -> StepKind {
+        match self {
+            Event::Crash => StepKind::Crash,
+            Event::Recover => StepKind::Recover,
+            Event::Network => StepKind::Network,
+            Event::Promote => StepKind::Promote,
+            Event::Join => StepKind::Join,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Event::Crash => "crash",
+            Event::Recover => "recovery",
+            Event::Network => "network fault",
+            Event::Promote => "promotion",
+            Event::Join => "follower added",
+        }
+    }
+}
+
+/// Node number `number` crashed.
+pub const fn crashed(number: u16) -> Anchor {
+    event_at(Event::Crash, number)
+}
+
+/// Node number `number` came back.
+pub const fn recovered(number: u16) -> Anchor {
+    event_at(Event::Recover, number)
+}
+
+/// The `nth` network fault (partition, heal, slow link) took effect.
+pub const fn network_fault(nth: u32) -> Anchor {
+    Anchor::AfterEvent {
+        event: Event::Network,
+        node: None,
+        nth,
+    }
+}
+
+/// The first `event` at node number `number`.
+pub const fn event_at(event: Event, number: u16) -> Anchor {
+    Anchor::AfterEvent {
+        event,
+        node: Some(node(number)),
+        nth: 1,
+    }
 }
 
 impl Anchor {
@@ -655,6 +731,24 @@ fn find_anchor(anchor: &Anchor, run: &dyn Run) -> Result<(u64, Option<usize>), T
                     o.request, o.node
                 ))),
             }
+        }
+        Anchor::AfterEvent { event, node, nth } => {
+            let kind = event.step_kind();
+            let mut count = 0u32;
+            for (i, s) in trace.steps.iter().enumerate() {
+                if s.kind == kind && node.is_none_or(|n| n == s.node) {
+                    count += 1;
+                    if count == nth {
+                        return Ok((s.time.0, Some(i)));
+                    }
+                }
+            }
+            Err(not_found(format!(
+                "wanted {} {}{}, but the run has {count}",
+                ordinal(nth),
+                event.name(),
+                node.map(|n| format!(" at {n}")).unwrap_or_default()
+            )))
         }
         Anchor::AfterNote { contains, nth } => {
             let mut count = 0u32;

@@ -4,8 +4,8 @@
 //! topologies, and writes overtaking the writes they depend on.
 
 use super::{
-    delivered, holds, lacks, node, note, nth_note, reply, shows, Anchor, Expect, Section, Step,
-    Tour,
+    crashed, delivered, holds, lacks, node, note, nth_note, recovered, reply, shows, Anchor,
+    Expect, Section, Step, Tour,
 };
 use crate::check::AnomalyKind;
 
@@ -420,7 +420,7 @@ pub(super) static AVOIDANCE_FAILOVER: Tour = Tour {
         },
         Step {
             caption: "Dc 1's leader crashes.",
-            at: note("node 1 crashed"),
+            at: crashed(1),
             expect: &[up(1, false)],
         },
         Step {
@@ -438,7 +438,7 @@ pub(super) static AVOIDANCE_FAILOVER: Tour = Tour {
         },
         Step {
             caption: "Node 1 recovers, still holding alice = 2.",
-            at: note("node 1 recovered"),
+            at: recovered(1),
             expect: &[up(1, true), holds(1, "alice", 2)],
         },
         Step {
@@ -525,7 +525,7 @@ pub(super) static STAR: Tour = Tour {
         },
         Step {
             caption: "The hub crashes.",
-            at: note("node 1 crashed"),
+            at: crashed(1),
             expect: &[up(1, false), holds(3, "x", 1), holds(7, "x", 1)],
         },
         Step {

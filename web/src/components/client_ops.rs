@@ -15,6 +15,7 @@ pub use leaderless::{parse_context, parse_leaderless, LEVELS};
 
 use replicascope_core::history::Operation;
 use replicascope_core::node::{values_text, NodeId, Outcome, Request};
+use replicascope_core::protocol::Spec;
 use replicascope_core::protocol::{RequestForm, RequestKind};
 use replicascope_core::quorum::ConsistencyLevel;
 use replicascope_core::scenario::Action;

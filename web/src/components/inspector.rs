@@ -7,6 +7,7 @@
 //! it as a follower, cut, slow or heal a link. Every intervention forks the
 //! run at the cursor.
 
+use replicascope_core::protocol::Spec;
 use std::rc::Rc;
 
 use replicascope_core::node::{NodeId, NodeView, Role};

@@ -9,6 +9,7 @@
 //! repair shows as red verdicts over hashes that have become equal.
 //! Shown only for runs with anti-entropy on; the trees come from the core.
 
+use replicascope_core::protocol::Spec;
 use std::fmt::Write;
 use std::rc::Rc;
 

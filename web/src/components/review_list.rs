@@ -8,6 +8,7 @@
 //! vector supersedes both, so it settles the key everywhere once it has
 //! replicated. The choice is an intervention: the run forks at the cursor.
 
+use replicascope_core::protocol::Spec;
 use std::rc::Rc;
 
 use replicascope_core::node::{NodeId, Request, ReviewChoice, Role};

@@ -3,6 +3,7 @@
 //! consistency levels, Riak's bucket type) that match what the simulated
 //! cluster is doing, computed by the core from the scenario.
 
+use replicascope_core::protocol::Spec;
 use yew::prelude::*;
 
 use crate::state::Model;

@@ -6,6 +6,7 @@
 
 use replicascope_core::diagram::{activity_end, render_svg, DiagramOptions};
 use replicascope_core::export::{lane_titles, trace_json};
+use replicascope_core::protocol::Spec;
 use replicascope_core::time::Instant;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;

@@ -13,6 +13,7 @@
 //! would write to instead are ringed dashed, and a node holding hints for
 //! another wears a badge. Messages still cross the ring along chords.
 
+use replicascope_core::protocol::Spec;
 use std::rc::Rc;
 
 use replicascope_core::node::NodeId;

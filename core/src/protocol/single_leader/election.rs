@@ -53,7 +53,7 @@ impl SingleLeaderNode {
     /// between one and two timeouts (randomised as in Raft, so followers
     /// rarely stand at once and split the vote).
     pub(super) fn heard_from_leader(&mut self, ctx: &mut Ctx<'_, Msg>) {
-        self.last_heard_us = ctx.local_time_us;
+        self.volatile.last_heard_us = ctx.local_time_us;
         if let Some(t) = self.timeout() {
             if !self.is_leader() && self.join.is_member() {
                 ctx.set_timer(ELECTION_TIMER, t, Duration(t.0.saturating_mul(2)));
@@ -76,7 +76,7 @@ impl SingleLeaderNode {
         if term.same_leadership(&self.term) {
             if !self.is_leader() {
                 self.heard_from_leader(ctx);
-                self.leader_lsn = self.leader_lsn.max(lsn);
+                self.volatile.leader_at_least(lsn);
                 self.check_in_sync(ctx);
                 self.ask_for_missing(ctx, lsn, last);
             }
@@ -103,12 +103,12 @@ impl SingleLeaderNode {
             return;
         }
         let wait = self.timeout().map_or(0, |t| t.0 as i64);
-        if let Some((at, when)) = self.asked_at {
+        if let Some((at, when)) = self.volatile.asked_at {
             if at == have && ctx.local_time_us.saturating_sub(when) < wait {
                 return;
             }
         }
-        self.asked_at = Some((have, ctx.local_time_us));
+        self.volatile.asked_at = Some((have, ctx.local_time_us));
         let what = if behind {
             format!("the leader is at LSN {leader_lsn} while it has only {have}: it asks for the missing entries")
         } else {
@@ -143,9 +143,13 @@ impl SingleLeaderNode {
         }
         let epoch = self.term.epoch.max(self.voted).saturating_add(1);
         self.voted = epoch;
-        self.votes = BTreeSet::from([self.id]);
+        self.volatile.votes = BTreeSet::from([self.id]);
         self.elections += 1;
-        let silence = Duration(ctx.local_time_us.saturating_sub(self.last_heard_us).max(0) as u64);
+        let silence = Duration(
+            ctx.local_time_us
+                .saturating_sub(self.volatile.last_heard_us)
+                .max(0) as u64,
+        );
         ctx.note(format!(
             "{} has heard nothing from its leader ({}) for {silence}, more than the {timeout} timeout: it declares it dead and asks the others to make it leader of epoch {epoch} (its log ends at LSN {}).",
             capital(self.id),
@@ -187,7 +191,11 @@ impl SingleLeaderNode {
         }
         let me = capital(self.id);
         let mine = self.log_position();
-        let silence = Duration(ctx.local_time_us.saturating_sub(self.last_heard_us).max(0) as u64);
+        let silence = Duration(
+            ctx.local_time_us
+                .saturating_sub(self.volatile.last_heard_us)
+                .max(0) as u64,
+        );
         let refusal = if epoch <= self.term.epoch || epoch <= self.voted {
             Some(format!(
                 "it has already voted in (or knows of) epoch {}",
@@ -269,16 +277,17 @@ impl SingleLeaderNode {
         if !granted || self.is_leader() || epoch != self.voted || self.term.epoch >= epoch {
             return;
         }
-        self.votes.insert(from);
+        self.volatile.votes.insert(from);
         self.check_won(ctx);
     }
 
     fn check_won(&mut self, ctx: &mut Ctx<'_, Msg>) {
         let needed = self.voters(ctx) / 2 + 1;
-        if self.votes.len() < needed {
+        if self.volatile.votes.len() < needed {
             return;
         }
         let others: Vec<NodeId> = self
+            .volatile
             .votes
             .iter()
             .copied()
@@ -291,7 +300,7 @@ impl SingleLeaderNode {
                 "wins the election for epoch {} with its own vote and {}'s ({} of {} nodes)",
                 self.voted,
                 group(&others),
-                self.votes.len(),
+                self.volatile.votes.len(),
                 self.voters(ctx)
             )
         };

@@ -26,7 +26,7 @@ impl SingleLeaderNode {
         if term.same_leadership(&self.term) {
             if !self.is_leader() {
                 self.heard_from_leader(ctx);
-                self.leader_lsn = self.leader_lsn.max(upto);
+                self.volatile.leader_at_least(upto);
                 self.receive(ctx, entry, prev);
             }
         } else if term.outranks(self.term.epoch, self.term.leader) {
@@ -93,7 +93,7 @@ impl SingleLeaderNode {
         }
         self.term = term;
         self.voted = self.voted.max(term.epoch);
-        self.votes.clear();
+        self.volatile.votes.clear();
         if was_leader {
             self.step_down(ctx, old);
         }
@@ -111,8 +111,8 @@ impl SingleLeaderNode {
         ));
         // Unflushed entries came from the old leader's stream; the new
         // leader sends again whatever it has.
-        self.buffer.clear();
-        self.flush_pending = false;
+        self.volatile.buffer.clear();
+        self.volatile.flush_pending = false;
         ctx.cancel_timer(FLUSH_TIMER);
         self.discard_above(ctx, term.since, "which the new leader never had");
         self.heard_from_leader(ctx);
@@ -197,7 +197,7 @@ impl SingleLeaderNode {
         let what = format!("LSN {} ({})", entry.lsn, entry.change.summary());
         let lsn = entry.lsn;
         if self.flush_delay() == Duration::ZERO {
-            self.buffer.push(entry);
+            self.volatile.buffer.push(entry);
             if self.flush(ctx).is_some() {
                 ctx.note(format!(
                     "{me} received {what}, flushed and applied it, and acknowledges it."
@@ -207,7 +207,7 @@ impl SingleLeaderNode {
             self.after_apply(ctx);
             return;
         }
-        self.buffer.push(entry);
+        self.volatile.buffer.push(entry);
         if self.acks_on_receipt() {
             ctx.note(format!("{me} received {what} and acknowledges it at once, before flushing: until the flush a crash here loses it."));
             self.ack(ctx, lsn);
@@ -217,8 +217,8 @@ impl SingleLeaderNode {
                 self.config.flush_ms
             ));
         }
-        if !self.flush_pending {
-            self.flush_pending = true;
+        if !self.volatile.flush_pending {
+            self.volatile.flush_pending = true;
             let delay = self.flush_delay();
             ctx.set_timer(FLUSH_TIMER, delay, delay);
         }
@@ -229,11 +229,11 @@ impl SingleLeaderNode {
     /// stops replication there (like a replica's SQL thread stopping on an
     /// error): it and everything after it stay unapplied.
     pub(super) fn flush(&mut self, ctx: &mut Ctx<'_, Msg>) -> Option<(u64, u64)> {
-        if self.buffer.is_empty() {
+        if self.volatile.buffer.is_empty() {
             return None;
         }
         let first = self.lsn() + 1;
-        let mut entries = core::mem::take(&mut self.buffer).into_iter();
+        let mut entries = core::mem::take(&mut self.volatile.buffer).into_iter();
         for entry in entries.by_ref() {
             match self
                 .store
@@ -297,7 +297,7 @@ impl SingleLeaderNode {
     }
 
     pub(super) fn on_flush_timer(&mut self, ctx: &mut Ctx<'_, Msg>) {
-        self.flush_pending = false;
+        self.volatile.flush_pending = false;
         let Some((a, b)) = self.flush(ctx) else {
             return;
         };

@@ -125,7 +125,7 @@ impl SingleLeaderNode {
                     got: 0,
                     total: 0,
                 };
-                self.staged = None;
+                self.volatile.staged = None;
                 ctx.send(self.term.leader, Msg::JoinRequest);
                 ctx.set_timer(JOIN_TIMER, JOIN_PATIENCE, JOIN_PATIENCE);
             }
@@ -157,7 +157,7 @@ impl SingleLeaderNode {
             got: 0,
             total: 0,
         };
-        self.staged = None;
+        self.volatile.staged = None;
         ctx.note(format!(
             "{} starts the snapshot copy over: it asks {} for a new snapshot.",
             capital(self.id),
@@ -210,20 +210,18 @@ impl SingleLeaderNode {
             self.config.copy_rows_per_ms,
             Duration(period.0.saturating_mul(chunks))
         ));
-        let idle = self.copies.is_empty();
-        self.copies.insert(
-            to,
-            Copy {
-                lsn,
-                last: self.op_at(lsn),
-                last_epoch: self.epoch_at(lsn),
-                kv,
-                ops: self.applied_ops(),
-                rows,
-                pages: self.store.pages().cloned(),
-                next: 0,
-            },
-        );
+        let idle = self.volatile.copies.is_empty();
+        let copy = Copy {
+            lsn,
+            last: self.op_at(lsn),
+            last_epoch: self.epoch_at(lsn),
+            kv,
+            ops: self.applied_ops(),
+            rows,
+            pages: self.store.pages().cloned(),
+            next: 0,
+        };
+        self.volatile.copies.insert(to, copy);
         if idle {
             ctx.set_timer(COPY_TIMER, period, period);
         }
@@ -232,12 +230,12 @@ impl SingleLeaderNode {
     /// Sends the next chunk of every copy in progress.
     pub(super) fn on_copy_timer(&mut self, ctx: &mut Ctx<'_, Msg>) {
         if !self.is_leader() {
-            self.copies.clear();
+            self.volatile.copies.clear();
             return;
         }
         let epoch = self.term.epoch;
         let mut done = Vec::new();
-        for (&to, copy) in self.copies.iter_mut() {
+        for (&to, copy) in self.volatile.copies.iter_mut() {
             let end = (copy.next + CHUNK_ROWS).min(copy.rows.len());
             let chunk = Chunk {
                 epoch,
@@ -271,9 +269,9 @@ impl SingleLeaderNode {
             ctx.send(to, Msg::SnapshotChunk(chunk));
         }
         for to in done {
-            self.copies.remove(&to);
+            self.volatile.copies.remove(&to);
         }
-        if !self.copies.is_empty() {
+        if !self.volatile.copies.is_empty() {
             let period = self.copy_period();
             ctx.set_timer(COPY_TIMER, period, period);
         }
@@ -314,7 +312,7 @@ impl SingleLeaderNode {
             };
         }
         if c.first_row == 0 {
-            self.staged = Some(Staged {
+            self.volatile.staged = Some(Staged {
                 lsn: c.lsn,
                 last: c.last,
                 last_epoch: c.last_epoch,
@@ -323,7 +321,7 @@ impl SingleLeaderNode {
                 rows: Vec::new(),
             });
         }
-        let Some(staged) = self.staged.as_mut().filter(|s| s.lsn == c.lsn) else {
+        let Some(staged) = self.volatile.staged.as_mut().filter(|s| s.lsn == c.lsn) else {
             return;
         };
         if staged.rows.len() != c.first_row as usize {
@@ -340,7 +338,7 @@ impl SingleLeaderNode {
         if got < c.total_rows {
             return;
         }
-        let Some(s) = self.staged.take() else {
+        let Some(s) = self.volatile.staged.take() else {
             return;
         };
         if let Err(e) = self.store.check_base_backup(c.pages.as_ref()) {
@@ -362,8 +360,8 @@ impl SingleLeaderNode {
         self.base_epoch = s.last_epoch;
         self.base_ops = s.ops;
         self.log.clear();
-        self.buffer.clear();
-        self.leader_lsn = s.lsn;
+        self.volatile.buffer.clear();
+        self.volatile.leader_lsn = Some(s.lsn);
         self.join = JoinState::CatchingUp { target: s.lsn };
         ctx.note(format!(
             "{} has the whole snapshot, as of LSN {}. Step 3: it asks {} for every change after LSN {}.",
@@ -381,7 +379,7 @@ impl SingleLeaderNode {
             return;
         }
         self.joined.insert(from);
-        self.copies.remove(&from);
+        self.volatile.copies.remove(&from);
         let backlog = self.lsn().saturating_sub(after);
         ctx.note(format!(
             "Step 4: {} streams {from} the {backlog} entr{} written since the snapshot (LSN {after}), then every new write, and tells the other members that {from} has joined.",
@@ -403,11 +401,13 @@ impl SingleLeaderNode {
     /// A catching-up follower that has everything its leader had is in
     /// sync.
     pub(super) fn check_in_sync(&mut self, ctx: &mut Ctx<'_, Msg>) {
-        if let JoinState::CatchingUp { .. } = self.join {
-            self.join = JoinState::CatchingUp {
-                target: self.leader_lsn,
-            };
-            if self.lsn() >= self.leader_lsn && self.buffer.is_empty() {
+        if let JoinState::CatchingUp { target } = self.join {
+            // The target is durable: a node that crashed while catching
+            // up has forgotten where its leader was, not where it must
+            // get to.
+            let target = target.max(self.volatile.leader_lsn.unwrap_or(0));
+            self.join = JoinState::CatchingUp { target };
+            if self.lsn() >= target && self.volatile.buffer.is_empty() {
                 self.join = JoinState::Member;
                 ctx.cancel_timer(JOIN_TIMER);
                 ctx.note(format!(

@@ -125,7 +125,7 @@ impl SingleLeaderNode {
                     self.wait(op, lsn, i64::MAX);
                 }
             }
-            AckMode::SemiSync if self.fell_back => {
+            AckMode::SemiSync if self.volatile.fell_back => {
                 ctx.note(format!("{me} wrote {what} and answered at once: semi-sync has fallen back to asynchronous until a follower catches up."));
                 ctx.reply(
                     op,
@@ -146,7 +146,7 @@ impl SingleLeaderNode {
                 let deadline = ctx
                     .local_time_us
                     .saturating_add(i64::try_from(timeout).unwrap_or(i64::MAX));
-                let first = self.waiting.is_empty();
+                let first = self.volatile.waiting.is_empty();
                 self.wait(op, lsn, deadline);
                 if first {
                     self.arm_semi_sync_timer(ctx);
@@ -156,19 +156,21 @@ impl SingleLeaderNode {
     }
 
     pub(super) fn wait(&mut self, op: OpId, lsn: u64, deadline_us: i64) {
-        self.waiting.insert(lsn, Waiting { op, deadline_us });
+        self.volatile
+            .waiting
+            .insert(lsn, Waiting { op, deadline_us });
     }
 
     /// The highest LSN the acknowledgement mode counts as confirmed.
     pub(super) fn confirmed_lsn(&self) -> u64 {
         let followers = || {
-            (0..self.acked.len() as u16)
+            (0..self.volatile.acked.len() as u16)
                 .map(NodeId)
                 .filter(|&n| n != self.id)
         };
         match self.config.ack {
             AckMode::Async => self.lsn(),
-            AckMode::SemiSync if self.fell_back => self.lsn(),
+            AckMode::SemiSync if self.volatile.fell_back => self.lsn(),
             AckMode::SemiSync => followers().map(|f| self.acked_by(f)).max().unwrap_or(0),
             AckMode::Sync => self
                 .config
@@ -181,7 +183,7 @@ impl SingleLeaderNode {
     }
 
     pub(super) fn acked_by(&self, node: NodeId) -> u64 {
-        self.acked.get(node.index()).copied().unwrap_or(0)
+        self.volatile.acked.get(node.index()).copied().unwrap_or(0)
     }
 
     pub(super) fn on_ack(&mut self, ctx: &mut Ctx<'_, Msg>, from: NodeId, lsn: u64) {
@@ -193,11 +195,11 @@ impl SingleLeaderNode {
     /// turns semi-sync on again once a follower has all it has.
     pub(super) fn record_ack(&mut self, ctx: &mut Ctx<'_, Msg>, from: NodeId, lsn: u64) {
         let lsn = lsn.min(self.lsn());
-        if let Some(slot) = self.acked.get_mut(from.index()) {
+        if let Some(slot) = self.volatile.acked.get_mut(from.index()) {
             *slot = (*slot).max(lsn);
         }
-        if self.fell_back && lsn >= self.lsn() {
-            self.fell_back = false;
+        if self.volatile.fell_back && lsn >= self.lsn() {
+            self.volatile.fell_back = false;
             ctx.note(format!(
                 "{} has caught up with the leader's LSN {lsn}: semi-sync is back on, writes wait for a follower again.",
                 capital(from)
@@ -209,11 +211,11 @@ impl SingleLeaderNode {
     pub(super) fn release(&mut self, ctx: &mut Ctx<'_, Msg>, by: NodeId) {
         let confirmed = self.confirmed_lsn();
         let mut released = false;
-        while let Some((&lsn, &w)) = self.waiting.first_key_value() {
+        while let Some((&lsn, &w)) = self.volatile.waiting.first_key_value() {
             if lsn > confirmed {
                 break;
             }
-            self.waiting.remove(&lsn);
+            self.volatile.waiting.remove(&lsn);
             released = true;
             let why = match self.config.ack {
                 AckMode::SemiSync => format!(
@@ -245,7 +247,7 @@ impl SingleLeaderNode {
 
     /// Times the oldest waiting write's deadline (or stops the timer).
     pub(super) fn arm_semi_sync_timer(&self, ctx: &mut Ctx<'_, Msg>) {
-        match self.waiting.values().next() {
+        match self.volatile.waiting.values().next() {
             Some(w) => {
                 let left = w.deadline_us.saturating_sub(ctx.local_time_us).max(0) as u64;
                 ctx.set_timer(SEMI_SYNC_TIMER, Duration(left), Duration(left));
@@ -257,18 +259,21 @@ impl SingleLeaderNode {
     /// No follower answered in time: give up waiting, like MySQL's
     /// semi-sync master switching itself off.
     pub(super) fn semi_sync_timeout(&mut self, ctx: &mut Ctx<'_, Msg>) {
-        if !self.is_leader() || self.config.ack != AckMode::SemiSync || self.waiting.is_empty() {
+        if !self.is_leader()
+            || self.config.ack != AckMode::SemiSync
+            || self.volatile.waiting.is_empty()
+        {
             return;
         }
-        let oldest = self.waiting.keys().next().copied().unwrap_or(0);
-        self.fell_back = true;
-        let n = self.waiting.len();
+        let oldest = self.volatile.waiting.keys().next().copied().unwrap_or(0);
+        self.volatile.fell_back = true;
+        let n = self.volatile.waiting.len();
         ctx.note(format!(
             "No follower acknowledged LSN {oldest} within {} ms: semi-sync falls back to asynchronous, and the leader answers {} without any follower's copy confirmed.",
             self.config.semi_sync_timeout_ms,
             if n == 1 { String::from("the waiting write") } else { format!("all {n} waiting writes") }
         ));
-        for (lsn, w) in core::mem::take(&mut self.waiting) {
+        for (lsn, w) in core::mem::take(&mut self.volatile.waiting) {
             ctx.reply(
                 w.op,
                 Outcome::Written {
@@ -306,7 +311,7 @@ impl SingleLeaderNode {
             );
             return;
         }
-        if self.copies.contains_key(&from) {
+        if self.volatile.copies.contains_key(&from) {
             // Sent before the snapshot being copied to it: stale.
             return;
         }
@@ -376,16 +381,16 @@ impl SingleLeaderNode {
             t.leader,
             t.epoch
         ));
-        for (_, w) in core::mem::take(&mut self.waiting) {
+        for (_, w) in core::mem::take(&mut self.volatile.waiting) {
             let reason = format!(
                 "{} stepped down before the write was confirmed: {} leads epoch {} now",
                 self.id, t.leader, t.epoch
             );
             ctx.reply(w.op, Outcome::Failed { reason });
         }
-        self.fell_back = false;
-        self.acked.iter_mut().for_each(|a| *a = 0);
-        self.copies.clear();
+        self.volatile.fell_back = false;
+        self.volatile.acked.iter_mut().for_each(|a| *a = 0);
+        self.volatile.copies.clear();
         ctx.cancel_timer(SEMI_SYNC_TIMER);
         ctx.cancel_timer(HEARTBEAT_TIMER);
         ctx.cancel_timer(COPY_TIMER);
@@ -420,7 +425,7 @@ impl SingleLeaderNode {
                 lsn_range(a, b)
             ));
         }
-        self.flush_pending = false;
+        self.volatile.flush_pending = false;
         ctx.cancel_timer(FLUSH_TIMER);
         ctx.cancel_timer(ELECTION_TIMER);
         self.voted = self.voted.max(epoch);
@@ -429,10 +434,10 @@ impl SingleLeaderNode {
             leader: self.id,
             since: self.lsn(),
         };
-        self.acked.iter_mut().for_each(|a| *a = 0);
-        self.waiting.clear();
-        self.fell_back = false;
-        self.votes.clear();
+        self.volatile.acked.iter_mut().for_each(|a| *a = 0);
+        self.volatile.waiting.clear();
+        self.volatile.fell_back = false;
+        self.volatile.votes.clear();
         ctx.note(format!(
             "{} {how}: it leads epoch {} from its LSN {} and tells every other node. Anything the old leader wrote after that LSN is not in its log.",
             capital(self.id),
@@ -445,7 +450,7 @@ impl SingleLeaderNode {
         self.start_heartbeats(ctx);
         // Reads that waited for a position are answered: a leader has all.
         let lsn = self.lsn();
-        for r in &mut self.pending_reads {
+        for r in &mut self.volatile.pending_reads {
             r.2 = r.2.min(lsn);
         }
         self.release_reads(ctx);

@@ -68,7 +68,9 @@ pub use store::{initial_table, Change, KeyValue};
 
 use crate::check::{Anomaly, AnomalyKind};
 use crate::chunked::Chunked;
-use crate::node::{Ctx, Input, Message, NodeId, NodeView, OpId, Outcome, Protocol, Request};
+use crate::node::{
+    Ctx, Input, Message, NodeId, NodeView, OpId, Outcome, Protocol, Request, Volatile,
+};
 use crate::sim::describe_into;
 use crate::sql::Value;
 use join::{Copy, JoinState};
@@ -315,6 +317,61 @@ struct Logged {
     undo: Undo,
 }
 
+/// A single-leader node's volatile state: what it loses in a crash.
+#[derive(Clone, Debug)]
+struct Memory {
+    /// Received entries not flushed yet; they continue `log`.
+    buffer: Vec<Entry>,
+    flush_pending: bool,
+    /// The leader's LSN as of its latest message: how far "in sync" is.
+    /// None until this node has heard from a leader since it started.
+    leader_lsn: Option<u64>,
+    /// Leader: the highest LSN each node acknowledged (index = node).
+    acked: Vec<u64>,
+    /// Leader: writes waiting for acknowledgements, by LSN.
+    waiting: BTreeMap<u64, Waiting>,
+    /// Leader in semi-sync mode: a write timed out, so it answers at once
+    /// until a follower has caught up.
+    fell_back: bool,
+    /// Leader: snapshot copies in progress.
+    copies: BTreeMap<NodeId, Copy>,
+    /// Candidate: votes received in the epoch it stands for.
+    votes: BTreeSet<NodeId>,
+    /// Follower: local clock reading when its leader was last heard.
+    last_heard_us: i64,
+    /// Reads waiting for this node to apply a given LSN.
+    pending_reads: Vec<(OpId, String, u64)>,
+    /// A joining follower's snapshot, as received so far.
+    staged: Option<join::Staged>,
+    /// Follower: the received LSN at which it last asked its leader for
+    /// missing entries after a heartbeat, and its clock reading then.
+    asked_at: Option<(u64, i64)>,
+}
+
+impl Memory {
+    /// A leader's message says its log reaches at least `lsn`.
+    fn leader_at_least(&mut self, lsn: u64) {
+        self.leader_lsn = Some(self.leader_lsn.map_or(lsn, |l| l.max(lsn)));
+    }
+
+    fn new(nodes: usize) -> Memory {
+        Memory {
+            buffer: Vec::new(),
+            flush_pending: false,
+            leader_lsn: None,
+            acked: alloc::vec![0; nodes],
+            waiting: BTreeMap::new(),
+            fell_back: false,
+            copies: BTreeMap::new(),
+            votes: BTreeSet::new(),
+            last_heard_us: 0,
+            pending_reads: Vec::new(),
+            staged: None,
+            asked_at: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct SingleLeaderNode {
     id: NodeId,
@@ -343,38 +400,14 @@ pub struct SingleLeaderNode {
     diverged: Vec<(OpId, String)>,
     /// Elections this node started.
     elections: u32,
-    // Volatile.
-    /// Received entries not flushed yet; they continue `log`.
-    buffer: Vec<Entry>,
-    flush_pending: bool,
-    /// The leader's LSN as of its latest message: how far "in sync" is.
-    leader_lsn: u64,
-    /// Leader: the highest LSN each node acknowledged (index = node).
-    acked: Vec<u64>,
-    /// Leader: writes waiting for acknowledgements, by LSN.
-    waiting: BTreeMap<u64, Waiting>,
-    /// Leader in semi-sync mode: a write timed out, so it answers at once
-    /// until a follower has caught up.
-    fell_back: bool,
     /// Joining nodes known to have joined (a leader streams to them).
     /// Durable: a follower promoted later must stream to them too.
     joined: BTreeSet<NodeId>,
-    /// Leader: snapshot copies in progress.
-    copies: BTreeMap<NodeId, Copy>,
-    /// Candidate: votes received in the epoch it stands for.
-    votes: BTreeSet<NodeId>,
-    /// Follower: local clock reading when its leader was last heard.
-    last_heard_us: i64,
-    /// Reads waiting for this node to apply a given LSN.
-    pending_reads: Vec<(OpId, String, u64)>,
-    /// A joining follower's snapshot, as received so far.
-    staged: Option<join::Staged>,
     /// Without fencing: the newest epoch a deposed leader has heard of
-    /// (and ignored), so it says so once.
+    /// (and ignored), so it says so once, even across a restart.
     ignored_epoch: u32,
-    /// Follower: the received LSN at which it last asked its leader for
-    /// missing entries after a heartbeat, and its clock reading then.
-    asked_at: Option<(u64, i64)>,
+    /// What a crash wipes.
+    volatile: Volatile<Memory>,
 }
 
 impl SingleLeaderNode {
@@ -406,20 +439,9 @@ impl SingleLeaderNode {
             stopped: None,
             diverged: Vec::new(),
             elections: 0,
-            buffer: Vec::new(),
-            flush_pending: false,
-            leader_lsn: 0,
-            acked: alloc::vec![0; nodes],
-            waiting: BTreeMap::new(),
-            fell_back: false,
             joined: BTreeSet::new(),
-            copies: BTreeMap::new(),
-            votes: BTreeSet::new(),
-            last_heard_us: 0,
-            pending_reads: Vec::new(),
-            staged: None,
             ignored_epoch: 0,
-            asked_at: None,
+            volatile: Volatile::new(Memory::new(nodes)),
             config,
         }
     }
@@ -440,7 +462,7 @@ impl SingleLeaderNode {
 
     /// The last entry received, flushed or not.
     pub fn received_lsn(&self) -> u64 {
-        self.lsn() + self.buffer.len() as u64
+        self.lsn() + self.volatile.buffer.len() as u64
     }
 
     /// The durable log's entries (after the snapshot it starts from).
@@ -462,7 +484,7 @@ impl SingleLeaderNode {
         let i = usize::try_from(lsn.checked_sub(self.base + 1)?).ok()?;
         match self.log.get(i) {
             Some(l) => Some(&l.entry),
-            None => self.buffer.get(i - self.log.len()),
+            None => self.volatile.buffer.get(i - self.log.len()),
         }
     }
 
@@ -495,7 +517,8 @@ impl SingleLeaderNode {
     fn truncate_to(&mut self, keep: u64) -> Vec<Entry> {
         let keep = keep.max(self.base);
         let keep_log = usize::try_from(keep - self.base).unwrap_or(usize::MAX);
-        self.buffer
+        self.volatile
+            .buffer
             .truncate(keep_log.saturating_sub(self.log.len()));
         let dropped = self.log.split_off(keep_log.min(self.log.len()));
         for l in dropped.iter().rev() {
@@ -613,7 +636,7 @@ impl SingleLeaderNode {
                     capital(self.id),
                     self.lsn()
                 ));
-                self.pending_reads.push((op, key, v));
+                self.volatile.pending_reads.push((op, key, v));
             }
             _ => self.answer_read(ctx, op, &key),
         }
@@ -635,14 +658,14 @@ impl SingleLeaderNode {
 
     /// Answers waiting reads this node has now caught up for.
     fn release_reads(&mut self, ctx: &mut Ctx<'_, Msg>) {
-        if self.pending_reads.is_empty() {
+        if self.volatile.pending_reads.is_empty() {
             return;
         }
         let lsn = self.lsn();
-        let (ready, still): (Vec<_>, Vec<_>) = core::mem::take(&mut self.pending_reads)
+        let (ready, still): (Vec<_>, Vec<_>) = core::mem::take(&mut self.volatile.pending_reads)
             .into_iter()
             .partition(|r| r.2 <= lsn);
-        self.pending_reads = still;
+        self.volatile.pending_reads = still;
         for (op, key, v) in ready {
             ctx.note(format!(
                 "{} has reached LSN {v}: the waiting read of {key} is answered.",
@@ -777,16 +800,7 @@ impl Protocol for SingleLeaderNode {
     }
 
     fn on_crash(&mut self) {
-        self.buffer.clear();
-        self.flush_pending = false;
-        self.waiting.clear();
-        self.fell_back = false;
-        self.acked.iter_mut().for_each(|a| *a = 0);
-        self.copies.clear();
-        self.votes.clear();
-        self.pending_reads.clear();
-        self.staged = None;
-        self.asked_at = None;
+        self.volatile.crash();
         self.join.on_crash();
     }
 
@@ -801,9 +815,9 @@ impl Protocol for SingleLeaderNode {
     fn footprint(&self) -> usize {
         self.store.kv.len()
             + self.store.table.rows.len()
-            + self.buffer.len()
-            + self.waiting.len()
-            + self.acked.len()
+            + self.volatile.buffer.len()
+            + self.volatile.waiting.len()
+            + self.volatile.acked.len()
     }
 
     fn applied_ops(&self) -> crate::opset::OpSet {

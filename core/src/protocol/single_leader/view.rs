@@ -57,7 +57,7 @@ impl SingleLeaderNode {
 
     pub(super) fn leader_fields(&self) -> Vec<(String, String)> {
         let lsn = self.lsn();
-        let acks: Vec<String> = (0..self.acked.len() as u16)
+        let acks: Vec<String> = (0..self.volatile.acked.len() as u16)
             .map(NodeId)
             .filter(|&n| n != self.id)
             .map(|n| {
@@ -65,8 +65,14 @@ impl SingleLeaderNode {
                 format!("{n}: LSN {a} (lag {})", lsn.saturating_sub(a))
             })
             .collect();
-        let waiting: Vec<String> = self.waiting.keys().map(|l| format!("LSN {l}")).collect();
+        let waiting: Vec<String> = self
+            .volatile
+            .waiting
+            .keys()
+            .map(|l| format!("LSN {l}"))
+            .collect();
         let copies: Vec<String> = self
+            .volatile
             .copies
             .iter()
             .map(|(n, c)| {
@@ -99,7 +105,9 @@ impl SingleLeaderNode {
     pub(super) fn mode_text(&self) -> String {
         match self.config.ack {
             AckMode::Async => String::from("async"),
-            AckMode::SemiSync if self.fell_back => String::from("async (semi-sync fell back)"),
+            AckMode::SemiSync if self.volatile.fell_back => {
+                String::from("async (semi-sync fell back)")
+            }
             AckMode::SemiSync => String::from("semi-sync"),
             AckMode::Sync => {
                 let sync = self.config.synchronous_followers(self.id);
@@ -127,23 +135,29 @@ impl SingleLeaderNode {
             (None, JoinState::CatchingUp { target }) => {
                 format!("catching up: LSN {} of {target}", self.lsn())
             }
-            (None, JoinState::Member) => {
-                let lag = self.leader_lsn.saturating_sub(self.lsn());
-                if lag == 0 {
-                    String::from("streaming, in sync as far as it knows")
-                } else {
-                    format!(
-                        "streaming, {lag} entr{} behind",
-                        if lag == 1 { "y" } else { "ies" }
-                    )
+            (None, JoinState::Member) => match self.volatile.leader_lsn {
+                None => String::from("has not heard from its leader since it started"),
+                Some(leader) => {
+                    let lag = leader.saturating_sub(self.lsn());
+                    if lag == 0 {
+                        String::from("streaming, in sync as far as it knows")
+                    } else {
+                        format!(
+                            "streaming, {lag} entr{} behind",
+                            if lag == 1 { "y" } else { "ies" }
+                        )
+                    }
                 }
-            }
+            },
         };
         alloc::vec![
             field("leader", format!("{}", self.term.leader)),
             field("replication", state),
             field("received LSN", format!("{}", self.received_lsn())),
-            field("unflushed entries", format!("{}", self.buffer.len())),
+            field(
+                "unflushed entries",
+                format!("{}", self.volatile.buffer.len())
+            ),
             field("acknowledges", String::from(acks)),
         ]
     }

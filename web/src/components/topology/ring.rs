@@ -9,6 +9,7 @@
 
 use replicascope_core::history::History;
 use replicascope_core::protocol::ProtocolConfig;
+use replicascope_core::protocol::Spec;
 
 use yew::prelude::*;
 
