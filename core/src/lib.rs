@@ -21,6 +21,7 @@ extern crate std;
 pub mod check;
 pub mod chunked;
 pub mod compare;
+pub(crate) mod content;
 pub mod crdt;
 pub mod determinism;
 pub mod diagram;

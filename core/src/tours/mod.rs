@@ -12,13 +12,9 @@
 //! verifies each step's [`Expect`]ations against the state at that time,
 //! so a caption that says "node 2 has nothing yet" is tested to be true.
 //!
-//! The tours themselves live in one file per section of the article,
-//! next to the presets they walk through.
-
-mod comparison;
-mod leaderless;
-mod multi_leader;
-mod single_leader;
+//! The tours themselves are data: `content/tours/<section>.json`, one
+//! list per section of the article, parsed on first use. The helpers
+//! below (`sent`, `holds`, …) build the same values in Rust, for tests.
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
@@ -30,16 +26,20 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::check::AnomalyKind;
+use crate::content::{self, leak_slice, leak_str, leak_strs};
 use crate::node::{NodeId, OpId, Role};
 use crate::presets::{self, Preset};
 use crate::run::{self, NodeState, Run, Snapshot};
 use crate::table_diff::diff_tables;
 use crate::time::{Duration, Instant};
 use crate::trace::StepKind;
+use once_cell::race::OnceBox;
+use serde::{Deserialize, Serialize};
 
 /// The article's sections, in its order: the start page groups tours by
 /// them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Section {
     SingleLeader,
     MultiLeader,
@@ -78,16 +78,22 @@ impl Section {
 }
 
 /// A guided walk through one preset's run.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Tour {
     /// Unique; what `?tour=<id>` names.
+    #[serde(deserialize_with = "leak_str")]
     pub id: &'static str,
+    #[serde(deserialize_with = "leak_str")]
     pub title: &'static str,
     pub section: Section,
     /// The id of the preset whose run the tour walks through.
+    #[serde(deserialize_with = "leak_str")]
     pub preset: &'static str,
     /// One or two sentences for the start page.
+    #[serde(deserialize_with = "leak_str")]
     pub summary: &'static str,
+    #[serde(deserialize_with = "leak_slice")]
     pub steps: &'static [Step],
 }
 
@@ -99,21 +105,25 @@ impl Tour {
 }
 
 /// One pause point of a tour.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Step {
     /// One or two sentences about what is on screen at the pause point.
+    #[serde(deserialize_with = "leak_str")]
     pub caption: &'static str,
     /// Where the run pauses.
     pub at: Anchor,
     /// What must be true of the run at that moment for the caption to be
     /// right; checked by the tests (see [`check`]).
+    #[serde(default, deserialize_with = "leak_slice")]
     pub expect: &'static [Expect],
 }
 
 /// A pause point, found in the run's trace or history. The pause is at the
 /// time of the event, so the state shown includes every step taken at that
 /// instant.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Anchor {
     /// A fixed virtual time, in milliseconds.
     At(u64),
@@ -122,10 +132,14 @@ pub enum Anchor {
     /// and `to` — when it was sent, or when it was delivered (counting
     /// deliveries in the order they happened; lost messages never count).
     AfterMessage {
+        #[serde(deserialize_with = "leak_str")]
         label: &'static str,
         nth: u32,
+        #[serde(default)]
         delivered: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         from: Option<NodeId>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         to: Option<NodeId>,
     },
     /// Client operation `op` (its index in the history: the order in which
@@ -136,19 +150,25 @@ pub enum Anchor {
     /// narration cannot move it.
     AfterEvent {
         event: Event,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
         node: Option<NodeId>,
         nth: u32,
     },
     /// The `nth` (from 1) narration note containing `contains`. Only for
     /// what a protocol alone reports (a conflict, a merge, a repair);
     /// faults and operator actions use [`Anchor::AfterEvent`].
-    AfterNote { contains: &'static str, nth: u32 },
+    AfterNote {
+        #[serde(deserialize_with = "leak_str")]
+        contains: &'static str,
+        nth: u32,
+    },
     /// The end of the run.
     End,
 }
 
 /// A fault or operator action, as the trace records it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Event {
     /// A node crashed.
     Crash,
@@ -260,12 +280,14 @@ impl Anchor {
 /// point: the nodes as the inspector shows them ([`NodeState`]) and the
 /// anomalies the list shows by then (those whose operation was sent at or
 /// before the pause).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Expect {
     /// The node's key-value data maps `key` to `value` (`None`: it has no
     /// such key).
     NodeValue {
         node: NodeId,
+        #[serde(deserialize_with = "leak_str")]
         key: &'static str,
         value: Option<i64>,
     },
@@ -278,6 +300,7 @@ pub enum Expect {
     /// (`present: false`: none does).
     Shows {
         node: NodeId,
+        #[serde(deserialize_with = "leak_str")]
         text: &'static str,
         present: bool,
     },
@@ -286,6 +309,7 @@ pub enum Expect {
     TableDiff {
         node: NodeId,
         than: NodeId,
+        #[serde(deserialize_with = "leak_strs")]
         rows: &'static [&'static str],
     },
     /// The anomaly list shows at least one of this kind.
@@ -487,17 +511,20 @@ fn excerpt(caption: &str) -> String {
 
 /// Every tour, grouped by section in the article's order.
 pub fn all() -> &'static [&'static Tour] {
-    TOURS
+    TOURS.get_or_init(|| {
+        let tours: &'static [Tour] = content::load(FILES, &mut Vec::new()).leak();
+        Box::new(tours.iter().collect())
+    })
 }
 
 /// The tour with this id.
 pub fn find(id: &str) -> Option<&'static Tour> {
-    TOURS.iter().copied().find(|t| t.id == id)
+    all().iter().copied().find(|t| t.id == id)
 }
 
 /// Every tour id, for error messages.
 pub fn ids() -> Vec<&'static str> {
-    TOURS.iter().map(|t| t.id).collect()
+    all().iter().map(|t| t.id).collect()
 }
 
 /// The tours of each section, sections in the article's order (a section
@@ -508,62 +535,48 @@ pub fn by_section() -> Vec<(Section, Vec<&'static Tour>)> {
         .map(|&s| {
             (
                 s,
-                TOURS.iter().copied().filter(|t| t.section == s).collect(),
+                all().iter().copied().filter(|t| t.section == s).collect(),
             )
         })
         .filter(|(_, tours): &(Section, Vec<&'static Tour>)| !tours.is_empty())
         .collect()
 }
 
-static TOURS: &[&Tour] = &[
-    &single_leader::SYNC_WRITE,
-    &single_leader::ASYNC_WRITE,
-    &single_leader::ASYNC_CRASH,
-    &single_leader::SEMI_SYNC,
-    &single_leader::PG_ON,
-    &single_leader::PG_REMOTE_WRITE,
-    &single_leader::PG_LOCAL,
-    &single_leader::STATEMENT_NONDETERMINISM,
-    &single_leader::STATEMENT_WHERE_NOW,
-    &single_leader::WAL_SHIPPING,
-    &single_leader::WAL_VERSION_MISMATCH,
-    &single_leader::ROW_BASED,
-    &single_leader::BATCH_UPDATE,
-    &single_leader::ADD_FOLLOWER,
-    &single_leader::AUTO_FAILOVER,
-    &single_leader::TIMEOUT_TOO_SHORT,
-    &single_leader::SPLIT_BRAIN,
-    &single_leader::READ_YOUR_WRITES,
-    &single_leader::MONOTONIC_READS,
-    &single_leader::CONSISTENT_PREFIX,
-    &single_leader::ASYNC_FOLLOWER_NOT_LINEARIZABLE,
-    &multi_leader::PRICE_CONFLICT,
-    &multi_leader::LWW_CLOCK_SKEW,
-    &multi_leader::CRDT_COUNTER,
-    &multi_leader::CRDT_OR_SET,
-    &multi_leader::CRDT_2P_SET,
-    &multi_leader::CRDT_MV_REGISTER,
-    &multi_leader::RESOLVER_REVIEW,
-    &multi_leader::RESOLVER_MERGE_CART,
-    &multi_leader::CONFLICT_AVOIDANCE,
-    &multi_leader::AVOIDANCE_FAILOVER,
-    &multi_leader::CIRCULAR,
-    &multi_leader::STAR,
-    &multi_leader::CAUSAL_OVERTAKING,
-    &multi_leader::CAUSAL_DELIVERY,
-    &multi_leader::LWW_SKEW_NOT_LINEARIZABLE,
-    &leaderless::QUORUM_ONE_DOWN,
-    &leaderless::W_PLUS_R,
-    &leaderless::STRICT_QUORUM,
-    &leaderless::VERSION_VECTORS,
-    &leaderless::ANTI_ENTROPY,
-    &leaderless::SLOPPY_QUORUM,
-    &leaderless::SHOPPING_CART,
-    &leaderless::QUORUM_NOT_LINEARIZABLE,
-    &leaderless::BLOCKING_READ_REPAIR,
-    &comparison::CONSISTENCY_LEVELS,
-    &comparison::SINGLE_LEADER_DEFAULT,
+/// The tour files, one per section, in the article's order.
+const FILES: &[content::File] = &[
+    (
+        "tours/single-leader.json",
+        include_str!(concat!(env!("OUT_DIR"), "/tours/single-leader.json")),
+    ),
+    (
+        "tours/multi-leader.json",
+        include_str!(concat!(env!("OUT_DIR"), "/tours/multi-leader.json")),
+    ),
+    (
+        "tours/leaderless.json",
+        include_str!(concat!(env!("OUT_DIR"), "/tours/leaderless.json")),
+    ),
+    (
+        "tours/comparison.json",
+        include_str!(concat!(env!("OUT_DIR"), "/tours/comparison.json")),
+    ),
 ];
+
+static TOURS: OnceBox<Vec<&'static Tour>> = OnceBox::new();
+
+/// The tour files compiled in, by path under `content/`.
+pub fn files() -> Vec<&'static str> {
+    FILES.iter().map(|(path, _)| *path).collect()
+}
+
+/// What is wrong with the tour files (nothing, the tests require): each
+/// file that does not parse, with the error. Tours that parse but do not
+/// play are [`check`]ed by the tests instead.
+pub fn problems() -> Vec<String> {
+    let mut problems = Vec::new();
+    content::load::<Tour>(FILES, &mut problems);
+    problems
+}
 
 /// Runs the tour's preset and finds its pause points.
 pub fn start(tour: &'static Tour) -> Result<(Box<dyn Run>, Vec<ResolvedStep>), TourError> {
