@@ -23,9 +23,11 @@ pub mod chunked;
 pub mod compare;
 pub(crate) mod content;
 pub mod crdt;
+#[cfg(any(test, feature = "testkit"))]
 pub mod determinism;
 pub mod diagram;
 pub mod export;
+#[cfg(any(test, feature = "testkit"))]
 pub mod fuzzing;
 pub mod history;
 pub mod label_layout;

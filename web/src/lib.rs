@@ -9,6 +9,7 @@ pub mod element;
 pub mod embed;
 pub mod layout;
 pub mod playback;
+pub mod protocols;
 pub mod state;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod sweep;

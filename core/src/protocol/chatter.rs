@@ -54,6 +54,22 @@ impl Family for ChatterConfig {
     fn node(&self, _id: NodeId) -> ChatterNode {
         ChatterNode::new(self)
     }
+    fn params() -> alloc::vec::Vec<crate::protocol::params::Group> {
+        use crate::protocol::params::{slider, Group};
+        alloc::vec![Group {
+            title: "Cluster",
+            params: alloc::vec![
+                slider("Nodes", "/protocol/nodes", (2.0, 64.0, 1.0), ""),
+                slider(
+                    "Conversations per node",
+                    "/protocol/fanout",
+                    (1.0, 64.0, 1.0),
+                    "",
+                ),
+            ],
+            note: None,
+        }]
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -23,6 +23,7 @@ use alloc::vec::Vec;
 use core::fmt::Debug;
 use serde::{Deserialize, Serialize};
 
+use super::params::Group;
 use super::settings::Settings;
 use crate::long_run::Convergence;
 use crate::node::{NodeId, Protocol, Request};
@@ -108,6 +109,16 @@ pub trait Spec: Debug {
     fn features(&self) -> Features {
         Features::default()
     }
+
+    /// `scenario` (which runs this protocol) with one more node that an
+    /// operator adds at `at_ms`, for protocols where that is an operation
+    /// ([`Features::operator_failover`]); a sentence saying why not
+    /// otherwise.
+    fn with_new_node(&self, _scenario: &Scenario, _at_ms: f64) -> Result<Scenario, String> {
+        Err(String::from(
+            "this protocol has no operation that adds a node",
+        ))
+    }
 }
 
 /// A key on the hash ring: its position (fraction of a turn) and every
@@ -188,6 +199,11 @@ pub trait Family: Spec + Registered + Clone + 'static {
     /// Node `id` of a cluster running this configuration.
     fn node(&self, id: NodeId) -> Self::Node;
 
+    /// The controls the page offers for this protocol's parameters.
+    fn params() -> Vec<Group> {
+        Vec::new()
+    }
+
     /// Is every replica's copy the same once nothing is in flight? The
     /// long run's end-of-run check; the default compares every up node's
     /// [`Protocol::replica_state`].
@@ -218,7 +234,22 @@ pub fn simulator<F: Family>(scenario: &Scenario) -> Option<Simulator<F::Node>> {
 }
 
 macro_rules! registry {
-    ($( $(#[$doc:meta])* $variant:ident($config:ty), )*) => {
+    ($( $(#[$doc:meta])* $variant:ident($kind:literal, $config:ty), )*) => {
+        /// The controls of the protocol whose `kind` (as scenario JSON
+        /// names it) is given; none for a kind no protocol has.
+        pub fn params_for(kind: &str) -> Vec<Group> {
+            $( if kind == $kind { return <$config as Family>::params(); } )*
+            Vec::new()
+        }
+
+        /// Every protocol's controls, in registry order.
+        pub fn every_protocols_params() -> Vec<Vec<Group>> {
+            alloc::vec![$( <$config as Family>::params(), )*]
+        }
+
+        /// Every protocol's `kind`, as scenario JSON names it.
+        pub const KINDS: &[&str] = &[$( $kind, )*];
+
         /// Which protocol a scenario runs, with its settings. In JSON, the
         /// `kind` field names it (`"kind": "single_leader"`).
         #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -274,6 +305,9 @@ macro_rules! registry {
             fn features(&self) -> Features {
                 match self { $( ProtocolConfig::$variant(c) => c.features(), )* }
             }
+            fn with_new_node(&self, scenario: &Scenario, at_ms: f64) -> Result<Scenario, String> {
+                match self { $( ProtocolConfig::$variant(c) => c.with_new_node(scenario, at_ms), )* }
+            }
         }
 
         impl ProtocolConfig {
@@ -311,15 +345,42 @@ macro_rules! registry {
     };
 }
 
-// The registry: one line per protocol.
+// The registry: one line per protocol — its variant, its `kind` in
+// scenario JSON (serde's snake-case name of the variant; a test checks),
+// and its configuration type.
 registry! {
     /// Synthetic all-to-all traffic with no replication semantics: the
     /// engine's benchmark and a stress test for the views.
-    Chatter(super::chatter::ChatterConfig),
+    Chatter("chatter", super::chatter::ChatterConfig),
     /// One leader takes every write and streams it to its followers.
-    SingleLeader(super::single_leader::SingleLeaderConfig),
+    SingleLeader("single_leader", super::single_leader::SingleLeaderConfig),
     /// One leader per datacenter; leaders replicate to each other.
-    MultiLeader(super::multi_leader::MultiLeaderConfig),
+    MultiLeader("multi_leader", super::multi_leader::MultiLeaderConfig),
     /// No leader: quorum reads and writes on a hash ring (Dynamo-style).
-    Leaderless(super::leaderless::LeaderlessConfig),
+    Leaderless("leaderless", super::leaderless::LeaderlessConfig),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_registry_kind_is_the_one_scenario_json_uses() {
+        let mut seen = Vec::new();
+        for preset in crate::presets::all() {
+            let json = serde_json::to_value(preset.scenario()).unwrap();
+            let kind = String::from(json["protocol"]["kind"].as_str().unwrap());
+            assert!(KINDS.contains(&kind.as_str()), "{}: kind {kind}", preset.id);
+            assert_eq!(
+                kind,
+                preset.scenario().protocol.spec().name().replace('-', "_")
+            );
+            assert!(!params_for(&kind).is_empty(), "{kind} offers no controls");
+            seen.push(kind);
+        }
+        for kind in KINDS {
+            assert!(seen.iter().any(|k| k == kind), "no preset runs {kind}");
+        }
+        assert!(params_for("no_such_protocol").is_empty());
+    }
 }

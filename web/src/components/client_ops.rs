@@ -9,9 +9,8 @@
 //! version vector that does not parse) is answered under the form, and
 //! nothing is sent.
 
-mod leaderless;
-
-pub use leaderless::{parse_context, parse_leaderless, LEVELS};
+use crate::protocols::leaderless::request_form as leaderless;
+pub use crate::protocols::leaderless::request_form::{parse_context, parse_leaderless, LEVELS};
 
 use replicascope_core::history::Operation;
 use replicascope_core::node::{values_text, NodeId, Outcome, Request};
@@ -24,8 +23,8 @@ use replicascope_core::time::Instant;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::components::log_formats::LogFormats;
 use crate::components::narration::answer;
+use crate::protocols::single_leader::log_formats::LogFormats;
 use crate::state::{Model, Msg};
 
 #[derive(Properties, PartialEq)]
@@ -168,7 +167,7 @@ pub fn parse_sql(text: &str, table: &str) -> Result<Request, String> {
 
 /// The position a `<select>` whose options are numbered 0, 1, … now
 /// shows (0 when it reads as anything else).
-fn chosen_index(e: &Event) -> usize {
+pub(crate) fn chosen_index(e: &Event) -> usize {
     e.target_unchecked_into::<HtmlSelectElement>()
         .value()
         .parse()

@@ -11,7 +11,6 @@ use replicascope_core::protocol::Spec;
 use std::rc::Rc;
 
 use replicascope_core::node::{NodeId, NodeView, Role};
-use replicascope_core::protocol::single_leader::with_new_follower;
 use replicascope_core::run::Snapshot;
 use replicascope_core::scenario::Action;
 use replicascope_core::time::Duration;
@@ -88,7 +87,7 @@ pub fn inspector(props: &Props) -> Html {
         Callback::from(move |_: MouseEvent| {
             let at_ms = state.cursor.0 as f64 / 1000.0;
             let current = state.run.run.borrow().scenario().clone();
-            match with_new_follower(&current, at_ms) {
+            match current.protocol.spec().with_new_node(&current, at_ms) {
                 Ok(s) => state.dispatch(Msg::SetScenario(Box::new(s))),
                 Err(e) => state.dispatch(Msg::Notify(Notice {
                     error: true,

@@ -12,7 +12,6 @@ mod edit;
 
 pub use catalogue::{
     core_default, current, ladder_position, params_for, Group, Input, Kind, Param, When,
-    COPY_SPEEDS,
 };
 pub use clocks::with_clock;
 pub use edit::{change, edit, set};

@@ -22,16 +22,15 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 mod labels;
-mod ring;
 
 use crate::canvas::{fitted_context, use_displayed_width, Theme};
 use crate::layout::{
     arrow, datacenter_layout, dots_at, node_positions, ring_layout, Point, CLIENTS, HEIGHT,
     RING_CENTER, WIDTH,
 };
+use crate::protocols::leaderless::ring::{hash_ring, hint_badge, hint_badge_box};
 use crate::state::{Model, Msg, Selection};
 use replicascope_core::label_layout::Rect;
-use ring::{hash_ring, hint_badge, hint_badge_box};
 
 /// Above this many messages in flight, dots are painted on a canvas: one
 /// bitmap instead of hundreds of SVG elements to lay out every frame.
@@ -41,7 +40,7 @@ const MAX_DOTS: usize = 1500;
 /// Above this many nodes, links are not drawn (they would be a hairball).
 const MAX_LINKED_NODES: usize = 12;
 /// Most keys the ring's key picker offers (a generated workload has many).
-const MAX_KEYS: usize = 40;
+pub(crate) const MAX_KEYS: usize = 40;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
@@ -490,7 +489,7 @@ pub fn topology(props: &Props) -> Html {
     }
 }
 
-fn f(v: f64) -> String {
+pub(crate) fn f(v: f64) -> String {
     format!("{v:.1}")
 }
 

@@ -79,6 +79,9 @@ impl Family for LeaderlessConfig {
     fn node(&self, id: NodeId) -> LeaderlessNode {
         LeaderlessNode::new(self, id)
     }
+    fn params() -> Vec<crate::protocol::params::Group> {
+        super::params::params()
+    }
 
     /// Each key's up home replicas (its preference list) must hold the
     /// same versions; hints still held are counted.

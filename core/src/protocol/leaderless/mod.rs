@@ -16,6 +16,7 @@ pub mod config;
 pub mod coordinator;
 mod family;
 pub mod message;
+pub mod params;
 pub mod read;
 pub mod replica;
 pub mod settings;

@@ -74,4 +74,7 @@ impl Family for MultiLeaderConfig {
     fn node(&self, id: NodeId) -> MultiLeaderNode {
         MultiLeaderNode::new(self, id)
     }
+    fn params() -> Vec<crate::protocol::params::Group> {
+        super::params::params()
+    }
 }

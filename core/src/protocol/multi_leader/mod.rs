@@ -21,6 +21,7 @@ pub mod crdt_value;
 mod family;
 pub mod followers;
 pub mod message;
+pub mod params;
 pub mod resolve;
 pub mod routing;
 pub mod settings;

@@ -2,6 +2,7 @@
 //! nodes, the settings of PostgreSQL and MySQL that match it, and what the
 //! page offers (failover by an operator, a SQL table).
 
+use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::{
@@ -10,7 +11,7 @@ use super::{
 use crate::node::NodeId;
 use crate::protocol::registry::{Family, Features, RequestForm, Spec};
 use crate::protocol::settings::Settings;
-use crate::scenario::Validator;
+use crate::scenario::{Scenario, Validator};
 
 impl Spec for SingleLeaderConfig {
     fn name(&self) -> &'static str {
@@ -30,6 +31,10 @@ impl Spec for SingleLeaderConfig {
     fn versions_are_log_positions(&self) -> bool {
         true
     }
+    /// A new follower that joins from a snapshot at `at_ms`.
+    fn with_new_node(&self, scenario: &Scenario, at_ms: f64) -> Result<Scenario, String> {
+        super::with_new_follower(scenario, at_ms)
+    }
     fn features(&self) -> Features {
         Features {
             operator_failover: true,
@@ -45,5 +50,8 @@ impl Family for SingleLeaderConfig {
     type Node = SingleLeaderNode;
     fn node(&self, id: NodeId) -> SingleLeaderNode {
         SingleLeaderNode::new(self, id)
+    }
+    fn params() -> Vec<crate::protocol::params::Group> {
+        super::params::params()
     }
 }

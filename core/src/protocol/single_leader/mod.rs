@@ -36,6 +36,7 @@ mod family;
 mod follower;
 mod join;
 mod leader;
+pub mod params;
 pub(crate) mod settings;
 mod store;
 #[cfg(test)]

@@ -13,7 +13,7 @@ use replicascope_core::protocol::Spec;
 
 use yew::prelude::*;
 
-use super::{f, MAX_KEYS};
+use crate::components::topology::{f, MAX_KEYS};
 use crate::layout::{on_ring, ring_arc, RING_CENTER, RING_RADIUS};
 use replicascope_core::label_layout::{text_box, text_width, Anchor, Rect, Spot};
 

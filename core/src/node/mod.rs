@@ -4,7 +4,6 @@
 //! queue, the network or a wall clock: their time is the local clock reading
 //! the simulator hands them, their randomness the stream it lends them.
 
-use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::{self, Debug};
@@ -12,6 +11,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::rng::SimRng;
 use crate::time::Duration;
+
+mod view;
+mod volatile;
+
+pub use view::{
+    NodeView, ReviewChoice, ReviewItem, Role, SyncCounts, TableView, TreeNodeView, TreeView,
+};
+pub use volatile::Volatile;
 
 /// A node's index in the cluster. Stored 0-based; written 1-based
 /// everywhere a person reads it (JSON scenarios, diagrams: "node 1"), like
@@ -446,164 +453,6 @@ impl<'a, M> Ctx<'a, M> {
     }
 }
 
-/// What a node is doing in its cluster, as the views name it.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Takes writes and streams them to followers.
-    Leader,
-    /// Applies what a leader sends.
-    Follower,
-    /// A leaderless node: stores its share of the ring and coordinates
-    /// any request.
-    #[default]
-    Replica,
-    /// Synthetic traffic's node: no replication role.
-    Peer,
-    /// A node an operator has not added to the cluster yet.
-    #[serde(rename = "not joined")]
-    NotJoined,
-    /// A new follower receiving a snapshot.
-    #[serde(rename = "copying snapshot")]
-    CopyingSnapshot,
-    /// A new follower replaying the log after its snapshot.
-    #[serde(rename = "catching up")]
-    CatchingUp,
-}
-
-impl Role {
-    /// The words the views print: "leader", "catching up".
-    pub fn name(self) -> &'static str {
-        match self {
-            Role::Leader => "leader",
-            Role::Follower => "follower",
-            Role::Replica => "replica",
-            Role::Peer => "peer",
-            Role::NotJoined => "not joined",
-            Role::CopyingSnapshot => "copying snapshot",
-            Role::CatchingUp => "catching up",
-        }
-    }
-
-    /// One word for a CSS class: "leader", "catching-up".
-    pub fn class(self) -> &'static str {
-        match self {
-            Role::NotJoined => "not-joined",
-            Role::CopyingSnapshot => "copying-snapshot",
-            Role::CatchingUp => "catching-up",
-            other => other.name(),
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// An anti-entropy process's work so far: Merkle tree hashes sent to
-/// peers, and keys copied because they differed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SyncCounts {
-    pub hashes_exchanged: u32,
-    pub keys_synced: u32,
-}
-
-impl fmt::Display for SyncCounts {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} hashes exchanged, {} keys synced",
-            self.hashes_exchanged, self.keys_synced
-        )
-    }
-}
-
-/// A node's state as the inspector and the CLI summary show it. The
-/// typed fields are what views and tests compare; `fields` and
-/// `internals` are text for people.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NodeView {
-    pub role: Role,
-    /// For protocols with one log: the position of the node's last
-    /// flushed entry (a single-leader node's LSN).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub log_position: Option<u64>,
-    /// For protocols that number leaderships: the node's epoch (term).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub epoch: Option<u32>,
-    /// For protocols with anti-entropy: its work so far.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub anti_entropy: Option<SyncCounts>,
-    /// Named figures in display order ("LSN" → "7").
-    pub fields: Vec<(String, String)>,
-    /// The node's current key → value data.
-    pub data: BTreeMap<String, i64>,
-    /// The node's SQL table, for protocols that keep one.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub table: Option<TableView>,
-    /// Internal bookkeeping behind the values, label → text: a key's
-    /// version vector, a CRDT's per-replica counters, tags, tombstones.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub internals: Vec<(String, String)>,
-    /// Keys holding conflicting versions that a person must choose
-    /// between (the "flag for review" resolver).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub review: Vec<ReviewItem>,
-    /// Merkle trees this node keeps for anti-entropy, one per peer it
-    /// compares with.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub trees: Vec<TreeView>,
-}
-
-/// A Merkle tree as the views draw it: level by level from the root, with
-/// what the latest exchange with `peer` found at each node.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TreeView {
-    pub peer: NodeId,
-    pub levels: Vec<Vec<TreeNodeView>>,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TreeNodeView {
-    /// Key positions `[lo, hi)` under this node.
-    pub range: (u64, u64),
-    /// Six hex digits of the hash.
-    pub hash: String,
-    pub keys: usize,
-    /// In the latest exchange: equal, different, or never compared.
-    pub compared: Option<bool>,
-}
-
-/// A key flagged for review, with the versions to choose from.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReviewItem {
-    pub key: String,
-    pub choices: Vec<ReviewChoice>,
-}
-
-/// One version of a flagged key.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ReviewChoice {
-    /// The number to write back to keep this version (none: not a number).
-    pub value: Option<i64>,
-    pub text: String,
-    /// The write it came from: "write #1 (price = 100 at node 1)".
-    pub from: String,
-}
-
-/// A table as text: column names, and each row's values in column order
-/// (the primary key `id` first), rows in primary-key order.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TableView {
-    pub name: String,
-    pub columns: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-}
-
 /// A replication protocol's node.
 pub trait Protocol: Clone + Debug {
     type Msg: Message;
@@ -688,44 +537,4 @@ pub fn values_text(values: &[i64]) -> String {
     }
     out.push('}');
     out
-}
-
-/// The part of a node's state a crash wipes: memory, not disk. It keeps
-/// the value it was built with, and [`Volatile::crash`] puts that back, so
-/// a protocol that keeps every volatile field inside one `V` cannot forget
-/// one when it crashes (a hand-written list of resets can). Reads and
-/// writes go through `Deref`: `self.volatile.buffer`.
-#[derive(Clone, Debug)]
-pub struct Volatile<V> {
-    now: V,
-    fresh: V,
-}
-
-impl<V: Clone> Volatile<V> {
-    /// Volatile state that starts as, and after every crash returns to,
-    /// `fresh`.
-    pub fn new(fresh: V) -> Self {
-        Volatile {
-            now: fresh.clone(),
-            fresh,
-        }
-    }
-
-    /// The node crashed: back to the state it was built with.
-    pub fn crash(&mut self) {
-        self.now = self.fresh.clone();
-    }
-}
-
-impl<V> core::ops::Deref for Volatile<V> {
-    type Target = V;
-    fn deref(&self) -> &V {
-        &self.now
-    }
-}
-
-impl<V> core::ops::DerefMut for Volatile<V> {
-    fn deref_mut(&mut self) -> &mut V {
-        &mut self.now
-    }
 }

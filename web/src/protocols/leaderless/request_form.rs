@@ -10,7 +10,7 @@ use replicascope_core::quorum::ConsistencyLevel;
 use replicascope_core::vv::VersionVector;
 use yew::prelude::*;
 
-use super::parse_request;
+use crate::components::client_ops::parse_request;
 
 /// The levels offered after "default (w/r)", in the core's order.
 pub const LEVELS: [ConsistencyLevel; 5] = [
@@ -120,7 +120,7 @@ pub fn level_row(
     let onchange = {
         let level = level.clone();
         Callback::from(move |e: Event| {
-            let i = super::chosen_index(&e);
+            let i = crate::components::client_ops::chosen_index(&e);
             level.set(i.checked_sub(1).and_then(|i| LEVELS.get(i).copied()));
         })
     };

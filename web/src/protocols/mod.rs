@@ -1,0 +1,10 @@
+//! Each protocol's own pictures and panels, one folder per protocol like
+//! its core folder: the single-leader log-format comparison, the
+//! leaderless hash ring, Merkle trees and request form, the multi-leader
+//! review list. The shared views decide whether to show them from the
+//! core's typed answers (`Spec::features`, `Spec::placement`), never
+//! from a protocol's name or display text.
+
+pub mod leaderless;
+pub mod multi_leader;
+pub mod single_leader;
