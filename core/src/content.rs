@@ -1,7 +1,7 @@
 //! Built-in content as data: presets and tours are JSON files under the
 //! repository's `content/` folder, compiled in with `include_str!` (the
 //! build script drops their indentation first) and parsed once, on first
-//! use. Their text is kept for the life of the
+//! use (a preset's scenario only when it is asked for). Their text is kept for the life of the
 //! program (leaked into `'static`), so the rest of the code hands out
 //! `&'static Preset` and `&'static Tour` as it did when they were Rust
 //! statics.

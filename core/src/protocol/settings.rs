@@ -13,3 +13,13 @@ pub struct Settings {
     /// The lines, newline-separated, comments in the system's own syntax.
     pub lines: String,
 }
+
+/// Milliseconds as the whole number the settings take.
+pub(crate) fn whole_ms(ms: f64) -> u64 {
+    let rounded = libm::round(ms);
+    if rounded.is_finite() && rounded > 0.0 {
+        rounded as u64
+    } else {
+        0
+    }
+}

@@ -9,8 +9,8 @@
 //! version vector that does not parse) is answered under the form, and
 //! nothing is sent.
 
-use crate::protocols::leaderless::request_form as leaderless;
-pub use crate::protocols::leaderless::request_form::{parse_context, parse_leaderless, LEVELS};
+use crate::protocols::versioned_requests as versioned;
+pub use crate::protocols::versioned_requests::{parse_context, parse_leaderless, LEVELS};
 
 use replicascope_core::history::Operation;
 use replicascope_core::node::{values_text, NodeId, Outcome, Request};
@@ -24,7 +24,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::components::narration::answer;
-use crate::protocols::single_leader::log_formats::LogFormats;
+use crate::protocols::LogFormats;
 use crate::state::{Model, Msg};
 
 #[derive(Properties, PartialEq)]
@@ -410,7 +410,7 @@ pub fn client_ops(props: &Props) -> Html {
                 { kv_result(state) }
             } else if mode_now == Mode::KeyValue {
                 if let Some(nodes) = ring {
-                    { leaderless::level_row(&level, &context, nodes) }
+                    { versioned::level_row(&level, &context, nodes) }
                 }
                 <div class="row">
                     <button type="submit" onclick={on_write}>{ "Write" }</button>

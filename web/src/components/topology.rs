@@ -28,7 +28,7 @@ use crate::layout::{
     arrow, datacenter_layout, dots_at, node_positions, ring_layout, Point, CLIENTS, HEIGHT,
     RING_CENTER, WIDTH,
 };
-use crate::protocols::leaderless::ring::{hash_ring, hint_badge, hint_badge_box};
+use crate::protocols::{hash_ring, hint_badge, hint_badge_box};
 use crate::state::{Model, Msg, Selection};
 use replicascope_core::label_layout::Rect;
 

@@ -12,8 +12,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::config::LeaderlessConfig;
+use crate::protocol::settings::whole_ms;
 use crate::protocol::settings::Settings;
-use crate::protocol::single_leader::settings::whole_ms;
 
 /// The settings matching `config`: Cassandra first (the most used),
 /// then Riak KV (the closest to Dynamo: sloppy quorums and siblings).

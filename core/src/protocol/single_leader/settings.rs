@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 
 use super::config::{AckMode, Durability, LogFormat, SingleLeaderConfig};
 use crate::node::NodeId;
-use crate::protocol::settings::Settings;
+use crate::protocol::settings::{whole_ms, Settings};
 
 /// The settings matching `config`, most fitting database first: MySQL for
 /// semi-sync (its invention), PostgreSQL for the rest.
@@ -32,16 +32,6 @@ fn standby_name(node: NodeId) -> String {
 fn standby_list(nodes: &[NodeId]) -> String {
     let names: Vec<String> = nodes.iter().map(|&n| standby_name(n)).collect();
     names.join(", ")
-}
-
-/// Milliseconds as the whole number the settings take.
-pub(crate) fn whole_ms(ms: f64) -> u64 {
-    let rounded = libm::round(ms);
-    if rounded.is_finite() && rounded > 0.0 {
-        rounded as u64
-    } else {
-        0
-    }
 }
 
 fn postgres(config: &SingleLeaderConfig) -> Settings {
