@@ -105,6 +105,17 @@ impl Param {
         self
     }
 
+    /// This control's value in `doc`, or its default when the field is
+    /// absent: [`current`] without searching every protocol's controls
+    /// for the default, which the page would do for each control on
+    /// every render.
+    pub fn value_in(&self, doc: &Value) -> Value {
+        match doc.pointer(self.path) {
+            Some(v) if !v.is_null() => v.clone(),
+            _ => self.default.clone(),
+        }
+    }
+
     /// The slider's maximum in `doc`: its own, or the capping field's
     /// value when that is lower.
     pub fn max_in(&self, doc: &Value, max: f64) -> f64 {
@@ -263,5 +274,20 @@ pub fn number(v: f64) -> Value {
         json!(v as i64)
     } else {
         json!(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_controls_own_default_is_the_one_current_finds() {
+        let empty = json!({});
+        for params in registry::every_protocols_params() {
+            for p in params.into_iter().flat_map(|g| g.params) {
+                assert_eq!(p.value_in(&empty), current(&empty, p.path), "{}", p.path);
+            }
+        }
     }
 }

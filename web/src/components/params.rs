@@ -147,7 +147,7 @@ pub fn params(props: &Props) -> Html {
 /// One control, showing the scenario's value (or the core's default).
 fn control(state: &UseReducerHandle<Model>, scenario: &Scenario, doc: &Value, p: Param) -> Html {
     let id = format!("param-{}", p.path.trim_start_matches('/').replace('/', "-"));
-    let now = current(doc, p.path);
+    let now = p.value_in(doc);
     let label = p.label;
     let on_text = |p: Param| {
         let (state, scenario) = (state.clone(), scenario.clone());

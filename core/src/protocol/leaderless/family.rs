@@ -53,12 +53,12 @@ impl Spec for LeaderlessConfig {
     }
     fn ring_positions(&self) -> Vec<f64> {
         (0..self.node_count())
-            .map(|n| f64::from(self.token(NodeId(n))) / 4_294_967_296.0)
+            .map(|n| turn(self.token(NodeId(n))))
             .collect()
     }
     fn placement(&self, key: &str) -> Option<Placement> {
         Some(Placement {
-            position: f64::from(self.position(key)) / 4_294_967_296.0,
+            position: turn(self.position(key)),
             ring: self.ring_from(key),
             replicas: self.replicas(),
             sloppy: self.sloppy_quorum,
@@ -72,6 +72,11 @@ impl Spec for LeaderlessConfig {
             ..Features::default()
         }
     }
+}
+
+/// A place on the ring (a 32-bit token) as a fraction of a turn.
+fn turn(token: u32) -> f64 {
+    f64::from(token) / 4_294_967_296.0
 }
 
 impl Family for LeaderlessConfig {
