@@ -336,9 +336,35 @@ pub struct Causal {
     pub context: crate::vv::VersionVector,
 }
 
+/// A protocol's timers, as an enum of its own. The simulator keeps only
+/// the number ([`Timer::id`]) — that is what a trace records — and hands
+/// the node back the typed timer, so a protocol matches on its own names
+/// and cannot be handed a timer it never defined.
+pub trait Timer: Copy + Debug + Eq {
+    /// The number the simulator and the trace know this timer by. Two
+    /// timers a node may have pending at once must have different ids.
+    fn id(self) -> u32;
+    /// The timer [`Timer::id`] gave `id`; `None` for a number this
+    /// protocol never hands out.
+    fn from_id(id: u32) -> Option<Self>;
+}
+
+/// The timers of a protocol that sets none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoTimer {}
+
+impl Timer for NoTimer {
+    fn id(self) -> u32 {
+        match self {}
+    }
+    fn from_id(_: u32) -> Option<NoTimer> {
+        None
+    }
+}
+
 /// What a node is handed.
 #[derive(Clone, Debug)]
-pub enum Input<M> {
+pub enum Input<M, T> {
     /// The run began (or the node was added).
     Start,
     Message {
@@ -346,7 +372,7 @@ pub enum Input<M> {
         msg: M,
     },
     /// A timer the node set has fired.
-    Timer(u32),
+    Timer(T),
     Client {
         op: OpId,
         request: Request,
@@ -402,7 +428,7 @@ pub trait Message: Clone + Debug {
 }
 
 /// Everything a node may use while it handles one input.
-pub struct Ctx<'a, M> {
+pub struct Ctx<'a, M, T> {
     /// The node handling the input.
     pub node: NodeId,
     /// How many nodes the cluster has.
@@ -413,9 +439,10 @@ pub struct Ctx<'a, M> {
     /// The node's own random stream.
     pub rng: &'a mut SimRng,
     effects: &'a mut Vec<Effect<M>>,
+    timers: core::marker::PhantomData<T>,
 }
 
-impl<'a, M> Ctx<'a, M> {
+impl<'a, M, T: Timer> Ctx<'a, M, T> {
     pub fn new(
         node: NodeId,
         cluster: u16,
@@ -429,16 +456,21 @@ impl<'a, M> Ctx<'a, M> {
             local_time_us,
             rng,
             effects,
+            timers: core::marker::PhantomData,
         }
     }
     pub fn send(&mut self, to: NodeId, msg: M) {
         self.effects.push(Effect::Send { to, msg });
     }
-    pub fn set_timer(&mut self, timer: u32, min: Duration, max: Duration) {
-        self.effects.push(Effect::SetTimer { timer, min, max });
+    pub fn set_timer(&mut self, timer: T, min: Duration, max: Duration) {
+        self.effects.push(Effect::SetTimer {
+            timer: timer.id(),
+            min,
+            max,
+        });
     }
-    pub fn cancel_timer(&mut self, timer: u32) {
-        self.effects.push(Effect::CancelTimer { timer });
+    pub fn cancel_timer(&mut self, timer: T) {
+        self.effects.push(Effect::CancelTimer { timer: timer.id() });
     }
     pub fn reply(&mut self, op: OpId, outcome: Outcome) {
         self.effects.push(Effect::Reply { op, outcome });
@@ -456,10 +488,15 @@ impl<'a, M> Ctx<'a, M> {
 /// A replication protocol's node.
 pub trait Protocol: Clone + Debug {
     type Msg: Message;
+    type Timer: Timer;
 
     /// Handles one input. Must be deterministic: the same state, input and
     /// context give the same effects.
-    fn on_input(&mut self, ctx: &mut Ctx<'_, Self::Msg>, input: Input<Self::Msg>);
+    fn on_input(
+        &mut self,
+        ctx: &mut Ctx<'_, Self::Msg, Self::Timer>,
+        input: Input<Self::Msg, Self::Timer>,
+    );
 
     /// The node crashed: drop everything that is not durable. The
     /// simulator cancels its timers and stops delivering to it; on recovery

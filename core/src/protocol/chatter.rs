@@ -9,7 +9,9 @@ use alloc::collections::BTreeMap;
 use alloc::string::String;
 use serde::{Deserialize, Serialize};
 
-use crate::node::{Ctx, Input, Message, NodeId, NodeView, OpId, Outcome, Protocol, Request};
+use crate::node::{
+    Ctx, Input, Message, NoTimer, NodeId, NodeView, OpId, Outcome, Protocol, Request,
+};
 use crate::protocol::registry::{Family, Spec};
 use crate::scenario::Validator;
 
@@ -107,7 +109,7 @@ impl ChatterNode {
         }
     }
 
-    fn random_peer(ctx: &mut Ctx<'_, Ping>) -> NodeId {
+    fn random_peer(ctx: &mut Ctx<'_, Ping, NoTimer>) -> NodeId {
         // Any node but this one, uniformly.
         let pick = ctx.rng.between(0, u64::from(ctx.cluster) - 2) as u16;
         NodeId(if pick >= ctx.node.0 { pick + 1 } else { pick })
@@ -116,8 +118,9 @@ impl ChatterNode {
 
 impl Protocol for ChatterNode {
     type Msg = Ping;
+    type Timer = NoTimer;
 
-    fn on_input(&mut self, ctx: &mut Ctx<'_, Ping>, input: Input<Ping>) {
+    fn on_input(&mut self, ctx: &mut Ctx<'_, Ping, NoTimer>, input: Input<Ping, NoTimer>) {
         match input {
             Input::Start | Input::Recovered => {
                 for _ in 0..self.fanout {
@@ -131,7 +134,8 @@ impl Protocol for ChatterNode {
                 ctx.send(to, Ping { hop: msg.hop + 1 });
             }
             // Chatter has no leader to promote.
-            Input::Timer(_) | Input::Promote | Input::Join => {}
+            Input::Promote | Input::Join => {}
+            Input::Timer(never) => match never {},
             Input::Client { op, request } => match request {
                 Request::Write { key, value } => {
                     let version = self.data.get(&key).map_or(0, |v| v.1) + 1;

@@ -15,7 +15,7 @@ use super::queue::EventQueue;
 use super::sessions::{Route, Sessions};
 use super::setup::Setup;
 use crate::history::History;
-use crate::node::{Ctx, Effect, Input, Message, NodeId, OpId, Outcome, Protocol, Request};
+use crate::node::{Ctx, Effect, Input, Message, NodeId, OpId, Outcome, Protocol, Request, Timer};
 use crate::rng::SimRng;
 use crate::scenario::{ms_to_instant, Action, Generator};
 use crate::time::{Duration, Instant};
@@ -254,7 +254,13 @@ impl<'a, P: Protocol> Engine<'a, P> {
                 let timers = &mut self.world.timers[node.index()];
                 if self.world.up[node.index()] && timers.get(&timer) == Some(&generation) {
                     timers.remove(&timer);
-                    self.dispatch(node, Input::Timer(timer), StepKind::Timer, timer);
+                    self.record(node, StepKind::Timer, timer);
+                    // Only the node's own `set_timer` armed this id, so it
+                    // always reads back; were it not to, the step still
+                    // shows that the timer fired.
+                    if let Some(typed) = <P::Timer as Timer>::from_id(timer) {
+                        self.handle(node, Input::Timer(typed));
+                    }
                 }
             }
         }
@@ -518,13 +524,19 @@ impl<'a, P: Protocol> Engine<'a, P> {
 
     /// One row of the sequence diagram: the node handles `input`, then its
     /// effects are carried out.
-    fn dispatch(&mut self, node: NodeId, input: Input<P::Msg>, kind: StepKind, subject: u32) {
+    fn dispatch(
+        &mut self,
+        node: NodeId,
+        input: Input<P::Msg, P::Timer>,
+        kind: StepKind,
+        subject: u32,
+    ) {
         self.record(node, kind, subject);
         self.handle(node, input);
     }
 
     /// The node handles `input` as part of the step just recorded.
-    fn handle(&mut self, node: NodeId, input: Input<P::Msg>) {
+    fn handle(&mut self, node: NodeId, input: Input<P::Msg, P::Timer>) {
         let step = (self.world.steps - 1) as u32;
         let i = node.index();
         let local = self.setup.local_time(i, self.world.now);

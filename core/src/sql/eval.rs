@@ -37,7 +37,7 @@ pub trait EvalContext {
 
 /// Inside a protocol step, the node's [`Ctx`](crate::node::Ctx) is the
 /// context: its local clock and its random stream.
-impl<M> EvalContext for crate::node::Ctx<'_, M> {
+impl<M, T: crate::node::Timer> EvalContext for crate::node::Ctx<'_, M, T> {
     fn now_us(&mut self) -> i64 {
         self.local_time_us
     }

@@ -229,7 +229,7 @@ fn now_is_fixed_per_statement_and_rand_uuid_use_the_stream() {
 fn node_ctx_is_an_eval_context() {
     let mut rng = crate::rng::SimRng::stream(1, "sql");
     let mut effects = Vec::new();
-    let mut ctx: crate::node::Ctx<'_, ()> =
+    let mut ctx: crate::node::Ctx<'_, (), crate::node::NoTimer> =
         crate::node::Ctx::new(crate::node::NodeId(1), 3, 42, &mut rng, &mut effects);
     let v = eval_expr(&parse_expr("NOW() - NOW()").unwrap(), &mut ctx).unwrap();
     assert_eq!(v, Value::Int(0));

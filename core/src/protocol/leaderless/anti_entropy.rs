@@ -13,7 +13,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::message::{Msg, Stored};
-use super::{LeaderlessNode, ANTI_ENTROPY_TIMER};
+use super::{LeaderlessNode, Timer};
 use crate::merkle::{digest_value, MerkleTree};
 use crate::node::{Ctx, NodeId};
 use crate::vv::Siblings;
@@ -62,7 +62,7 @@ impl LeaderlessNode {
         .ok()
     }
 
-    pub(super) fn arm_anti_entropy(&mut self, ctx: &mut Ctx<'_, Msg>, first: bool) {
+    pub(super) fn arm_anti_entropy(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, first: bool) {
         let Some(ae) = self.config.anti_entropy else {
             return;
         };
@@ -74,29 +74,34 @@ impl LeaderlessNode {
             ae.interval_ms
         };
         let after = Self::ms(ms);
-        ctx.set_timer(ANTI_ENTROPY_TIMER, after, after);
+        ctx.set_timer(Timer::AntiEntropy, after, after);
     }
 
-    pub(super) fn start_exchange(&mut self, ctx: &mut Ctx<'_, Msg>) {
+    pub(super) fn start_exchange(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         self.arm_anti_entropy(ctx, false);
         let peer = self.successor();
         let Some(tree) = self.tree_with(peer) else {
             return;
         };
-        self.ae.round += 1;
-        self.ae.compared.insert(peer, Vec::new());
+        self.volatile.ae.round += 1;
+        self.volatile.ae.compared.insert(peer, Vec::new());
         self.counts.hashes_exchanged += 1;
         ctx.send(
             peer,
             Msg::TreeHashes {
-                round: self.ae.round,
+                round: self.volatile.ae.round,
                 level: 0,
                 hashes: Rc::new(alloc::vec![(0, tree.root())]),
             },
         );
     }
 
-    pub(super) fn on_anti_entropy(&mut self, ctx: &mut Ctx<'_, Msg>, from: NodeId, msg: Msg) {
+    pub(super) fn on_anti_entropy(
+        &mut self,
+        ctx: &mut Ctx<'_, Msg, Timer>,
+        from: NodeId,
+        msg: Msg,
+    ) {
         match msg {
             Msg::TreeHashes {
                 round,
@@ -106,7 +111,7 @@ impl LeaderlessNode {
                 let Some(tree) = self.tree_with(from) else {
                     return;
                 };
-                let compared = self.ae.compared.entry(from).or_default();
+                let compared = self.volatile.ae.compared.entry(from).or_default();
                 if level == 0 {
                     compared.clear();
                 }
@@ -171,19 +176,19 @@ impl LeaderlessNode {
 
     fn on_tree_diff(
         &mut self,
-        ctx: &mut Ctx<'_, Msg>,
+        ctx: &mut Ctx<'_, Msg, Timer>,
         peer: NodeId,
         round: u32,
         level: u8,
         differing: &[usize],
     ) {
-        if round != self.ae.round {
+        if round != self.volatile.ae.round {
             return;
         }
         let Some(tree) = self.tree_with(peer) else {
             return;
         };
-        let compared = self.ae.compared.entry(peer).or_default();
+        let compared = self.volatile.ae.compared.entry(peer).or_default();
         // Mirror the peer's verdicts, so either side's inspector shows them.
         if level == 0 {
             compared.clear();

@@ -16,7 +16,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use super::message::{Msg, Stored, Versions};
-use super::{LeaderlessNode, REPLICA_TIMEOUT, REQUEST_TIMEOUT};
+use super::{LeaderlessNode, Timer};
 use crate::node::{Causal, Ctx, NodeId, OpId, Outcome, Request};
 use crate::quorum::ConsistencyLevel;
 use crate::vv::{Dot, Sibling, Siblings, VersionVector};
@@ -58,7 +58,7 @@ pub(super) fn version_number(v: &VersionVector) -> u64 {
 }
 
 impl LeaderlessNode {
-    pub(super) fn on_client(&mut self, ctx: &mut Ctx<'_, Msg>, op: OpId, request: Request) {
+    pub(super) fn on_client(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, op: OpId, request: Request) {
         match request {
             Request::Write { key, value } => self.write(ctx, op, key, vec![value], None, None),
             Request::Read { key, .. } => self.read(ctx, op, key, None),
@@ -97,18 +97,18 @@ impl LeaderlessNode {
         req
     }
 
-    pub(super) fn arm_request_timers(&self, ctx: &mut Ctx<'_, Msg>, req: u32) {
+    pub(super) fn arm_request_timers(&self, ctx: &mut Ctx<'_, Msg, Timer>, req: u32) {
         let replica = Self::ms(self.config.replica_timeout_ms);
         let request = Self::ms(self.config.request_timeout_ms);
-        ctx.set_timer(req << 2 | REPLICA_TIMEOUT, replica, replica);
-        ctx.set_timer(req << 2 | REQUEST_TIMEOUT, request, request);
+        ctx.set_timer(Timer::ReplicaTimeout(req), replica, replica);
+        ctx.set_timer(Timer::RequestTimeout(req), request, request);
     }
 
     /// A quorum write. `context` is what the client read before (none: the
     /// coordinator's own copy, if it holds one); `level` overrides w.
     pub(super) fn write(
         &mut self,
-        ctx: &mut Ctx<'_, Msg>,
+        ctx: &mut Ctx<'_, Msg, Timer>,
         op: OpId,
         key: String,
         values: Vec<i64>,
@@ -155,7 +155,7 @@ impl LeaderlessNode {
         let versions: Versions = Rc::new(copy);
         let req = self.new_req();
         let needed = needed.unwrap_or(usize::from(self.config.w));
-        self.pending.insert(
+        self.volatile.pending.insert(
             req,
             Pending::Write {
                 op,
@@ -170,7 +170,7 @@ impl LeaderlessNode {
         );
         let mut local = false;
         for home in self.config.preference_list(&key) {
-            let target = if self.config.sloppy_quorum && self.suspected.contains(&home) {
+            let target = if self.config.sloppy_quorum && self.volatile.suspected.contains(&home) {
                 self.stand_in(req, &key).unwrap_or(home)
             } else {
                 home
@@ -188,14 +188,14 @@ impl LeaderlessNode {
     /// The next node on the ring past the preference list that is not
     /// suspected and not yet written to for this request.
     fn stand_in(&self, req: u32, key: &str) -> Option<NodeId> {
-        let Some(Pending::Write { sent, .. }) = self.pending.get(&req) else {
+        let Some(Pending::Write { sent, .. }) = self.volatile.pending.get(&req) else {
             return None;
         };
         self.config
             .ring_from(key)
             .into_iter()
             .skip(self.config.replicas())
-            .find(|n| !self.suspected.contains(n) && !sent.contains_key(n))
+            .find(|n| !self.volatile.suspected.contains(n) && !sent.contains_key(n))
     }
 
     /// Writes this request's versions to `target`, which stands for
@@ -203,7 +203,7 @@ impl LeaderlessNode {
     /// acknowledgement left to the caller).
     fn send_store(
         &mut self,
-        ctx: &mut Ctx<'_, Msg>,
+        ctx: &mut Ctx<'_, Msg, Timer>,
         req: u32,
         target: NodeId,
         home: NodeId,
@@ -213,7 +213,7 @@ impl LeaderlessNode {
             versions,
             sent,
             ..
-        }) = self.pending.get_mut(&req)
+        }) = self.volatile.pending.get_mut(&req)
         else {
             return false;
         };
@@ -237,7 +237,7 @@ impl LeaderlessNode {
         }
     }
 
-    pub(super) fn on_store_ack(&mut self, ctx: &mut Ctx<'_, Msg>, req: u32, from: NodeId) {
+    pub(super) fn on_store_ack(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, req: u32, from: NodeId) {
         let Some(Pending::Write {
             op,
             key,
@@ -247,7 +247,7 @@ impl LeaderlessNode {
             sent,
             acked,
             answered,
-        }) = self.pending.get_mut(&req)
+        }) = self.volatile.pending.get_mut(&req)
         else {
             return;
         };
@@ -298,16 +298,16 @@ impl LeaderlessNode {
         }
     }
 
-    pub(super) fn finish(&mut self, ctx: &mut Ctx<'_, Msg>, req: u32) {
-        self.pending.remove(&req);
-        ctx.cancel_timer(req << 2 | REPLICA_TIMEOUT);
-        ctx.cancel_timer(req << 2 | REQUEST_TIMEOUT);
+    pub(super) fn finish(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, req: u32) {
+        self.volatile.pending.remove(&req);
+        ctx.cancel_timer(Timer::ReplicaTimeout(req));
+        ctx.cancel_timer(Timer::RequestTimeout(req));
     }
 
     /// Replicas that have not answered in time are suspected; a sloppy
     /// quorum writes to stand-ins for them.
-    pub(super) fn replica_timeout(&mut self, ctx: &mut Ctx<'_, Msg>, req: u32) {
-        let silent: Vec<(NodeId, NodeId)> = match self.pending.get(&req) {
+    pub(super) fn replica_timeout(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, req: u32) {
+        let silent: Vec<(NodeId, NodeId)> = match self.volatile.pending.get(&req) {
             Some(Pending::Write { sent, acked, .. }) => sent
                 .iter()
                 .filter(|(n, _)| !acked.contains(n))
@@ -321,14 +321,14 @@ impl LeaderlessNode {
             None => return,
         };
         for &(n, _) in &silent {
-            self.suspected.insert(n);
+            self.volatile.suspected.insert(n);
         }
         if !self.config.sloppy_quorum
-            || !matches!(self.pending.get(&req), Some(Pending::Write { .. }))
+            || !matches!(self.volatile.pending.get(&req), Some(Pending::Write { .. }))
         {
             return;
         }
-        let key = match self.pending.get(&req) {
+        let key = match self.volatile.pending.get(&req) {
             Some(Pending::Write { key, .. }) => key.clone(),
             _ => return,
         };
@@ -345,17 +345,17 @@ impl LeaderlessNode {
                 more = true;
             }
         }
-        if more && self.pending.contains_key(&req) {
+        if more && self.volatile.pending.contains_key(&req) {
             let replica = Self::ms(self.config.replica_timeout_ms);
-            ctx.set_timer(req << 2 | REPLICA_TIMEOUT, replica, replica);
+            ctx.set_timer(Timer::ReplicaTimeout(req), replica, replica);
         }
     }
 
-    pub(super) fn request_timeout(&mut self, ctx: &mut Ctx<'_, Msg>, req: u32) {
-        let Some(p) = self.pending.remove(&req) else {
+    pub(super) fn request_timeout(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, req: u32) {
+        let Some(p) = self.volatile.pending.remove(&req) else {
             return;
         };
-        ctx.cancel_timer(req << 2 | REPLICA_TIMEOUT);
+        ctx.cancel_timer(Timer::ReplicaTimeout(req));
         match p {
             Pending::Write {
                 op,

@@ -20,6 +20,7 @@ pub mod params;
 pub mod read;
 pub mod replica;
 pub mod settings;
+mod timer;
 pub mod view;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -35,21 +36,15 @@ use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::rc::Rc;
 use alloc::string::String;
 
-use crate::node::{Ctx, Input, NodeId, NodeView, OpId, Protocol};
+use crate::node::{Ctx, Input, NodeId, NodeView, OpId, Protocol, Volatile};
 use crate::time::Duration;
 use crate::vv::Siblings;
 
 pub use config::{AntiEntropy, LeaderlessConfig};
 pub use message::{Msg, Stored};
+pub use timer::Timer;
 
 use coordinator::Pending;
-
-/// Timer ids: request-scoped timers are `req << 2 | kind`.
-const REPLICA_TIMEOUT: u32 = 0;
-const REQUEST_TIMEOUT: u32 = 1;
-/// Node-wide timers (request 0).
-const HINT_TIMER: u32 = 2;
-const ANTI_ENTROPY_TIMER: u32 = 3;
 
 #[derive(Clone, Debug)]
 pub struct LeaderlessNode {
@@ -72,12 +67,25 @@ pub struct LeaderlessNode {
     /// since a hint goes once it is handed over.
     stored_ops: crate::opset::OpSet,
     counts: Counts,
-    // Volatile.
-    pending: BTreeMap<u32, Pending>,
+    /// The next client request's number. It survives a crash although it
+    /// is not on disk in a real store: numbers are never reused, so a
+    /// reply to a request from before the crash cannot be taken for an
+    /// answer to a new one.
     next_req: u32,
+    /// Lost in a crash.
+    volatile: Volatile<Memory>,
+}
+
+/// What a leaderless node keeps only in memory.
+#[derive(Clone, Debug, Default)]
+struct Memory {
+    /// Client requests this node coordinates, by number.
+    pending: BTreeMap<u32, Pending>,
     /// Nodes that failed to answer lately; cleared by any message from them.
     suspected: BTreeSet<NodeId>,
+    /// The hint timer is pending.
     hint_timer_armed: bool,
+    /// The anti-entropy exchange under way.
     ae: anti_entropy::Exchange,
 }
 
@@ -102,11 +110,8 @@ impl LeaderlessNode {
             coordinated: BTreeMap::new(),
             stored_ops: crate::opset::OpSet::new(),
             counts: Counts::default(),
-            pending: BTreeMap::new(),
             next_req: 1,
-            suspected: BTreeSet::new(),
-            hint_timer_armed: false,
-            ae: anti_entropy::Exchange::default(),
+            volatile: Volatile::new(Memory::default()),
         }
     }
 
@@ -147,8 +152,9 @@ impl LeaderlessNode {
 
 impl Protocol for LeaderlessNode {
     type Msg = Msg;
+    type Timer = Timer;
 
-    fn on_input(&mut self, ctx: &mut Ctx<'_, Msg>, input: Input<Msg>) {
+    fn on_input(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, input: Input<Msg, Timer>) {
         match input {
             Input::Start => self.arm_anti_entropy(ctx, true),
             Input::Recovered => {
@@ -161,30 +167,21 @@ impl Protocol for LeaderlessNode {
             Input::Client { op, request } => self.on_client(ctx, op, request),
             Input::Message { from, msg } => {
                 // Any message shows the sender is reachable again.
-                self.suspected.remove(&from);
+                self.volatile.suspected.remove(&from);
                 self.on_message(ctx, from, msg);
             }
-            Input::Timer(HINT_TIMER) => {
-                self.hint_timer_armed = false;
+            Input::Timer(Timer::Hint) => {
+                self.volatile.hint_timer_armed = false;
                 self.hand_off(ctx);
             }
-            Input::Timer(ANTI_ENTROPY_TIMER) => self.start_exchange(ctx),
-            Input::Timer(t) => {
-                let (req, kind) = (t >> 2, t & 3);
-                match kind {
-                    REPLICA_TIMEOUT => self.replica_timeout(ctx, req),
-                    REQUEST_TIMEOUT => self.request_timeout(ctx, req),
-                    _ => {}
-                }
-            }
+            Input::Timer(Timer::AntiEntropy) => self.start_exchange(ctx),
+            Input::Timer(Timer::ReplicaTimeout(req)) => self.replica_timeout(ctx, req),
+            Input::Timer(Timer::RequestTimeout(req)) => self.request_timeout(ctx, req),
         }
     }
 
     fn on_crash(&mut self) {
-        self.pending.clear();
-        self.suspected.clear();
-        self.hint_timer_armed = false;
-        self.ae = anti_entropy::Exchange::default();
+        self.volatile.crash();
     }
 
     fn view(&self) -> NodeView {
@@ -217,6 +214,6 @@ impl Protocol for LeaderlessNode {
     }
 
     fn footprint(&self) -> usize {
-        self.store.len() + self.hints.len() + self.coordinated.len() + self.pending.len()
+        self.store.len() + self.hints.len() + self.coordinated.len() + self.volatile.pending.len()
     }
 }

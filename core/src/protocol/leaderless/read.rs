@@ -11,6 +11,7 @@
 //! so once one client has seen a value no later client can miss it, and
 //! quorum reads become linearizable.
 
+use super::Timer;
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::rc::Rc;
@@ -27,14 +28,14 @@ impl LeaderlessNode {
     /// A quorum read; `needed` overrides r.
     pub(super) fn read(
         &mut self,
-        ctx: &mut Ctx<'_, Msg>,
+        ctx: &mut Ctx<'_, Msg, Timer>,
         op: OpId,
         key: String,
         needed: Option<usize>,
     ) {
         let req = self.new_req();
         let asked = self.config.preference_list(&key);
-        self.pending.insert(
+        self.volatile.pending.insert(
             req,
             Pending::Read {
                 op,
@@ -67,7 +68,7 @@ impl LeaderlessNode {
 
     pub(super) fn on_fetch_reply(
         &mut self,
-        ctx: &mut Ctx<'_, Msg>,
+        ctx: &mut Ctx<'_, Msg, Timer>,
         req: u32,
         from: NodeId,
         versions: &Siblings<Stored>,
@@ -81,7 +82,7 @@ impl LeaderlessNode {
             needed,
             answered,
             ..
-        }) = self.pending.get_mut(&req)
+        }) = self.volatile.pending.get_mut(&req)
         else {
             return;
         };
@@ -125,14 +126,14 @@ impl LeaderlessNode {
     /// A replica has the version a blocking read repair wrote back.
     pub(super) fn on_repair_ack(
         &mut self,
-        ctx: &mut Ctx<'_, Msg>,
+        ctx: &mut Ctx<'_, Msg, Timer>,
         req: u32,
         from: NodeId,
         context: &VersionVector,
     ) {
         let Some(Pending::Read {
             merged, holders, ..
-        }) = self.pending.get_mut(&req)
+        }) = self.volatile.pending.get_mut(&req)
         else {
             return;
         };
@@ -145,13 +146,13 @@ impl LeaderlessNode {
 
     /// Blocking read repair: answers once w replicas hold the merged
     /// version.
-    fn answer_if_held(&mut self, ctx: &mut Ctx<'_, Msg>, req: u32) {
+    fn answer_if_held(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, req: u32) {
         let w = usize::from(self.config.w).min(self.config.replicas());
         let Some(Pending::Read {
             holders,
             answered: false,
             ..
-        }) = self.pending.get(&req)
+        }) = self.volatile.pending.get(&req)
         else {
             return;
         };
@@ -167,7 +168,7 @@ impl LeaderlessNode {
         }
     }
 
-    fn answer_read(&mut self, ctx: &mut Ctx<'_, Msg>, req: u32, blocking: Option<String>) {
+    fn answer_read(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, req: u32, blocking: Option<String>) {
         let me = self.me;
         let (config_n, config_w) = (self.config.replicas() as u8, self.config.w);
         let sloppy = self.config.sloppy_quorum;
@@ -178,7 +179,7 @@ impl LeaderlessNode {
             merged,
             answered,
             ..
-        }) = self.pending.get_mut(&req)
+        }) = self.volatile.pending.get_mut(&req)
         else {
             return;
         };
@@ -265,7 +266,7 @@ impl LeaderlessNode {
     /// Read repair: every replica that answered with less than the merged
     /// version gets it written back — after the answer, or before it when
     /// the repair blocks.
-    fn repair_stale(&mut self, ctx: &mut Ctx<'_, Msg>, req: u32) {
+    fn repair_stale(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, req: u32) {
         let me = self.me;
         let blocking = self.config.blocking_read_repair;
         if !self.config.read_repair && !blocking {
@@ -280,7 +281,7 @@ impl LeaderlessNode {
             answered,
             needed,
             ..
-        }) = self.pending.get_mut(&req)
+        }) = self.volatile.pending.get_mut(&req)
         else {
             return;
         };
@@ -311,7 +312,8 @@ impl LeaderlessNode {
             if n == me {
                 self.merge_into_store(&key, &merged_now);
                 if waiting {
-                    if let Some(Pending::Read { holders, .. }) = self.pending.get_mut(&req) {
+                    if let Some(Pending::Read { holders, .. }) = self.volatile.pending.get_mut(&req)
+                    {
                         holders.insert(me);
                     }
                 }
@@ -337,9 +339,9 @@ impl LeaderlessNode {
     }
 
     /// Done once every replica replied and the answer went out.
-    fn finish_if_done(&mut self, ctx: &mut Ctx<'_, Msg>, req: u32) {
+    fn finish_if_done(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, req: u32) {
         let done = matches!(
-            self.pending.get(&req),
+            self.volatile.pending.get(&req),
             Some(Pending::Read { asked, replies, answered: true, .. }) if replies.len() == asked.len()
         );
         if done {

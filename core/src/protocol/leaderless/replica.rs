@@ -9,13 +9,13 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::message::{versions_text, Msg, Stored};
-use super::{LeaderlessNode, HINT_TIMER};
+use super::{LeaderlessNode, Timer};
 use crate::node::{Ctx, NodeId};
 use crate::vv::Dot;
 use crate::vv::Siblings;
 
 impl LeaderlessNode {
-    pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, Msg>, from: NodeId, msg: Msg) {
+    pub(super) fn on_message(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, from: NodeId, msg: Msg) {
         match msg {
             Msg::Store {
                 req,
@@ -87,7 +87,7 @@ impl LeaderlessNode {
     /// holds them for that node.
     pub(super) fn store_locally(
         &mut self,
-        ctx: &mut Ctx<'_, Msg>,
+        ctx: &mut Ctx<'_, Msg, Timer>,
         key: &str,
         versions: &Siblings<Stored>,
         hint_for: Option<NodeId>,
@@ -109,7 +109,13 @@ impl LeaderlessNode {
     /// The home replica has the versions handed over: only those leave
     /// the hint. A write for the same home and key that arrived while the
     /// handoff was on its way stays, to be handed over next time.
-    fn on_handoff_ack(&mut self, ctx: &mut Ctx<'_, Msg>, from: NodeId, key: String, dots: &[Dot]) {
+    fn on_handoff_ack(
+        &mut self,
+        ctx: &mut Ctx<'_, Msg, Timer>,
+        from: NodeId,
+        key: String,
+        dots: &[Dot],
+    ) {
         let slot = (from, key);
         let Some(hint) = self.hints.get_mut(&slot) else {
             return;
@@ -135,16 +141,16 @@ impl LeaderlessNode {
         }
     }
 
-    pub(super) fn arm_hint_timer(&mut self, ctx: &mut Ctx<'_, Msg>) {
-        if !self.hint_timer_armed {
+    pub(super) fn arm_hint_timer(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
+        if !self.volatile.hint_timer_armed {
             let after = Self::ms(self.config.hint_retry_ms);
-            ctx.set_timer(HINT_TIMER, after, after);
-            self.hint_timer_armed = true;
+            ctx.set_timer(Timer::Hint, after, after);
+            self.volatile.hint_timer_armed = true;
         }
     }
 
     /// Tries to deliver every hint to its home replica.
-    pub(super) fn hand_off(&mut self, ctx: &mut Ctx<'_, Msg>) {
+    pub(super) fn hand_off(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         let hints: Vec<((NodeId, String), Siblings<Stored>)> = self
             .hints
             .iter()

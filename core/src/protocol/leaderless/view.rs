@@ -24,10 +24,10 @@ pub fn view(n: &LeaderlessNode) -> NodeView {
         .push((String::from("keys"), format!("{}", n.store.len())));
     v.fields
         .push((String::from("hints held"), format!("{}", n.hints.len())));
-    if !n.suspected.is_empty() {
+    if !n.volatile.suspected.is_empty() {
         v.fields.push((
             String::from("suspects"),
-            super::coordinator::join_nodes(n.suspected.iter().copied()),
+            super::coordinator::join_nodes(n.volatile.suspected.iter().copied()),
         ));
     }
     let c = &n.counts;
@@ -76,7 +76,7 @@ pub fn view(n: &LeaderlessNode) -> NodeView {
     let pred = crate::node::NodeId((n.me.0 + k - 1) % k);
     for peer in [succ, pred] {
         if let Some(tree) = n.tree_with(peer) {
-            let compared = n.ae.compared.get(&peer);
+            let compared = n.volatile.ae.compared.get(&peer);
             v.trees.push(crate::node::TreeView {
                 peer,
                 levels: tree

@@ -5,6 +5,7 @@
 //! higher timestamp (last write wins, silently dropping the other
 //! acknowledged write), the CRDT merge, or the application's resolver.
 
+use super::Timer;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -21,7 +22,7 @@ use crate::vv::Causality;
 impl MultiLeaderNode {
     /// Applies a write replicated from another leader, records it, logs it
     /// for forwarding and passes the key's new copy to the followers.
-    pub(super) fn apply_remote(&mut self, ctx: &mut Ctx<'_, Msg>, u: &Update) {
+    pub(super) fn apply_remote(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, u: &Update) {
         if !self.config.causal_delivery && !self.applied.descends(&u.deps) {
             self.counts.overtaken += 1;
             ctx.note(format!(
@@ -99,7 +100,7 @@ impl MultiLeaderNode {
 
     /// No resolution, or the application's resolver: row events with
     /// version vectors.
-    fn apply_row(&mut self, ctx: &mut Ctx<'_, Msg>, u: &Update) -> bool {
+    fn apply_row(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, u: &Update) -> bool {
         let Some(value) = Self::value_of(u).cloned() else {
             return false;
         };
@@ -204,7 +205,7 @@ impl MultiLeaderNode {
     /// Last write wins: the higher timestamp stays, whatever causality
     /// says; an acknowledged write that loses to one that never saw it is
     /// silently discarded.
-    fn last_write_wins(&mut self, ctx: &mut Ctx<'_, Msg>, u: &Update) -> bool {
+    fn last_write_wins(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, u: &Update) -> bool {
         let Some(value) = Self::value_of(u).cloned() else {
             return false;
         };
@@ -241,7 +242,12 @@ impl MultiLeaderNode {
 
     /// Records that `lost` was thrown away in favour of `winner`, which
     /// never saw it.
-    pub(super) fn discard(&mut self, ctx: &mut Ctx<'_, Msg>, lost: &Writer, winner: &Writer) {
+    pub(super) fn discard(
+        &mut self,
+        ctx: &mut Ctx<'_, Msg, Timer>,
+        lost: &Writer,
+        winner: &Writer,
+    ) {
         let a = Anomaly {
             kind: AnomalyKind::DiscardedWrite,
             op: lost.op,
@@ -267,7 +273,7 @@ impl MultiLeaderNode {
     }
 
     /// CRDT: merge the shipped state into the local one.
-    fn merge_state(&mut self, ctx: &mut Ctx<'_, Msg>, u: &Update) -> bool {
+    fn merge_state(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, u: &Update) -> bool {
         let Change::State(state) = &u.change else {
             return false;
         };

@@ -3,6 +3,7 @@
 //! waits only for the local datacenter) and turns each into a row event
 //! for its peers; a follower sends writers to its datacenter's leader.
 
+use super::Timer;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -16,7 +17,7 @@ use crate::node::{Causal, Ctx, OpId, Outcome, Request};
 use crate::vv::Dot;
 
 impl MultiLeaderNode {
-    pub(super) fn on_client(&mut self, ctx: &mut Ctx<'_, Msg>, op: OpId, request: Request) {
+    pub(super) fn on_client(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, op: OpId, request: Request) {
         match request {
             Request::Read { key, .. } | Request::Get { key, .. } => self.read(ctx, op, &key),
             Request::Put { .. } => ctx.reply(
@@ -50,7 +51,7 @@ impl MultiLeaderNode {
         }
     }
 
-    fn read(&self, ctx: &mut Ctx<'_, Msg>, op: OpId, key: &str) {
+    fn read(&self, ctx: &mut Ctx<'_, Msg, Timer>, op: OpId, key: &str) {
         let outcome = match self.store.get(key) {
             None => Outcome::Read {
                 value: None,
@@ -127,7 +128,7 @@ impl MultiLeaderNode {
         }
     }
 
-    fn write(&mut self, ctx: &mut Ctx<'_, Msg>, op: OpId, request: Request) {
+    fn write(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, op: OpId, request: Request) {
         let key = String::from(request.key());
         let existing = self.store.get(&key).cloned();
         let me = self.me;

@@ -6,6 +6,7 @@
 //! the retry timer sends it the whole store — so followers always catch
 //! up, however their copies went missing.
 
+use super::Timer;
 use alloc::format;
 use alloc::rc::Rc;
 use alloc::string::String;
@@ -18,7 +19,7 @@ use crate::node::{Ctx, NodeId};
 
 impl MultiLeaderNode {
     /// Sends a key's current copy to this datacenter's followers.
-    pub(super) fn copy_to_followers(&mut self, ctx: &mut Ctx<'_, Msg>, key: &str) {
+    pub(super) fn copy_to_followers(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, key: &str) {
         let Some(cell) = self.store.get(key) else {
             return;
         };
@@ -44,7 +45,7 @@ impl MultiLeaderNode {
     /// A follower receives copy number `seq`.
     pub(super) fn on_copy(
         &mut self,
-        ctx: &mut Ctx<'_, Msg>,
+        ctx: &mut Ctx<'_, Msg, Timer>,
         from: NodeId,
         seq: u64,
         key: String,
@@ -72,7 +73,7 @@ impl MultiLeaderNode {
     }
 
     /// The whole store, numbered with the last copy it includes.
-    pub(super) fn send_snapshot(&self, ctx: &mut Ctx<'_, Msg>, to: NodeId) {
+    pub(super) fn send_snapshot(&self, ctx: &mut Ctx<'_, Msg, Timer>, to: NodeId) {
         let cells: Vec<(String, Cell)> = self
             .store
             .iter()
@@ -89,7 +90,7 @@ impl MultiLeaderNode {
 
     pub(super) fn on_snapshot(
         &mut self,
-        ctx: &mut Ctx<'_, Msg>,
+        ctx: &mut Ctx<'_, Msg, Timer>,
         from: NodeId,
         seq: u64,
         cells: &[(String, Cell)],
@@ -104,7 +105,7 @@ impl MultiLeaderNode {
 
     /// Followers that have not acknowledged every copy get the whole
     /// store again; true when some did.
-    pub(super) fn resend_to_followers(&mut self, ctx: &mut Ctx<'_, Msg>) -> bool {
+    pub(super) fn resend_to_followers(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) -> bool {
         let behind: Vec<NodeId> = self
             .config
             .followers_of(self.dc())

@@ -26,6 +26,7 @@ pub mod resolve;
 pub mod routing;
 pub mod settings;
 pub mod stream;
+mod timer;
 pub mod view;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -40,17 +41,15 @@ use alloc::rc::Rc;
 use alloc::vec::Vec;
 
 use crate::check::Anomaly;
-use crate::node::{Ctx, Input, NodeId, NodeView, OpId, Protocol};
+use crate::node::{Ctx, Input, NodeId, NodeView, OpId, Protocol, Volatile};
 use crate::vv::VersionVector;
 
 pub use config::{CrdtKind, MultiLeaderConfig, Resolution, ResolverKind, Topology};
 pub use message::Msg;
+pub use timer::Timer;
 
 use cell::Cell;
 use message::Update;
-
-/// The one timer: resend what peers have not acknowledged.
-const RETRY: u32 = 1;
 
 #[derive(Clone, Debug)]
 pub struct MultiLeaderNode {
@@ -80,9 +79,16 @@ pub struct MultiLeaderNode {
     copy_seq: u64,
     findings: crate::chunked::Chunked<Anomaly>,
     counts: Counts,
-    // Volatile: lost in a crash.
+    /// Lost in a crash.
+    volatile: Volatile<Memory>,
+}
+
+/// What a multi-leader node keeps only in memory.
+#[derive(Clone, Debug, Default)]
+struct Memory {
     /// Per downstream leader: where the next shipment starts.
     sent: BTreeMap<NodeId, u64>,
+    /// The retry timer is pending.
     retry_armed: bool,
 }
 
@@ -115,9 +121,8 @@ impl MultiLeaderNode {
             copy_seq: 0,
             findings: crate::chunked::Chunked::new(),
             counts: Counts::default(),
-            sent: BTreeMap::new(),
             follower_acked: BTreeMap::new(),
-            retry_armed: false,
+            volatile: Volatile::new(Memory::default()),
         }
     }
 
@@ -142,8 +147,9 @@ impl MultiLeaderNode {
 
 impl Protocol for MultiLeaderNode {
     type Msg = Msg;
+    type Timer = Timer;
 
-    fn on_input(&mut self, ctx: &mut Ctx<'_, Msg>, input: Input<Msg>) {
+    fn on_input(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, input: Input<Msg, Timer>) {
         match input {
             Input::Start | Input::Promote | Input::Join => {}
             Input::Client { op, request } => self.on_client(ctx, op, request),
@@ -159,11 +165,10 @@ impl Protocol for MultiLeaderNode {
                 Msg::CatchUp => self.send_snapshot(ctx, from),
                 Msg::Snapshot { seq, cells } => self.on_snapshot(ctx, from, seq, &cells),
             },
-            Input::Timer(RETRY) => {
-                self.retry_armed = false;
+            Input::Timer(Timer::Retry) => {
+                self.volatile.retry_armed = false;
                 self.retry(ctx);
             }
-            Input::Timer(_) => {}
             Input::Recovered => {
                 if self.is_leader() {
                     // Pick up each peer's stream where it was acknowledged,
@@ -178,8 +183,7 @@ impl Protocol for MultiLeaderNode {
     }
 
     fn on_crash(&mut self) {
-        self.sent.clear();
-        self.retry_armed = false;
+        self.volatile.crash();
     }
 
     fn view(&self) -> NodeView {

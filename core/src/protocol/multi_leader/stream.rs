@@ -16,7 +16,7 @@ use alloc::rc::Rc;
 
 use super::config::Topology;
 use super::message::{Msg, Update};
-use super::{MultiLeaderNode, RETRY};
+use super::{MultiLeaderNode, Timer};
 use crate::node::{Ctx, NodeId};
 use crate::time::Duration;
 
@@ -35,10 +35,11 @@ impl MultiLeaderNode {
     }
 
     /// Sends every log entry each downstream leader has not been sent yet.
-    pub(super) fn ship(&mut self, ctx: &mut Ctx<'_, Msg>) {
+    pub(super) fn ship(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         let mut shipped = false;
         for peer in self.config.downstream(self.me) {
             let start = self
+                .volatile
                 .sent
                 .get(&peer)
                 .or(self.acked.get(&peer))
@@ -61,18 +62,18 @@ impl MultiLeaderNode {
                     from_index = index + 1;
                 }
             }
-            self.sent.insert(peer, from_index);
+            self.volatile.sent.insert(peer, from_index);
         }
         if shipped {
             self.arm_retry(ctx);
         }
     }
 
-    pub(super) fn arm_retry(&mut self, ctx: &mut Ctx<'_, Msg>) {
-        if !self.retry_armed {
+    pub(super) fn arm_retry(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
+        if !self.volatile.retry_armed {
             let after = Duration(crate::scenario::ms_to_instant(self.config.retry_ms).0);
-            ctx.set_timer(RETRY, after, after);
-            self.retry_armed = true;
+            ctx.set_timer(Timer::Retry, after, after);
+            self.volatile.retry_armed = true;
         }
     }
 
@@ -99,14 +100,14 @@ impl MultiLeaderNode {
     }
 
     /// The retry timer fired: send again whatever is unacknowledged.
-    pub(super) fn retry(&mut self, ctx: &mut Ctx<'_, Msg>) {
+    pub(super) fn retry(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         let mut again = 0;
         for peer in self.config.downstream(self.me) {
             let n = self.unacked(peer);
             if n > 0 {
                 again += n;
                 let acked = self.acked.get(&peer).copied().unwrap_or(0);
-                self.sent.insert(peer, acked);
+                self.volatile.sent.insert(peer, acked);
             }
         }
         if again > 0 {
@@ -125,7 +126,7 @@ impl MultiLeaderNode {
         let acked = self.acked.entry(from).or_insert(0);
         *acked = (*acked).max(next.min(self.log_base + self.log.len() as u64));
         let acked = *acked;
-        let sent = self.sent.entry(from).or_insert(acked);
+        let sent = self.volatile.sent.entry(from).or_insert(acked);
         *sent = (*sent).max(acked);
         // Entries every downstream leader has acknowledged are never sent
         // again: drop them, so the log stays as long as the slowest peer's
@@ -147,7 +148,7 @@ impl MultiLeaderNode {
     /// Entry `index` of `from`'s log arrives.
     pub(super) fn receive(
         &mut self,
-        ctx: &mut Ctx<'_, Msg>,
+        ctx: &mut Ctx<'_, Msg, Timer>,
         from: NodeId,
         from_index: u64,
         index: u64,
@@ -206,7 +207,7 @@ impl MultiLeaderNode {
 
     /// Applies held writes whose dependencies have all arrived, until none
     /// is ready.
-    fn release_held(&mut self, ctx: &mut Ctx<'_, Msg>) {
+    fn release_held(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         while let Some(i) = self
             .held
             .iter()

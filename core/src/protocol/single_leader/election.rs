@@ -23,14 +23,14 @@ impl SingleLeaderNode {
     }
 
     /// A leader with automatic failover configured sends heartbeats.
-    pub(super) fn start_heartbeats(&self, ctx: &mut Ctx<'_, Msg>) {
+    pub(super) fn start_heartbeats(&self, ctx: &mut Ctx<'_, Msg, Timer>) {
         if let Some(f) = self.config.failover {
             let every = Duration(ms_to_instant(f.heartbeat_ms).0.max(1));
-            ctx.set_timer(HEARTBEAT_TIMER, every, every);
+            ctx.set_timer(Timer::Heartbeat, every, every);
         }
     }
 
-    pub(super) fn on_heartbeat_timer(&mut self, ctx: &mut Ctx<'_, Msg>) {
+    pub(super) fn on_heartbeat_timer(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         if !self.is_leader() {
             return;
         }
@@ -52,18 +52,18 @@ impl SingleLeaderNode {
     /// The leader was heard: the election timer starts over, somewhere
     /// between one and two timeouts (randomised as in Raft, so followers
     /// rarely stand at once and split the vote).
-    pub(super) fn heard_from_leader(&mut self, ctx: &mut Ctx<'_, Msg>) {
+    pub(super) fn heard_from_leader(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         self.volatile.last_heard_us = ctx.local_time_us;
         if let Some(t) = self.timeout() {
             if !self.is_leader() && self.join.is_member() {
-                ctx.set_timer(ELECTION_TIMER, t, Duration(t.0.saturating_mul(2)));
+                ctx.set_timer(Timer::Election, t, Duration(t.0.saturating_mul(2)));
             }
         }
     }
 
     pub(super) fn on_heartbeat(
         &mut self,
-        ctx: &mut Ctx<'_, Msg>,
+        ctx: &mut Ctx<'_, Msg, Timer>,
         from: NodeId,
         term: Term,
         lsn: u64,
@@ -92,7 +92,12 @@ impl SingleLeaderNode {
     /// that position (written by a deposed leader, its correction lost),
     /// it asks the leader, which streams or rewinds it — again after a
     /// timeout, in case the request was lost too.
-    fn ask_for_missing(&mut self, ctx: &mut Ctx<'_, Msg>, leader_lsn: u64, last: Option<OpId>) {
+    fn ask_for_missing(
+        &mut self,
+        ctx: &mut Ctx<'_, Msg, Timer>,
+        leader_lsn: u64,
+        last: Option<OpId>,
+    ) {
         let have = self.received_lsn();
         if self.stopped.is_some() || !self.join.receives_stream() || leader_lsn < self.base {
             return;
@@ -122,7 +127,7 @@ impl SingleLeaderNode {
     }
 
     /// Nodes that vote: all but those still waiting to be added.
-    fn voters(&self, ctx: &Ctx<'_, Msg>) -> usize {
+    fn voters(&self, ctx: &Ctx<'_, Msg, Timer>) -> usize {
         usize::from(ctx.cluster).saturating_sub(self.config.joining.len() - self.joined_count())
     }
 
@@ -134,7 +139,7 @@ impl SingleLeaderNode {
             .count()
     }
 
-    pub(super) fn on_election_timer(&mut self, ctx: &mut Ctx<'_, Msg>) {
+    pub(super) fn on_election_timer(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         let Some(timeout) = self.timeout() else {
             return;
         };
@@ -169,7 +174,7 @@ impl SingleLeaderNode {
         }
         // Stand again later if this election goes nowhere.
         ctx.set_timer(
-            ELECTION_TIMER,
+            Timer::Election,
             timeout,
             Duration(timeout.0.saturating_mul(2)),
         );
@@ -178,7 +183,7 @@ impl SingleLeaderNode {
 
     pub(super) fn on_request_vote(
         &mut self,
-        ctx: &mut Ctx<'_, Msg>,
+        ctx: &mut Ctx<'_, Msg, Timer>,
         from: NodeId,
         epoch: u32,
         theirs: (u32, u64),
@@ -241,7 +246,7 @@ impl SingleLeaderNode {
                         "{me} sees that {from}'s log is more up to date than its own, so it stands aside and waits longer before trying again."
                     ));
                     ctx.set_timer(
-                        ELECTION_TIMER,
+                        Timer::Election,
                         Duration(timeout.0.saturating_mul(2)),
                         Duration(timeout.0.saturating_mul(3)),
                     );
@@ -259,7 +264,7 @@ impl SingleLeaderNode {
                 );
                 // Give the candidate time to win before standing itself.
                 ctx.set_timer(
-                    ELECTION_TIMER,
+                    Timer::Election,
                     timeout,
                     Duration(timeout.0.saturating_add(timeout.0 / 2)),
                 );
@@ -269,7 +274,7 @@ impl SingleLeaderNode {
 
     pub(super) fn on_vote(
         &mut self,
-        ctx: &mut Ctx<'_, Msg>,
+        ctx: &mut Ctx<'_, Msg, Timer>,
         from: NodeId,
         epoch: u32,
         granted: bool,
@@ -281,7 +286,7 @@ impl SingleLeaderNode {
         self.check_won(ctx);
     }
 
-    fn check_won(&mut self, ctx: &mut Ctx<'_, Msg>) {
+    fn check_won(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         let needed = self.voters(ctx) / 2 + 1;
         if self.volatile.votes.len() < needed {
             return;

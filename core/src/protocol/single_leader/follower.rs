@@ -11,7 +11,7 @@ use crate::time::Duration;
 impl SingleLeaderNode {
     pub(super) fn on_replicate(
         &mut self,
-        ctx: &mut Ctx<'_, Msg>,
+        ctx: &mut Ctx<'_, Msg, Timer>,
         from: NodeId,
         term: Term,
         entry: Entry,
@@ -54,7 +54,12 @@ impl SingleLeaderNode {
         }
     }
 
-    pub(super) fn on_new_leader(&mut self, ctx: &mut Ctx<'_, Msg>, from: NodeId, term: Term) {
+    pub(super) fn on_new_leader(
+        &mut self,
+        ctx: &mut Ctx<'_, Msg, Timer>,
+        from: NodeId,
+        term: Term,
+    ) {
         if term.same_leadership(&self.term) {
             if !self.is_leader() && from == term.leader && self.join.receives_stream() {
                 self.heard_from_leader(ctx);
@@ -74,7 +79,7 @@ impl SingleLeaderNode {
 
     /// Adopts a later leadership: step down if leading, drop what the new
     /// leader never had, and ask it for the rest.
-    pub(super) fn follow(&mut self, ctx: &mut Ctx<'_, Msg>, term: Term) {
+    pub(super) fn follow(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, term: Term) {
         let old = self.term;
         let was_leader = self.is_leader();
         if was_leader && !self.config.fencing {
@@ -113,7 +118,7 @@ impl SingleLeaderNode {
         // leader sends again whatever it has.
         self.volatile.buffer.clear();
         self.volatile.flush_pending = false;
-        ctx.cancel_timer(FLUSH_TIMER);
+        ctx.cancel_timer(Timer::Flush);
         self.discard_above(ctx, term.since, "which the new leader never had");
         self.heard_from_leader(ctx);
         if self.join.is_member() || matches!(self.join, JoinState::CatchingUp { .. }) {
@@ -125,7 +130,7 @@ impl SingleLeaderNode {
     }
 
     /// Truncates the log above `keep`, narrating the writes that vanish.
-    pub(super) fn discard_above(&mut self, ctx: &mut Ctx<'_, Msg>, keep: u64, why: &str) {
+    pub(super) fn discard_above(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, keep: u64, why: &str) {
         let dropped = self.truncate_to(keep);
         if let (Some(first), Some(last)) = (dropped.first(), dropped.last()) {
             ctx.note(format!(
@@ -143,7 +148,7 @@ impl SingleLeaderNode {
     }
 
     /// An entry from our leader: append it if it continues our log.
-    fn receive(&mut self, ctx: &mut Ctx<'_, Msg>, entry: Entry, prev: Option<OpId>) {
+    fn receive(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, entry: Entry, prev: Option<OpId>) {
         if self.stopped.is_some() || !self.join.receives_stream() {
             return;
         }
@@ -192,7 +197,7 @@ impl SingleLeaderNode {
 
     /// Buffers (or with no flush delay, applies) an entry that continues
     /// the log, and acknowledges it when the durability says so.
-    fn take(&mut self, ctx: &mut Ctx<'_, Msg>, entry: Entry) {
+    fn take(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, entry: Entry) {
         let me = capital(self.id);
         let what = format!("LSN {} ({})", entry.lsn, entry.change.summary());
         let lsn = entry.lsn;
@@ -220,7 +225,7 @@ impl SingleLeaderNode {
         if !self.volatile.flush_pending {
             self.volatile.flush_pending = true;
             let delay = self.flush_delay();
-            ctx.set_timer(FLUSH_TIMER, delay, delay);
+            ctx.set_timer(Timer::Flush, delay, delay);
         }
     }
 
@@ -228,7 +233,7 @@ impl SingleLeaderNode {
     /// data; returns the LSN range moved. An entry this node cannot apply
     /// stops replication there (like a replica's SQL thread stopping on an
     /// error): it and everything after it stay unapplied.
-    pub(super) fn flush(&mut self, ctx: &mut Ctx<'_, Msg>) -> Option<(u64, u64)> {
+    pub(super) fn flush(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) -> Option<(u64, u64)> {
         if self.volatile.buffer.is_empty() {
             return None;
         }
@@ -266,7 +271,7 @@ impl SingleLeaderNode {
 
     /// A re-executed statement changed other rows, or other values, than
     /// it did on the leader.
-    fn note_divergence(&mut self, ctx: &mut Ctx<'_, Msg>, entry: &Entry, what: &str) {
+    fn note_divergence(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, entry: &Entry, what: &str) {
         let Change::Statement { sql, .. } = &entry.change else {
             return;
         };
@@ -279,7 +284,7 @@ impl SingleLeaderNode {
         self.diverged.push((entry.op, text));
     }
 
-    fn ack(&self, ctx: &mut Ctx<'_, Msg>, lsn: u64) {
+    fn ack(&self, ctx: &mut Ctx<'_, Msg, Timer>, lsn: u64) {
         ctx.send(
             self.term.leader,
             Msg::Ack {
@@ -291,12 +296,12 @@ impl SingleLeaderNode {
 
     /// After applying: answer waiting reads, and a joining follower that
     /// reached its leader's position is in sync.
-    fn after_apply(&mut self, ctx: &mut Ctx<'_, Msg>) {
+    fn after_apply(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         self.release_reads(ctx);
         self.check_in_sync(ctx);
     }
 
-    pub(super) fn on_flush_timer(&mut self, ctx: &mut Ctx<'_, Msg>) {
+    pub(super) fn on_flush_timer(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         self.volatile.flush_pending = false;
         let Some((a, b)) = self.flush(ctx) else {
             return;
@@ -318,7 +323,7 @@ impl SingleLeaderNode {
         self.after_apply(ctx);
     }
 
-    pub(super) fn on_rewind(&mut self, ctx: &mut Ctx<'_, Msg>, keep: u64) {
+    pub(super) fn on_rewind(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, keep: u64) {
         if keep < self.base {
             // Its data starts from a snapshot taken after that point: only
             // a fresh snapshot can bring it back in line.
@@ -335,7 +340,7 @@ impl SingleLeaderNode {
         ctx.send(self.term.leader, self.resume_request());
     }
 
-    pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, Msg>) {
+    pub(super) fn on_start(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         if self.is_leader() {
             self.start_heartbeats(ctx);
         } else if self.join.is_member() {
@@ -343,7 +348,7 @@ impl SingleLeaderNode {
         }
     }
 
-    pub(super) fn on_recovered(&mut self, ctx: &mut Ctx<'_, Msg>) {
+    pub(super) fn on_recovered(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         let me = capital(self.id);
         if !self.join.is_member() {
             self.resume_join(ctx);

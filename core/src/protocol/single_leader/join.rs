@@ -105,7 +105,7 @@ pub struct Staged {
 
 impl SingleLeaderNode {
     /// An operator adds this node.
-    pub(super) fn start_join(&mut self, ctx: &mut Ctx<'_, Msg>) {
+    pub(super) fn start_join(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         match self.join {
             JoinState::Member => ctx.note(format!(
                 "{} is already a member of the cluster: adding it again changes nothing.",
@@ -127,13 +127,13 @@ impl SingleLeaderNode {
                 };
                 self.volatile.staged = None;
                 ctx.send(self.term.leader, Msg::JoinRequest);
-                ctx.set_timer(JOIN_TIMER, JOIN_PATIENCE, JOIN_PATIENCE);
+                ctx.set_timer(Timer::Join, JOIN_PATIENCE, JOIN_PATIENCE);
             }
         }
     }
 
     /// No snapshot data (or no backlog) for a while: ask again.
-    pub(super) fn on_join_timer(&mut self, ctx: &mut Ctx<'_, Msg>) {
+    pub(super) fn on_join_timer(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         match self.join {
             JoinState::Copying { .. } => {
                 ctx.note(format!(
@@ -144,14 +144,14 @@ impl SingleLeaderNode {
             }
             JoinState::CatchingUp { .. } => {
                 ctx.send(self.term.leader, self.resume_request());
-                ctx.set_timer(JOIN_TIMER, JOIN_PATIENCE, JOIN_PATIENCE);
+                ctx.set_timer(Timer::Join, JOIN_PATIENCE, JOIN_PATIENCE);
             }
             JoinState::Outside | JoinState::Member => {}
         }
     }
 
     /// Starts the copy over (after a crash, or a new leader mid-copy).
-    pub(super) fn restart_join(&mut self, ctx: &mut Ctx<'_, Msg>) {
+    pub(super) fn restart_join(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         self.join = JoinState::Copying {
             lsn: 0,
             got: 0,
@@ -164,16 +164,16 @@ impl SingleLeaderNode {
             self.term.leader
         ));
         ctx.send(self.term.leader, Msg::JoinRequest);
-        ctx.set_timer(JOIN_TIMER, JOIN_PATIENCE, JOIN_PATIENCE);
+        ctx.set_timer(Timer::Join, JOIN_PATIENCE, JOIN_PATIENCE);
     }
 
     /// Back after a crash while joining.
-    pub(super) fn resume_join(&mut self, ctx: &mut Ctx<'_, Msg>) {
+    pub(super) fn resume_join(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         match self.join {
             JoinState::Copying { .. } => self.restart_join(ctx),
             JoinState::CatchingUp { .. } => {
                 ctx.send(self.term.leader, self.resume_request());
-                ctx.set_timer(JOIN_TIMER, JOIN_PATIENCE, JOIN_PATIENCE);
+                ctx.set_timer(Timer::Join, JOIN_PATIENCE, JOIN_PATIENCE);
             }
             JoinState::Outside | JoinState::Member => {}
         }
@@ -185,7 +185,7 @@ impl SingleLeaderNode {
     }
 
     /// The leader snapshots its data for a new follower.
-    pub(super) fn on_join_request(&mut self, ctx: &mut Ctx<'_, Msg>, from: NodeId) {
+    pub(super) fn on_join_request(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, from: NodeId) {
         if !self.is_leader() {
             ctx.send(from, Msg::NewLeader { term: self.term });
             return;
@@ -194,7 +194,7 @@ impl SingleLeaderNode {
     }
 
     /// Takes a consistent snapshot now and starts copying it to `to`.
-    pub(super) fn start_copy(&mut self, ctx: &mut Ctx<'_, Msg>, to: NodeId) {
+    pub(super) fn start_copy(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, to: NodeId) {
         let lsn = self.lsn();
         let rows: Vec<Vec<Value>> = self.store.table.rows.values().cloned().collect();
         let kv: Vec<(String, KeyValue)> =
@@ -223,12 +223,12 @@ impl SingleLeaderNode {
         };
         self.volatile.copies.insert(to, copy);
         if idle {
-            ctx.set_timer(COPY_TIMER, period, period);
+            ctx.set_timer(Timer::Copy, period, period);
         }
     }
 
     /// Sends the next chunk of every copy in progress.
-    pub(super) fn on_copy_timer(&mut self, ctx: &mut Ctx<'_, Msg>) {
+    pub(super) fn on_copy_timer(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         if !self.is_leader() {
             self.volatile.copies.clear();
             return;
@@ -273,12 +273,17 @@ impl SingleLeaderNode {
         }
         if !self.volatile.copies.is_empty() {
             let period = self.copy_period();
-            ctx.set_timer(COPY_TIMER, period, period);
+            ctx.set_timer(Timer::Copy, period, period);
         }
     }
 
     /// The new follower receives part of its snapshot.
-    pub(super) fn on_snapshot_chunk(&mut self, ctx: &mut Ctx<'_, Msg>, from: NodeId, c: Chunk) {
+    pub(super) fn on_snapshot_chunk(
+        &mut self,
+        ctx: &mut Ctx<'_, Msg, Timer>,
+        from: NodeId,
+        c: Chunk,
+    ) {
         if c.epoch < self.term.epoch {
             return;
         }
@@ -329,7 +334,7 @@ impl SingleLeaderNode {
         }
         staged.rows.extend(c.rows);
         let got = staged.rows.len() as u32;
-        ctx.set_timer(JOIN_TIMER, JOIN_PATIENCE, JOIN_PATIENCE);
+        ctx.set_timer(Timer::Join, JOIN_PATIENCE, JOIN_PATIENCE);
         self.join = JoinState::Copying {
             lsn: c.lsn,
             got,
@@ -374,7 +379,12 @@ impl SingleLeaderNode {
     }
 
     /// The leader hears from a joining follower that holds its snapshot.
-    pub(super) fn on_joiner_resume(&mut self, ctx: &mut Ctx<'_, Msg>, from: NodeId, after: u64) {
+    pub(super) fn on_joiner_resume(
+        &mut self,
+        ctx: &mut Ctx<'_, Msg, Timer>,
+        from: NodeId,
+        after: u64,
+    ) {
         if !self.config.joining.contains(&from) || self.joined.contains(&from) {
             return;
         }
@@ -400,7 +410,7 @@ impl SingleLeaderNode {
 
     /// A catching-up follower that has everything its leader had is in
     /// sync.
-    pub(super) fn check_in_sync(&mut self, ctx: &mut Ctx<'_, Msg>) {
+    pub(super) fn check_in_sync(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         if let JoinState::CatchingUp { target } = self.join {
             // The target is durable: a node that crashed while catching
             // up has forgotten where its leader was, not where it must
@@ -409,7 +419,7 @@ impl SingleLeaderNode {
             self.join = JoinState::CatchingUp { target };
             if self.lsn() >= target && self.volatile.buffer.is_empty() {
                 self.join = JoinState::Member;
-                ctx.cancel_timer(JOIN_TIMER);
+                ctx.cancel_timer(Timer::Join);
                 ctx.note(format!(
                     "Step 5: {} has caught up with its leader at LSN {}: it is in sync and now serves reads.",
                     capital(self.id),

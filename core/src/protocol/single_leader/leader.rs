@@ -17,7 +17,7 @@ impl SingleLeaderNode {
     /// and answers the client as the acknowledgement mode says.
     pub(super) fn leader_write(
         &mut self,
-        ctx: &mut Ctx<'_, Msg>,
+        ctx: &mut Ctx<'_, Msg, Timer>,
         op: OpId,
         change: Change,
         undo: Undo,
@@ -51,7 +51,7 @@ impl SingleLeaderNode {
 
     /// Runs a client's statement; a statement that fails changes nothing
     /// and ships nothing.
-    pub(super) fn leader_sql(&mut self, ctx: &mut Ctx<'_, Msg>, op: OpId, sql: &str) {
+    pub(super) fn leader_sql(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, op: OpId, sql: &str) {
         let format = self.config.log_format;
         match self.store.execute_as_leader(sql, format, ctx) {
             Err(e) => {
@@ -85,7 +85,7 @@ impl SingleLeaderNode {
 
     pub(super) fn answer_or_wait(
         &mut self,
-        ctx: &mut Ctx<'_, Msg>,
+        ctx: &mut Ctx<'_, Msg, Timer>,
         op: OpId,
         lsn: u64,
         what: &str,
@@ -186,14 +186,14 @@ impl SingleLeaderNode {
         self.volatile.acked.get(node.index()).copied().unwrap_or(0)
     }
 
-    pub(super) fn on_ack(&mut self, ctx: &mut Ctx<'_, Msg>, from: NodeId, lsn: u64) {
+    pub(super) fn on_ack(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, from: NodeId, lsn: u64) {
         self.record_ack(ctx, from, lsn);
         self.release(ctx, from);
     }
 
     /// Notes how far `from` has got; a semi-sync leader that fell back
     /// turns semi-sync on again once a follower has all it has.
-    pub(super) fn record_ack(&mut self, ctx: &mut Ctx<'_, Msg>, from: NodeId, lsn: u64) {
+    pub(super) fn record_ack(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, from: NodeId, lsn: u64) {
         let lsn = lsn.min(self.lsn());
         if let Some(slot) = self.volatile.acked.get_mut(from.index()) {
             *slot = (*slot).max(lsn);
@@ -208,7 +208,7 @@ impl SingleLeaderNode {
     }
 
     /// Answers every waiting write the mode now counts as confirmed.
-    pub(super) fn release(&mut self, ctx: &mut Ctx<'_, Msg>, by: NodeId) {
+    pub(super) fn release(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, by: NodeId) {
         let confirmed = self.confirmed_lsn();
         let mut released = false;
         while let Some((&lsn, &w)) = self.volatile.waiting.first_key_value() {
@@ -246,19 +246,19 @@ impl SingleLeaderNode {
     }
 
     /// Times the oldest waiting write's deadline (or stops the timer).
-    pub(super) fn arm_semi_sync_timer(&self, ctx: &mut Ctx<'_, Msg>) {
+    pub(super) fn arm_semi_sync_timer(&self, ctx: &mut Ctx<'_, Msg, Timer>) {
         match self.volatile.waiting.values().next() {
             Some(w) => {
                 let left = w.deadline_us.saturating_sub(ctx.local_time_us).max(0) as u64;
-                ctx.set_timer(SEMI_SYNC_TIMER, Duration(left), Duration(left));
+                ctx.set_timer(Timer::SemiSync, Duration(left), Duration(left));
             }
-            None => ctx.cancel_timer(SEMI_SYNC_TIMER),
+            None => ctx.cancel_timer(Timer::SemiSync),
         }
     }
 
     /// No follower answered in time: give up waiting, like MySQL's
     /// semi-sync master switching itself off.
-    pub(super) fn semi_sync_timeout(&mut self, ctx: &mut Ctx<'_, Msg>) {
+    pub(super) fn semi_sync_timeout(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         if !self.is_leader()
             || self.config.ack != AckMode::SemiSync
             || self.volatile.waiting.is_empty()
@@ -290,7 +290,7 @@ impl SingleLeaderNode {
     /// its log agrees with ours there, or tell it to rewind.
     pub(super) fn on_resume(
         &mut self,
-        ctx: &mut Ctx<'_, Msg>,
+        ctx: &mut Ctx<'_, Msg, Timer>,
         from: NodeId,
         after: u64,
         last: Option<OpId>,
@@ -344,7 +344,7 @@ impl SingleLeaderNode {
         }
     }
 
-    pub(super) fn stream_after(&self, ctx: &mut Ctx<'_, Msg>, to: NodeId, after: u64) {
+    pub(super) fn stream_after(&self, ctx: &mut Ctx<'_, Msg, Timer>, to: NodeId, after: u64) {
         let start = usize::try_from(after.saturating_sub(self.base)).unwrap_or(usize::MAX);
         let count = self.log.len().saturating_sub(start);
         if count == 0 {
@@ -372,7 +372,7 @@ impl SingleLeaderNode {
 
     /// A later leadership exists: stop leading. Waiting writes were never
     /// confirmed, and this node can no longer confirm them.
-    pub(super) fn step_down(&mut self, ctx: &mut Ctx<'_, Msg>, old: Term) {
+    pub(super) fn step_down(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, old: Term) {
         let t = self.term;
         ctx.note(format!(
             "{} led epoch {}, but {} leads epoch {}: it steps down and becomes a follower.",
@@ -391,13 +391,13 @@ impl SingleLeaderNode {
         self.volatile.fell_back = false;
         self.volatile.acked.iter_mut().for_each(|a| *a = 0);
         self.volatile.copies.clear();
-        ctx.cancel_timer(SEMI_SYNC_TIMER);
-        ctx.cancel_timer(HEARTBEAT_TIMER);
-        ctx.cancel_timer(COPY_TIMER);
+        ctx.cancel_timer(Timer::SemiSync);
+        ctx.cancel_timer(Timer::Heartbeat);
+        ctx.cancel_timer(Timer::Copy);
     }
 
     /// An operator made this node the leader (a manual failover).
-    pub(super) fn promote(&mut self, ctx: &mut Ctx<'_, Msg>) {
+    pub(super) fn promote(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         if self.is_leader() {
             ctx.note(format!(
                 "{} already leads epoch {}: promoting it changes nothing.",
@@ -415,7 +415,7 @@ impl SingleLeaderNode {
     }
 
     /// Becomes the leader of `epoch` and tells every other node.
-    pub(super) fn take_over(&mut self, ctx: &mut Ctx<'_, Msg>, epoch: u32, how: &str) {
+    pub(super) fn take_over(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, epoch: u32, how: &str) {
         // A new leader first makes everything received durable, as a
         // standby replays all the WAL it has before it opens for writes.
         if let Some((a, b)) = self.flush(ctx) {
@@ -426,8 +426,8 @@ impl SingleLeaderNode {
             ));
         }
         self.volatile.flush_pending = false;
-        ctx.cancel_timer(FLUSH_TIMER);
-        ctx.cancel_timer(ELECTION_TIMER);
+        ctx.cancel_timer(Timer::Flush);
+        ctx.cancel_timer(Timer::Election);
         self.voted = self.voted.max(epoch);
         self.term = Term {
             epoch,

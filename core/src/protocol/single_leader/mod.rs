@@ -43,6 +43,7 @@ mod store;
 mod tests;
 #[cfg(test)]
 mod tests_ops;
+mod timer;
 // Property tests run natively only (proptest needs an OS random source).
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests_props;
@@ -66,6 +67,7 @@ pub use config::{
 pub use join::with_new_follower;
 pub use settings::matching_settings;
 pub use store::{initial_table, Change, KeyValue};
+pub use timer::Timer;
 
 use crate::check::{Anomaly, AnomalyKind};
 use crate::chunked::Chunked;
@@ -81,19 +83,6 @@ use store::{Store, Undo};
 pub const LEADER: NodeId = NodeId(0);
 /// The first leader's epoch.
 pub const FIRST_EPOCH: u32 = 1;
-/// Timer: a follower flushes what it has received.
-pub const FLUSH_TIMER: u32 = 1;
-/// Timer: the oldest write waiting for a semi-sync acknowledgement has
-/// waited as long as it may.
-pub const SEMI_SYNC_TIMER: u32 = 2;
-/// Timer: the leader sends the next chunk of a snapshot.
-pub const COPY_TIMER: u32 = 3;
-/// Timer: the leader's heartbeat is due.
-pub const HEARTBEAT_TIMER: u32 = 4;
-/// Timer: a follower has heard nothing from its leader for too long.
-pub const ELECTION_TIMER: u32 = 5;
-/// Timer: a joining follower has made no progress for a while.
-pub const JOIN_TIMER: u32 = 6;
 
 /// One replicated write.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -536,7 +525,7 @@ impl SingleLeaderNode {
         }
     }
 
-    fn refuse_write(&self, ctx: &mut Ctx<'_, Msg>, op: OpId) {
+    fn refuse_write(&self, ctx: &mut Ctx<'_, Msg, Timer>, op: OpId) {
         let reason = format!(
             "{} is a read-only follower: writes go to the leader ({}, epoch {})",
             self.id, self.term.leader, self.term.epoch
@@ -546,7 +535,13 @@ impl SingleLeaderNode {
 
     /// Corrects a node that still believes in leadership (`epoch`,
     /// `leader`) when this node knows a later one.
-    fn correct_if_stale(&self, ctx: &mut Ctx<'_, Msg>, to: NodeId, epoch: u32, leader: NodeId) {
+    fn correct_if_stale(
+        &self,
+        ctx: &mut Ctx<'_, Msg, Timer>,
+        to: NodeId,
+        epoch: u32,
+        leader: NodeId,
+    ) {
         if !self.term.outranks(epoch, leader) || to == self.id {
             return;
         }
@@ -574,7 +569,7 @@ impl SingleLeaderNode {
         ctx.send(to, Msg::NewLeader { term: t });
     }
 
-    fn on_client(&mut self, ctx: &mut Ctx<'_, Msg>, op: OpId, request: Request) {
+    fn on_client(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, op: OpId, request: Request) {
         if let Some(reason) = self.not_serving() {
             ctx.reply(op, Outcome::Failed { reason });
             return;
@@ -629,7 +624,13 @@ impl SingleLeaderNode {
     }
 
     /// A key-value read, at once or once this node has applied `at_least`.
-    fn read(&mut self, ctx: &mut Ctx<'_, Msg>, op: OpId, key: String, at_least: Option<u64>) {
+    fn read(
+        &mut self,
+        ctx: &mut Ctx<'_, Msg, Timer>,
+        op: OpId,
+        key: String,
+        at_least: Option<u64>,
+    ) {
         match at_least {
             Some(v) if v > self.lsn() && !self.is_leader() => {
                 ctx.note(format!(
@@ -643,7 +644,7 @@ impl SingleLeaderNode {
         }
     }
 
-    fn answer_read(&self, ctx: &mut Ctx<'_, Msg>, op: OpId, key: &str) {
+    fn answer_read(&self, ctx: &mut Ctx<'_, Msg, Timer>, op: OpId, key: &str) {
         let outcome = match self.store.kv.get(key) {
             Some(kv) => Outcome::Read {
                 value: Some(kv.value),
@@ -658,7 +659,7 @@ impl SingleLeaderNode {
     }
 
     /// Answers waiting reads this node has now caught up for.
-    fn release_reads(&mut self, ctx: &mut Ctx<'_, Msg>) {
+    fn release_reads(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         if self.volatile.pending_reads.is_empty() {
             return;
         }
@@ -677,7 +678,7 @@ impl SingleLeaderNode {
     }
 
     /// A `SELECT`: any member node answers from its own table.
-    fn select(&mut self, ctx: &mut Ctx<'_, Msg>, op: OpId, sql: &str) {
+    fn select(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, op: OpId, sql: &str) {
         let mut table = self.store.table.clone();
         match crate::sql::execute_sql(&mut table, sql, ctx) {
             Ok(effects) => {
@@ -707,7 +708,7 @@ impl SingleLeaderNode {
         }
     }
 
-    fn on_message(&mut self, ctx: &mut Ctx<'_, Msg>, from: NodeId, msg: Msg) {
+    fn on_message(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, from: NodeId, msg: Msg) {
         if self.join == JoinState::Outside {
             // Not in the cluster: it only remembers who leads.
             if let Msg::NewLeader { term } = msg {
@@ -765,7 +766,7 @@ impl SingleLeaderNode {
 
     /// The nodes the leader streams to: every other node except joining
     /// ones that have not joined yet.
-    fn stream_peers<'a>(&'a self, ctx: &Ctx<'_, Msg>) -> impl Iterator<Item = NodeId> + 'a {
+    fn stream_peers<'a>(&'a self, ctx: &Ctx<'_, Msg, Timer>) -> impl Iterator<Item = NodeId> + 'a {
         ctx.peers()
             .filter(move |p| !self.config.joining.contains(p) || self.joined.contains(p))
     }
@@ -781,20 +782,20 @@ fn request_is_write(sql: &str) -> bool {
 
 impl Protocol for SingleLeaderNode {
     type Msg = Msg;
+    type Timer = Timer;
 
-    fn on_input(&mut self, ctx: &mut Ctx<'_, Msg>, input: Input<Msg>) {
+    fn on_input(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, input: Input<Msg, Timer>) {
         match input {
             Input::Start => self.on_start(ctx),
             Input::Recovered => self.on_recovered(ctx),
             Input::Promote => self.promote(ctx),
             Input::Join => self.start_join(ctx),
-            Input::Timer(FLUSH_TIMER) => self.on_flush_timer(ctx),
-            Input::Timer(SEMI_SYNC_TIMER) => self.semi_sync_timeout(ctx),
-            Input::Timer(COPY_TIMER) => self.on_copy_timer(ctx),
-            Input::Timer(HEARTBEAT_TIMER) => self.on_heartbeat_timer(ctx),
-            Input::Timer(ELECTION_TIMER) => self.on_election_timer(ctx),
-            Input::Timer(JOIN_TIMER) => self.on_join_timer(ctx),
-            Input::Timer(_) => {}
+            Input::Timer(Timer::Flush) => self.on_flush_timer(ctx),
+            Input::Timer(Timer::SemiSync) => self.semi_sync_timeout(ctx),
+            Input::Timer(Timer::Copy) => self.on_copy_timer(ctx),
+            Input::Timer(Timer::Heartbeat) => self.on_heartbeat_timer(ctx),
+            Input::Timer(Timer::Election) => self.on_election_timer(ctx),
+            Input::Timer(Timer::Join) => self.on_join_timer(ctx),
             Input::Client { op, request } => self.on_client(ctx, op, request),
             Input::Message { from, msg } => self.on_message(ctx, from, msg),
         }
