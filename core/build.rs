@@ -1,6 +1,6 @@
-//! Compiles the built-in content (`content/presets`, `content/tours`) in
-//! without its indentation: the files stay pretty for the people who write
-//! them, and the page does not download the spaces (−2.7 KB gzip). Only
+//! Compiles the built-in content (`content/presets`, `content/tours`,
+//! `content/compare`) in without its indentation: the files stay pretty
+//! for the people who write them, and the page does not download the spaces (−2.7 KB gzip). Only
 //! whitespace outside strings is dropped, so every number and word reaches
 //! the parser exactly as written.
 
@@ -9,7 +9,7 @@ use std::path::Path;
 fn main() {
     let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
     let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).to_path_buf();
-    for dir in ["presets", "tours"] {
+    for dir in ["presets", "tours", "compare"] {
         let from = content.join(dir);
         println!("cargo:rerun-if-changed={}", from.display());
         std::fs::create_dir_all(out.join(dir)).expect("OUT_DIR is writable");

@@ -73,7 +73,7 @@ pub fn run(args: &Args) -> Result<String, String> {
     let spec = spec(args)?;
     if let Some(name) = &args.scenario {
         let arch = Architecture::parse(name).ok_or_else(|| {
-            let ids: Vec<&str> = Architecture::ALL.iter().map(|a| a.id()).collect();
+            let ids: Vec<&str> = Architecture::all().iter().map(|a| a.id()).collect();
             format!(
                 "--scenario '{name}' is not an architecture: {}",
                 ids.join(", ")
@@ -118,7 +118,11 @@ fn text(c: &Comparison) -> String {
     out.push_str(&format!(
         "\nAvailability: {}. Add --scenario <{}> for the scenario one row ran.",
         explain::availability_rule(),
-        Architecture::ALL.map(|a| a.id()).join("|")
+        Architecture::all()
+            .iter()
+            .map(|a| a.id())
+            .collect::<Vec<_>>()
+            .join("|")
     ));
     out
 }

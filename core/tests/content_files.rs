@@ -1,9 +1,11 @@
-//! The built-in presets and tours are data files under `content/`. Each
+//! The built-in presets, tours and compared architectures are data files
+//! under `content/`. Each
 //! file must parse, and be exactly what its parsed content writes back:
 //! nothing in it is ignored or reads back differently (a misspelt field is
 //! refused by `deny_unknown_fields`). `REPLICASCOPE_BLESS=1` rewrites the
 //! files in that form after a deliberate edit.
 
+use replicascope_core::compare::architecture::{self, Contender};
 use replicascope_core::presets::Preset;
 use replicascope_core::tours::Tour;
 use replicascope_core::{presets, tours};
@@ -47,8 +49,10 @@ fn round_trip<T: Serialize + Deserialize<'static>>(dir: &str) -> Vec<String> {
 fn every_content_file_parses_and_reads_back_the_same() {
     assert_eq!(presets::problems(), Vec::<String>::new());
     assert_eq!(tours::problems(), Vec::<String>::new());
+    assert_eq!(architecture::problems(), Vec::<String>::new());
     let mut wrong = round_trip::<Preset>("presets");
     wrong.extend(round_trip::<Tour>("tours"));
+    wrong.extend(round_trip::<Contender>("compare"));
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
@@ -67,4 +71,5 @@ fn every_content_file_is_compiled_in() {
     };
     assert_eq!(presets::files().len(), count("presets"));
     assert_eq!(tours::files().len(), count("tours"));
+    assert_eq!(architecture::files().len(), count("compare"));
 }

@@ -88,11 +88,19 @@ async fn run_fills_the_four_rows_with_the_measured_figures() {
     }
     // The same figures the native tests pin for this seed.
     assert_eq!(
-        cell(&root, Architecture::SingleLeaderSync, "availability"),
+        cell(
+            &root,
+            Architecture::parse("single-leader-sync").unwrap(),
+            "availability"
+        ),
         "54 % (29/54)"
     );
     assert_eq!(
-        cell(&root, Architecture::Leaderless, "availability"),
+        cell(
+            &root,
+            Architecture::parse("leaderless").unwrap(),
+            "availability"
+        ),
         "100 % (54/54)"
     );
     assert!(text(&root, "[data-testid=compare-status]").starts_with("Measured:"));
@@ -123,7 +131,7 @@ async fn a_cell_opens_its_run_in_the_simulator_from_the_start() {
     };
     assert_eq!(
         scenario_in_url(),
-        scenario_for(&spec, Architecture::MultiLeader)
+        scenario_for(&spec, Architecture::parse("multi-leader").unwrap())
     );
     assert!(text(&root, "[data-testid=clock]").starts_with("0 ms / "));
     let notice = text(&root, "[data-testid=notice]");

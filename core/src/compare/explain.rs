@@ -5,9 +5,10 @@
 
 use alloc::format;
 use alloc::string::String;
+use alloc::vec::Vec;
 
 use super::topology::{FAILOVER_TIMEOUT_MS, SKEW_MS};
-use super::{Architecture, Fault, Percentiles, Row, CLIENT_DEADLINE_MS};
+use super::{Fault, Percentiles, Row, CLIENT_DEADLINE_MS};
 
 /// `p50` of `p` in words, "—" when nothing was measured.
 pub fn ms(value: Option<f64>) -> String {
@@ -46,113 +47,99 @@ fn lost_sentence(lost: u64) -> String {
     }
 }
 
-/// Why `row` came out as it did under `fault`.
+/// Why `row` came out as it did under `fault`: its architecture's
+/// sentences from the content file, with the row's figures filled in.
 pub fn explain(row: &Row, fault: Fault) -> String {
-    let w = median(&row.write_latency);
-    let r = median(&row.read_latency);
-    let avail = availability(row);
-    let lost = &row.lost_writes;
-    let (how, under) = match row.architecture {
-        Architecture::SingleLeaderSync => (
-            format!(
-                "Every write waits until both followers, in dc 2 and dc 3, have it: a WAN round trip, and users in dc 2 and dc 3 \
-                 cross the WAN to reach the leader in dc 1 first (median {w}). \
-                 Reads go to a follower; {} were stale, since nothing is acknowledged before every follower holds it.",
-                row.stale_reads
-            ),
-            match fault {
-                Fault::None => String::new(),
-                Fault::Crash => format!(
-                    "With node 1 down, writes failed until dc 2 and dc 3 elected a new leader after {FAILOVER_TIMEOUT_MS} ms of silence, \
-                     and that leader waits for every follower — the crashed one too — so writes stalled until node 1 was back: {avail}. {}",
-                    lost_sentence(lost.total)
-                ),
-                Fault::Partition => format!(
-                    "Cut off from both followers, the leader could acknowledge nothing: {avail}. {}",
-                    lost_sentence(lost.total)
-                ),
-                Fault::Skew => String::from(
-                    "The leader's log orders the writes, not the clocks, so the skew changes nothing.",
-                ),
-            },
-        ),
-        Architecture::SingleLeaderAsync => (
-            format!(
-                "The leader answers as soon as it has written locally, but users in dc 2 and dc 3 still cross the WAN to reach it \
-                 in dc 1 and back (median {w}); the followers catch up a WAN hop later: \
-                 {} reads on a follower returned older data than an acknowledged write.",
-                row.stale_reads
-            ),
-            match fault {
-                Fault::None => String::new(),
-                Fault::Crash if lost.total == 0 => format!(
-                    "Writes failed only until a follower took over: {avail}. The crash lost no acknowledged write: \
-                     each was already on its way to the followers when the leader stopped."
-                ),
-                Fault::Crash => format!(
-                    "Writes failed only until a follower took over: {avail}. {} acknowledged writes had not reached \
-                     the follower that took over and were lost.",
-                    lost.total
-                ),
-                Fault::Partition => format!(
-                    "The cut-off leader kept acknowledging writes while dc 2 and dc 3 elected another leader — {avail} — \
-                     and when the partition healed it stepped down: {} acknowledged writes were gone.",
-                    lost.total
-                ),
-                Fault::Skew => String::from(
-                    "The leader's log orders the writes, not the clocks, so the skew changes nothing.",
-                ),
-            },
-        ),
-        Architecture::MultiLeader => (
-            format!(
-                "Each user's own datacenter leader acknowledges locally (median {w}) and ships the write to the others afterwards. \
-                 {} pairs of concurrent writes to one key were found; last write wins settled each by timestamp and silently discarded {} \
-                 acknowledged writes. {} reads returned older data.",
-                row.conflicts, lost.discarded, row.stale_reads
-            ),
-            match fault {
-                Fault::None => String::new(),
-                Fault::Crash => format!(
-                    "While dc 1's leader was down its users were routed to dc 2's: {avail}."
-                ),
-                Fault::Partition => format!(
-                    "All three leaders kept taking writes — {avail} — and when dc 1 came back its writes met the others' and won or lost by timestamp."
-                ),
-                Fault::Skew => format!(
-                    "Node 1 stamps its writes {SKEW_MS} ms in the past: {} of the discarded writes were made after, \
-                     in real time, a write that beat them.",
-                    lost.discarded_by_earlier
-                ),
-            },
-        ),
-        Architecture::Leaderless => (
-            format!(
-                "Writes and reads each wait for two of the three replicas — the coordinator's own and another datacenter's \
-                 (medians {w} and {r}). With w + r > n, {} reads were stale; {} reads came back with siblings, \
-                 concurrent versions kept side by side for the application to merge.",
-                row.stale_reads, row.sibling_reads
-            ),
-            match fault {
-                Fault::None => String::new(),
-                Fault::Crash => format!(
-                    "Two of three replicas still make a quorum, and dc 1's users went to another coordinator: {avail}."
-                ),
-                Fault::Partition => format!(
-                    "Dc 1's node reached only itself, one replica short of w = 2, so its users' writes failed; \
-                     dc 2 and dc 3 still formed quorums: {avail}."
-                ),
-                Fault::Skew => String::from(
-                    "Version vectors, not clocks, order the writes, so the skew changes nothing.",
-                ),
-            },
-        ),
+    let c = row.architecture.contender();
+    let under = match fault {
+        Fault::None => None,
+        Fault::Crash if row.lost_writes.total == 0 => c.under.crash_none_lost.or(c.under.crash),
+        Fault::Crash => c.under.crash,
+        Fault::Partition => c.under.partition,
+        Fault::Skew => c.under.skew,
     };
-    if under.is_empty() {
-        how
-    } else {
-        format!("{how} {under}")
+    let how = fill(c.how, row);
+    match under {
+        Some(text) => format!("{how} {}", fill(text, row)),
+        None => how,
     }
+}
+
+/// The placeholders a sentence may use, each with its value for `row`.
+pub const PLACEHOLDERS: [&str; 12] = [
+    "write_p50",
+    "read_p50",
+    "availability",
+    "stale_reads",
+    "sibling_reads",
+    "conflicts",
+    "discarded",
+    "discarded_by_earlier",
+    "lost",
+    "lost_sentence",
+    "failover_timeout_ms",
+    "skew_ms",
+];
+
+fn value(name: &str, row: &Row) -> Option<String> {
+    let lost = &row.lost_writes;
+    Some(match name {
+        "write_p50" => median(&row.write_latency),
+        "read_p50" => median(&row.read_latency),
+        "availability" => availability(row),
+        "stale_reads" => format!("{}", row.stale_reads),
+        "sibling_reads" => format!("{}", row.sibling_reads),
+        "conflicts" => format!("{}", row.conflicts),
+        "discarded" => format!("{}", lost.discarded),
+        "discarded_by_earlier" => format!("{}", lost.discarded_by_earlier),
+        "lost" => format!("{}", lost.total),
+        "lost_sentence" => lost_sentence(lost.total),
+        "failover_timeout_ms" => format!("{FAILOVER_TIMEOUT_MS}"),
+        "skew_ms" => format!("{SKEW_MS}"),
+        _ => return None,
+    })
+}
+
+/// `text` with each `{name}` replaced by its value; an unknown name stays
+/// as written (the content tests allow none).
+pub fn fill(text: &str, row: &Row) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after
+            .find('}')
+            .and_then(|close| Some((close, value(&after[..close], row)?)))
+        {
+            Some((close, v)) => {
+                out.push_str(&v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every `{name}` in `text` that is not a placeholder.
+pub fn unknown_placeholders(text: &str) -> Vec<String> {
+    let mut unknown = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        let name = &after[..close];
+        if !PLACEHOLDERS.contains(&name) {
+            unknown.push(String::from(name));
+        }
+        rest = &after[close + 1..];
+    }
+    unknown
 }
 
 /// A row's figures as the table cells show them: the label, write and

@@ -8,6 +8,7 @@
 //! clients), [`measure`] runs it and reads the figures off its history
 //! and summary ([`metrics`]), [`compare`] does all four.
 
+pub mod architecture;
 pub mod explain;
 pub mod metrics;
 pub mod topology;
@@ -21,6 +22,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
+pub use architecture::{Architecture, Contender, Under};
 pub use metrics::{Availability, LostWrites, Percentiles};
 pub use topology::scenario_for;
 
@@ -92,47 +94,6 @@ impl Fault {
                 "node 1's clock runs {} ms behind for the whole run",
                 topology::SKEW_MS
             ),
-        }
-    }
-}
-
-/// The four setups compared.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Architecture {
-    SingleLeaderSync,
-    SingleLeaderAsync,
-    MultiLeader,
-    Leaderless,
-}
-
-impl Architecture {
-    pub const ALL: [Architecture; 4] = [
-        Architecture::SingleLeaderSync,
-        Architecture::SingleLeaderAsync,
-        Architecture::MultiLeader,
-        Architecture::Leaderless,
-    ];
-
-    pub fn id(self) -> &'static str {
-        match self {
-            Architecture::SingleLeaderSync => "single-leader-sync",
-            Architecture::SingleLeaderAsync => "single-leader-async",
-            Architecture::MultiLeader => "multi-leader",
-            Architecture::Leaderless => "leaderless",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Architecture> {
-        Architecture::ALL.into_iter().find(|a| a.id() == text)
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Architecture::SingleLeaderSync => "Single-leader, sync",
-            Architecture::SingleLeaderAsync => "Single-leader, async",
-            Architecture::MultiLeader => "Multi-leader (LWW)",
-            Architecture::Leaderless => "Leaderless (n=3, w=2, r=2)",
         }
     }
 }
@@ -314,9 +275,9 @@ fn fault_window_us(scenario: &Scenario) -> Option<(u64, u64)> {
 /// Runs every architecture on `spec`.
 pub fn compare(spec: &CompareSpec) -> Result<Comparison, String> {
     spec.validate()?;
-    let rows = Architecture::ALL
-        .into_iter()
-        .map(|arch| measure(arch, &scenario_for(spec, arch)))
+    let rows = Architecture::all()
+        .iter()
+        .map(|&arch| measure(arch, &scenario_for(spec, arch)))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Comparison {
         spec: spec.clone(),

@@ -14,7 +14,10 @@ fn row(c: &Comparison, arch: Architecture) -> &Row {
     c.rows.iter().find(|r| r.architecture == arch).expect("row")
 }
 
-use Architecture::{Leaderless, MultiLeader, SingleLeaderAsync, SingleLeaderSync};
+/// The architecture `id` names in `content/compare/architectures.json`.
+fn named(id: &str) -> Architecture {
+    Architecture::parse(id).expect(id)
+}
 
 fn availability(r: &Row) -> (u64, u64) {
     let a = r.write_availability.as_ref().expect("a fault window");
@@ -24,8 +27,11 @@ fn availability(r: &Row) -> (u64, u64) {
 #[test]
 fn without_a_fault_sync_and_quorums_pay_a_wan_round_trip_and_async_reads_are_stale() {
     let c = run(Fault::None);
-    let (sync, not_sync) = (row(&c, SingleLeaderSync), row(&c, SingleLeaderAsync));
-    let (multi, quorum) = (row(&c, MultiLeader), row(&c, Leaderless));
+    let (sync, not_sync) = (
+        row(&c, named("single-leader-sync")),
+        row(&c, named("single-leader-async")),
+    );
+    let (multi, quorum) = (row(&c, named("multi-leader")), row(&c, named("leaderless")));
     // Sync waits for the farther of two followers; leaderless for the
     // nearer of two other replicas: both one round trip of 2 × 40 ms.
     // On top, each user's own trip to the node: 2 ms within its
@@ -63,7 +69,7 @@ fn without_a_fault_sync_and_quorums_pay_a_wan_round_trip_and_async_reads_are_sta
         assert_eq!(r.write_availability, None, "{}", r.label);
         assert_eq!((r.writes.ok, r.writes.failed), (145, 0), "{}", r.label);
         assert_eq!((r.reads.ok, r.reads.failed), (156, 0), "{}", r.label);
-        if r.architecture != MultiLeader {
+        if r.architecture != named("multi-leader") {
             assert_eq!(r.lost_writes.total, 0, "{}", r.label);
         }
     }
@@ -74,29 +80,41 @@ fn a_crash_stops_single_leader_writes_until_failover_but_not_the_others() {
     let c = run(Fault::Crash);
     // 54 writes in the middle second: single-leader fails them until the
     // followers have waited out 300 ms of silence and elected.
-    assert_eq!(availability(row(&c, SingleLeaderSync)), (29, 54));
-    assert_eq!(availability(row(&c, SingleLeaderAsync)), (29, 54));
+    assert_eq!(availability(row(&c, named("single-leader-sync"))), (29, 54));
+    assert_eq!(
+        availability(row(&c, named("single-leader-async"))),
+        (29, 54)
+    );
     // The router sends dc 1's users to dc 2; two replicas of three still
     // make a quorum with w = 2.
-    assert_eq!(availability(row(&c, MultiLeader)), (54, 54));
-    let quorum = row(&c, Leaderless);
+    assert_eq!(availability(row(&c, named("multi-leader"))), (54, 54));
+    let quorum = row(&c, named("leaderless"));
     assert_eq!(availability(quorum), (54, 54));
     assert_eq!(quorum.write_availability.as_ref().unwrap().share, Some(1.0));
     // Every acknowledged write was already on the wire when the leader
     // stopped: a clean crash loses nothing, sync or async.
-    assert_eq!(row(&c, SingleLeaderSync).lost_writes.total, 0);
-    assert_eq!(row(&c, SingleLeaderAsync).lost_writes.total, 0);
+    assert_eq!(row(&c, named("single-leader-sync")).lost_writes.total, 0);
+    assert_eq!(row(&c, named("single-leader-async")).lost_writes.total, 0);
     // The new synchronous leader waits for its crashed follower too:
     // writes stall until node 1 is back, and the tail shows it.
     // (Plus the remote user's 82 ms trip to the leader.)
-    assert_eq!(row(&c, SingleLeaderSync).write_latency.p99_ms, Some(647.48));
-    assert_eq!(row(&c, SingleLeaderAsync).write_latency.p99_ms, Some(82.0));
+    assert_eq!(
+        row(&c, named("single-leader-sync")).write_latency.p99_ms,
+        Some(647.48)
+    );
+    assert_eq!(
+        row(&c, named("single-leader-async")).write_latency.p99_ms,
+        Some(82.0)
+    );
 }
 
 #[test]
 fn a_partition_makes_async_lose_acknowledged_writes_and_sync_refuse_them() {
     let c = run(Fault::Partition);
-    let (sync, not_sync) = (row(&c, SingleLeaderSync), row(&c, SingleLeaderAsync));
+    let (sync, not_sync) = (
+        row(&c, named("single-leader-sync")),
+        row(&c, named("single-leader-async")),
+    );
     // Sync: the cut-off leader cannot get its followers' acknowledgements.
     assert_eq!(availability(sync), (0, 54));
     assert_eq!(sync.lost_writes.total, 0);
@@ -110,12 +128,12 @@ fn a_partition_makes_async_lose_acknowledged_writes_and_sync_refuse_them() {
     // not stale — those writes are lost, and counted there.
     assert_eq!(not_sync.stale_reads, 89);
     // Multi-leader stays writable everywhere and pays in discards.
-    let multi = row(&c, MultiLeader);
+    let multi = row(&c, named("multi-leader"));
     assert_eq!(availability(multi), (54, 54));
     assert_eq!(multi.lost_writes.discarded, 47);
     assert_eq!(multi.conflicts, 54);
-    // Leaderless: dc 1's node alone is one replica short of w = 2.
-    let quorum = row(&c, Leaderless);
+    // named("leaderless"): dc 1's node alone is one replica short of w = 2.
+    let quorum = row(&c, named("leaderless"));
     assert_eq!(availability(quorum), (38, 54));
     assert_eq!(quorum.lost_writes.total, 0);
     assert_eq!(quorum.stale_reads, 0);
@@ -125,15 +143,19 @@ fn a_partition_makes_async_lose_acknowledged_writes_and_sync_refuse_them() {
 fn clock_skew_makes_last_write_wins_discard_later_writes_and_changes_nothing_else() {
     let skewed = run(Fault::Skew);
     let plain = run(Fault::None);
-    let multi = row(&skewed, MultiLeader);
+    let multi = row(&skewed, named("multi-leader"));
     assert_eq!(multi.lost_writes.discarded, 34);
-    assert!(multi.lost_writes.discarded > row(&plain, MultiLeader).lost_writes.discarded);
+    assert!(multi.lost_writes.discarded > row(&plain, named("multi-leader")).lost_writes.discarded);
     // Writes made after their winner in real time: only a slow clock
     // makes LWW throw those away.
     assert_eq!(multi.lost_writes.discarded_by_earlier, 24);
     // The single leader's log and leaderless version vectors ignore
     // clocks: the very same trace as without skew.
-    for arch in [SingleLeaderSync, SingleLeaderAsync, Leaderless] {
+    for arch in [
+        named("single-leader-sync"),
+        named("single-leader-async"),
+        named("leaderless"),
+    ] {
         assert_eq!(
             row(&skewed, arch).trace_hash,
             row(&plain, arch).trace_hash,
@@ -148,7 +170,7 @@ fn clock_skew_makes_last_write_wins_discard_later_writes_and_changes_nothing_els
 #[test]
 fn every_architecture_gets_the_same_requests_network_and_fault() {
     let spec = CompareSpec::new(Fault::Partition);
-    let scenarios: Vec<Scenario> = Architecture::ALL
+    let scenarios: Vec<Scenario> = Architecture::all()
         .iter()
         .map(|&a| scenario_for(&spec, a))
         .collect();
@@ -180,16 +202,16 @@ fn every_architecture_gets_the_same_requests_network_and_fault() {
 #[test]
 fn the_fault_window_comes_from_the_scenario_measured() {
     let spec = CompareSpec::new(Fault::Crash);
-    let mut s = scenario_for(&spec, Leaderless);
+    let mut s = scenario_for(&spec, named("leaderless"));
     // Moving the crash moves the window: the first half-second now.
     s.faults[0].at_ms = 0.0;
     s.faults[1].at_ms = 500.0;
-    let r = measure(Leaderless, &s).unwrap();
+    let r = measure(named("leaderless"), &s).unwrap();
     let a = r.write_availability.unwrap();
     assert!(a.issued > 0 && a.issued < 54, "{a:?}");
-    let mut quiet = scenario_for(&CompareSpec::new(Fault::None), Leaderless);
+    let mut quiet = scenario_for(&CompareSpec::new(Fault::None), named("leaderless"));
     quiet.until_ms = 0.0;
-    assert!(measure(Leaderless, &quiet)
+    assert!(measure(named("leaderless"), &quiet)
         .unwrap_err()
         .contains("until_ms"));
 }
@@ -271,7 +293,7 @@ fn a_full_size_run_still_fits_in_a_share_link() {
         ..CompareSpec::new(Fault::Crash)
     };
     assert_eq!(spec.rate_per_s * spec.duration_ms / 1000.0, MAX_REQUESTS);
-    let scenario = scenario_for(&spec, SingleLeaderSync);
+    let scenario = scenario_for(&spec, named("single-leader-sync"));
     let link = crate::share::encode(&crate::share::SharedRun {
         title: None,
         v: crate::share::LINK_VERSION,
@@ -290,15 +312,29 @@ fn a_full_size_run_still_fits_in_a_share_link() {
 #[test]
 fn explanations_quote_the_measured_figures() {
     let c = run(Fault::Partition);
-    let text = explain::explain(row(&c, SingleLeaderAsync), Fault::Partition);
+    let text = explain::explain(row(&c, named("single-leader-async")), Fault::Partition);
     assert!(
         text.contains("54 of 54 writes issued during the fault succeeded, 100 %"),
         "{text}"
     );
     assert!(text.contains("60 acknowledged writes were gone"), "{text}");
-    let text = explain::explain(row(&c, Leaderless), Fault::Partition);
+    let text = explain::explain(row(&c, named("leaderless")), Fault::Partition);
     assert!(text.contains("38 of 54") && text.contains("70 %"), "{text}");
     let quiet = run(Fault::None);
-    let text = explain::explain(row(&quiet, SingleLeaderSync), Fault::None);
+    let text = explain::explain(row(&quiet, named("single-leader-sync")), Fault::None);
     assert!(text.contains("median 165.0 ms"), "{text}");
+}
+
+#[test]
+fn sentences_fill_known_placeholders_and_leave_the_rest() {
+    assert_eq!(
+        explain::unknown_placeholders("{lost} of {lsot}, {"),
+        alloc::vec![String::from("lsot")]
+    );
+    let c = run(Fault::None);
+    let r = row(&c, named("leaderless"));
+    assert_eq!(
+        explain::fill("{stale_reads} stale, {nope} {", r),
+        format!("{} stale, {{nope}} {{", r.stale_reads)
+    );
 }

@@ -1,16 +1,12 @@
 //! One shared world for every architecture: three datacenters an equal
 //! WAN hop apart, one machine in each, the same links, the same clients
-//! and the same fault — only the replication protocol differs.
-//!
-//! - **Single-leader**: node 1 in dc 1 leads, nodes 2 and 3 follow from
-//!   dc 2 and dc 3. Synchronous waits for both followers; asynchronous
-//!   answers at once. Followers elect a new leader when they hear nothing
-//!   for [`FAILOVER_TIMEOUT_MS`] (with fencing by epoch).
-//! - **Multi-leader**: each node leads its datacenter (no followers),
-//!   all-to-all replication, conflicts resolved by last write wins on the
-//!   leaders' own clocks.
-//! - **Leaderless**: the three nodes form the ring, n = 3, w = 2, r = 2,
-//!   read repair on, strict quorum.
+//! and the same fault — only the replication protocol differs. Each
+//! architecture's own configuration is in
+//! `content/compare/architectures.json` (today: single-leader sync and
+//! async with failover after [`FAILOVER_TIMEOUT_MS`] of silence, fenced
+//! by epoch; multi-leader with a leader per datacenter and last write
+//! wins on the leaders' own clocks; leaderless with n = 3, w = 2, r = 2,
+//! read repair, strict quorum).
 //!
 //! Users sit in the three datacenters. A request's latency is what its
 //! user waits: the trip to the node it was routed to and back, added at
@@ -29,9 +25,6 @@ use alloc::vec::Vec;
 use super::{workload, Architecture, CompareSpec, Fault, DATACENTERS};
 use crate::latency::Latency;
 use crate::node::NodeId;
-use crate::protocol::leaderless::LeaderlessConfig;
-use crate::protocol::multi_leader::{MultiLeaderConfig, Resolution};
-use crate::protocol::single_leader::{AckMode, Failover, SingleLeaderConfig};
 use crate::protocol::ProtocolConfig;
 use crate::scenario::{
     Action, ClockConfig, LinkOverride, NetworkConfig, Scenario, Timed, Workload, FORMAT,
@@ -70,7 +63,7 @@ pub fn client_trip_us(op: &crate::history::Operation) -> u64 {
 /// The scenario `arch` runs for `spec`: same seed, network, clients and
 /// fault for every architecture.
 pub fn scenario_for(spec: &CompareSpec, arch: Architecture) -> Scenario {
-    let protocol = protocol(arch);
+    let protocol = arch.protocol();
     Scenario {
         format: FORMAT,
         seed: spec.seed,
@@ -84,40 +77,6 @@ pub fn scenario_for(spec: &CompareSpec, arch: Architecture) -> Scenario {
         },
         interventions: Vec::new(),
         until_ms: spec.duration_ms + SETTLE_MS,
-    }
-}
-
-fn protocol(arch: Architecture) -> ProtocolConfig {
-    match arch {
-        Architecture::SingleLeaderSync | Architecture::SingleLeaderAsync => {
-            ProtocolConfig::SingleLeader(SingleLeaderConfig {
-                followers: DATACENTERS - 1,
-                ack: if arch == Architecture::SingleLeaderSync {
-                    AckMode::Sync
-                } else {
-                    AckMode::Async
-                },
-                failover: Some(Failover {
-                    timeout_ms: FAILOVER_TIMEOUT_MS,
-                    heartbeat_ms: crate::protocol::single_leader::DEFAULT_HEARTBEAT_MS,
-                }),
-                ..SingleLeaderConfig::default()
-            })
-        }
-        Architecture::MultiLeader => ProtocolConfig::MultiLeader(MultiLeaderConfig {
-            datacenters: DATACENTERS as u8,
-            followers_per_datacenter: 0,
-            cross_dc_ms: CROSS_DC_MS,
-            resolution: Resolution::LastWriteWins,
-            ..MultiLeaderConfig::default()
-        }),
-        Architecture::Leaderless => ProtocolConfig::Leaderless(LeaderlessConfig {
-            nodes: DATACENTERS,
-            n: 3,
-            w: 2,
-            r: 2,
-            ..LeaderlessConfig::default()
-        }),
     }
 }
 

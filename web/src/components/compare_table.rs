@@ -70,7 +70,7 @@ impl Reducible for Progress {
 impl Progress {
     fn next(&self) -> Option<Architecture> {
         match (&self.spec, &self.error) {
-            (Some(_), None) => Architecture::ALL.get(self.done.len()).copied(),
+            (Some(_), None) => Architecture::all().get(self.done.len()).copied(),
             _ => None,
         }
     }
@@ -218,10 +218,10 @@ fn status(p: &Progress) -> String {
             "Running {} ({} of {} done): {what}.",
             arch.label(),
             p.done.len(),
-            Architecture::ALL.len()
+            Architecture::all().len()
         ),
         // A refused value after a finished comparison leaves it standing.
-        None if p.error.is_none() || p.done.len() == Architecture::ALL.len() => {
+        None if p.error.is_none() || p.done.len() == Architecture::all().len() => {
             format!("Measured: {what}.")
         }
         None => format!("Stopped: {what}."),

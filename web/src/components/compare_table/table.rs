@@ -92,7 +92,7 @@ fn waiting_row(arch: Architecture, started: bool) -> Html {
 /// component: it re-renders with its parent anyway, and a component costs
 /// wasm.
 pub fn view(props: &TableProps<'_>) -> Html {
-    let rows = Architecture::ALL.iter().map(|&arch| {
+    let rows = Architecture::all().iter().map(|&arch| {
         match props.done.iter().find(|m| m.row.architecture == arch) {
             Some(m) => finished_row(m, &props.open),
             None => waiting_row(arch, props.started),
