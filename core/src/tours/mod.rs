@@ -16,30 +16,30 @@
 //! list per section of the article, parsed on first use. The helpers
 //! below (`sent`, `holds`, …) build the same values in Rust, for tests.
 
+mod catalogue;
 mod claims;
+mod error;
 mod find;
+mod play;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
-use claims::expectation;
+pub use catalogue::{all, by_section, files, find, ids, problems};
 pub use claims::inspector_lines;
-use find::find_anchor;
+pub use error::{TourError, TourProblem};
+pub use play::{check, resolve, start, time_text, verify, ResolvedStep};
 
-use alloc::boxed::Box;
 use alloc::format;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt;
 
 use crate::check::AnomalyKind;
-use crate::content::{self, leak_slice, leak_str, leak_strs};
+use crate::content::{leak_slice, leak_str, leak_strs};
 use crate::node::{NodeId, OpId, Role};
 use crate::presets::{self, Preset};
-use crate::run::{self, NodeState, Run, Snapshot};
+use crate::run::{NodeState, Run, Snapshot};
 use crate::table_diff::diff_tables;
-use crate::time::{Duration, Instant};
 use crate::trace::StepKind;
-use once_cell::race::OnceBox;
 use serde::{Deserialize, Serialize};
 
 /// The article's sections, in its order: the start page groups tours by
@@ -408,281 +408,4 @@ pub const fn hides(number: u16, text: &'static str) -> Expect {
         text,
         present: false,
     }
-}
-
-/// A tour's pause point, found in a run.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ResolvedStep {
-    /// The step's index in [`Tour::steps`] (from 0).
-    pub step_index: usize,
-    pub caption: &'static str,
-    /// Where to put the cursor, µs of virtual time.
-    pub t_us: u64,
-    /// The trace step of the anchored event (`None` for [`Anchor::At`] and
-    /// [`Anchor::End`]).
-    pub event: Option<usize>,
-}
-
-impl ResolvedStep {
-    pub fn at(&self) -> Instant {
-        Instant(self.t_us)
-    }
-}
-
-/// Why a tour cannot be played.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TourError {
-    pub tour: &'static str,
-    /// The failing step's index (from 0); `None` when the tour as a whole
-    /// fails.
-    pub step: Option<usize>,
-    /// The failing step's caption.
-    pub caption: Option<&'static str>,
-    pub problem: TourProblem,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TourProblem {
-    /// The tour names a preset that does not exist.
-    UnknownPreset(&'static str),
-    /// The preset's scenario did not run.
-    Scenario(String),
-    NoSteps,
-    /// The anchor's event never happens in the run; says what was looked
-    /// for and what the run has instead.
-    AnchorNotFound(String),
-    /// The pause point is after the run's end.
-    PastEnd {
-        t_us: u64,
-        end_us: u64,
-    },
-    /// The pause point is not later than the previous step's.
-    NotAfterPrevious {
-        t_us: u64,
-        previous_us: u64,
-    },
-    /// The caption's claim is not true of the run at the pause point.
-    Expectation(String),
-}
-
-impl fmt::Display for TourProblem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TourProblem::UnknownPreset(id) => write!(f, "there is no preset \"{id}\""),
-            TourProblem::Scenario(e) => write!(f, "the preset does not run: {e}"),
-            TourProblem::NoSteps => f.write_str("the tour has no steps"),
-            TourProblem::AnchorNotFound(what) => f.write_str(what),
-            TourProblem::PastEnd { t_us, end_us } => write!(
-                f,
-                "the pause point {} is after the run ends at {}",
-                Instant(*t_us),
-                Instant(*end_us)
-            ),
-            TourProblem::NotAfterPrevious { t_us, previous_us } => write!(
-                f,
-                "the pause point {} is not later than the previous step's ({})",
-                Instant(*t_us),
-                Instant(*previous_us)
-            ),
-            TourProblem::Expectation(what) => f.write_str(what),
-        }
-    }
-}
-
-impl fmt::Display for TourError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "tour \"{}\"", self.tour)?;
-        if let Some(i) = self.step {
-            write!(f, ", step {}", i + 1)?;
-        }
-        if let Some(caption) = self.caption {
-            write!(f, " (\"{}\")", excerpt(caption))?;
-        }
-        write!(f, ": {}", self.problem)
-    }
-}
-
-#[cfg(feature = "std")]
-impl std::error::Error for TourError {}
-
-/// The first few words of a caption, for error messages.
-fn excerpt(caption: &str) -> String {
-    const WORDS: usize = 8;
-    let words: Vec<&str> = caption.split_whitespace().collect();
-    if words.len() <= WORDS {
-        return words.join(" ");
-    }
-    format!("{}…", words[..WORDS].join(" "))
-}
-
-/// Every tour, grouped by section in the article's order.
-pub fn all() -> &'static [&'static Tour] {
-    TOURS.get_or_init(|| {
-        let tours: &'static [Tour] = content::load(FILES, &mut Vec::new()).leak();
-        Box::new(tours.iter().collect())
-    })
-}
-
-/// The tour with this id.
-pub fn find(id: &str) -> Option<&'static Tour> {
-    all().iter().copied().find(|t| t.id == id)
-}
-
-/// Every tour id, for error messages.
-pub fn ids() -> Vec<&'static str> {
-    all().iter().map(|t| t.id).collect()
-}
-
-/// The tours of each section, sections in the article's order (a section
-/// without tours is left out).
-pub fn by_section() -> Vec<(Section, Vec<&'static Tour>)> {
-    Section::ALL
-        .iter()
-        .map(|&s| {
-            (
-                s,
-                all().iter().copied().filter(|t| t.section == s).collect(),
-            )
-        })
-        .filter(|(_, tours): &(Section, Vec<&'static Tour>)| !tours.is_empty())
-        .collect()
-}
-
-/// The tour files, one per section, in the article's order.
-const FILES: &[content::File] = &[
-    (
-        "tours/single-leader.json",
-        include_str!(concat!(env!("OUT_DIR"), "/tours/single-leader.json")),
-    ),
-    (
-        "tours/multi-leader.json",
-        include_str!(concat!(env!("OUT_DIR"), "/tours/multi-leader.json")),
-    ),
-    (
-        "tours/leaderless.json",
-        include_str!(concat!(env!("OUT_DIR"), "/tours/leaderless.json")),
-    ),
-    (
-        "tours/comparison.json",
-        include_str!(concat!(env!("OUT_DIR"), "/tours/comparison.json")),
-    ),
-];
-
-static TOURS: OnceBox<Vec<&'static Tour>> = OnceBox::new();
-
-/// The tour files compiled in, by path under `content/`.
-pub fn files() -> Vec<&'static str> {
-    FILES.iter().map(|(path, _)| *path).collect()
-}
-
-/// What is wrong with the tour files (nothing, the tests require): each
-/// file that does not parse, with the error. Tours that parse but do not
-/// play are [`check`]ed by the tests instead.
-pub fn problems() -> Vec<String> {
-    let mut problems = Vec::new();
-    content::load::<Tour>(FILES, &mut problems);
-    problems
-}
-
-/// Runs the tour's preset and finds its pause points.
-pub fn start(tour: &'static Tour) -> Result<(Box<dyn Run>, Vec<ResolvedStep>), TourError> {
-    let whole = |problem| TourError {
-        tour: tour.id,
-        step: None,
-        caption: None,
-        problem,
-    };
-    let preset = tour
-        .preset()
-        .ok_or_else(|| whole(TourProblem::UnknownPreset(tour.preset)))?;
-    let run =
-        run::start(&preset.scenario()).map_err(|e| whole(TourProblem::Scenario(e.to_string())))?;
-    let steps = resolve(tour, &*run)?;
-    Ok((run, steps))
-}
-
-/// Finds every step's pause point in `run` (a run of the tour's preset).
-/// Fails, naming the step, when an anchor's event never happens, lies past
-/// the end of the run, or is not later than the previous step's.
-pub fn resolve(tour: &'static Tour, run: &dyn Run) -> Result<Vec<ResolvedStep>, TourError> {
-    if tour.steps.is_empty() {
-        return Err(TourError {
-            tour: tour.id,
-            step: None,
-            caption: None,
-            problem: TourProblem::NoSteps,
-        });
-    }
-    let end = run.scenario().until().0;
-    let mut resolved: Vec<ResolvedStep> = Vec::with_capacity(tour.steps.len());
-    for (i, step) in tour.steps.iter().enumerate() {
-        let fail = |problem| TourError {
-            tour: tour.id,
-            step: Some(i),
-            caption: Some(step.caption),
-            problem,
-        };
-        let (t_us, event) = find_anchor(&step.at, run).map_err(&fail)?;
-        if t_us > end {
-            return Err(fail(TourProblem::PastEnd { t_us, end_us: end }));
-        }
-        if let Some(previous) = resolved.last() {
-            if t_us <= previous.t_us {
-                return Err(fail(TourProblem::NotAfterPrevious {
-                    t_us,
-                    previous_us: previous.t_us,
-                }));
-            }
-        }
-        resolved.push(ResolvedStep {
-            step_index: i,
-            caption: step.caption,
-            t_us,
-            event,
-        });
-    }
-    Ok(resolved)
-}
-
-/// Resolves the tour and checks every expectation against the run at its
-/// pause point.
-pub fn verify(tour: &'static Tour, run: &dyn Run) -> Result<Vec<ResolvedStep>, TourError> {
-    let resolved = resolve(tour, run)?;
-    check(tour, run, &resolved)?;
-    Ok(resolved)
-}
-
-/// Checks each resolved step's expectations against the nodes and the
-/// anomaly list at its pause point.
-pub fn check(
-    tour: &'static Tour,
-    run: &dyn Run,
-    resolved: &[ResolvedStep],
-) -> Result<(), TourError> {
-    for r in resolved {
-        let Some(step) = tour.steps.get(r.step_index) else {
-            continue;
-        };
-        if step.expect.is_empty() {
-            continue;
-        }
-        let snapshot = run.snapshot_at(r.at());
-        // What the anomaly list shows at the stop: what the checkers find
-        // in the run up to it.
-        let shown: Vec<AnomalyKind> = run.anomalies_at(r.at()).iter().map(|a| a.kind).collect();
-        for e in step.expect {
-            expectation(e, &snapshot, &shown).map_err(|m| TourError {
-                tour: tour.id,
-                step: Some(r.step_index),
-                caption: Some(step.caption),
-                problem: TourProblem::Expectation(format!("at {}: {m}", r.at())),
-            })?;
-        }
-    }
-    Ok(())
-}
-
-/// A resolved step's time, as the CLI and the page print it ("12.5 ms").
-pub fn time_text(step: &ResolvedStep) -> String {
-    format!("{}", Duration(step.t_us))
 }

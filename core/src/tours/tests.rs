@@ -1,7 +1,9 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
+use super::find::find_anchor;
 use super::*;
+use crate::run;
 
 /// Every failure of every tour, so one run of the tests lists them all.
 fn failures() -> Vec<String> {

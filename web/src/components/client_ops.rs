@@ -8,22 +8,28 @@
 //! (an empty key, a value that is not a whole number, a statement or a
 //! version vector that does not parse) is answered under the form, and
 //! nothing is sent.
+mod parse;
+mod results;
+#[cfg(test)]
+mod tests;
+
+pub use parse::{parse_op, parse_request, parse_sql};
+pub use results::latest_sql;
+
+use parse::op_kind;
+use results::{kv_result, write_back, SqlResult};
 
 use crate::protocols::versioned_requests as versioned;
 pub use crate::protocols::versioned_requests::{parse_context, parse_leaderless, LEVELS};
 
-use replicascope_core::history::Operation;
-use replicascope_core::node::{values_text, NodeId, Outcome, Request};
+use replicascope_core::node::{NodeId, Request};
+use replicascope_core::protocol::RequestForm;
 use replicascope_core::protocol::Spec;
-use replicascope_core::protocol::{RequestForm, RequestKind};
 use replicascope_core::quorum::ConsistencyLevel;
 use replicascope_core::scenario::Action;
-use replicascope_core::sql;
-use replicascope_core::time::Instant;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::components::narration::answer;
 use crate::protocols::LogFormats;
 use crate::state::{Model, Msg};
 
@@ -67,9 +73,6 @@ pub const EXAMPLES: [(&str, &str); 6] = [
     ("select", "SELECT * FROM accounts WHERE balance > 100"),
 ];
 
-/// Rows of a query result shown at most.
-const RESULT_ROWS: usize = 50;
-
 /// The kinds of key-value request the form can send.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OpKind {
@@ -88,82 +91,6 @@ pub const OP_KINDS: [(OpKind, &str); 5] = [
     (OpKind::Remove, "remove"),
     (OpKind::Read, "read"),
 ];
-
-/// Checks the form: a key of 1–32 letters, digits, `_`, `-`, `:` and, for
-/// writes, a whole number.
-pub fn parse_request(write: bool, key: &str, value: &str) -> Result<Request, String> {
-    parse_op(if write { OpKind::Write } else { OpKind::Read }, key, value)
-}
-
-/// Checks the form for any kind of request: the key as above and, for all
-/// but a read, a whole number (the value, or what to increment by).
-pub fn parse_op(kind: OpKind, key: &str, value: &str) -> Result<Request, String> {
-    let key = key.trim();
-    if key.is_empty()
-        || key.len() > 32
-        || !key
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_-:".contains(c))
-    {
-        return Err(String::from(
-            "A key is 1 to 32 letters, digits, '_', '-' or ':'.",
-        ));
-    }
-    if kind == OpKind::Read {
-        return Ok(Request::read(key));
-    }
-    let value: i64 = value.trim().parse().map_err(|_| {
-        format!(
-            "'{}' is not a whole number: a value is an integer like 42 or -7.",
-            value.trim()
-        )
-    })?;
-    let key = key.to_string();
-    Ok(match kind {
-        OpKind::Increment => Request::Increment { key, by: value },
-        OpKind::Add => Request::Add { key, value },
-        OpKind::Remove => Request::Remove { key, value },
-        _ => Request::Write { key, value },
-    })
-}
-
-/// The form's menu entry for the request kind a protocol starts on.
-fn op_kind(kind: RequestKind) -> OpKind {
-    match kind {
-        RequestKind::Write => OpKind::Write,
-        RequestKind::Increment => OpKind::Increment,
-        RequestKind::Add => OpKind::Add,
-    }
-}
-
-/// Checks a statement with the core's parser before anything is sent; the
-/// error names the line and column as the box shows them. A statement on
-/// a table the cluster does not have (`table` is the one it has) is not
-/// sent either: it could only be refused, and sending it would fork the
-/// run for nothing. Anything else the database decides, at the cursor.
-pub fn parse_sql(text: &str, table: &str) -> Result<Request, String> {
-    if text.trim().is_empty() {
-        return Err(String::from(
-            "Type a statement first, or pick one of the examples.",
-        ));
-    }
-    if text.len() > MAX_SQL {
-        return Err(format!(
-            "A statement is at most {MAX_SQL} characters; this one has {}.",
-            text.len()
-        ));
-    }
-    let stmt = sql::parse(text).map_err(|e| format!("That statement does not parse: {e}."))?;
-    if !stmt.table().eq_ignore_ascii_case(table) {
-        return Err(format!(
-            "There is no table '{}' here: the cluster's table is {table}. Nothing was sent.",
-            stmt.table()
-        ));
-    }
-    Ok(Request::Sql {
-        sql: text.trim().to_string(),
-    })
-}
 
 /// The position a `<select>` whose options are numbered 0, 1, … now
 /// shows (0 when it reads as anything else).
@@ -188,28 +115,6 @@ pub fn client_action(node: u16, user: u32, request: Request) -> Action {
             request,
         }
     }
-}
-
-/// The last request a client sent up to `now`, and its answer if it had
-/// arrived by then.
-fn latest_at(ops: &[Operation], now: Instant) -> Option<(&Operation, Option<&Outcome>)> {
-    let op = ops.iter().rev().find(|o| o.invoked_at <= now)?;
-    Some((op, answer_at(op, now)))
-}
-
-/// `op`'s answer, if it had arrived by `now`.
-fn answer_at(op: &Operation, now: Instant) -> Option<&Outcome> {
-    op.completed_at
-        .filter(|&t| t <= now)
-        .and(op.outcome.as_ref())
-}
-
-/// The last SQL request a client sent up to `now`.
-pub fn latest_sql(ops: &[Operation], now: Instant) -> Option<&Operation> {
-    ops.iter()
-        .rev()
-        .filter(|o| o.invoked_at <= now)
-        .find(|o| matches!(o.request, Request::Sql { .. }))
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -446,264 +351,5 @@ pub fn client_ops(props: &Props) -> Html {
                 }
             }
         </form>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct ResultProps {
-    state: UseReducerHandle<Model>,
-}
-
-/// The answer to the latest key-value request at the cursor, in the
-/// narration's words ("the read returned {1, 2} (version 3)"). A plain
-/// function, not a component: it has no state of its own.
-fn kv_result(state: &UseReducerHandle<Model>) -> Html {
-    let run = state.run.run.borrow();
-    let Some((op, outcome)) = latest_at(&run.history().ops, state.cursor) else {
-        return Html::default();
-    };
-    let text = match outcome {
-        Some(outcome) => answer(outcome),
-        None => String::from("waiting for the answer…"),
-    };
-    html! {
-        <p class="hint kv-result" role="status" data-testid="kv-result">
-            { format!("Latest: node {} — {}: {text}", op.node.0 + 1, op.request) }
-        </p>
-    }
-}
-
-/// After a leaderless read, one click fills the form to write back what it
-/// returned — the siblings merged — with the context it handed back, so a
-/// client replaces exactly the versions it saw (the sibling lesson),
-/// without typing a version vector by hand.
-fn write_back(
-    state: &UseReducerHandle<Model>,
-    nodes: usize,
-    key: &NodeRef,
-    value: &NodeRef,
-    context: &NodeRef,
-) -> Html {
-    let run = state.run.run.borrow();
-    let Some((op, answer)) = latest_at(&run.history().ops, state.cursor) else {
-        return Html::default();
-    };
-    let (fill, causal) = match answer {
-        Some(Outcome::Values {
-            values,
-            causal: Some(c),
-            ..
-        }) => (values_text(values), c),
-        Some(Outcome::Read {
-            value: Some(v),
-            causal: Some(c),
-            ..
-        }) => (values_text(&[*v]), c),
-        _ => return Html::default(),
-    };
-    let vv = causal.context.display_for(nodes).to_string();
-    let read_key = op.request.key().to_string();
-    let onclick = {
-        let (key, value, context) = (key.clone(), value.clone(), context.clone());
-        let (fill, vv) = (fill.clone(), vv.clone());
-        Callback::from(move |e: MouseEvent| {
-            e.prevent_default();
-            for (field, text) in [(&key, &read_key), (&value, &fill), (&context, &vv)] {
-                if let Some(input) = field.cast::<HtmlInputElement>() {
-                    input.set_value(text);
-                }
-            }
-        })
-    };
-    html! {
-        <p class="row write-back">
-            <button type="button" {onclick} data-testid="write-back"
-                    title={format!("Value {fill}, context {vv}: then press Write")}>
-                { "Write back with this read's context" }
-            </button>
-        </p>
-    }
-}
-
-/// The answer to the latest statement at the cursor: a query's rows, or a
-/// word on how a write went.
-#[function_component(SqlResult)]
-fn sql_result(props: &ResultProps) -> Html {
-    let state = &props.state;
-    let run = state.run.run.borrow();
-    let Some(op) = latest_sql(&run.history().ops, state.cursor) else {
-        return Html::default();
-    };
-    let who = format!("Node {}", op.node.0 + 1);
-    let body = match answer_at(op, state.cursor) {
-        None => {
-            html! { <p class="hint">{ format!("Waiting for the answer of node {} to the latest statement…", op.node.0 + 1) }</p> }
-        }
-        Some(Outcome::Rows {
-            columns,
-            rows,
-            version,
-        }) => {
-            let caption = format!(
-                "{who} returned {} row{} as of LSN {version}",
-                rows.len(),
-                if rows.len() == 1 { "" } else { "s" }
-            );
-            html! {
-                <>
-                    <div class="table-scroll" role="region" aria-label="Query result" tabindex="0">
-                        <table class="data sql-table" data-testid="sql-rows">
-                            <caption>{ caption }</caption>
-                            <thead><tr>{ for columns.iter().map(|c| html! { <th scope="col">{ c }</th> }) }</tr></thead>
-                            <tbody>{ for rows.iter().take(RESULT_ROWS).map(|r| html! {
-                                <tr>{ for r.iter().map(|v| html! { <td>{ v }</td> }) }</tr>
-                            }) }</tbody>
-                        </table>
-                    </div>
-                    if rows.len() > RESULT_ROWS {
-                        <p class="hint">{ format!("showing {RESULT_ROWS} of {} rows", rows.len()) }</p>
-                    }
-                </>
-            }
-        }
-        Some(Outcome::Written { version, .. }) => {
-            html! { <p class="hint">{ format!("{who} committed the latest statement at LSN {version}.") }</p> }
-        }
-        Some(Outcome::Failed { reason }) => {
-            html! { <p class="hint">{ format!("{who} refused the latest statement: {reason}") }</p> }
-        }
-        Some(Outcome::Read { .. } | Outcome::Values { .. }) => Html::default(),
-    };
-    html! {
-        <div class="sql-result" role="status" data-testid="sql-result">{ body }</div>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn requests_are_checked() {
-        assert_eq!(
-            parse_request(true, " x ", "42"),
-            Ok(Request::Write {
-                key: "x".into(),
-                value: 42
-            })
-        );
-        assert_eq!(
-            parse_request(false, "user:7", "junk"),
-            Ok(Request::Read {
-                key: "user:7".into(),
-                at_least: None,
-            })
-        );
-        assert!(parse_request(true, "", "1")
-            .unwrap_err()
-            .starts_with("A key is"));
-        assert!(parse_request(true, "a b", "1").is_err());
-        assert!(parse_request(true, "x", "1.5")
-            .unwrap_err()
-            .contains("'1.5' is not a whole number"));
-        assert!(parse_request(true, "x", "99999999999999999999").is_err());
-    }
-
-    #[test]
-    fn every_kind_of_request_is_built_from_the_form() {
-        let key = String::from("likes");
-        assert_eq!(
-            parse_op(OpKind::Increment, "likes", "-2"),
-            Ok(Request::Increment {
-                key: key.clone(),
-                by: -2
-            })
-        );
-        assert_eq!(
-            parse_op(OpKind::Add, "likes", "7"),
-            Ok(Request::Add {
-                key: key.clone(),
-                value: 7
-            })
-        );
-        assert_eq!(
-            parse_op(OpKind::Remove, "likes", "7"),
-            Ok(Request::Remove { key, value: 7 })
-        );
-        assert_eq!(
-            parse_op(OpKind::Read, "likes", "junk"),
-            Ok(Request::read("likes"))
-        );
-        assert!(parse_op(OpKind::Add, "likes", "x").is_err());
-        use replicascope_core::protocol::multi_leader::{CrdtKind, MultiLeaderConfig, Resolution};
-        use replicascope_core::protocol::Spec;
-        let crdt = |crdt| {
-            let c = MultiLeaderConfig {
-                resolution: Resolution::Crdt,
-                crdt,
-                ..Default::default()
-            };
-            match c.features().requests {
-                RequestForm::Merged { default } => op_kind(default),
-                other => panic!("a multi-leader form is merged, not {other:?}"),
-            }
-        };
-        assert_eq!(crdt(CrdtKind::PnCounter), OpKind::Increment);
-        assert_eq!(crdt(CrdtKind::OrSet), OpKind::Add);
-        assert_eq!(crdt(CrdtKind::MvRegister), OpKind::Write);
-    }
-
-    #[test]
-    fn statements_are_parsed_before_sending() {
-        for (_, sql) in EXAMPLES {
-            assert_eq!(
-                parse_sql(sql, "accounts"),
-                Ok(Request::Sql { sql: sql.into() }),
-                "{sql}"
-            );
-        }
-        let e = parse_sql("UPDATE accounts SET balance =", "accounts").unwrap_err();
-        assert!(
-            e.starts_with("That statement does not parse: column 30: expected"),
-            "{e}"
-        );
-        let e = parse_sql("SELECT *\nFROM", "accounts").unwrap_err();
-        assert!(e.contains("line 2, column"), "{e}");
-        assert!(parse_sql("  ", "accounts")
-            .unwrap_err()
-            .starts_with("Type a statement"));
-        assert!(parse_sql(&"x".repeat(MAX_SQL + 1), "accounts")
-            .unwrap_err()
-            .contains("at most"));
-        // A table the cluster does not have: refused here, nothing sent.
-        let e = parse_sql("DELETE FROM nowhere", "accounts").unwrap_err();
-        assert!(
-            e.contains("no table 'nowhere'") && e.contains("Nothing was sent"),
-            "{e}"
-        );
-        assert!(parse_sql("delete from ACCOUNTS where id = 1", "accounts").is_ok());
-        // Whatever is typed, nothing panics.
-        for junk in ["'", "((((", "SELECT * FROM accounts WHERE ", "é€😀", "\0"] {
-            assert!(parse_sql(junk, "accounts").is_err(), "{junk}");
-        }
-    }
-
-    #[test]
-    fn a_chosen_user_goes_through_the_router() {
-        let r = Request::read("x");
-        assert_eq!(
-            client_action(2, 0, r.clone()),
-            Action::Client {
-                node: NodeId(1),
-                request: r.clone()
-            }
-        );
-        assert_eq!(
-            client_action(2, 3, r.clone()),
-            Action::Session {
-                session: 3,
-                request: r
-            }
-        );
     }
 }

@@ -3,6 +3,12 @@
 //! and keeps the URL in step with what is on screen. In `?embed=1` mode it
 //! drops everything but the run itself.
 
+mod address;
+mod element;
+mod keys;
+
+pub use element::ElementConfig;
+
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -31,256 +37,19 @@ use crate::components::tour_player::TourPlayer;
 use crate::embed::{EmbedOptions, View};
 use crate::protocols::MerkleView;
 use crate::protocols::ReviewList;
-use crate::state::{param, Model, Msg, Notice, Selection};
-use replicascope_core::presets;
-use replicascope_core::scenario::{ms_to_instant, Scenario};
+use crate::state::{param, Model, Msg, Notice};
+use address::{address, address_without_page, location, PAGES};
+use element::{apply_element_change, apply_options, element_model, log_problem};
+use keys::on_key;
 
 /// How long a scrubbed cursor must rest before the address bar follows it.
 const ADDRESS_REST_MS: u32 = 200;
-
-/// What the page around a `<replica-scope>` element asks for.
-#[derive(Clone, PartialEq)]
-pub struct ElementConfig {
-    pub options: EmbedOptions,
-    /// What was wrong with the attributes or the `scenario` property, one
-    /// sentence each: shown inside the element, the run kept.
-    pub problems: Vec<String>,
-    /// A run handed over through the `scenario` property.
-    pub scenario: Option<Rc<Scenario>>,
-    /// Changes every time the element hands something over, so setting
-    /// the same thing twice still shows it again.
-    pub revision: u64,
-    /// Where the full app lives (the `dist/` the element was loaded
-    /// from), for "Open in ReplicaScope".
-    pub app_url: String,
-}
 
 #[derive(Properties, PartialEq, Default)]
 pub struct AppProps {
     /// Set when mounted inside a `<replica-scope>` element.
     #[prop_or_default]
     pub element: Option<ElementConfig>,
-}
-
-/// The options' effect on a fresh model: loop, speed, start time,
-/// autoplay, and the problems as a message.
-fn apply_options(m: &mut Model, o: &EmbedOptions, problems: &[String]) {
-    m.looping = o.looping;
-    if let Some(speed) = o.speed {
-        m.speed = speed;
-    }
-    if let Some(ms) = o.at_ms {
-        m.cursor = ms_to_instant(ms).min(m.until());
-    }
-    m.playing = o.autoplay && m.tour.is_none();
-    if !problems.is_empty() {
-        let mut text = problems.join(" ");
-        if let Some(n) = &m.notice {
-            text = format!("{} {text}", n.text);
-        }
-        m.notice = Some(Notice { error: true, text });
-    }
-}
-
-/// The model an element starts with.
-fn element_model(cfg: &ElementConfig) -> Model {
-    let o = &cfg.options;
-    let mut problems = cfg.problems.clone();
-    let from_options = || {
-        let fragment = match (&o.tour, &o.preset) {
-            (Some(t), _) => format!("tour={t}"),
-            (None, Some(p)) => format!("preset={p}"),
-            (None, None) => String::new(),
-        };
-        Model::from_location(&fragment, true)
-    };
-    let mut m = match &cfg.scenario {
-        Some(s) => Model::from_scenario(s, true).unwrap_or_else(|e| {
-            problems.push(format!("The scenario could not be run: {e}."));
-            from_options()
-        }),
-        None => from_options(),
-    };
-    apply_options(&mut m, o, &problems);
-    m
-}
-
-/// What changed between two hand-overs from the element, as messages.
-fn apply_element_change(
-    old: &ElementConfig,
-    new: &ElementConfig,
-    dispatcher: &UseReducerDispatcher<Model>,
-) {
-    if new.revision == old.revision {
-        return;
-    }
-    let (o, n) = (&old.options, &new.options);
-    // Everything wrong with this hand-over, shown as one message (one
-    // message at a time fits in the element).
-    let mut problems = new.problems.clone();
-    let new_scenario = match (&old.scenario, &new.scenario) {
-        (Some(a), Some(b)) => !Rc::ptr_eq(a, b),
-        (None, Some(_)) => true,
-        _ => false,
-    };
-    if new_scenario {
-        if let Some(s) = &new.scenario {
-            dispatcher.dispatch(Msg::OpenScenario(
-                Box::new((**s).clone()),
-                String::new(),
-                None,
-            ));
-        }
-    } else if n.tour != o.tour && n.tour.is_some() {
-        dispatcher.dispatch(Msg::StartTour(n.tour.clone().unwrap_or_default()));
-    } else if n.preset != o.preset {
-        match &n.preset {
-            Some(p) if presets::find(p).is_some() => {
-                dispatcher.dispatch(Msg::LoadPreset(p.clone()))
-            }
-            Some(p) => problems.push(format!(
-                "There is no preset called '{p}'; the run on screen stays."
-            )),
-            None => {}
-        }
-    }
-    if n.looping != o.looping {
-        dispatcher.dispatch(Msg::SetLoop(n.looping));
-    }
-    if n.speed != o.speed {
-        dispatcher.dispatch(Msg::SetSpeed(n.speed.unwrap_or(1.0)));
-    }
-    if n.at_ms != o.at_ms {
-        if let Some(ms) = n.at_ms {
-            dispatcher.dispatch(Msg::Seek(ms_to_instant(ms)));
-        }
-    }
-    if n.autoplay != o.autoplay || new_scenario || n.preset != o.preset {
-        dispatcher.dispatch(if n.autoplay { Msg::Play } else { Msg::Pause });
-    }
-    if !problems.is_empty() {
-        for p in &problems {
-            log_problem(p);
-        }
-        dispatcher.dispatch(Msg::Notify(Notice {
-            error: true,
-            text: problems.join(" "),
-        }));
-    }
-}
-
-/// Space plays/pauses, arrows step, Ctrl+Z / Ctrl+Shift+Z (or Ctrl+Y)
-/// undo and redo an intervention — unless typing in a field; a tour's own
-/// keys first.
-fn on_key(e: &web_sys::KeyboardEvent, dispatcher: &UseReducerDispatcher<Model>, tour: bool) {
-    // A field keeps its own undo; a focused button does not have one.
-    if (e.ctrl_key() || e.meta_key()) && !e.alt_key() && !typing_in(e, false) {
-        let undo = match e.key().to_ascii_lowercase().as_str() {
-            "z" => !e.shift_key(),
-            "y" => false,
-            _ => return,
-        };
-        e.prevent_default();
-        dispatcher.dispatch(if undo { Msg::Undo } else { Msg::Redo });
-        return;
-    }
-    if e.ctrl_key() || e.meta_key() || e.alt_key() {
-        return;
-    }
-    if tour && crate::components::tour_player::handle_key(e, dispatcher) {
-        return;
-    }
-    // Esc closes the inspector, even from one of its fields.
-    if e.key() == "Escape" {
-        dispatcher.dispatch(Msg::Select(Selection::None));
-        return;
-    }
-    // Space and arrows belong to a focused button too (space presses it).
-    if typing_in(e, true) {
-        return;
-    }
-    match e.key().as_str() {
-        " " => {
-            e.prevent_default();
-            dispatcher.dispatch(Msg::TogglePlay);
-        }
-        "ArrowRight" => {
-            e.prevent_default();
-            dispatcher.dispatch(Msg::StepForward);
-        }
-        "ArrowLeft" => {
-            e.prevent_default();
-            dispatcher.dispatch(Msg::StepBack);
-        }
-        _ => {}
-    }
-}
-
-/// Whether the key went to a field (or, with `buttons`, a button) rather
-/// than the page. Inside a shadow root the event's target is the host
-/// element: the first entry of its composed path is what was really typed
-/// into.
-fn typing_in(e: &web_sys::KeyboardEvent, buttons: bool) -> bool {
-    e.composed_path()
-        .get(0)
-        .dyn_into::<web_sys::Element>()
-        .ok()
-        .map(|el| {
-            let tag = el.tag_name().to_ascii_lowercase();
-            tag == "input" || tag == "textarea" || tag == "select" || (buttons && tag == "button")
-        })
-        .unwrap_or(false)
-}
-
-/// The pages `?page=` opens on their own.
-const PAGES: [&str; 4] = ["staleness", "compare", "tours", "history"];
-
-/// This page's address with `fragment`, without the query parameters the
-/// fragment supersedes (`?tour=` would restart a finished tour on reload,
-/// `?preset=` would name another preset than the one on screen).
-fn address(fragment: &str) -> String {
-    let search = location().1;
-    let kept: Vec<&str> = search
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|kv| !kv.is_empty())
-        .filter(|kv| {
-            let key = kv.split('=').next().unwrap_or("");
-            key != "tour" && key != "preset"
-        })
-        .collect();
-    let path = web_sys::window()
-        .and_then(|w| w.location().pathname().ok())
-        .unwrap_or_default();
-    let query = if kept.is_empty() {
-        String::new()
-    } else {
-        format!("?{}", kept.join("&"))
-    };
-    format!("{path}{query}#{fragment}")
-}
-
-/// The simulator's address from a single page: the same path, no query.
-fn address_without_page() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().pathname().ok())
-        .unwrap_or_else(|| String::from("./"))
-}
-
-/// Tells the console too: whoever embeds the element may be looking there
-/// rather than at the page.
-fn log_problem(text: &str) {
-    web_sys::console::error_1(&format!("<replica-scope>: {text}").into());
-}
-
-fn location() -> (String, String) {
-    let loc = web_sys::window().map(|w| w.location());
-    let hash = loc.as_ref().and_then(|l| l.hash().ok()).unwrap_or_default();
-    let search = loc
-        .as_ref()
-        .and_then(|l| l.search().ok())
-        .unwrap_or_default();
-    (hash, search)
 }
 
 #[function_component(App)]
