@@ -70,8 +70,15 @@ pub fn decode(text: &str) -> Result<SharedRun, String> {
         }
         None => return Err(String::from("the link has no format version")),
     }
-    let shared: SharedRun =
-        serde_json::from_value(version).map_err(|e| format!("the link's run is not valid: {e}"))?;
+    // Parsed again from the text rather than from `version`: reading a
+    // scenario out of a `serde_json::Value` would compile every scenario
+    // type's parser a second time (kilobytes of wasm).
+    let shared: SharedRun = serde_json::from_str(json).map_err(|e| {
+        format!(
+            "the link's run is not valid: {}",
+            crate::scenario::strip_position(&alloc::format!("{e}"))
+        )
+    })?;
     shared.scenario.validate().map_err(|p| {
         format!(
             "the link's scenario is not valid: {}",

@@ -93,7 +93,7 @@ fn default_request_timeout_ms() -> f64 {
 fn default_hint_retry_ms() -> f64 {
     500.0
 }
-fn default_depth() -> u8 {
+pub(super) fn default_depth() -> u8 {
     3
 }
 

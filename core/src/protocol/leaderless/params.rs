@@ -8,7 +8,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 use serde_json::{json, Value};
 
-use super::{AntiEntropy, LeaderlessConfig};
+use super::LeaderlessConfig;
 use crate::protocol::params::{current, slider, Group, Kind, Param, When};
 use crate::quorum::{QuorumConfig, MAX_N};
 
@@ -67,8 +67,7 @@ pub fn params() -> Vec<Group> {
         // The core's default depth, as it fills it in when the field is
         // absent.
         .default(
-            serde_json::from_value::<AntiEntropy>(json!({"interval_ms": 400}))
-                .map_or(Value::Null, |a| json!(a.depth)),
+            json!(super::config::default_depth()),
         )
         .when(When::Exists(AE)),
     ];

@@ -15,11 +15,14 @@ use crate::state::{Msg, Notice};
 /// counted). `Value::Null` removes the field, so the core's default applies
 /// (an absent `failover` means manual failover only).
 pub fn edit(scenario: &Scenario, path: &str, value: Value) -> Result<(Scenario, usize), String> {
-    let mut doc = serde_json::to_value(scenario).map_err(|e| e.to_string())?;
+    // Through text, not `to_value` / `from_value`: those would compile
+    // every scenario type's serializer and parser a second time, for
+    // `Value` (kilobytes of wasm); the text ones are in the app anyway.
+    let mut doc: Value = serde_json::from_str(&scenario.to_json()).map_err(|e| e.to_string())?;
     set(&mut doc, path, value);
     super::catalogue::clamp_to_caps(&mut doc);
-    let mut edited: Scenario =
-        serde_json::from_value(doc).map_err(|e| format!("that value does not fit: {e}"))?;
+    let mut edited = Scenario::from_json_unvalidated(&doc.to_string())
+        .map_err(|e| format!("that value does not fit: {e}"))?;
     let nodes = edited.node_count();
     let before = edited.interventions.len();
     edited
