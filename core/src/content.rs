@@ -55,3 +55,7 @@ where
     }
     out
 }
+
+// PRESET_FILES, TOUR_FILES, COMPARE_FILES: every file of those folders,
+// by name, as the build script found them.
+include!(concat!(env!("OUT_DIR"), "/content_files.rs"));

@@ -44,6 +44,7 @@ pub mod replica_values;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod section;
 pub mod share;
 pub mod sim;
 pub mod sorting;

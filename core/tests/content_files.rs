@@ -8,7 +8,7 @@
 use replicascope_core::compare::architecture::{self, Contender};
 use replicascope_core::presets::Preset;
 use replicascope_core::tours::Tour;
-use replicascope_core::{presets, tours};
+use replicascope_core::{presets, section, tours};
 use serde::{Deserialize, Serialize};
 
 fn round_trip<T: Serialize + Deserialize<'static>>(dir: &str) -> Vec<String> {
@@ -50,16 +50,25 @@ fn every_content_file_parses_and_reads_back_the_same() {
     assert_eq!(presets::problems(), Vec::<String>::new());
     assert_eq!(tours::problems(), Vec::<String>::new());
     assert_eq!(architecture::problems(), Vec::<String>::new());
+    assert_eq!(section::problems(), Vec::<String>::new());
     let mut wrong = round_trip::<Preset>("presets");
     wrong.extend(round_trip::<Tour>("tours"));
     wrong.extend(round_trip::<Contender>("compare"));
+    let sections =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/sections.json");
+    let text = std::fs::read_to_string(&sections).unwrap();
+    let list: Vec<serde_json::Map<String, serde_json::Value>> =
+        serde_json::from_str(&text).unwrap();
+    let ids: Vec<&str> = section::Section::all().iter().map(|s| s.id()).collect();
+    let listed: Vec<&str> = list.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, listed);
     assert!(wrong.is_empty(), "{wrong:#?}");
 }
 
 #[test]
 fn every_content_file_is_compiled_in() {
-    // The loaders list their files by hand (`include_str!`); a new file
-    // that is not listed would be silently missing from the app.
+    // The build script lists each folder's files for the loaders; a file
+    // it missed would be silently absent from the app.
     let count = |dir: &str| {
         std::fs::read_dir(
             std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -78,22 +78,17 @@ fn leak_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'static st
     leak_str(d).map(Some)
 }
 
-const FILES: &[content::File] = &[(
-    "compare/architectures.json",
-    include_str!(concat!(env!("OUT_DIR"), "/compare/architectures.json")),
-)];
-
 static CONTENDERS: OnceBox<Vec<Contender>> = OnceBox::new();
 
 fn contenders() -> &'static [Contender] {
-    CONTENDERS.get_or_init(|| Box::new(content::load(FILES, &mut Vec::new())))
+    CONTENDERS.get_or_init(|| Box::new(content::load(content::COMPARE_FILES, &mut Vec::new())))
 }
 
 /// What is wrong with the comparison's content file (nothing, the tests
 /// require).
 pub fn problems() -> Vec<String> {
     let mut problems = Vec::new();
-    let parsed = content::load::<Contender>(FILES, &mut problems);
+    let parsed = content::load::<Contender>(content::COMPARE_FILES, &mut problems);
     for (i, c) in parsed.iter().enumerate() {
         // Each runs in the shared world: that whole scenario must hold.
         let spec = super::CompareSpec::new(super::Fault::Crash);
@@ -121,7 +116,10 @@ pub fn problems() -> Vec<String> {
 
 /// The content files this module compiles in.
 pub fn files() -> Vec<&'static str> {
-    FILES.iter().map(|(path, _)| *path).collect()
+    content::COMPARE_FILES
+        .iter()
+        .map(|(path, _)| *path)
+        .collect()
 }
 
 /// One row of the comparison: an index into its content file, so rows

@@ -20,6 +20,7 @@ use serde_json::value::RawValue;
 
 use crate::content::{self, leak_str};
 use crate::scenario::Scenario;
+use crate::section::Section;
 
 /// A ready scenario.
 #[derive(Serialize, Deserialize)]
@@ -39,6 +40,9 @@ pub struct Preset {
     raw: &'static RawValue,
     #[serde(skip)]
     parsed: OnceBox<Scenario>,
+    /// The section its file is named after.
+    #[serde(skip)]
+    section: Option<Section>,
 }
 
 impl fmt::Debug for Preset {
@@ -50,6 +54,11 @@ impl fmt::Debug for Preset {
 }
 
 impl Preset {
+    /// The section of `content/sections.json` its file is named after.
+    pub fn section(&self) -> Option<Section> {
+        self.section
+    }
+
     pub fn scenario(&self) -> Scenario {
         self.parsed
             .get_or_init(|| {
@@ -67,34 +76,38 @@ fn broken() -> Scenario {
     Scenario::from_json(chatter).unwrap_or_else(|_| unreachable!("a fixed, valid scenario"))
 }
 
-/// The preset files, in the order the picker lists them.
-const FILES: &[content::File] = &[
-    (
-        "presets/single-leader.json",
-        include_str!(concat!(env!("OUT_DIR"), "/presets/single-leader.json")),
-    ),
-    (
-        "presets/multi-leader.json",
-        include_str!(concat!(env!("OUT_DIR"), "/presets/multi-leader.json")),
-    ),
-    (
-        "presets/leaderless.json",
-        include_str!(concat!(env!("OUT_DIR"), "/presets/leaderless.json")),
-    ),
-    (
-        "presets/consistency.json",
-        include_str!(concat!(env!("OUT_DIR"), "/presets/consistency.json")),
-    ),
-    (
-        "presets/engine.json",
-        include_str!(concat!(env!("OUT_DIR"), "/presets/engine.json")),
-    ),
-];
+/// A preset file's section: the file's name (`presets/leaderless.json`).
+fn section_of(path: &str) -> Option<Section> {
+    let name = path.rsplit('/').next()?.strip_suffix(".json")?;
+    Section::parse(name)
+}
+
+/// The preset files in their sections' order, files named after no
+/// section last.
+fn files_in_order() -> Vec<content::File> {
+    let mut files = content::PRESET_FILES.to_vec();
+    files.sort_by_key(|(path, _)| {
+        let section = section_of(path);
+        (section.is_none(), section)
+    });
+    files
+}
 
 static PRESETS: OnceBox<Vec<Preset>> = OnceBox::new();
 
+/// Every preset, section by section in the article's order.
 pub fn all() -> &'static [Preset] {
-    PRESETS.get_or_init(|| alloc::boxed::Box::new(content::load(FILES, &mut Vec::new())))
+    PRESETS.get_or_init(|| {
+        let mut all = Vec::new();
+        for file in files_in_order() {
+            let mut presets: Vec<Preset> = content::load(&[file], &mut Vec::new());
+            for p in &mut presets {
+                p.section = section_of(file.0);
+            }
+            all.extend(presets);
+        }
+        Box::new(all)
+    })
 }
 
 pub fn find(id: &str) -> Option<&'static Preset> {
@@ -108,14 +121,24 @@ pub fn ids() -> Vec<&'static str> {
 
 /// The preset files compiled in, by path under `content/`.
 pub fn files() -> Vec<&'static str> {
-    FILES.iter().map(|(path, _)| *path).collect()
+    content::PRESET_FILES
+        .iter()
+        .map(|(path, _)| *path)
+        .collect()
 }
 
 /// What is wrong with the preset files (nothing, the tests require):
 /// each file that does not parse, with the error.
 pub fn problems() -> Vec<String> {
     let mut problems = Vec::new();
-    for p in content::load::<Preset>(FILES, &mut problems) {
+    for (path, _) in content::PRESET_FILES {
+        if section_of(path).is_none() {
+            problems.push(alloc::format!(
+                "content/{path} is named after no section of content/sections.json"
+            ));
+        }
+    }
+    for p in content::load::<Preset>(content::PRESET_FILES, &mut problems) {
         if let Err(e) = Scenario::from_json(p.raw.get()) {
             problems.push(alloc::format!("preset {}: {e}", p.id));
         }
@@ -126,6 +149,25 @@ pub fn problems() -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_preset_file_belongs_to_the_section_it_is_named_after() {
+        assert_eq!(section_of("presets/nope.json"), None);
+        assert_eq!(section_of("presets/leaderless.txt"), None);
+        let leaderless = section_of("presets/leaderless.json").expect("a section");
+        assert_eq!(leaderless.id(), "leaderless");
+        for p in all() {
+            let section = p.section().expect("every preset file names a section");
+            let file = alloc::format!("presets/{}.json", section.id());
+            assert!(files().contains(&file.as_str()), "{}", p.id);
+        }
+        // The sections' order, not the files' names, orders the list.
+        let order: Vec<Option<Section>> = all().iter().map(|p| p.section()).collect();
+        let mut sorted = order.clone();
+        sorted.sort();
+        assert_eq!(order, sorted);
+        assert_eq!(all()[0].section().map(Section::id), Some("single-leader"));
+    }
 
     #[test]
     fn every_preset_file_parses() {

@@ -12,8 +12,11 @@ use crate::content;
 /// Every tour, grouped by section in the article's order.
 pub fn all() -> &'static [&'static Tour] {
     TOURS.get_or_init(|| {
-        let tours: &'static [Tour] = content::load(FILES, &mut Vec::new()).leak();
-        Box::new(tours.iter().collect())
+        let tours: &'static [Tour] = content::load(content::TOUR_FILES, &mut Vec::new()).leak();
+        // Files come by name; the order that counts is the sections'.
+        let mut in_order: Vec<&'static Tour> = tours.iter().collect();
+        crate::sorting::sort_by(&mut in_order, |a, b| a.section.cmp(&b.section));
+        Box::new(in_order)
     })
 }
 
@@ -30,7 +33,7 @@ pub fn ids() -> Vec<&'static str> {
 /// The tours of each section, sections in the article's order (a section
 /// without tours is left out).
 pub fn by_section() -> Vec<(Section, Vec<&'static Tour>)> {
-    Section::ALL
+    Section::all()
         .iter()
         .map(|&s| {
             (
@@ -42,31 +45,11 @@ pub fn by_section() -> Vec<(Section, Vec<&'static Tour>)> {
         .collect()
 }
 
-/// The tour files, one per section, in the article's order.
-const FILES: &[content::File] = &[
-    (
-        "tours/single-leader.json",
-        include_str!(concat!(env!("OUT_DIR"), "/tours/single-leader.json")),
-    ),
-    (
-        "tours/multi-leader.json",
-        include_str!(concat!(env!("OUT_DIR"), "/tours/multi-leader.json")),
-    ),
-    (
-        "tours/leaderless.json",
-        include_str!(concat!(env!("OUT_DIR"), "/tours/leaderless.json")),
-    ),
-    (
-        "tours/comparison.json",
-        include_str!(concat!(env!("OUT_DIR"), "/tours/comparison.json")),
-    ),
-];
-
 static TOURS: OnceBox<Vec<&'static Tour>> = OnceBox::new();
 
 /// The tour files compiled in, by path under `content/`.
 pub fn files() -> Vec<&'static str> {
-    FILES.iter().map(|(path, _)| *path).collect()
+    content::TOUR_FILES.iter().map(|(path, _)| *path).collect()
 }
 
 /// What is wrong with the tour files (nothing, the tests require): each
@@ -76,6 +59,6 @@ pub fn files() -> Vec<&'static str> {
 /// [`check`]: super::check
 pub fn problems() -> Vec<String> {
     let mut problems = Vec::new();
-    content::load::<Tour>(FILES, &mut problems);
+    content::load::<Tour>(content::TOUR_FILES, &mut problems);
     problems
 }

@@ -42,46 +42,7 @@ use crate::table_diff::diff_tables;
 use crate::trace::StepKind;
 use serde::{Deserialize, Serialize};
 
-/// The article's sections, in its order: the start page groups tours by
-/// them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Section {
-    SingleLeader,
-    MultiLeader,
-    Leaderless,
-    Comparison,
-}
-
-impl Section {
-    pub const ALL: [Section; 4] = [
-        Section::SingleLeader,
-        Section::MultiLeader,
-        Section::Leaderless,
-        Section::Comparison,
-    ];
-
-    /// A short id for links and CSS: `single-leader`, `multi-leader`,
-    /// `leaderless`, `comparison`.
-    pub fn id(self) -> &'static str {
-        match self {
-            Section::SingleLeader => "single-leader",
-            Section::MultiLeader => "multi-leader",
-            Section::Leaderless => "leaderless",
-            Section::Comparison => "comparison",
-        }
-    }
-
-    /// The heading on the start page.
-    pub fn title(self) -> &'static str {
-        match self {
-            Section::SingleLeader => "Single-leader replication",
-            Section::MultiLeader => "Multi-leader replication",
-            Section::Leaderless => "Leaderless replication",
-            Section::Comparison => "Comparing the three",
-        }
-    }
-}
+pub use crate::section::Section;
 
 /// A guided walk through one preset's run.
 #[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,8 +1,9 @@
-//! Choosing an example: every preset of the core, grouped by architecture,
+//! Choosing an example: every preset of the core, grouped by section,
 //! with its title and the paragraph that says what to watch for.
 
 use replicascope_core::presets;
 use replicascope_core::scenario::Scenario;
+use replicascope_core::section::Section;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -25,19 +26,6 @@ pub fn retuned(scenario: &Scenario, id: &str) -> bool {
     })
 }
 
-/// The group a preset belongs to, from its id.
-pub fn group(id: &str) -> &'static str {
-    if id.starts_with("single-leader") {
-        "Single-leader"
-    } else if id.starts_with("multi-leader") {
-        "Multi-leader"
-    } else if id.starts_with("leaderless") {
-        "Leaderless"
-    } else {
-        "Engine"
-    }
-}
-
 #[function_component(PresetPicker)]
 pub fn preset_picker(props: &Props) -> Html {
     let state = &props.state;
@@ -51,11 +39,13 @@ pub fn preset_picker(props: &Props) -> Html {
             }
         })
     };
-    let groups = ["Single-leader", "Multi-leader", "Leaderless", "Engine"].into_iter().filter_map(|g| {
-        let items: Vec<_> = presets::all().iter().filter(|p| group(p.id) == g).collect();
+    // Grouped by the section each preset's file belongs to
+    // (`content/sections.json`), in the article's order.
+    let groups = Section::all().iter().filter_map(|&s| {
+        let items: Vec<_> = presets::all().iter().filter(|p| p.section() == Some(s)).collect();
         (!items.is_empty()).then(|| {
             html! {
-                <optgroup label={g}>
+                <optgroup label={s.group()}>
                     { for items.iter().map(|p| html! { <option value={p.id} selected={p.id == current}>{ p.title }</option> }) }
                 </optgroup>
             }
