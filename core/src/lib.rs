@@ -18,6 +18,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod anomaly;
 pub mod check;
 pub mod chunked;
 pub mod compare;
@@ -44,6 +45,7 @@ pub mod replica_values;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod scenario_parts;
 pub mod share;
 pub mod sim;
 pub mod sorting;

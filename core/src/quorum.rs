@@ -16,8 +16,14 @@ use serde::{Deserialize, Serialize};
 
 /// The largest replication factor the calculator offers (and the leaderless
 /// cluster in the simulator supports). The staleness lab, which builds its
-/// own clusters, has a larger limit: [`crate::staleness::MAX_N`].
+/// own clusters, has a larger limit: [`LAB_MAX_N`].
 pub const MAX_N: u8 = 9;
+
+/// Most replicas per key the lab takes. Published PBS figures go to
+/// n = 10 and production clusters beyond; the quorum calculator and the
+/// simulated clusters keep [`crate::quorum::MAX_N`]. A protocol trial
+/// runs n + 2 nodes (two coordinators that hold no copy).
+pub const LAB_MAX_N: u8 = 16;
 
 /// Why a quorum configuration was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,17 +9,80 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::node::{NodeId, Protocol};
-use crate::sim::World;
+use serde::{Deserialize, Serialize};
 
 /// The nodes that are up, with their ids: the replicas worth comparing.
-pub fn up_replicas<P: Protocol>(world: &World<P>) -> impl Iterator<Item = (NodeId, &P)> + '_ {
-    world
-        .nodes
+pub fn up_replicas<'a, P: Protocol>(
+    nodes: &'a [P],
+    up: &'a [bool],
+) -> impl Iterator<Item = (NodeId, &'a P)> + 'a {
+    nodes
         .iter()
-        .zip(&world.up)
+        .zip(up)
         .enumerate()
         .filter(|(_, (_, &up))| up)
         .map(|(i, (node, _))| (NodeId(i as u16), node))
+}
+
+/// Do the replicas agree at the end?
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Convergence {
+    /// Keys some replica holds.
+    pub keys: u64,
+    /// Keys whose replicas (the up ones that should hold it) disagree or
+    /// miss it.
+    pub divergent_keys: u64,
+    /// `divergent_keys == 0` and nothing left in flight.
+    pub converged: bool,
+    pub messages_in_flight: u64,
+    /// Hinted writes still waiting for their home replica (leaderless).
+    pub hints_held: u64,
+    /// A few divergent keys, described.
+    pub examples: Vec<String>,
+}
+
+/// Replicas that should be identical: every up node that reports replica
+/// state (or, failing that, its key → value data and its table's rows)
+/// must hold the same value for every key and row.
+pub fn convergence<P: Protocol>(nodes: &[P], up: &[bool]) -> Convergence {
+    let replicas = up_replicas(nodes, up).map(|(id, node)| {
+        let state = node.replica_state().unwrap_or_else(|| {
+            let view = node.view();
+            let mut state: Vec<(String, String)> = view
+                .data
+                .into_iter()
+                .map(|(k, v)| (k, format!("{v}")))
+                .collect();
+            if let Some(table) = view.table {
+                // Rows by primary key (the first column), so a row that
+                // differs is named, not the whole table.
+                state.extend(table.rows.into_iter().map(|row| {
+                    let id = row.first().cloned().unwrap_or_default();
+                    (format!("{} row {id}", table.name), row.join(", "))
+                }));
+            }
+            state
+        });
+        (id, state)
+    });
+    let values = ReplicaValues::gather(replicas);
+    let mut c = Convergence {
+        keys: values.keys() as u64,
+        ..Convergence::default()
+    };
+    for disagreement in values.disagreements() {
+        c.divergent_keys += 1;
+        if c.examples.len() < 5 {
+            let parts = disagreement.describe(names);
+            c.examples.push(format!("{}: {parts}", disagreement.key));
+        }
+    }
+    c
+}
+
+fn names(nodes: &[NodeId]) -> String {
+    let ids: Vec<String> = nodes.iter().map(|n| format!("{}", n.0 + 1)).collect();
+    format!("node {}", ids.join(", "))
 }
 
 /// Key → value → the replicas holding that value.

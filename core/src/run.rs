@@ -381,14 +381,16 @@ fn surviving_writes<P: Protocol>(
     history: &History,
 ) -> alloc::collections::BTreeSet<crate::node::OpId> {
     // One set per surviving node, not a question per write and node.
-    let held: Vec<OpSet> = up_replicas(world).map(|(_, n)| n.applied_ops()).collect();
+    let held: Vec<OpSet> = up_replicas(&world.nodes, &world.up)
+        .map(|(_, n)| n.applied_ops())
+        .collect();
     let holds = |o: &crate::history::Operation| {
         let by_version = o
             .outcome
             .as_ref()
             .and_then(crate::node::Outcome::causal)
             .and_then(|c| {
-                up_replicas(world)
+                up_replicas(&world.nodes, &world.up)
                     .map(|(_, n)| {
                         c.dots
                             .iter()
@@ -415,7 +417,8 @@ fn end_divergence<P: Protocol>(world: &World<P>, history: &History, trace: &Trac
     if trace.messages.iter().any(|m| m.fate == Fate::InFlight) {
         return Vec::new();
     }
-    let replicas = up_replicas(world).filter_map(|(id, node)| Some((id, node.replica_state()?)));
+    let replicas = up_replicas(&world.nodes, &world.up)
+        .filter_map(|(id, node)| Some((id, node.replica_state()?)));
     let mut found = Vec::new();
     for disagreement in ReplicaValues::gather(replicas).disagreements() {
         let key = &disagreement.key;

@@ -9,7 +9,6 @@ use alloc::vec::Vec;
 use serde::Serialize;
 
 use crate::node::TableView;
-use crate::sql::Table;
 
 /// One row that is not the same on both nodes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -39,21 +38,6 @@ pub struct CellDiff {
     pub column: String,
     pub leader: String,
     pub follower: String,
-}
-
-impl TableView {
-    /// The table as text, values as SQL literals.
-    pub fn of(table: &Table) -> TableView {
-        TableView {
-            name: table.name.clone(),
-            columns: table.column_names(),
-            rows: table
-                .rows
-                .values()
-                .map(|row| row.iter().map(|v| alloc::format!("{v}")).collect())
-                .collect(),
-        }
-    }
 }
 
 /// Orders rows by their numeric id (text ids after, in text order).
@@ -116,6 +100,7 @@ pub fn diff_tables(leader: &TableView, follower: &TableView) -> Vec<RowDiff> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sql::Table;
     use alloc::vec;
 
     fn view(columns: &[&str], rows: &[&[&str]]) -> TableView {
@@ -131,7 +116,7 @@ mod tests {
 
     #[test]
     fn equal_tables_have_no_differences() {
-        let t = TableView::of(&Table::accounts_example());
+        let t = Table::accounts_example().to_view();
         assert!(diff_tables(&t, &t).is_empty());
     }
 

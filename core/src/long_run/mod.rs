@@ -28,17 +28,14 @@ mod windowed;
 pub use soak::{add_churn, add_load};
 pub use windowed::Windowed;
 
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
-use crate::node::{NodeId, Protocol};
+use crate::node::NodeId;
 use crate::protocol::{Family, Visit};
-use crate::replica_values::{up_replicas, ReplicaValues};
 use crate::run::MessageCounts;
 use crate::scenario::{Scenario, ScenarioError};
-use crate::sim::World;
 
 /// Steps a windowed run keeps unless told otherwise.
 pub const DEFAULT_WINDOW: usize = 100_000;
@@ -109,22 +106,7 @@ pub struct NodeSummary {
     pub fields: Vec<(String, String)>,
 }
 
-/// Do the replicas agree at the end?
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Convergence {
-    /// Keys some replica holds.
-    pub keys: u64,
-    /// Keys whose replicas (the up ones that should hold it) disagree or
-    /// miss it.
-    pub divergent_keys: u64,
-    /// `divergent_keys == 0` and nothing left in flight.
-    pub converged: bool,
-    pub messages_in_flight: u64,
-    /// Hinted writes still waiting for their home replica (leaderless).
-    pub hints_held: u64,
-    /// A few divergent keys, described.
-    pub examples: Vec<String>,
-}
+pub use crate::replica_values::{convergence, Convergence};
 
 /// What `replicascope long-run` prints (the CLI adds wall time and RSS).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -180,50 +162,6 @@ impl Visit for RunWindowed<'_> {
     type Out = LongRunReport;
     fn visit<F: Family>(self, config: &F) -> LongRunReport {
         Windowed::new(self.scenario, |id| config.node(id), self.window)
-            .finish(self.progress, |w| config.convergence(w))
+            .finish(self.progress, |w| config.convergence(&w.nodes, &w.up))
     }
-}
-
-/// Replicas that should be identical: every up node that reports replica
-/// state (or, failing that, its key → value data and its table's rows)
-/// must hold the same value for every key and row.
-pub fn convergence<P: Protocol>(world: &World<P>) -> Convergence {
-    let replicas = up_replicas(world).map(|(id, node)| {
-        let state = node.replica_state().unwrap_or_else(|| {
-            let view = node.view();
-            let mut state: Vec<(String, String)> = view
-                .data
-                .into_iter()
-                .map(|(k, v)| (k, format!("{v}")))
-                .collect();
-            if let Some(table) = view.table {
-                // Rows by primary key (the first column), so a row that
-                // differs is named, not the whole table.
-                state.extend(table.rows.into_iter().map(|row| {
-                    let id = row.first().cloned().unwrap_or_default();
-                    (format!("{} row {id}", table.name), row.join(", "))
-                }));
-            }
-            state
-        });
-        (id, state)
-    });
-    let values = ReplicaValues::gather(replicas);
-    let mut c = Convergence {
-        keys: values.keys() as u64,
-        ..Convergence::default()
-    };
-    for disagreement in values.disagreements() {
-        c.divergent_keys += 1;
-        if c.examples.len() < 5 {
-            let parts = disagreement.describe(names);
-            c.examples.push(format!("{}: {parts}", disagreement.key));
-        }
-    }
-    c
-}
-
-fn names(nodes: &[NodeId]) -> String {
-    let ids: Vec<String> = nodes.iter().map(|n| format!("{}", n.0 + 1)).collect();
-    format!("node {}", ids.join(", "))
 }

@@ -539,7 +539,7 @@ pub trait Protocol: Clone + Debug {
     /// Problems the node itself can see in its state that no client
     /// observed (a replica whose copy diverged from its leader's), each
     /// tied to the client operation that caused it.
-    fn findings(&self) -> Vec<crate::check::Anomaly> {
+    fn findings(&self) -> Vec<crate::anomaly::Anomaly> {
         Vec::new()
     }
 
@@ -574,4 +574,27 @@ pub fn values_text(values: &[i64]) -> String {
     }
     out.push('}');
     out
+}
+
+/// Appends `value` to `out` without allocating (for payload text).
+pub fn describe_into(out: &mut String, args: core::fmt::Arguments<'_>) {
+    let _ = core::fmt::Write::write_fmt(out, args);
+}
+
+/// Appends `n` in decimal, as `{}` would, without going through
+/// `core::fmt` (a chatty protocol describes a number per message).
+pub fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
 }

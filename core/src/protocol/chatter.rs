@@ -13,7 +13,7 @@ use crate::node::{
     Ctx, Input, Message, NoTimer, NodeId, NodeView, OpId, Outcome, Protocol, Request,
 };
 use crate::protocol::registry::{Family, Spec};
-use crate::scenario::Validator;
+use crate::scenario_parts::Validator;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -87,7 +87,7 @@ impl Message for Ping {
     fn describe(&self, out: &mut String) {
         // "hop {}", without core::fmt: chatter exists to measure the engine.
         out.push_str("hop ");
-        crate::sim::push_decimal(out, u64::from(self.hop));
+        crate::node::push_decimal(out, u64::from(self.hop));
     }
 }
 

@@ -10,9 +10,10 @@ pub mod registry;
 pub mod settings;
 pub mod single_leader;
 
+/// Facade path only (the simulator lives in `sim`); removed at the split.
+pub use crate::sim::simulator;
 pub use registry::{
-    simulator, Family, Features, Placement, ProtocolConfig, Registered, RequestForm, RequestKind,
-    Spec, Visit,
+    Family, Features, Placement, ProtocolConfig, Registered, RequestForm, RequestKind, Spec, Visit,
 };
 
 /// Property tests' settings: `cases` by default, `PROPTEST_CASES=5000`

@@ -25,10 +25,9 @@ use serde::{Deserialize, Serialize};
 
 use super::params::Group;
 use super::settings::Settings;
-use crate::long_run::Convergence;
 use crate::node::{NodeId, Protocol, Request};
-use crate::scenario::{Scenario, Validator};
-use crate::sim::{Simulator, World};
+use crate::replica_values::Convergence;
+use crate::scenario_parts::Validator;
 
 /// What the rest of the tree asks of a protocol, answered by its
 /// configuration.
@@ -114,7 +113,10 @@ pub trait Spec: Debug {
     /// operator adds at `at_ms`, for protocols where that is an operation
     /// ([`Features::operator_failover`]); a sentence saying why not
     /// otherwise.
-    fn with_new_node(&self, _scenario: &Scenario, _at_ms: f64) -> Result<Scenario, String> {
+    fn with_new_node(&self) -> Result<(Self, NodeId), String>
+    where
+        Self: Sized,
+    {
         Err(String::from(
             "this protocol has no operation that adds a node",
         ))
@@ -207,8 +209,8 @@ pub trait Family: Spec + Registered + Clone + 'static {
     /// Is every replica's copy the same once nothing is in flight? The
     /// long run's end-of-run check; the default compares every up node's
     /// [`Protocol::replica_state`].
-    fn convergence(&self, world: &World<Self::Node>) -> Convergence {
-        crate::long_run::convergence(world)
+    fn convergence(&self, nodes: &[Self::Node], up: &[bool]) -> Convergence {
+        crate::replica_values::convergence(nodes, up)
     }
 }
 
@@ -224,13 +226,6 @@ pub trait Registered: Sized {
 pub trait Visit {
     type Out;
     fn visit<F: Family>(self, config: &F) -> Self::Out;
-}
-
-/// A simulator of `scenario`'s nodes, or `None` when the scenario runs
-/// another protocol than `F`.
-pub fn simulator<F: Family>(scenario: &Scenario) -> Option<Simulator<F::Node>> {
-    let config = F::pick(&scenario.protocol)?;
-    Some(Simulator::new(scenario, |id| config.node(id)))
 }
 
 macro_rules! registry {
@@ -305,8 +300,8 @@ macro_rules! registry {
             fn features(&self) -> Features {
                 match self { $( ProtocolConfig::$variant(c) => c.features(), )* }
             }
-            fn with_new_node(&self, scenario: &Scenario, at_ms: f64) -> Result<Scenario, String> {
-                match self { $( ProtocolConfig::$variant(c) => c.with_new_node(scenario, at_ms), )* }
+            fn with_new_node(&self) -> Result<(Self, NodeId), String> {
+                match self { $( ProtocolConfig::$variant(c) => c.with_new_node().map(|(c, n)| (ProtocolConfig::$variant(c), n)), )* }
             }
         }
 

@@ -8,7 +8,6 @@ use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt::Write;
 
 use super::network::{NetState, Verdict};
 use super::queue::EventQueue;
@@ -642,28 +641,5 @@ fn group(nodes: &[NodeId]) -> String {
             let ids: Vec<String> = nodes.iter().map(|n| format!("{}", n.0 + 1)).collect();
             format!("nodes {}", ids.join(", "))
         }
-    }
-}
-
-/// Appends `value` to `out` without allocating (for payload text).
-pub fn describe_into(out: &mut String, args: core::fmt::Arguments<'_>) {
-    let _ = out.write_fmt(args);
-}
-
-/// Appends `n` in decimal, as `{}` would, without going through
-/// `core::fmt` (a chatty protocol describes a number per message).
-pub fn push_decimal(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[i..] {
-        out.push(char::from(d));
     }
 }

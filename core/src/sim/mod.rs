@@ -20,7 +20,8 @@ use alloc::rc::Rc;
 use alloc::vec::Vec;
 use core::cell::RefCell;
 
-pub use engine::{describe_into, push_decimal, World};
+pub use crate::node::{describe_into, push_decimal};
+pub use engine::World;
 pub use network::{Link, Links, NetState};
 pub use setup::Setup;
 
@@ -345,4 +346,11 @@ impl<P: Protocol> Simulator<P> {
     pub fn checkpoint_count(&self) -> usize {
         self.checkpoints.len()
     }
+}
+
+/// A simulator of `scenario`'s nodes, or `None` when the scenario runs
+/// another protocol than `F`.
+pub fn simulator<F: crate::protocol::Family>(scenario: &Scenario) -> Option<Simulator<F::Node>> {
+    let config = F::pick(&scenario.protocol)?;
+    Some(Simulator::new(scenario, |id| config.node(id)))
 }

@@ -42,6 +42,19 @@ pub struct Table {
 const DAY_US: i64 = 86_400_000_000;
 
 impl Table {
+    /// The table as text, values as SQL literals.
+    pub fn to_view(&self) -> crate::node::TableView {
+        crate::node::TableView {
+            name: self.name.clone(),
+            columns: self.column_names(),
+            rows: self
+                .rows
+                .values()
+                .map(|row| row.iter().map(|v| alloc::format!("{v}")).collect())
+                .collect(),
+        }
+    }
+
     /// An empty table. The first column must be `id INT` (the primary
     /// key) and names must be distinct.
     pub fn new(name: &str, columns: Vec<Column>) -> Result<Table, SqlError> {

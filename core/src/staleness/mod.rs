@@ -61,11 +61,7 @@ impl Method {
     }
 }
 
-/// Most replicas per key the lab takes. Published PBS figures go to
-/// n = 10 and production clusters beyond; the quorum calculator and the
-/// simulated clusters keep [`crate::quorum::MAX_N`]. A protocol trial
-/// runs n + 2 nodes (two coordinators that hold no copy).
-pub const MAX_N: u8 = 16;
+pub use crate::quorum::LAB_MAX_N as MAX_N;
 
 /// Most t values one run reports.
 pub const MAX_POINTS: usize = 400;

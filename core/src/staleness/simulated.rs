@@ -166,7 +166,7 @@ pub fn trial_in(mut base: Scenario, n: u8, t_ms: &[f64]) -> Result<SimTrial, Str
         .push(client(write_coordinator(n), 0.0, write));
 
     let mut first =
-        crate::protocol::simulator::<LeaderlessConfig>(&base).ok_or("not a leaderless scenario")?;
+        crate::sim::simulator::<LeaderlessConfig>(&base).ok_or("not a leaderless scenario")?;
     complete(&mut first, 1)?;
     match &first.history.ops[0].outcome {
         Some(Outcome::Written { .. }) => {}
@@ -188,8 +188,8 @@ pub fn trial_in(mut base: Scenario, n: u8, t_ms: &[f64]) -> Result<SimTrial, Str
             .ops
             .push(client(read_coordinator(n), at_ms, Request::read(KEY)));
     }
-    let mut sim = crate::protocol::simulator::<LeaderlessConfig>(&second)
-        .ok_or("not a leaderless scenario")?;
+    let mut sim =
+        crate::sim::simulator::<LeaderlessConfig>(&second).ok_or("not a leaderless scenario")?;
     complete(&mut sim, 1 + t_ms.len())?;
     if sim.history.ops[0].completed_at.map(|t| t.0) != Some(commit_us) {
         return Err(String::from(

@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use crate::node::NodeId;
-use crate::scenario::Validator;
+use crate::scenario_parts::Validator;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -122,7 +122,7 @@ pub const MAX_NODES: u16 = 12;
 /// Most nodes a ring ever runs, valid scenario or not: the staleness lab's
 /// protocol trials need up to 16 replicas plus two coordinators that hold
 /// no copy, more than a scenario offers (its views are laid out for 12).
-pub const MAX_RING_NODES: u16 = crate::staleness::MAX_N as u16 + 2;
+pub const MAX_RING_NODES: u16 = crate::quorum::LAB_MAX_N as u16 + 2;
 
 /// Ring positions are 32-bit; node `i` of `k` owns the token `i · 2³² / k`.
 const RING: u64 = 1 << 32;

@@ -8,12 +8,11 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::{message, settings, LeaderlessConfig, LeaderlessNode};
-use crate::long_run::Convergence;
 use crate::node::{NodeId, Request};
 use crate::protocol::registry::{Family, Features, Placement, RequestForm, Spec};
 use crate::protocol::settings::Settings;
-use crate::scenario::Validator;
-use crate::sim::World;
+use crate::replica_values::Convergence;
+use crate::scenario_parts::Validator;
 
 impl Spec for LeaderlessConfig {
     fn name(&self) -> &'static str {
@@ -90,24 +89,24 @@ impl Family for LeaderlessConfig {
 
     /// Each key's up home replicas (its preference list) must hold the
     /// same versions; hints still held are counted.
-    fn convergence(&self, world: &World<LeaderlessNode>) -> Convergence {
-        let mut keys: Vec<&str> = world.nodes.iter().flat_map(|n| n.keys()).collect();
+    fn convergence(&self, nodes: &[LeaderlessNode], up: &[bool]) -> Convergence {
+        let mut keys: Vec<&str> = nodes.iter().flat_map(|n| n.keys()).collect();
         crate::sorting::sort(&mut keys);
         keys.dedup();
         let mut c = Convergence {
             keys: keys.len() as u64,
-            hints_held: world.nodes.iter().map(|n| n.hint_count() as u64).sum(),
+            hints_held: nodes.iter().map(|n| n.hint_count() as u64).sum(),
             ..Convergence::default()
         };
         for key in keys {
             let homes: Vec<NodeId> = self
                 .preference_list(key)
                 .into_iter()
-                .filter(|n| world.up[n.index()])
+                .filter(|n| up[n.index()])
                 .collect();
             let copies: Vec<_> = homes
                 .iter()
-                .map(|n| world.nodes[n.index()].versions(key))
+                .map(|n| nodes[n.index()].versions(key))
                 .collect();
             if copies.windows(2).all(|w| w[0] == w[1]) && copies.iter().all(Option::is_some) {
                 continue;
@@ -119,7 +118,7 @@ impl Family for LeaderlessConfig {
                     .zip(&copies)
                     .map(|(n, v)| match v {
                         Some(v) => {
-                            format!("{n} has {}", message::versions_text(v, world.nodes.len()))
+                            format!("{n} has {}", message::versions_text(v, nodes.len()))
                         }
                         None => format!("{n} lacks it"),
                     })

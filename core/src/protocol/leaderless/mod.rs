@@ -130,7 +130,7 @@ impl LeaderlessNode {
     }
 
     fn ms(ms: f64) -> Duration {
-        Duration(crate::scenario::ms_to_instant(ms).0)
+        Duration(crate::scenario_parts::ms_to_instant(ms).0)
     }
 
     /// Merges `versions` into this node's copy of `key`; true when the

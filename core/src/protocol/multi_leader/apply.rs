@@ -15,7 +15,7 @@ use super::config::Resolution;
 use super::message::{Change, Msg, Update};
 use super::resolve::resolve_versions;
 use super::MultiLeaderNode;
-use crate::check::{Anomaly, AnomalyKind};
+use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::node::Ctx;
 use crate::vv::Causality;
 

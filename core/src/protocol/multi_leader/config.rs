@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use crate::node::NodeId;
-use crate::scenario::Validator;
+use crate::scenario_parts::Validator;
 
 /// Datacenters 1 to `datacenters`; in each, a leader and its followers.
 /// Nodes are numbered datacenter by datacenter, leader first: with one

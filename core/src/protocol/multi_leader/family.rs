@@ -13,7 +13,7 @@ use super::{
 use crate::node::{NodeId, Request};
 use crate::protocol::registry::{Family, Features, RequestForm, RequestKind, Spec};
 use crate::protocol::settings::Settings;
-use crate::scenario::Validator;
+use crate::scenario_parts::Validator;
 
 impl Spec for MultiLeaderConfig {
     fn name(&self) -> &'static str {

@@ -40,7 +40,7 @@ use alloc::collections::BTreeMap;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 
-use crate::check::Anomaly;
+use crate::anomaly::Anomaly;
 use crate::node::{Ctx, Input, NodeId, NodeView, OpId, Protocol, Volatile};
 use crate::vv::VersionVector;
 

@@ -71,7 +71,7 @@ impl MultiLeaderNode {
 
     pub(super) fn arm_retry(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         if !self.volatile.retry_armed {
-            let after = Duration(crate::scenario::ms_to_instant(self.config.retry_ms).0);
+            let after = Duration(crate::scenario_parts::ms_to_instant(self.config.retry_ms).0);
             ctx.set_timer(Timer::Retry, after, after);
             self.volatile.retry_armed = true;
         }

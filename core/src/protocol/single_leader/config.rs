@@ -10,7 +10,7 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use crate::node::NodeId;
-use crate::scenario::Validator;
+use crate::scenario_parts::Validator;
 
 /// The single-leader cluster: node 1 starts as leader, nodes 2… follow.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -12,7 +12,7 @@ use alloc::format;
 use alloc::vec::Vec;
 
 use super::*;
-use crate::scenario::ms_to_instant;
+use crate::scenario_parts::ms_to_instant;
 use crate::time::Duration;
 
 impl SingleLeaderNode {

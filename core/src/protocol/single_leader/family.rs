@@ -11,7 +11,7 @@ use super::{
 use crate::node::NodeId;
 use crate::protocol::registry::{Family, Features, RequestForm, Spec};
 use crate::protocol::settings::Settings;
-use crate::scenario::{Scenario, Validator};
+use crate::scenario_parts::Validator;
 
 impl Spec for SingleLeaderConfig {
     fn name(&self) -> &'static str {
@@ -32,8 +32,8 @@ impl Spec for SingleLeaderConfig {
         true
     }
     /// A new follower that joins from a snapshot at `at_ms`.
-    fn with_new_node(&self, scenario: &Scenario, at_ms: f64) -> Result<Scenario, String> {
-        super::with_new_follower(scenario, at_ms)
+    fn with_new_node(&self) -> Result<(Self, NodeId), String> {
+        super::with_new_follower(self)
     }
     fn features(&self) -> Features {
         Features {

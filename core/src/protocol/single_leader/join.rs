@@ -11,7 +11,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::*;
-use crate::scenario::ms_to_instant;
+use crate::scenario_parts::ms_to_instant;
 use crate::sorting::map_from;
 use crate::sql::Pages;
 use crate::time::Duration;
@@ -437,15 +437,9 @@ impl SingleLeaderNode {
 /// and joins from a snapshot then. Fails with a sentence when the
 /// scenario is not single-leader or already has the most followers.
 pub fn with_new_follower(
-    scenario: &crate::scenario::Scenario,
-    at_ms: f64,
-) -> Result<crate::scenario::Scenario, String> {
-    let mut s = scenario.clone();
-    let crate::protocol::ProtocolConfig::SingleLeader(c) = &mut s.protocol else {
-        return Err(String::from(
-            "only a single-leader cluster has followers to add",
-        ));
-    };
+    config: &SingleLeaderConfig,
+) -> Result<(SingleLeaderConfig, NodeId), String> {
+    let mut c = config.clone();
     if c.followers >= config::MAX_FOLLOWERS {
         return Err(format!(
             "the cluster already has {} followers, the most it can have",
@@ -455,9 +449,5 @@ pub fn with_new_follower(
     c.followers += 1;
     let node = NodeId(c.followers);
     c.joining.push(node);
-    s.interventions.push(crate::scenario::Timed {
-        at_ms,
-        action: crate::scenario::Action::AddFollower { node },
-    });
-    Ok(s)
+    Ok((c, node))
 }

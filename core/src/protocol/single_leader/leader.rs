@@ -8,7 +8,7 @@ use alloc::string::String;
 
 use super::store::Undo;
 use super::*;
-use crate::scenario::ms_to_instant;
+use crate::scenario_parts::ms_to_instant;
 use crate::time::Duration;
 
 /// The leader's side: writes, acknowledgements, the semi-sync fallback.

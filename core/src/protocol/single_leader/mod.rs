@@ -69,12 +69,12 @@ pub use settings::matching_settings;
 pub use store::{initial_table, Change, KeyValue};
 pub use timer::Timer;
 
-use crate::check::{Anomaly, AnomalyKind};
+use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::chunked::Chunked;
+use crate::node::describe_into;
 use crate::node::{
     Ctx, Input, Message, NodeId, NodeView, OpId, Outcome, Protocol, Request, Volatile,
 };
-use crate::sim::describe_into;
 use crate::sql::Value;
 use join::{Copy, JoinState};
 use store::{Store, Undo};

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::{SingleLeaderConfig, DEFAULT_HEARTBEAT_MS};
 use crate::protocol::params::{choice, slider, Group, Kind, Param, When};
-use crate::scenario::Routing;
+use crate::scenario_parts::Routing;
 
 /// Snapshot copy speeds offered, rows per millisecond.
 pub const COPY_SPEEDS: &[f64] = &[

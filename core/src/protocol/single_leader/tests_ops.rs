@@ -11,7 +11,6 @@ use alloc::vec::Vec;
 
 use super::*;
 use crate::check::AnomalyKind;
-use crate::node::TableView;
 use crate::presets;
 use crate::scenario::{ReadYourWrites, Routing, Scenario};
 use crate::sim::Simulator;
@@ -87,8 +86,8 @@ fn a_new_follower_copies_a_snapshot_and_catches_up_without_stopping_writes() {
     assert_eq!(end.nodes[2].lsn(), end.nodes[0].lsn());
     assert_eq!(
         diff_tables(
-            &TableView::of(end.nodes[0].table()),
-            &TableView::of(end.nodes[2].table())
+            &end.nodes[0].table().to_view(),
+            &end.nodes[2].table().to_view()
         ),
         vec![]
     );
@@ -290,7 +289,7 @@ fn the_answer_before_the_question_and_sticky_reads_restore_the_order() {
 #[test]
 fn a_follower_added_to_any_run_joins_without_changing_the_past() {
     let s = scenario("single-leader-async-write");
-    let grown = with_new_follower(&s, 20.0).unwrap();
+    let grown = s.with_new_node(20.0).unwrap();
     assert_eq!(grown.validate(), Ok(()));
     let (before, after) = (run(&s), run(&grown));
     // Until the operator acts, the original nodes do exactly the same.
@@ -312,8 +311,8 @@ fn a_follower_added_to_any_run_joins_without_changing_the_past() {
         c.followers = 6;
     }
     assert_eq!(
-        with_new_follower(&full, 0.0).unwrap_err(),
+        full.with_new_node(0.0).unwrap_err(),
         "the cluster already has 6 followers, the most it can have"
     );
-    assert!(with_new_follower(&scenario("chatter-5"), 0.0).is_err());
+    assert!(scenario("chatter-5").with_new_node(0.0).is_err());
 }

@@ -14,7 +14,6 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::latency::Latency;
-use crate::node::TableView;
 use crate::presets;
 use crate::scenario::{Action, Scenario, Timed, FORMAT};
 use crate::sim::Simulator;
@@ -135,7 +134,7 @@ fn settled(sim: &Simulator<SingleLeaderNode>) -> Result<(), String> {
         return Err(format!("leaders at the end: {leaders:?}"));
     };
     let leader = &nodes[l];
-    let table = TableView::of(leader.table());
+    let table = leader.table().to_view();
     let view = crate::node::Protocol::view(leader);
     for (i, n) in nodes.iter().enumerate() {
         if i == l {
@@ -170,7 +169,7 @@ fn settled(sim: &Simulator<SingleLeaderNode>) -> Result<(), String> {
                 i + 1
             ));
         }
-        let diff = diff_tables(&table, &TableView::of(n.table()));
+        let diff = diff_tables(&table, &n.table().to_view());
         if !diff.is_empty() {
             return Err(format!("node {} table differs: {diff:?}", i + 1));
         }

@@ -39,7 +39,7 @@ fn anomalies(s: &Scenario) -> Vec<crate::check::Anomaly> {
 }
 
 fn view(sim: &Simulator<SingleLeaderNode>, n: usize) -> TableView {
-    TableView::of(sim.world().nodes[n].table())
+    sim.world().nodes[n].table().to_view()
 }
 
 fn cell(sim: &Simulator<SingleLeaderNode>, n: usize, id: i64, col: usize) -> Value {

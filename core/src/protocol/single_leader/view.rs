@@ -6,7 +6,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::*;
-use crate::node::{Role, TableView};
+use crate::node::Role;
 
 /// What the inspector shows.
 impl SingleLeaderNode {
@@ -50,7 +50,7 @@ impl SingleLeaderNode {
             epoch: Some(self.term.epoch),
             fields,
             data: crate::sorting::map_from(self.store.kv.iter().map(|(k, v)| (k.clone(), v.value))),
-            table: Some(TableView::of(&self.store.table)),
+            table: Some(self.store.table.to_view()),
             ..NodeView::default()
         }
     }

@@ -6,7 +6,7 @@ use alloc::string::ToString;
 use proptest::prelude::*;
 
 fn soup() -> impl Strategy<Value = String> {
-    prop::collection::vec(prop::sample::select(crate::fuzzing::SQL_WORDS), 0..40)
+    prop::collection::vec(prop::sample::select(crate::sql::SQL_WORDS), 0..40)
         .prop_map(|w| w.join(" "))
 }
 
