@@ -52,7 +52,8 @@ pub use replicascope_kernel::{
 };
 pub use replicascope_protocols::{chunked, crdt, merkle, sql, table_diff};
 
-/// The protocols, and [`simulator`] where callers have always found it.
+/// The protocols, and [`simulator`](crate::sim::simulator) where callers
+/// have always found it.
 pub mod protocol {
     pub use replicascope_engine::sim::simulator;
     pub use replicascope_protocols::protocol::*;

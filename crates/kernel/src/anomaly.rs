@@ -36,7 +36,7 @@ pub enum AnomalyKind {
     LostUpdate,
     /// A key's history has no linearization: no order of its operations,
     /// each placed between its call and its answer, explains every
-    /// answer (see [`crate::linearizability`]).
+    /// answer (see the checkers' `linearizability`).
     NotLinearizable,
 }
 

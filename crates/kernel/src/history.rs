@@ -44,7 +44,7 @@ impl Operation {
 pub struct History {
     pub ops: Vec<Operation>,
     /// Id of `ops[0]`: operations before it were forgotten by a windowed
-    /// long run (see [`crate::long_run`]). Always 0 in a recorded run, so
+    /// long run (see the engine's `long_run`). Always 0 in a recorded run, so
     /// `ops[i]` is operation `i`.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub first: u32,

@@ -1,5 +1,5 @@
 //! ReplicaScope's replication protocols: pure state machines over the
-//! kernel's node contract ([`node::Protocol`](replicascope_kernel::node::Protocol)),
+//! kernel's node contract ([`node::Protocol`]),
 //! and what they are built from (the SQL subset, CRDTs, Merkle trees).
 //! They know nothing of the simulator that drives them: their scenario
 //! tests, which need it, compile in the engine crate

@@ -121,7 +121,7 @@ pub struct Simulator<P: Protocol> {
 impl<P: Protocol> Simulator<P> {
     /// Builds the run; nothing has happened yet (each node's `Start` is
     /// the first steps). The scenario must be valid.
-    /// `make_node` builds each node (see [`crate::protocol::simulator`]
+    /// `make_node` builds each node (see [`simulator`]
     /// for a scenario's own protocol).
     pub fn new(scenario: &Scenario, make_node: impl FnMut(NodeId) -> P) -> Self {
         let setup = Setup::new(scenario.clone());

@@ -102,7 +102,7 @@ pub enum Request {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         at_least: Option<u64>,
     },
-    /// A statement of the mini-SQL subset (see [`crate::sql`]), run on the
+    /// A statement of the mini-SQL subset (see the protocols' `sql`), run on the
     /// node's table. Protocols without a table refuse it.
     Sql {
         sql: String,

@@ -10,7 +10,7 @@
 //!   too, by asking the scenario's own protocol ([`ProtocolConfig::spec`]).
 //! - [`Family`] adds the node type that runs the configuration, for the
 //!   generic code (a run, a long run, the fuzzer) that must build a
-//!   [`crate::sim::Simulator`] of that type. [`ProtocolConfig::visit`]
+//!   simulator (the engine's `sim::Simulator`) of that type. [`ProtocolConfig::visit`]
 //!   calls a [`Visit`]or with the scenario's protocol as its concrete type
 //!   — the one `match` over protocols in the whole tree.
 //!
