@@ -288,66 +288,8 @@ fn check_parse_error(src: &str, e: &sql::ParseError) {
     assert!(!e.to_string().is_empty());
 }
 
-/// SQL words, operators, literals and names — plus a few characters that
-/// are none of those — to build random statements from: the vocabulary of
-/// the parser's property tests and of the seeded mutation sweep.
-pub const SQL_WORDS: &[&str] = &[
-    "SELECT",
-    "INSERT",
-    "INTO",
-    "VALUES",
-    "UPDATE",
-    "SET",
-    "DELETE",
-    "FROM",
-    "WHERE",
-    "AND",
-    "OR",
-    "NOT",
-    "IS",
-    "NULL",
-    "TRUE",
-    "FALSE",
-    "NOW()",
-    "RAND()",
-    "UUID()",
-    "NOW",
-    "(",
-    ")",
-    ",",
-    ";",
-    "*",
-    "+",
-    "-",
-    "/",
-    "=",
-    "<>",
-    "!=",
-    "!",
-    "<",
-    "<=",
-    ">",
-    ">=",
-    "'a''b'",
-    "'",
-    "''",
-    "1",
-    "0",
-    "1.5",
-    ".5",
-    "9223372036854775808",
-    "99999999999999999999",
-    "id",
-    "balance",
-    "t",
-    "accounts",
-    "x_1",
-    "é",
-    "#",
-    ".",
-    "\u{a0}",
-    "\n",
-];
+/// Lives beside the parser (its property tests use it too).
+pub use crate::sql::SQL_WORDS;
 
 /// `accounts` (INT, INT, TEXT, TIMESTAMP) and `t` with a column of every
 /// type, NULLs and a long text included.

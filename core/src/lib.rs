@@ -1,4 +1,19 @@
-//! ReplicaScope's simulation core.
+//! ReplicaScope's simulation core: the facade the web app, the CLI and
+//! the fuzzer use. The code lives in four crates, each depending only on
+//! the ones before it (the crate graph has no cycles by construction):
+//!
+//! - `replicascope-kernel` (`crates/kernel`): time, randomness, the node
+//!   contract, histories, anomalies, the scenario vocabulary;
+//! - `replicascope-checkers` (`crates/checkers`): anomaly checkers and the
+//!   linearizability checker (kernel only);
+//! - `replicascope-protocols` (`crates/protocols`): the protocols and the
+//!   SQL, CRDT and Merkle code they use (kernel only);
+//! - `replicascope-engine` (`crates/engine`): scenarios, the simulator,
+//!   runs, long runs, the staleness lab, presets, tours, share links.
+//!
+//! This crate adds what sits on top of a run (comparisons, the diagram,
+//! exports, the test kit) and re-exports every module, so callers keep
+//! the paths they have always used (`replicascope_core::sim::Simulator`).
 //!
 //! Everything here is `no_std` + `alloc`: the same code runs natively (CLI,
 //! tests, benchmarks) and in the browser, and gives bit-identical results in
@@ -18,40 +33,30 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
-pub mod check;
-pub mod chunked;
 pub mod compare;
-pub(crate) mod content;
-pub mod crdt;
 #[cfg(any(test, feature = "testkit"))]
 pub mod determinism;
 pub mod diagram;
 pub mod export;
 #[cfg(any(test, feature = "testkit"))]
 pub mod fuzzing;
-pub mod history;
 pub mod label_layout;
-pub mod latency;
-pub mod linearizability;
-pub mod long_run;
-pub mod merkle;
-pub mod node;
-pub mod opset;
-pub mod presets;
-pub mod protocol;
-pub mod quorum;
-pub mod replica_values;
-pub mod rng;
-pub mod run;
-pub mod scenario;
-pub mod section;
-pub mod share;
-pub mod sim;
-pub mod sorting;
-pub mod sql;
-pub mod staleness;
-pub mod table_diff;
-pub mod time;
-pub mod tours;
-pub mod trace;
-pub mod vv;
+
+pub use replicascope_checkers::{check, linearizability};
+pub use replicascope_engine::{
+    long_run, presets, run, scenario, section, share, sim, staleness, tours, trace,
+};
+pub use replicascope_kernel::{
+    anomaly, history, latency, node, opset, quorum, replica_values, rng, scenario_parts, sorting,
+    time, vv,
+};
+pub use replicascope_protocols::{chunked, crdt, merkle, sql, table_diff};
+
+/// The protocols, and [`simulator`](crate::sim::simulator) where callers
+/// have always found it.
+pub mod protocol {
+    pub use replicascope_engine::sim::simulator;
+    pub use replicascope_protocols::protocol::*;
+}
+
+use replicascope_engine::content;

@@ -40,7 +40,9 @@ fn windowed_run_digests_like_the_full_recording() {
         most = most.max(held);
     }
     assert_eq!(most, WINDOW, "the window filled up");
-    let report = w.finish(&mut |_| {}, |world| config.convergence(world));
+    let report = w.finish(&mut |_| {}, |world| {
+        config.convergence(&world.nodes, &world.up)
+    });
 
     assert!(trace.steps.len() > 20 * WINDOW, "{}", trace.steps.len());
     assert!(report.compactions as usize >= trace.steps.len() / WINDOW);

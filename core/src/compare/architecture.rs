@@ -11,7 +11,11 @@ use core::fmt;
 use once_cell::race::OnceBox;
 use serde::{Deserialize, Serialize};
 
-use crate::content::{self, leak_str};
+use crate::content::{self, leak_str, File};
+
+// COMPARE_FILES: every file of content/compare, as core's build script
+// found them.
+include!(concat!(env!("OUT_DIR"), "/content_files.rs"));
 use crate::protocol::ProtocolConfig;
 
 /// One architecture of the comparison, as its content file has it.
@@ -81,14 +85,14 @@ fn leak_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<&'static st
 static CONTENDERS: OnceBox<Vec<Contender>> = OnceBox::new();
 
 fn contenders() -> &'static [Contender] {
-    CONTENDERS.get_or_init(|| Box::new(content::load(content::COMPARE_FILES, &mut Vec::new())))
+    CONTENDERS.get_or_init(|| Box::new(content::load(COMPARE_FILES, &mut Vec::new())))
 }
 
 /// What is wrong with the comparison's content file (nothing, the tests
 /// require).
 pub fn problems() -> Vec<String> {
     let mut problems = Vec::new();
-    let parsed = content::load::<Contender>(content::COMPARE_FILES, &mut problems);
+    let parsed = content::load::<Contender>(COMPARE_FILES, &mut problems);
     for (i, c) in parsed.iter().enumerate() {
         // Each runs in the shared world: that whole scenario must hold.
         let spec = super::CompareSpec::new(super::Fault::Crash);
@@ -116,7 +120,7 @@ pub fn problems() -> Vec<String> {
 
 /// The content files this module compiles in.
 pub fn files() -> Vec<&'static str> {
-    content::COMPARE_FILES
+    COMPARE_FILES
         .iter()
         .map(|(path, _)| *path)
         .collect()

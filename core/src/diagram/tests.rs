@@ -82,7 +82,14 @@ fn busy(ops: usize) -> (Scenario, Box<dyn run::Run>) {
     for i in 0..ops {
         scenario.workload.ops.push(crate::scenario::Timed {
             at_ms: (i as f64) * 900.0 / ops as f64,
-            action: presets::write(0, "x", i as i64),
+            // presets::write, which is the engine's and test-only there.
+            action: crate::scenario::Action::Client {
+                node: crate::node::NodeId(0),
+                request: crate::node::Request::Write {
+                    key: "x".to_string(),
+                    value: i as i64,
+                },
+            },
         });
     }
     let run = run::start(&scenario).unwrap();

@@ -87,7 +87,7 @@ pub fn inspector(props: &Props) -> Html {
         Callback::from(move |_: MouseEvent| {
             let at_ms = state.cursor.0 as f64 / 1000.0;
             let current = state.run.run.borrow().scenario().clone();
-            match current.protocol.spec().with_new_node(&current, at_ms) {
+            match current.with_new_node(at_ms) {
                 Ok(s) => state.dispatch(Msg::SetScenario(Box::new(s))),
                 Err(e) => state.dispatch(Msg::Notify(Notice {
                     error: true,

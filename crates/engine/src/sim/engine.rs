@@ -1,0 +1,645 @@
+//! The run loop: pick the next thing to happen, hand it to the node it
+//! concerns, apply the effects that come back. `World` is all the mutable
+//! state (what a checkpoint clones); `Engine` borrows it together with the
+//! immutable setup and, when recording, the trace and history.
+
+use crate::protocol::Spec;
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::network::{NetState, Verdict};
+use super::queue::EventQueue;
+use super::sessions::{Route, Sessions};
+use super::setup::Setup;
+use crate::history::History;
+use crate::node::{Ctx, Effect, Input, Message, NodeId, OpId, Outcome, Protocol, Request, Timer};
+use crate::rng::SimRng;
+use crate::scenario::{ms_to_instant, Action, Generator};
+use crate::time::{Duration, Instant};
+use crate::trace::{DropReason, Fate, MessageRecord, Note, Step, StepKind, Trace};
+
+/// Something in the queue.
+#[derive(Clone, Debug)]
+enum Event<M> {
+    Deliver {
+        id: u32,
+        from: NodeId,
+        to: NodeId,
+        msg: M,
+    },
+    Timer {
+        node: NodeId,
+        timer: u32,
+        generation: u64,
+    },
+}
+
+/// All mutable simulation state.
+#[derive(Clone, Debug)]
+pub struct World<P: Protocol> {
+    pub now: Instant,
+    pub nodes: Vec<P>,
+    pub up: Vec<bool>,
+    pub net: NetState,
+    /// Steps taken so far (recorded or not).
+    pub steps: usize,
+    /// Nodes that have had their `Start` (each is a step at time zero,
+    /// before anything else happens).
+    started: u16,
+    rngs: Vec<SimRng>,
+    net_rng: SimRng,
+    workload_rng: SimRng,
+    /// Per node: pending timer id → generation (a fired event whose
+    /// generation is not here was cancelled or re-armed).
+    timers: Vec<BTreeMap<u32, u64>>,
+    next_generation: u64,
+    queue: EventQueue<Event<P::Msg>>,
+    agenda_pos: usize,
+    next_generated: Option<Instant>,
+    next_message: u32,
+    next_op: u32,
+    /// Client operations each node has not answered yet (failed if the
+    /// node crashes: the client sees its connection drop).
+    pending_ops: Vec<Vec<OpId>>,
+    /// The application's router and what it remembers per user session.
+    sessions: Sessions,
+}
+
+impl<P: Protocol> World<P> {
+    /// Roughly how many items a clone of the world copies: every node's
+    /// [`Protocol::footprint`], the events in flight, one per node.
+    pub fn footprint(&self) -> usize {
+        self.nodes.iter().map(|n| n.footprint() + 1).sum::<usize>() + self.queue.len()
+    }
+
+    /// `nodes`: one per node of the setup, in id order.
+    pub fn new(setup: &Setup, nodes: Vec<P>) -> World<P> {
+        let n = setup.nodes;
+        let seed = setup.scenario.seed;
+        let mut workload_rng = SimRng::stream(seed, "workload");
+        let next_generated = setup
+            .scenario
+            .workload
+            .generator
+            .as_ref()
+            .and_then(|g| first_arrival(g, &mut workload_rng));
+        World {
+            now: Instant::ZERO,
+            nodes,
+            up: alloc::vec![true; usize::from(n)],
+            net: NetState::new(n),
+            steps: 0,
+            started: 0,
+            rngs: (0..n)
+                .map(|i| SimRng::stream(seed, &format!("node/{}", i + 1)))
+                .collect(),
+            net_rng: SimRng::stream(seed, "network"),
+            workload_rng,
+            timers: alloc::vec![BTreeMap::new(); usize::from(n)],
+            next_generation: 0,
+            queue: EventQueue::default(),
+            agenda_pos: 0,
+            next_generated,
+            next_message: 0,
+            next_op: 0,
+            pending_ops: alloc::vec![Vec::new(); usize::from(n)],
+            sessions: Sessions::new(seed),
+        }
+    }
+
+    /// Messages in flight right now.
+    pub fn in_flight(&self) -> usize {
+        self.queue
+            .iter()
+            .filter(|e| matches!(e, Event::Deliver { .. }))
+            .count()
+    }
+}
+
+fn first_arrival(g: &Generator, rng: &mut SimRng) -> Option<Instant> {
+    next_arrival(g, ms_to_instant(g.start_ms), rng)
+}
+
+fn next_arrival(g: &Generator, after: Instant, rng: &mut SimRng) -> Option<Instant> {
+    // Poisson arrivals: exponential gaps with mean 1 / rate.
+    let gap_s = -libm::log(rng.unit_open()) / g.rate_per_s;
+    let gap = Duration(libm::round(gap_s * 1_000_000.0).max(1.0) as u64);
+    let at = after + gap;
+    match g.end_ms {
+        Some(end) if at > ms_to_instant(end) => None,
+        _ => Some(at),
+    }
+}
+
+/// What comes next, in tie order at equal times.
+enum Next {
+    Start,
+    Agenda,
+    Generated,
+    Queue,
+}
+
+pub struct Engine<'a, P: Protocol> {
+    setup: &'a Setup,
+    world: &'a mut World<P>,
+    rec: Option<(&'a mut Trace, &'a mut History)>,
+    /// Scratch for the effects of one input, empty between inputs; lent
+    /// by the caller so that it is not allocated anew for every step.
+    effects: &'a mut Vec<Effect<P::Msg>>,
+}
+
+impl<'a, P: Protocol> Engine<'a, P> {
+    pub fn new(
+        setup: &'a Setup,
+        world: &'a mut World<P>,
+        rec: Option<(&'a mut Trace, &'a mut History)>,
+        effects: &'a mut Vec<Effect<P::Msg>>,
+    ) -> Self {
+        Engine {
+            setup,
+            world,
+            rec,
+            effects,
+        }
+    }
+
+    pub fn world_steps(&self) -> usize {
+        self.world.steps
+    }
+
+    fn next(&self) -> Option<(Instant, Next)> {
+        if self.world.started < self.setup.nodes {
+            return Some((Instant::ZERO, Next::Start));
+        }
+        let mut best: Option<(Instant, Next)> = None;
+        if let Some(s) = self.setup.agenda.get(self.world.agenda_pos) {
+            best = Some((s.at, Next::Agenda));
+        }
+        if let Some(at) = self.world.next_generated {
+            if best.as_ref().is_none_or(|(b, _)| at < *b) {
+                best = Some((at, Next::Generated));
+            }
+        }
+        if let Some(at) = self.world.queue.peek_time() {
+            if best.as_ref().is_none_or(|(b, _)| at < *b) {
+                best = Some((at, Next::Queue));
+            }
+        }
+        best.filter(|(at, _)| *at <= self.setup.until)
+    }
+
+    pub fn peek_time(&self) -> Option<Instant> {
+        self.next().map(|(at, _)| at)
+    }
+
+    /// Handles the next event; false when nothing is left before the end.
+    pub fn step(&mut self) -> bool {
+        let Some((at, what)) = self.next() else {
+            return false;
+        };
+        self.world.now = at;
+        match what {
+            Next::Start => {
+                let node = NodeId(self.world.started);
+                self.world.started += 1;
+                self.dispatch(node, Input::Start, StepKind::Start, 0);
+            }
+            Next::Agenda => {
+                let index = self.world.agenda_pos;
+                self.world.agenda_pos += 1;
+                let action = self.setup.agenda[index].action.clone();
+                self.apply(action, index as u32);
+            }
+            Next::Generated => self.generate(),
+            Next::Queue => {
+                if let Some((_, event)) = self.world.queue.pop() {
+                    self.event(event);
+                }
+            }
+        }
+        true
+    }
+
+    fn event(&mut self, event: Event<P::Msg>) {
+        match event {
+            Event::Deliver { id, from, to, msg } => {
+                let lost = if !self.world.up[to.index()] {
+                    Some(DropReason::NodeDown)
+                } else if self.world.net.severed(from, to, id) {
+                    Some(DropReason::Partition)
+                } else {
+                    None
+                };
+                if let Some((trace, _)) = self.rec.as_mut() {
+                    if let Some(m) = trace.messages.get_mut(id as usize) {
+                        m.fate = match lost {
+                            Some(reason) => Fate::Dropped { reason },
+                            None => Fate::Delivered,
+                        };
+                    }
+                }
+                match lost {
+                    Some(_) => self.record(to, StepKind::Lost, id),
+                    None => self.dispatch(to, Input::Message { from, msg }, StepKind::Deliver, id),
+                }
+            }
+            Event::Timer {
+                node,
+                timer,
+                generation,
+            } => {
+                let timers = &mut self.world.timers[node.index()];
+                if self.world.up[node.index()] && timers.get(&timer) == Some(&generation) {
+                    timers.remove(&timer);
+                    self.record(node, StepKind::Timer, timer);
+                    // Only the node's own `set_timer` armed this id, so it
+                    // always reads back; were it not to, the step still
+                    // shows that the timer fired.
+                    if let Some(typed) = <P::Timer as Timer>::from_id(timer) {
+                        self.handle(node, Input::Timer(typed));
+                    }
+                }
+            }
+        }
+    }
+
+    fn apply(&mut self, action: Action, index: u32) {
+        match action {
+            Action::Crash { node } => {
+                let i = node.index();
+                if self.world.up[i] {
+                    self.world.up[i] = false;
+                    self.world.nodes[i].on_crash();
+                    self.world.timers[i].clear();
+                }
+                self.record(node, StepKind::Crash, index);
+                self.narrate(|| format!("{node} crashed: whatever it held only in memory is gone, and messages sent to it are lost."));
+                let pending = core::mem::take(&mut self.world.pending_ops[i]);
+                for op in pending {
+                    self.complete(
+                        op,
+                        Outcome::Failed {
+                            reason: format!("{node} crashed before answering"),
+                        },
+                    );
+                }
+            }
+            Action::Recover { node } => {
+                if self.world.up[node.index()] {
+                    self.record(node, StepKind::Recover, index);
+                } else {
+                    self.world.up[node.index()] = true;
+                    self.dispatch(node, Input::Recovered, StepKind::Recover, index);
+                    self.narrate(|| format!("{node} recovered with only its durable state."));
+                }
+            }
+            Action::Partition { from, to, two_way } => self.cut(&from, &to, two_way, true, index),
+            Action::Heal { from, to, two_way } => self.cut(&from, &to, two_way, false, index),
+            Action::HealAll => {
+                self.world.net.heal_all();
+                self.record(NodeId(0), StepKind::Network, index);
+                self.narrate(|| String::from("Every partition and slow link is healed."));
+            }
+            Action::SlowLink {
+                from,
+                to,
+                extra_ms,
+                two_way,
+            } => {
+                let extra = Duration(ms_to_instant(extra_ms).0);
+                self.world.net.set_slow(from, to, extra);
+                if two_way {
+                    self.world.net.set_slow(to, from, extra);
+                }
+                self.record(from, StepKind::Network, index);
+                self.narrate(|| {
+                    let arrow = if two_way { "↔" } else { "→" };
+                    if extra == Duration::ZERO {
+                        format!("The link {from} {arrow} {to} is back to normal speed.")
+                    } else {
+                        format!("The link {from} {arrow} {to} is slow: every message takes {extra} longer.")
+                    }
+                });
+            }
+            Action::Promote { node } => self.promote(node, index),
+            Action::AddFollower { node } => self.add_follower(node, index),
+            Action::Client { node, request } => self.client(node, request, None),
+            Action::Session { session, request } => self.session(session, request),
+        }
+    }
+
+    /// An operator's failover: the node is told it leads now. The note
+    /// comes first so the narration reads in order.
+    fn promote(&mut self, node: NodeId, index: u32) {
+        self.record(node, StepKind::Promote, index);
+        if !self.world.up[node.index()] {
+            self.narrate(|| format!("An operator tries to promote {node}, but it is down."));
+            return;
+        }
+        self.narrate(|| {
+            format!(
+                "An operator promotes {node} to leader (a manual failover, like pg_ctl promote)."
+            )
+        });
+        self.handle(node, Input::Promote);
+    }
+
+    /// An operator adds a follower: the node starts its join.
+    fn add_follower(&mut self, node: NodeId, index: u32) {
+        self.record(node, StepKind::Join, index);
+        if !self.world.up[node.index()] {
+            self.narrate(|| {
+                format!("An operator tries to add {node} as a follower, but it is down.")
+            });
+            return;
+        }
+        self.narrate(|| format!("An operator adds {node} as a new follower."));
+        self.handle(node, Input::Join);
+    }
+
+    /// A user session's request, routed by the application.
+    fn session(&mut self, session: u32, request: Request) {
+        let spec = self.setup.scenario.protocol.spec();
+        if let Some((node, why)) = spec.route(session, &request, &self.world.up) {
+            return self.send_routed(session, Route { node, request, why });
+        }
+        let world = &mut *self.world;
+        let leader = (0..self.setup.nodes)
+            .map(NodeId)
+            .find(|n| world.up[n.index()] && world.nodes[n.index()].leads());
+        let followers: Vec<(NodeId, bool)> = (0..self.setup.nodes)
+            .map(NodeId)
+            .filter(|&n| Some(n) != leader && !world.nodes[n.index()].leads())
+            .map(|n| (n, world.up[n.index()]))
+            .collect();
+        let route = world.sessions.route(
+            &self.setup.scenario.workload.routing,
+            session,
+            request,
+            world.now,
+            leader,
+            &followers,
+        );
+        self.send_routed(session, route);
+    }
+
+    /// Sends a session's request where the router chose, with the
+    /// router's reason first in the narration of that step.
+    fn send_routed(&mut self, session: u32, route: Route) {
+        // Registered first: an asynchronous leader answers inside `client`.
+        let op = OpId(self.world.next_op);
+        self.world.sessions.sent(session, op, &route.request);
+        let step = self.world.steps as u32;
+        self.client(route.node, route.request, Some(session));
+        // The routing decision reads first in the narration of that step.
+        if let Some((trace, _)) = self.rec.as_mut() {
+            let at = trace.notes.partition_point(|n| n.step < step);
+            trace.notes.insert(
+                at,
+                Note {
+                    step,
+                    text: route.why,
+                },
+            );
+        }
+    }
+
+    /// Cuts (or restores) every link between the two groups.
+    fn cut(&mut self, from: &[NodeId], to: &[NodeId], two_way: bool, cut: bool, index: u32) {
+        let next = self.world.next_message;
+        for &a in from {
+            for &b in to {
+                self.world.net.set_cut(a, b, cut, next);
+                if two_way {
+                    self.world.net.set_cut(b, a, cut, next);
+                }
+            }
+        }
+        self.record(
+            from.first().copied().unwrap_or_default(),
+            StepKind::Network,
+            index,
+        );
+        self.narrate(|| {
+            let way = if two_way {
+                "in both directions"
+            } else {
+                "in this direction only"
+            };
+            if cut {
+                format!(
+                    "Partition: {} cannot reach {} ({way}).",
+                    group(from),
+                    group(to)
+                )
+            } else {
+                format!(
+                    "Healed: {} and {} can talk again ({way}).",
+                    group(from),
+                    group(to)
+                )
+            }
+        });
+    }
+
+    /// Adds a narration line to the step just recorded.
+    fn narrate(&mut self, text: impl FnOnce() -> String) {
+        let step = self.world.steps.saturating_sub(1) as u32;
+        if let Some((trace, _)) = self.rec.as_mut() {
+            trace.notes.push(Note { step, text: text() });
+        }
+    }
+
+    fn generate(&mut self) {
+        let Some(g) = self.setup.scenario.workload.generator.as_ref() else {
+            self.world.next_generated = None;
+            return;
+        };
+        let rng = &mut self.world.workload_rng;
+        let node = if g.nodes.is_empty() {
+            NodeId(rng.between(0, u64::from(self.setup.nodes) - 1) as u16)
+        } else {
+            g.nodes[rng.index(g.nodes.len())]
+        };
+        let key = format!("k{}", rng.between(1, u64::from(g.keys)));
+        let request = if rng.chance(g.read_fraction) {
+            Request::read(&key)
+        } else {
+            // Values are the operation's number: every write is distinct.
+            Request::Write {
+                key,
+                value: i64::from(self.world.next_op) + 1,
+            }
+        };
+        self.world.next_generated = next_arrival(g, self.world.now, &mut self.world.workload_rng);
+        self.client(node, request, None);
+    }
+
+    fn client(&mut self, node: NodeId, request: Request, session: Option<u32>) {
+        let op = OpId(self.world.next_op);
+        self.world.next_op += 1;
+        let step = self.world.steps as u32;
+        if let Some((_, history)) = self.rec.as_mut() {
+            history.invoke_in_session(node, request.clone(), self.world.now, step, session);
+        }
+        if self.world.up[node.index()] {
+            self.world.pending_ops[node.index()].push(op);
+            self.dispatch(node, Input::Client { op, request }, StepKind::Client, op.0);
+        } else {
+            self.record(node, StepKind::Client, op.0);
+            self.complete(
+                op,
+                Outcome::Failed {
+                    reason: format!("{node} is down"),
+                },
+            );
+        }
+    }
+
+    fn complete(&mut self, op: OpId, outcome: Outcome) {
+        let now = self.world.now;
+        self.world.sessions.answered(op, &outcome, now);
+        let step = self.world.steps.saturating_sub(1) as u32;
+        if let Some((_, history)) = self.rec.as_mut() {
+            history.complete(op, outcome, now, step);
+        }
+    }
+
+    /// Records a step that hands no input to a protocol.
+    fn record(&mut self, node: NodeId, kind: StepKind, subject: u32) {
+        let time = self.world.now;
+        if let Some((trace, _)) = self.rec.as_mut() {
+            trace.steps.push(Step {
+                time,
+                node,
+                kind,
+                subject,
+            });
+        }
+        self.world.steps += 1;
+    }
+
+    /// One row of the sequence diagram: the node handles `input`, then its
+    /// effects are carried out.
+    fn dispatch(
+        &mut self,
+        node: NodeId,
+        input: Input<P::Msg, P::Timer>,
+        kind: StepKind,
+        subject: u32,
+    ) {
+        self.record(node, kind, subject);
+        self.handle(node, input);
+    }
+
+    /// The node handles `input` as part of the step just recorded.
+    fn handle(&mut self, node: NodeId, input: Input<P::Msg, P::Timer>) {
+        let step = (self.world.steps - 1) as u32;
+        let i = node.index();
+        let local = self.setup.local_time(i, self.world.now);
+        let mut effects = core::mem::take(self.effects);
+        {
+            let world = &mut *self.world;
+            let mut ctx = Ctx::new(
+                node,
+                self.setup.nodes,
+                local,
+                &mut world.rngs[i],
+                &mut effects,
+            );
+            world.nodes[i].on_input(&mut ctx, input);
+        }
+        for effect in effects.drain(..) {
+            self.effect(node, step, effect);
+        }
+        *self.effects = effects;
+    }
+
+    fn effect(&mut self, node: NodeId, step: u32, effect: Effect<P::Msg>) {
+        let now = self.world.now;
+        match effect {
+            Effect::Send { to, msg } => {
+                if to.0 >= self.setup.nodes {
+                    return; // a protocol bug must not take the simulator down
+                }
+                let id = self.world.next_message;
+                self.world.next_message += 1;
+                let verdict = self.world.net.route(
+                    &self.setup.links,
+                    &mut self.world.net_rng,
+                    node,
+                    to,
+                    now,
+                    msg.leg(),
+                );
+                let (fate, deliver_at) = match verdict {
+                    Verdict::Deliver(at) => (Fate::InFlight, at),
+                    Verdict::Lost(reason) => (Fate::Dropped { reason }, now),
+                };
+                if let Some((trace, _)) = self.rec.as_mut() {
+                    let label = trace.label_id(msg.label());
+                    let m = MessageRecord::new(node, to, label, fate, step, now, deliver_at);
+                    trace.push_message(m, |text| msg.describe(text));
+                }
+                if let Verdict::Deliver(at) = verdict {
+                    self.push(
+                        at,
+                        Event::Deliver {
+                            id,
+                            from: node,
+                            to,
+                            msg,
+                        },
+                    );
+                }
+            }
+            Effect::SetTimer { timer, min, max } => {
+                let delay =
+                    Duration(self.world.rngs[node.index()].between(min.0, max.0.max(min.0)));
+                let generation = self.world.next_generation;
+                self.world.next_generation += 1;
+                self.world.timers[node.index()].insert(timer, generation);
+                self.push(
+                    now + delay,
+                    Event::Timer {
+                        node,
+                        timer,
+                        generation,
+                    },
+                );
+            }
+            Effect::CancelTimer { timer } => {
+                self.world.timers[node.index()].remove(&timer);
+            }
+            Effect::Reply { op, outcome } => {
+                self.world.pending_ops[node.index()].retain(|p| *p != op);
+                self.world.sessions.answered(op, &outcome, now);
+                if let Some((_, history)) = self.rec.as_mut() {
+                    history.complete(op, outcome, now, step);
+                }
+            }
+            Effect::Note(text) => {
+                if let Some((trace, _)) = self.rec.as_mut() {
+                    trace.notes.push(Note { step, text });
+                }
+            }
+        }
+    }
+
+    fn push(&mut self, at: Instant, event: Event<P::Msg>) {
+        self.world.queue.push(at, event);
+    }
+}
+
+/// "node 1" or "nodes 2, 3".
+fn group(nodes: &[NodeId]) -> String {
+    match nodes {
+        [one] => format!("{one}"),
+        _ => {
+            let ids: Vec<String> = nodes.iter().map(|n| format!("{}", n.0 + 1)).collect();
+            format!("nodes {}", ids.join(", "))
+        }
+    }
+}
