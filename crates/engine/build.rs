@@ -28,11 +28,17 @@ fn sections(path: &Path) -> String {
     for (i, section) in list.iter().enumerate() {
         let field = |name: &str| match section.get(name) {
             Some(serde_json::Value::String(s)) => s.clone(),
-            _ => panic!("content/sections.json: section {} has no text \"{name}\"", i + 1),
+            _ => panic!(
+                "content/sections.json: section {} has no text \"{name}\"",
+                i + 1
+            ),
         };
         let known = ["id", "title", "group"];
         if let Some(other) = section.keys().find(|k| !known.contains(&k.as_str())) {
-            panic!("content/sections.json: section {} has an unknown field \"{other}\"", i + 1);
+            panic!(
+                "content/sections.json: section {} has an unknown field \"{other}\"",
+                i + 1
+            );
         }
         out.push_str(&format!(
             "    [{:?}, {:?}, {:?}],\n",

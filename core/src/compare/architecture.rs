@@ -120,10 +120,7 @@ pub fn problems() -> Vec<String> {
 
 /// The content files this module compiles in.
 pub fn files() -> Vec<&'static str> {
-    COMPARE_FILES
-        .iter()
-        .map(|(path, _)| *path)
-        .collect()
+    COMPARE_FILES.iter().map(|(path, _)| *path).collect()
 }
 
 /// One row of the comparison: an index into its content file, so rows

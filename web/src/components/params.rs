@@ -16,6 +16,7 @@ pub use catalogue::{
 pub use clocks::with_clock;
 pub use edit::{change, edit, set};
 
+use replicascope_core::latency::Latency;
 use replicascope_core::scenario::Scenario;
 use serde_json::{json, Value};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -31,8 +32,8 @@ pub struct Props {
 
 /// The network's delay when it is constant (the slider only edits that case).
 fn constant_latency(s: &Scenario) -> Option<f64> {
-    match serde_json::to_value(&s.network.latency).ok()? {
-        Value::Object(m) if m.get("kind") == Some(&json!("constant")) => m.get("ms")?.as_f64(),
+    match s.network.latency {
+        Latency::Constant { ms } => Some(ms),
         _ => None,
     }
 }
@@ -51,7 +52,9 @@ pub fn params(props: &Props) -> Html {
     let state = &props.state;
     let scenario = state.scenario();
     let clock_node = use_state(|| None::<u16>);
-    let doc = serde_json::to_value(&scenario).unwrap_or(Value::Null);
+    // Through text: `to_value` would compile every scenario type's
+    // serializer a second time, for `Value`.
+    let doc: Value = serde_json::from_str(&scenario.to_json()).unwrap_or(Value::Null);
     let kind = doc
         .pointer("/protocol/kind")
         .and_then(Value::as_str)

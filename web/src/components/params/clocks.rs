@@ -33,7 +33,11 @@ pub fn with_clock(clocks: &[ClockConfig], node: NodeId, offset_ms: f64, drift_pp
             },
         );
     }
-    serde_json::to_value(all).unwrap_or_else(|_| json!([]))
+    // Through text, like every scenario edit (see `edit`).
+    serde_json::to_string(&all)
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_else(|| json!([]))
 }
 
 /// The "Clocks" group. `picked` is the node the user chose to edit (the
