@@ -1,6 +1,7 @@
 //! Compiles `content/presets` and `content/tours` in (see
-//! `content_build.rs`, shared with replicascope-core's build script), and
-//! turns `content/sections.json` into a table.
+//! `content_build.rs`, shared with replicascope-core's build script),
+//! turns `content/sections.json` into a table, and lists the protocols'
+//! simulator tests (`src/protocol_tests.rs`).
 
 use std::path::Path;
 
@@ -15,6 +16,34 @@ fn main() {
     );
     lists.push_str(&sections(&content.join("sections.json")));
     content_build::write_lists(&lists);
+    protocol_tests(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../protocols/src/protocol"));
+}
+
+/// A `mod` for every protocol folder that lists simulator tests in an
+/// `engine_tests.rs` (see `src/protocol_tests.rs`), so a new protocol's
+/// tests are compiled without a line here.
+fn protocol_tests(protocols: &Path) {
+    println!("cargo:rerun-if-changed={}", protocols.display());
+    let mut folders: Vec<_> = std::fs::read_dir(protocols)
+        .expect("the protocols crate is beside the engine")
+        .map(|e| e.expect("a readable directory").path())
+        .filter(|p| p.join("engine_tests.rs").is_file())
+        .collect();
+    folders.sort();
+    let mut out = String::new();
+    for folder in folders {
+        let list = folder.join("engine_tests.rs");
+        println!("cargo:rerun-if-changed={}", list.display());
+        let name = folder.file_name().expect("a folder name").to_string_lossy();
+        let path = list.canonicalize().expect("an existing file");
+        out.push_str(&format!(
+            "#[cfg(test)]\n#[path = {:?}]\nmod {name};\n",
+            path.display().to_string()
+        ));
+    }
+    let dest =
+        Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("protocol_tests.rs");
+    std::fs::write(dest, out).expect("OUT_DIR is writable");
 }
 
 /// `content/sections.json` as a table of `[id, title, group]`: read here
