@@ -35,6 +35,8 @@ use engine::Engine;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests_props;
 
 /// Steps between checkpoints. Seeking re-simulates at most this many steps
 /// (twice as many each time the checkpoint budget thins them).

@@ -9,6 +9,10 @@
 mod tests;
 
 #[cfg(test)]
+#[path = "tests_promotion.rs"]
+mod tests_promotion;
+
+#[cfg(test)]
 #[path = "tests_ops.rs"]
 mod tests_ops;
 

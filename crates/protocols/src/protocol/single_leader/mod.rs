@@ -30,12 +30,14 @@
 //! the data. Volatile: received-but-unflushed entries, and the leader's
 //! bookkeeping of acknowledgements, waiting writes and snapshot copies.
 
+mod client;
 mod config;
 mod election;
 mod family;
 mod follower;
 mod join;
 mod leader;
+mod message;
 pub mod params;
 pub(crate) mod settings;
 mod store;
@@ -52,16 +54,14 @@ pub use config::{
     DEFAULT_FLUSH_MS, DEFAULT_HEARTBEAT_MS, DEFAULT_SEMI_SYNC_TIMEOUT_MS, MAX_FOLLOWERS,
 };
 pub use join::with_new_follower;
+pub use message::Msg;
 pub use settings::matching_settings;
 pub use store::{initial_table, Change, KeyValue};
 pub use timer::Timer;
 
 use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::chunked::Chunked;
-use crate::node::describe_into;
-use crate::node::{
-    Ctx, Input, Message, NodeId, NodeView, OpId, Outcome, Protocol, Request, Volatile,
-};
+use crate::node::{Ctx, Input, NodeId, NodeView, OpId, Outcome, Protocol, Request, Volatile};
 use crate::sql::Value;
 use join::{Copy, JoinState};
 use store::{Store, Undo};
@@ -112,171 +112,6 @@ impl Term {
     #[doc(hidden)]
     pub fn same_leadership(&self, other: &Term) -> bool {
         self.epoch == other.epoch && self.leader == other.leader
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Msg {
-    /// Leader → follower: append this entry. `prev` is the operation of
-    /// the leader's entry just before it: the follower appends only when
-    /// its own log agrees there. `upto` is the leader's LSN when it sent
-    /// it: a follower that has that much is in sync.
-    Replicate {
-        term: Term,
-        entry: Entry,
-        prev: Option<OpId>,
-        upto: u64,
-    },
-    /// Follower → leader: I have every entry up to `lsn` (received or
-    /// flushed, as the durability setting says).
-    Ack {
-        epoch: u32,
-        lsn: u64,
-    },
-    /// Follower → leader: my durable log ends at LSN `after` with the
-    /// entry of operation `last`; send me what follows.
-    Resume {
-        epoch: u32,
-        after: u64,
-        last: Option<OpId>,
-    },
-    /// "`term.leader` leads `term.epoch`": a promoted leader's
-    /// announcement, a leader's word after a restart, or a correction to a
-    /// node still living in an older epoch.
-    NewLeader {
-        term: Term,
-    },
-    /// Leader → follower: your log disagrees with mine; keep entries up
-    /// to `keep` only, then ask again.
-    Rewind {
-        epoch: u32,
-        keep: u64,
-    },
-    /// Leader → follower: still here, my log ends at `lsn` with the entry
-    /// of operation `last` (sent with automatic failover, and to a new
-    /// follower so it knows when it is in sync).
-    Heartbeat {
-        term: Term,
-        lsn: u64,
-        last: Option<OpId>,
-    },
-    /// A follower that lost its leader asks to lead `epoch`; its log ends
-    /// at `lsn` with an entry written in epoch `last_epoch` (so voters can
-    /// prefer the most up-to-date log, as Raft compares last term, then
-    /// length).
-    RequestVote {
-        epoch: u32,
-        lsn: u64,
-        last_epoch: u32,
-    },
-    Vote {
-        epoch: u32,
-        granted: bool,
-    },
-    /// New follower → leader: take a snapshot for me.
-    JoinRequest,
-    /// Leader → the other members: `node` has joined and is streamed to.
-    /// Membership is durable knowledge of every member, so whoever leads
-    /// next streams to it too.
-    Joined {
-        epoch: u32,
-        node: NodeId,
-    },
-    /// Leader → new follower: part of the snapshot taken at LSN `lsn`.
-    SnapshotChunk(join::Chunk),
-}
-
-impl Message for Msg {
-    fn label(&self) -> &'static str {
-        match self {
-            Msg::Replicate { .. } => "replicate",
-            Msg::Ack { .. } => "ack",
-            Msg::Resume { .. } => "resume",
-            Msg::NewLeader { .. } => "new leader",
-            Msg::Rewind { .. } => "rewind",
-            Msg::Heartbeat { .. } => "heartbeat",
-            Msg::RequestVote { .. } => "vote?",
-            Msg::Vote { .. } => "vote",
-            Msg::JoinRequest => "join",
-            Msg::Joined { .. } => "joined",
-            Msg::SnapshotChunk(_) => "snapshot",
-        }
-    }
-
-    fn describe(&self, out: &mut String) {
-        match self {
-            Msg::Replicate { term, entry, .. } => match &entry.change {
-                Change::Put { .. } => describe_into(
-                    out,
-                    format_args!(
-                        "LSN {}: {} (epoch {})",
-                        entry.lsn,
-                        entry.change.summary(),
-                        term.epoch
-                    ),
-                ),
-                c => describe_into(
-                    out,
-                    format_args!(
-                        "LSN {}: {} ({} B, epoch {})",
-                        entry.lsn,
-                        c.summary(),
-                        c.encoded_len(),
-                        term.epoch
-                    ),
-                ),
-            },
-            Msg::Ack { epoch, lsn } => {
-                describe_into(out, format_args!("has up to LSN {lsn} (epoch {epoch})"))
-            }
-            Msg::Resume { epoch, after, .. } => describe_into(
-                out,
-                format_args!("send entries after LSN {after} (epoch {epoch})"),
-            ),
-            Msg::NewLeader { term } => describe_into(
-                out,
-                format_args!(
-                    "{} leads epoch {} from LSN {}",
-                    term.leader, term.epoch, term.since
-                ),
-            ),
-            Msg::Rewind { epoch, keep } => {
-                describe_into(out, format_args!("keep up to LSN {keep} (epoch {epoch})"))
-            }
-            Msg::Heartbeat { term, lsn, .. } => describe_into(
-                out,
-                format_args!("leader of epoch {} alive at LSN {lsn}", term.epoch),
-            ),
-            Msg::RequestVote {
-                epoch,
-                lsn,
-                last_epoch,
-            } => describe_into(
-                out,
-                format_args!(
-                    "vote for me to lead epoch {epoch}: my log ends at LSN {lsn} (from epoch {last_epoch})"
-                ),
-            ),
-            Msg::Vote { epoch, granted } => describe_into(
-                out,
-                format_args!("{} for epoch {epoch}", if *granted { "yes" } else { "no" }),
-            ),
-            Msg::JoinRequest => out.push_str("send me a snapshot"),
-            Msg::Joined { epoch, node } => describe_into(
-                out,
-                format_args!("{node} has joined the cluster (epoch {epoch})"),
-            ),
-            Msg::SnapshotChunk(c) => describe_into(
-                out,
-                format_args!(
-                    "snapshot at LSN {}: rows {}–{} of {}",
-                    c.lsn,
-                    c.first_row + 1,
-                    c.first_row + c.rows.len() as u32,
-                    c.total_rows
-                ),
-            ),
-        }
     }
 }
 
@@ -511,189 +346,6 @@ impl SingleLeaderNode {
             epoch: self.term.epoch,
             after: self.lsn(),
             last: self.op_at(self.lsn()),
-        }
-    }
-
-    fn refuse_write(&self, ctx: &mut Ctx<'_, Msg, Timer>, op: OpId) {
-        let reason = format!(
-            "{} is a read-only follower: writes go to the leader ({}, epoch {})",
-            self.id, self.term.leader, self.term.epoch
-        );
-        ctx.reply(op, Outcome::Failed { reason });
-    }
-
-    /// Corrects a node that still believes in leadership (`epoch`,
-    /// `leader`) when this node knows a later one.
-    fn correct_if_stale(
-        &self,
-        ctx: &mut Ctx<'_, Msg, Timer>,
-        to: NodeId,
-        epoch: u32,
-        leader: NodeId,
-    ) {
-        if !self.term.outranks(epoch, leader) || to == self.id {
-            return;
-        }
-        if !self.config.fencing {
-            // Without fencing, leaderships carry no numbers anyone checks:
-            // nothing tells the other node its leadership is over.
-            return;
-        }
-        let t = self.term;
-        let belief = if leader == to {
-            String::from("it leads")
-        } else {
-            format!("{leader} leads")
-        };
-        let answer = if self.is_leader() {
-            format!("it leads epoch {} now", t.epoch)
-        } else {
-            format!("{} leads epoch {} now", t.leader, t.epoch)
-        };
-        ctx.note(format!(
-            "{} still believes {belief} epoch {epoch}; {} answers that {answer}.",
-            capital(to),
-            self.id
-        ));
-        ctx.send(to, Msg::NewLeader { term: t });
-    }
-
-    fn on_client(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, op: OpId, request: Request) {
-        if let Some(reason) = self.not_serving() {
-            ctx.reply(op, Outcome::Failed { reason });
-            return;
-        }
-        match request {
-            Request::Read { key, at_least } => self.read(ctx, op, key, at_least),
-            Request::Sql { sql } if !request_is_write(&sql) => self.select(ctx, op, &sql),
-            Request::Increment { .. }
-            | Request::Add { .. }
-            | Request::Remove { .. }
-            | Request::Put { .. }
-            | Request::Get { .. } => ctx.reply(
-                op,
-                Outcome::Failed {
-                    reason: String::from(
-                        "single-leader nodes take key writes and SQL; use UPDATE … SET x = x + n for an increment",
-                    ),
-                },
-            ),
-            _ if !self.is_leader() => self.refuse_write(ctx, op),
-            Request::Write { key, value } => {
-                let undo_key = key.clone();
-                let lsn = self.lsn() + 1;
-                let undo = self
-                    .store
-                    .put(&undo_key, value, lsn, (self.term.epoch, self.id));
-                let what = format!("LSN {lsn} ({key} = {value})");
-                self.leader_write(ctx, op, Change::Put { key, value }, undo, &what);
-            }
-            Request::Sql { sql } => self.leader_sql(ctx, op, &sql),
-        }
-    }
-
-    /// Why this node answers no client now (a follower still joining).
-    fn not_serving(&self) -> Option<String> {
-        match &self.join {
-            JoinState::Member => None,
-            JoinState::Outside => Some(format!(
-                "{} is not part of the cluster yet: an operator has to add it as a follower",
-                self.id
-            )),
-            JoinState::Copying { .. } => Some(format!(
-                "{} is still copying the leader's snapshot: it serves no reads until it has caught up",
-                self.id
-            )),
-            JoinState::CatchingUp { target } => Some(format!(
-                "{} is catching up (LSN {} of {target}): it serves no reads until it is in sync",
-                self.id,
-                self.lsn()
-            )),
-        }
-    }
-
-    /// A key-value read, at once or once this node has applied `at_least`.
-    fn read(
-        &mut self,
-        ctx: &mut Ctx<'_, Msg, Timer>,
-        op: OpId,
-        key: String,
-        at_least: Option<u64>,
-    ) {
-        match at_least {
-            Some(v) if v > self.lsn() && !self.is_leader() => {
-                ctx.note(format!(
-                    "{} has applied up to LSN {} but the client has seen LSN {v}: the read waits until this follower catches up.",
-                    capital(self.id),
-                    self.lsn()
-                ));
-                self.volatile.pending_reads.push((op, key, v));
-            }
-            _ => self.answer_read(ctx, op, &key),
-        }
-    }
-
-    fn answer_read(&self, ctx: &mut Ctx<'_, Msg, Timer>, op: OpId, key: &str) {
-        let outcome = match self.store.kv.get(key) {
-            Some(kv) => Outcome::Read {
-                value: Some(kv.value),
-                version: kv.lsn,
-                epoch: Some(kv.epoch),
-                leader: Some(kv.leader),
-                causal: None,
-            },
-            None => Outcome::read(None, 0),
-        };
-        ctx.reply(op, outcome);
-    }
-
-    /// Answers waiting reads this node has now caught up for.
-    fn release_reads(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
-        if self.volatile.pending_reads.is_empty() {
-            return;
-        }
-        let lsn = self.lsn();
-        let (ready, still): (Vec<_>, Vec<_>) = core::mem::take(&mut self.volatile.pending_reads)
-            .into_iter()
-            .partition(|r| r.2 <= lsn);
-        self.volatile.pending_reads = still;
-        for (op, key, v) in ready {
-            ctx.note(format!(
-                "{} has reached LSN {v}: the waiting read of {key} is answered.",
-                capital(self.id)
-            ));
-            self.answer_read(ctx, op, &key);
-        }
-    }
-
-    /// A `SELECT`: any member node answers from its own table.
-    fn select(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, op: OpId, sql: &str) {
-        let mut table = self.store.table.clone();
-        match crate::sql::execute_sql(&mut table, sql, ctx) {
-            Ok(effects) => {
-                let rs = effects.selected.unwrap_or(crate::sql::ResultSet {
-                    columns: Vec::new(),
-                    rows: Vec::new(),
-                });
-                ctx.reply(
-                    op,
-                    Outcome::Rows {
-                        columns: rs.columns,
-                        rows: rs
-                            .rows
-                            .iter()
-                            .map(|r| r.iter().map(|v: &Value| format!("{v}")).collect())
-                            .collect(),
-                        version: self.lsn(),
-                    },
-                );
-            }
-            Err(e) => ctx.reply(
-                op,
-                Outcome::Failed {
-                    reason: format!("SQL error: {e}"),
-                },
-            ),
         }
     }
 
