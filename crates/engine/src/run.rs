@@ -346,7 +346,7 @@ fn anomalies_of<P: Protocol>(
     if let Some(checked) = linearizability_of(scenario, history) {
         all.extend(checked.anomalies(history));
     }
-    all.extend(world.nodes.iter().flat_map(|n| n.findings()));
+    all.extend(world.findings.iter().map(|f| f.anomaly.clone()));
     if let Some(trace) = end {
         all.extend(end_divergence(world, history, trace));
     }

@@ -13,6 +13,7 @@ use super::network::{NetState, Verdict};
 use super::queue::EventQueue;
 use super::sessions::{Route, Sessions};
 use super::setup::Setup;
+use crate::chunked::Chunked;
 use crate::history::History;
 use crate::node::{Ctx, Effect, Input, Message, NodeId, OpId, Outcome, Protocol, Request, Timer};
 use crate::rng::SimRng;
@@ -67,6 +68,17 @@ pub struct World<P: Protocol> {
     pending_ops: Vec<Vec<OpId>>,
     /// The application's router and what it remembers per user session.
     sessions: Sessions,
+    /// What nodes reported about their own state, in step order.
+    pub findings: Chunked<Finding>,
+}
+
+/// A problem a node reported at a step ([`crate::node::Effect::Finding`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub node: NodeId,
+    /// The step during which the node reported it.
+    pub step: u32,
+    pub anomaly: crate::anomaly::Anomaly,
 }
 
 impl<P: Protocol> World<P> {
@@ -108,6 +120,7 @@ impl<P: Protocol> World<P> {
             next_op: 0,
             pending_ops: alloc::vec![Vec::new(); usize::from(n)],
             sessions: Sessions::new(seed),
+            findings: Chunked::new(),
         }
     }
 
@@ -385,6 +398,11 @@ impl<'a, P: Protocol> Engine<'a, P> {
                     trace.notes.push(Note { step, text });
                 }
             }
+            Effect::Finding(anomaly) => self.world.findings.push(Finding {
+                node,
+                step,
+                anomaly,
+            }),
         }
     }
 

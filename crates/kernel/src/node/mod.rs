@@ -411,6 +411,11 @@ pub enum Effect<M> {
     },
     /// A sentence for the narration ("follower 2 applied LSN 7").
     Note(String),
+    /// A problem the node sees in its own state at this step, which no
+    /// client may ever observe (a replica whose copy diverged from its
+    /// leader's, a write last-write-wins discarded). The run keeps it with
+    /// the node and the step, for the anomaly list.
+    Finding(crate::anomaly::Anomaly),
 }
 
 /// A protocol message: a short label for the diagram and a payload text
@@ -478,6 +483,11 @@ impl<'a, M, T: Timer> Ctx<'a, M, T> {
     pub fn note(&mut self, text: String) {
         self.effects.push(Effect::Note(text));
     }
+    /// Reports a problem the node sees at this step (see
+    /// [`Effect::Finding`]).
+    pub fn finding(&mut self, anomaly: crate::anomaly::Anomaly) {
+        self.effects.push(Effect::Finding(anomaly));
+    }
     /// Every other node of the cluster, in id order.
     pub fn peers(&self) -> impl Iterator<Item = NodeId> + 'static {
         let me = self.node;
@@ -534,13 +544,6 @@ pub trait Protocol: Clone + Debug {
     /// route writes to it. Leaderless protocols keep the default.
     fn leads(&self) -> bool {
         false
-    }
-
-    /// Problems the node itself can see in its state that no client
-    /// observed (a replica whose copy diverged from its leader's), each
-    /// tied to the client operation that caused it.
-    fn findings(&self) -> Vec<crate::anomaly::Anomaly> {
-        Vec::new()
     }
 
     /// For protocols whose replicas should end up identical once every

@@ -61,7 +61,7 @@ impl MultiLeaderNode {
     /// Lists the conflict between `u` and every writer of `cell` it had
     /// not seen, once per pair (each leader finds it, so the text names
     /// no leader).
-    fn record_conflicts(&mut self, u: &Update, cell: &Cell) {
+    fn record_conflicts(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, u: &Update, cell: &Cell) {
         let how = match self.config.resolution {
             Resolution::None => {
                 String::from("with no resolution each leader keeps whichever write reached it last")
@@ -94,7 +94,7 @@ impl MultiLeaderNode {
             // Each pair meets once per leader; the run merges the
             // leaders' copies.
             self.counts.conflicts += 1;
-            self.findings.push(a);
+            ctx.finding(a);
         }
     }
 
@@ -127,7 +127,7 @@ impl MultiLeaderNode {
                     "{me} gets an update of {} before {} exists here — the insert has not arrived yet. The update is skipped.",
                     u.key, u.key
                 ));
-                self.findings.push(a);
+                ctx.finding(a);
                 return false;
             }
             self.store
@@ -151,7 +151,7 @@ impl MultiLeaderNode {
                 true
             }
             Causality::Concurrent => {
-                self.record_conflicts(u, &cell);
+                self.record_conflicts(ctx, u, &cell);
                 // The versions no write has superseded: the old ones this
                 // write had not seen, and the write itself.
                 let mut frontier: Vec<Version> = cell
@@ -215,7 +215,7 @@ impl MultiLeaderNode {
             return true;
         };
         if u.vv.compare(&cell.vv) == Causality::Concurrent {
-            self.record_conflicts(u, &cell);
+            self.record_conflicts(ctx, u, &cell);
         }
         let c = self.store.get_mut(&u.key).expect("present");
         c.vv.merge(&u.vv);
@@ -269,7 +269,7 @@ impl MultiLeaderNode {
             lost.stamp.text()
         ));
         self.counts.discarded += 1;
-        self.findings.push(a);
+        ctx.finding(a);
     }
 
     /// CRDT: merge the shipped state into the local one.
@@ -286,7 +286,7 @@ impl MultiLeaderNode {
         };
         let concurrent = u.vv.compare(&cell.vv) == Causality::Concurrent;
         if concurrent {
-            self.record_conflicts(u, &cell);
+            self.record_conflicts(ctx, u, &cell);
         }
         let c = self.store.get_mut(&u.key).expect("present");
         let before = c.value.text();

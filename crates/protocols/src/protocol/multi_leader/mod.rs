@@ -33,7 +33,6 @@ use alloc::collections::BTreeMap;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 
-use crate::anomaly::Anomaly;
 use crate::node::{Ctx, Input, NodeId, NodeView, OpId, Protocol, Volatile};
 use crate::vv::VersionVector;
 
@@ -71,7 +70,6 @@ pub struct MultiLeaderNode {
     follower_acked: BTreeMap<NodeId, u64>,
     /// Leader: copies sent to its followers; follower: copies applied.
     copy_seq: u64,
-    findings: crate::chunked::Chunked<Anomaly>,
     counts: Counts,
     /// Lost in a crash.
     volatile: Volatile<Memory>,
@@ -113,7 +111,6 @@ impl MultiLeaderNode {
             expected: BTreeMap::new(),
             held: Vec::new(),
             copy_seq: 0,
-            findings: crate::chunked::Chunked::new(),
             counts: Counts::default(),
             follower_acked: BTreeMap::new(),
             volatile: Volatile::new(Memory::default()),
@@ -206,10 +203,6 @@ impl Protocol for MultiLeaderNode {
 
     fn leads(&self) -> bool {
         self.is_leader()
-    }
-
-    fn findings(&self) -> Vec<Anomaly> {
-        self.findings.iter().cloned().collect()
     }
 
     fn replica_state(&self) -> Option<Vec<(String, String)>> {

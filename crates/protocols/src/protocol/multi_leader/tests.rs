@@ -17,6 +17,7 @@ use crate::presets;
 use crate::protocol::multi_leader::*;
 use crate::run::{self, Run};
 use crate::scenario::Scenario;
+use crate::trace::StepKind;
 #[allow(unused_imports)]
 use crate::vv::*;
 
@@ -301,4 +302,36 @@ fn update_overtakes_insert_unless_delivery_is_causal() {
     let r = run_of(&preset("multi-leader-causal-delivery"));
     assert_eq!(finals(&*r, "x"), ["11"; 6]);
     assert!(r.anomalies().is_empty(), "{:?}", r.anomalies());
+}
+
+/// A leader reports each write last-write-wins discards at the step that
+/// discarded it — a delivery of a newer write, or a client's write that
+/// loses to one already there — whose narration says which disappeared.
+#[test]
+fn a_discarded_write_is_reported_at_the_step_that_discarded_it() {
+    let s = preset("multi-leader-lww-clock-skew");
+    let mut sim = crate::protocol::simulator::<MultiLeaderConfig>(&s).unwrap();
+    sim.run();
+    let discarded: Vec<_> = sim
+        .world()
+        .findings
+        .iter()
+        .filter(|f| f.anomaly.kind == AnomalyKind::DiscardedWrite)
+        .collect();
+    assert!(!discarded.is_empty(), "the preset discards a write");
+    for f in discarded {
+        let step = sim.trace.steps.get(f.step as usize).expect("a recorded step");
+        assert_eq!(step.node, f.node);
+        assert!(
+            matches!(step.kind, StepKind::Deliver | StepKind::Client),
+            "{:?}",
+            step.kind
+        );
+        let told = sim
+            .trace
+            .notes
+            .iter()
+            .any(|n| n.step == f.step && n.text.starts_with("Last write wins at"));
+        assert!(told, "step {} does not narrate the discard", f.step);
+    }
 }

@@ -166,20 +166,19 @@ fn settled(sim: &Simulator<MultiLeaderNode>) -> Result<(), String> {
     let first = nodes[0].replica_state();
     // Row events without causal delivery can skip an update that overtook
     // its insert; that divergence is allowed only if it was reported.
-    let overtaken = nodes.iter().any(|n| {
-        n.findings()
-            .iter()
-            .any(|a| a.kind == crate::check::AnomalyKind::CausalityViolation)
-    });
+    let findings = &sim.world().findings;
+    let overtaken = findings
+        .iter()
+        .any(|f| f.anomaly.kind == crate::check::AnomalyKind::CausalityViolation);
     for (i, n) in nodes.iter().enumerate() {
         if n.is_leader() {
             // An update skipped because it overtook its insert is not held,
-            // and must have been reported as such.
-            let skipped: Vec<OpId> = n
-                .findings()
+            // and must have been reported as such, by this node.
+            let skipped: Vec<OpId> = findings
                 .iter()
-                .filter(|a| a.kind == crate::check::AnomalyKind::CausalityViolation)
-                .map(|a| a.op)
+                .filter(|f| f.node == NodeId(i as u16))
+                .filter(|f| f.anomaly.kind == crate::check::AnomalyKind::CausalityViolation)
+                .map(|f| f.anomaly.op)
                 .collect();
             if let Some(op) = acked
                 .iter()

@@ -281,6 +281,12 @@ impl SingleLeaderNode {
             entry.lsn
         );
         ctx.note(text.clone());
+        ctx.finding(Anomaly {
+            other: None,
+            kind: AnomalyKind::Divergence,
+            op: entry.op,
+            explanation: text.clone(),
+        });
         self.diverged.push((entry.op, text));
     }
 

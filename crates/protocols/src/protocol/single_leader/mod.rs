@@ -474,18 +474,6 @@ impl Protocol for SingleLeaderNode {
     fn leads(&self) -> bool {
         self.is_leader()
     }
-
-    fn findings(&self) -> Vec<Anomaly> {
-        self.diverged
-            .iter()
-            .map(|(op, text)| Anomaly {
-                other: None,
-                kind: AnomalyKind::Divergence,
-                op: *op,
-                explanation: text.clone(),
-            })
-            .collect()
-    }
 }
 
 /// "Node 2", to start a sentence.
