@@ -118,6 +118,9 @@ pub trait Run {
     fn fork(&mut self, intervention: Timed) -> Result<(), ScenarioError>;
     /// Every anomaly of the whole run, judged at its end.
     fn anomalies(&self) -> Vec<Anomaly>;
+    /// What the nodes reported about their own state, each with its node
+    /// and step, in step order.
+    fn findings(&self) -> Vec<crate::sim::Finding>;
     /// The anomalies a checker finds looking only at the run up to `t`:
     /// the nodes after the steps at or before `t`, the history without
     /// answers that had not arrived by then (those operations are
@@ -217,6 +220,9 @@ impl<P: Protocol> Run for Simulator<P> {
         Ok(())
     }
 
+    fn findings(&self) -> Vec<crate::sim::Finding> {
+        self.world().findings.iter().cloned().collect()
+    }
     fn anomalies(&self) -> Vec<Anomaly> {
         anomalies_of(
             self.scenario(),

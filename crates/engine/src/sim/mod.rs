@@ -21,7 +21,7 @@ use alloc::vec::Vec;
 use core::cell::RefCell;
 
 pub use crate::node::{describe_into, push_decimal};
-pub use engine::World;
+pub use engine::{Finding, World};
 pub use network::{Link, Links, NetState};
 pub use setup::Setup;
 

@@ -1,5 +1,5 @@
 //! Finding a stop's moment in a run: the anchored message, reply,
-//! fault or note, and its time.
+//! fault, finding or note, and its time.
 
 use super::*;
 
@@ -91,6 +91,24 @@ pub(super) fn find_anchor(
                 ordinal(nth),
                 event.name(),
                 node.map(|n| format!(" at {n}")).unwrap_or_default()
+            )))
+        }
+        Anchor::AfterFinding { kind, node, nth } => {
+            let mut count = 0u32;
+            for f in run.findings() {
+                if f.anomaly.kind == kind && node.is_none_or(|n| n == f.node) {
+                    count += 1;
+                    if count == nth {
+                        let time = trace.steps.get(f.step as usize).map_or(0, |s| s.time.0);
+                        return Ok((time, Some(f.step as usize)));
+                    }
+                }
+            }
+            Err(not_found(format!(
+                "wanted {} {} reported by a node{}, but the run has {count}",
+                ordinal(nth),
+                kind.label(),
+                node.map(|n| format!(" ({n})")).unwrap_or_default()
             )))
         }
         Anchor::AfterNote { contains, nth } => {

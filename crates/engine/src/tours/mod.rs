@@ -121,9 +121,21 @@ pub enum Anchor {
         node: Option<NodeId>,
         nth: u32,
     },
+    /// The `nth` (from 1) problem of kind `kind` a node reported about its
+    /// own state (matching `node`, when given): a conflict found, a write
+    /// last-write-wins discarded, a replica that diverged. Typed, like
+    /// [`Anchor::AfterEvent`].
+    AfterFinding {
+        kind: AnomalyKind,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        node: Option<NodeId>,
+        nth: u32,
+    },
     /// The `nth` (from 1) narration note containing `contains`. Only for
-    /// what a protocol alone reports (a conflict, a merge, a repair);
-    /// faults and operator actions use [`Anchor::AfterEvent`].
+    /// what a protocol alone reports and nothing typed marks (a merge, a
+    /// repair, an election); faults and operator actions use
+    /// [`Anchor::AfterEvent`], problems a node reports
+    /// [`Anchor::AfterFinding`].
     AfterNote {
         #[serde(deserialize_with = "leak_str")]
         contains: &'static str,

@@ -389,3 +389,35 @@ fn pause_points_follow_the_events_when_the_preset_timing_changes() {
     assert_eq!(times(&before), [10_000, 15_000, 20_000, 31_000, 40_000]);
     assert_eq!(times(&after), [10_000, 15_000, 22_000, 35_000, 40_000]);
 }
+
+/// A finding anchors at the step where the node reported it: the step
+/// whose narration tells of it. Asking for one the run does not have says
+/// how many there are.
+#[test]
+fn a_finding_anchors_where_the_node_reported_it() {
+    let s = presets::find("multi-leader-lww-clock-skew")
+        .unwrap()
+        .scenario();
+    let run = run::start(&s).unwrap();
+    let discarded = |nth| Anchor::AfterFinding {
+        kind: AnomalyKind::DiscardedWrite,
+        node: Some(NodeId(4)),
+        nth,
+    };
+    let typed = find_anchor(&discarded(1), &*run).unwrap();
+    let told = find_anchor(&nth_note("Last write wins at node 5", 1), &*run).unwrap();
+    assert_eq!(typed, told);
+    let there = run
+        .findings()
+        .iter()
+        .filter(|f| f.anomaly.kind == AnomalyKind::DiscardedWrite && f.node == NodeId(4))
+        .count();
+    assert!(there >= 2, "the preset discards twice at node 5");
+    let e = find_anchor(&discarded(99), &*run).unwrap_err();
+    assert!(
+        e.to_string().contains(&format!(
+            "wanted the 99th silently discarded write reported by a node (node 5), but the run has {there}"
+        )),
+        "{e}"
+    );
+}
