@@ -285,9 +285,9 @@ impl SingleLeaderNode {
             other: None,
             kind: AnomalyKind::Divergence,
             op: entry.op,
-            explanation: text.clone(),
+            explanation: text,
         });
-        self.diverged.push((entry.op, text));
+        self.diverged += 1;
     }
 
     fn ack(&self, ctx: &mut Ctx<'_, Msg, Timer>, lsn: u64) {

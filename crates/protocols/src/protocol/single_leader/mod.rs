@@ -209,8 +209,8 @@ pub struct SingleLeaderNode {
     /// Replication stopped at an entry this node could not apply.
     stopped: Option<String>,
     /// Statements whose re-execution here changed other rows than on the
-    /// leader: (operation, what differed).
-    diverged: Vec<(OpId, String)>,
+    /// leader (each reported as a finding when it happened).
+    diverged: u32,
     /// Elections this node started.
     elections: u32,
     /// Joining nodes known to have joined (a leader streams to them).
@@ -250,7 +250,7 @@ impl SingleLeaderNode {
                 JoinState::Member
             },
             stopped: None,
-            diverged: Vec::new(),
+            diverged: 0,
             elections: 0,
             joined: BTreeSet::new(),
             ignored_epoch: 0,

@@ -31,10 +31,10 @@ impl SingleLeaderNode {
         if self.config.failover.is_some() {
             fields.push(field("elections started", format!("{}", self.elections)));
         }
-        if !self.diverged.is_empty() {
+        if self.diverged > 0 {
             fields.push(field(
                 "diverged from leader",
-                format!("after {} statement(s)", self.diverged.len()),
+                format!("after {} statement(s)", self.diverged),
             ));
         }
         let role = match (&self.join, self.is_leader()) {
