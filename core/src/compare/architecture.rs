@@ -110,7 +110,9 @@ pub fn problems() -> Vec<String> {
                 problems.push(alloc::format!(
                     "architecture {}: {{{name}}} is not a placeholder: {}",
                     c.id,
-                    super::explain::PLACEHOLDERS.join(", ")
+                    super::explain::PLACEHOLDERS
+                        .map(|(name, _)| name)
+                        .join(", ")
                 ));
             }
         }

@@ -65,44 +65,38 @@ pub fn explain(row: &Row, fault: Fault) -> String {
     }
 }
 
-/// The placeholders a sentence may use, each with its value for `row`.
-pub const PLACEHOLDERS: [&str; 12] = [
-    "write_p50",
-    "read_p50",
-    "availability",
-    "stale_reads",
-    "sibling_reads",
-    "conflicts",
-    "discarded",
-    "discarded_by_earlier",
-    "lost",
-    "lost_sentence",
-    "failover_timeout_ms",
-    "skew_ms",
+/// The placeholders a sentence may use, each with how to write it for a
+/// row: the one list both filling and checking read.
+pub const PLACEHOLDERS: [(&str, Figure); 12] = [
+    ("write_p50", |r| median(&r.write_latency)),
+    ("read_p50", |r| median(&r.read_latency)),
+    ("availability", availability),
+    ("stale_reads", |r| format!("{}", r.stale_reads)),
+    ("sibling_reads", |r| format!("{}", r.sibling_reads)),
+    ("conflicts", |r| format!("{}", r.conflicts)),
+    ("discarded", |r| format!("{}", r.lost_writes.discarded)),
+    ("discarded_by_earlier", |r| {
+        format!("{}", r.lost_writes.discarded_by_earlier)
+    }),
+    ("lost", |r| format!("{}", r.lost_writes.total)),
+    ("lost_sentence", |r| lost_sentence(r.lost_writes.total)),
+    ("failover_timeout_ms", |_| format!("{FAILOVER_TIMEOUT_MS}")),
+    ("skew_ms", |_| format!("{SKEW_MS}")),
 ];
 
-fn value(name: &str, row: &Row) -> Option<String> {
-    let lost = &row.lost_writes;
-    Some(match name {
-        "write_p50" => median(&row.write_latency),
-        "read_p50" => median(&row.read_latency),
-        "availability" => availability(row),
-        "stale_reads" => format!("{}", row.stale_reads),
-        "sibling_reads" => format!("{}", row.sibling_reads),
-        "conflicts" => format!("{}", row.conflicts),
-        "discarded" => format!("{}", lost.discarded),
-        "discarded_by_earlier" => format!("{}", lost.discarded_by_earlier),
-        "lost" => format!("{}", lost.total),
-        "lost_sentence" => lost_sentence(lost.total),
-        "failover_timeout_ms" => format!("{FAILOVER_TIMEOUT_MS}"),
-        "skew_ms" => format!("{SKEW_MS}"),
-        _ => return None,
-    })
+/// How a placeholder's figure is written for a row.
+pub type Figure = fn(&Row) -> String;
+
+fn placeholder(name: &str) -> Option<Figure> {
+    PLACEHOLDERS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, f)| *f)
 }
 
-/// `text` with each `{name}` replaced by its value; an unknown name stays
-/// as written (the content tests allow none).
-pub fn fill(text: &str, row: &Row) -> String {
+/// `text` with each `{name}` replaced by `value(name)`; where that is
+/// `None` the braces stay as written.
+fn substitute(text: &str, mut value: impl FnMut(&str) -> Option<String>) -> String {
     let mut out = String::with_capacity(text.len() + 32);
     let mut rest = text;
     while let Some(open) = rest.find('{') {
@@ -110,7 +104,7 @@ pub fn fill(text: &str, row: &Row) -> String {
         let after = &rest[open + 1..];
         match after
             .find('}')
-            .and_then(|close| Some((close, value(&after[..close], row)?)))
+            .and_then(|close| Some((close, value(&after[..close])?)))
         {
             Some((close, v)) => {
                 out.push_str(&v);
@@ -126,19 +120,22 @@ pub fn fill(text: &str, row: &Row) -> String {
     out
 }
 
-/// Every `{name}` in `text` that is not a placeholder.
+/// `text` with each `{name}` replaced by its value; an unknown name stays
+/// as written (the content tests allow none).
+pub fn fill(text: &str, row: &Row) -> String {
+    substitute(text, |name| placeholder(name).map(|f| f(row)))
+}
+
+/// Every `{name}` in `text` that is not a placeholder: what [`fill`]
+/// would leave as written.
 pub fn unknown_placeholders(text: &str) -> Vec<String> {
     let mut unknown = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else { break };
-        let name = &after[..close];
-        if !PLACEHOLDERS.contains(&name) {
+    substitute(text, |name| {
+        if placeholder(name).is_none() {
             unknown.push(String::from(name));
         }
-        rest = &after[close + 1..];
-    }
+        None
+    });
     unknown
 }
 
