@@ -14,7 +14,7 @@ pub use catalogue::{
     core_default, current, ladder_position, params_for, Group, Input, Kind, Param, When,
 };
 pub use clocks::with_clock;
-pub use edit::{change, edit, set};
+pub use edit::{as_json, change, edit, set};
 
 use replicascope_core::latency::Latency;
 use replicascope_core::scenario::Scenario;
@@ -52,9 +52,7 @@ pub fn params(props: &Props) -> Html {
     let state = &props.state;
     let scenario = state.scenario();
     let clock_node = use_state(|| None::<u16>);
-    // Through text: `to_value` would compile every scenario type's
-    // serializer a second time, for `Value`.
-    let doc: Value = serde_json::from_str(&scenario.to_json()).unwrap_or(Value::Null);
+    let doc = as_json(&scenario).unwrap_or(Value::Null);
     let kind = doc
         .pointer("/protocol/kind")
         .and_then(Value::as_str)

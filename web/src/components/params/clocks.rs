@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use super::{apply, shown, slider};
+use super::{apply, as_json, shown, slider};
 use crate::state::Model;
 
 /// The scenario's `clocks` with `node`'s offset and drift set: kept in
@@ -33,11 +33,7 @@ pub fn with_clock(clocks: &[ClockConfig], node: NodeId, offset_ms: f64, drift_pp
             },
         );
     }
-    // Through text, like every scenario edit (see `edit`).
-    serde_json::to_string(&all)
-        .ok()
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_else(|| json!([]))
+    as_json(&all).unwrap_or_else(|| json!([]))
 }
 
 /// The "Clocks" group. `picked` is the node the user chose to edit (the

@@ -6,19 +6,25 @@
 //! n shrinks), as the sliders promise.
 
 use replicascope_core::scenario::{Scenario, ScenarioError};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::state::{Msg, Notice};
+
+/// `value` as a JSON document, through its text: `serde_json::to_value`
+/// would compile the type's serializer a second time, for `Value`
+/// (kilobytes of wasm for a scenario); the text one is in the app anyway.
+pub fn as_json<T: Serialize>(value: &T) -> Option<Value> {
+    serde_json::from_str(&serde_json::to_string(value).ok()?).ok()
+}
 
 /// The scenario with the field at `path` set to `value`, validated;
 /// interventions naming nodes that no longer exist are dropped (and
 /// counted). `Value::Null` removes the field, so the core's default applies
 /// (an absent `failover` means manual failover only).
 pub fn edit(scenario: &Scenario, path: &str, value: Value) -> Result<(Scenario, usize), String> {
-    // Through text, not `to_value` / `from_value`: those would compile
-    // every scenario type's serializer and parser a second time, for
-    // `Value` (kilobytes of wasm); the text ones are in the app anyway.
-    let mut doc: Value = serde_json::from_str(&scenario.to_json()).map_err(|e| e.to_string())?;
+    // Back through text too, not `from_value` (see `as_json`).
+    let mut doc = as_json(scenario).ok_or("the scenario could not be written as JSON")?;
     set(&mut doc, path, value);
     super::catalogue::clamp_to_caps(&mut doc);
     let mut edited = Scenario::from_json_unvalidated(&doc.to_string())
