@@ -25,27 +25,19 @@ pub(super) fn find_anchor(
                     && from.is_none_or(|n| m.from == n)
                     && to.is_none_or(|n| m.to == n)
             };
-            let mut count = 0u32;
-            if delivered {
-                for (i, s) in trace.steps.iter().enumerate() {
-                    if s.kind != StepKind::Deliver {
-                        continue;
-                    }
-                    if trace.message(s.subject).is_some_and(matches) {
-                        count += 1;
-                        if count == nth {
-                            return Ok((s.time.0, Some(i)));
-                        }
-                    }
-                }
+            let found = if delivered {
+                let deliveries = trace.steps.iter().enumerate().filter(|(_, s)| {
+                    s.kind == StepKind::Deliver && trace.message(s.subject).is_some_and(matches)
+                });
+                nth_of(deliveries, nth).map(|(i, s)| (s.time.0, Some(i)))
             } else {
-                for m in trace.messages.iter().filter(|m| matches(m)) {
-                    count += 1;
-                    if count == nth {
-                        return Ok((m.sent_at.0, Some(m.sent_step as usize)));
-                    }
-                }
-            }
+                let sent = trace.messages.iter().filter(|m| matches(m));
+                nth_of(sent, nth).map(|m| (m.sent_at.0, Some(m.sent_step as usize)))
+            };
+            let count = match found {
+                Ok(at) => return Ok(at),
+                Err(count) => count,
+            };
             Err(not_found(format!(
                 "wanted {} \"{label}\" message{} {}, but the run {} {count}",
                 ordinal(nth),
@@ -77,15 +69,15 @@ pub(super) fn find_anchor(
         }
         Anchor::AfterEvent { event, node, nth } => {
             let kind = event.step_kind();
-            let mut count = 0u32;
-            for (i, s) in trace.steps.iter().enumerate() {
-                if s.kind == kind && node.is_none_or(|n| n == s.node) {
-                    count += 1;
-                    if count == nth {
-                        return Ok((s.time.0, Some(i)));
-                    }
-                }
-            }
+            let events = trace
+                .steps
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.kind == kind && node.is_none_or(|n| n == s.node));
+            let count = match nth_of(events, nth) {
+                Ok((i, s)) => return Ok((s.time.0, Some(i))),
+                Err(count) => count,
+            };
             Err(not_found(format!(
                 "wanted {} {}{}, but the run has {count}",
                 ordinal(nth),
@@ -94,16 +86,14 @@ pub(super) fn find_anchor(
             )))
         }
         Anchor::AfterFinding { kind, node, nth } => {
-            let mut count = 0u32;
-            for f in run.findings() {
-                if f.anomaly.kind == kind && node.is_none_or(|n| n == f.node) {
-                    count += 1;
-                    if count == nth {
-                        let time = trace.steps.get(f.step as usize).map_or(0, |s| s.time.0);
-                        return Ok((time, Some(f.step as usize)));
-                    }
-                }
-            }
+            let findings = run.findings();
+            let reported = findings
+                .iter()
+                .filter(|f| f.anomaly.kind == kind && node.is_none_or(|n| n == f.node));
+            let count = match nth_of(reported, nth) {
+                Ok(f) => return Ok(at_step(trace, f.step)),
+                Err(count) => count,
+            };
             Err(not_found(format!(
                 "wanted {} {} reported by a node{}, but the run has {count}",
                 ordinal(nth),
@@ -112,20 +102,35 @@ pub(super) fn find_anchor(
             )))
         }
         Anchor::AfterNote { contains, nth } => {
-            let mut count = 0u32;
-            for n in trace.notes.iter().filter(|n| n.text.contains(contains)) {
-                count += 1;
-                if count == nth {
-                    let time = trace.steps.get(n.step as usize).map_or(0, |s| s.time.0);
-                    return Ok((time, Some(n.step as usize)));
-                }
-            }
+            let notes = trace.notes.iter().filter(|n| n.text.contains(contains));
+            let count = match nth_of(notes, nth) {
+                Ok(n) => return Ok(at_step(trace, n.step)),
+                Err(count) => count,
+            };
             Err(not_found(format!(
                 "wanted the {} narration note containing \"{contains}\", but the run has {count}",
                 ordinal(nth)
             )))
         }
     }
+}
+
+/// The `nth` (from 1) item, or how many there are when there are fewer.
+fn nth_of<T>(items: impl Iterator<Item = T>, nth: u32) -> Result<T, u32> {
+    let mut count = 0u32;
+    for item in items {
+        count += 1;
+        if count == nth {
+            return Ok(item);
+        }
+    }
+    Err(count)
+}
+
+/// The time and index of trace step `step`.
+fn at_step(trace: &crate::trace::Trace, step: u32) -> (u64, Option<usize>) {
+    let time = trace.steps.get(step as usize).map_or(0, |s| s.time.0);
+    (time, Some(step as usize))
 }
 
 fn ordinal(n: u32) -> String {
