@@ -15,7 +15,17 @@ use super::sessions::{Route, Sessions};
 use super::setup::Setup;
 use crate::chunked::Chunked;
 use crate::history::History;
-use crate::node::{Ctx, Effect, Input, Message, NodeId, OpId, Outcome, Protocol, Request, Timer};
+use crate::node::{
+    Ctx, Effect, Input, Message, NodeId, OpId, OperatorAction, Outcome, Protocol, Request, Timer,
+};
+
+/// What a node of protocol `P` is handed.
+type NodeInput<P> = Input<
+    <P as Protocol>::Msg,
+    <P as Protocol>::Timer,
+    <P as Protocol>::Request,
+    <P as Protocol>::Command,
+>;
 use crate::rng::SimRng;
 use crate::scenario::{ms_to_instant, Action, Generator};
 use crate::time::{Duration, Instant};
@@ -296,19 +306,13 @@ impl<'a, P: Protocol> Engine<'a, P> {
 
     /// One row of the sequence diagram: the node handles `input`, then its
     /// effects are carried out.
-    fn dispatch(
-        &mut self,
-        node: NodeId,
-        input: Input<P::Msg, P::Timer>,
-        kind: StepKind,
-        subject: u32,
-    ) {
+    fn dispatch(&mut self, node: NodeId, input: NodeInput<P>, kind: StepKind, subject: u32) {
         self.record(node, kind, subject);
         self.handle(node, input);
     }
 
     /// The node handles `input` as part of the step just recorded.
-    fn handle(&mut self, node: NodeId, input: Input<P::Msg, P::Timer>) {
+    fn handle(&mut self, node: NodeId, input: NodeInput<P>) {
         let step = (self.world.steps - 1) as u32;
         let i = node.index();
         let local = self.setup.local_time(i, self.world.now);

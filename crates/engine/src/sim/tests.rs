@@ -460,3 +460,77 @@ fn generator_produces_reads_and_writes_at_the_rate() {
     assert!((0.2..0.3).contains(&share), "{share}");
     assert!(ops.iter().all(|o| o.request.key().starts_with('k')));
 }
+
+/// A request a protocol does not serve never reaches its node: the
+/// simulator answers it with the protocol's sentence in the step that
+/// invoked it, and nothing else in the run changes.
+#[test]
+fn requests_a_protocol_does_not_serve_are_refused_before_its_node_sees_them() {
+    let cases = [
+        (
+            "single-leader-async-write",
+            Request::Increment {
+                key: "x".into(),
+                by: 1,
+            },
+            "single-leader nodes take key writes and SQL",
+        ),
+        (
+            "multi-leader-crdt-counter",
+            Request::Sql {
+                sql: "SELECT * FROM users".into(),
+            },
+            "multi-leader nodes keep keys, not a SQL table",
+        ),
+        (
+            "leaderless-quorum-one-down",
+            Request::Add {
+                key: "cart".into(),
+                value: 7,
+            },
+            "leaderless nodes take reads and writes of keys, not \"add 7 to cart\"",
+        ),
+        (
+            "chatter-5",
+            Request::Get {
+                key: "x".into(),
+                consistency: None,
+            },
+            "chatter nodes only read and write numbers",
+        ),
+    ];
+    for (id, request, reason) in cases {
+        let plain = presets::find(id).unwrap().scenario();
+        let mut s = plain.clone();
+        s.workload.ops.push(Timed {
+            at_ms: 1.0,
+            action: Action::Client {
+                node: NodeId(0),
+                request,
+            },
+        });
+        let (before, after) = (run::start(&plain).unwrap(), run::start(&s).unwrap());
+        let refused = after
+            .history()
+            .ops
+            .iter()
+            .find(|o| o.invoked_at == Instant(1000))
+            .unwrap_or_else(|| panic!("{id}: the refused request is missing"));
+        let Some(Outcome::Failed { reason: said }) = &refused.outcome else {
+            panic!("{id}: {:?}", refused.outcome);
+        };
+        assert!(said.starts_with(reason), "{id}: {said}");
+        assert_eq!(refused.complete_step, Some(refused.invoke_step), "{id}");
+        // The rest of the run is the same: the node handled nothing.
+        assert_eq!(
+            before.trace().messages.len(),
+            after.trace().messages.len(),
+            "{id}"
+        );
+        assert_eq!(
+            before.history().ops.len() + 1,
+            after.history().ops.len(),
+            "{id}"
+        );
+    }
+}

@@ -362,9 +362,28 @@ impl Timer for NoTimer {
     }
 }
 
-/// What a node is handed.
+/// An operator command of a protocol that has none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoCommand {}
+
+/// What an operator can do to a node, in the scenario format's words (its
+/// `promote` and `add_follower` actions). A protocol turns the ones it has
+/// into its own [`Protocol::Command`]; the others leave its nodes alone.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OperatorAction {
+    /// Make this node the leader (a manual failover, like PostgreSQL's
+    /// `pg_ctl promote`).
+    Promote,
+    /// Add this node as a new follower: it starts empty and joins from a
+    /// snapshot.
+    AddFollower,
+}
+
+/// What a node is handed. `R` and `C` are the protocol's own client
+/// requests and operator commands ([`Protocol::Request`],
+/// [`Protocol::Command`]), so a node matches only what it serves.
 #[derive(Clone, Debug)]
-pub enum Input<M, T> {
+pub enum Input<M, T, R, C> {
     /// The run began (or the node was added).
     Start,
     Message {
@@ -375,16 +394,12 @@ pub enum Input<M, T> {
     Timer(T),
     Client {
         op: OpId,
-        request: Request,
+        request: R,
     },
     /// The node came back after a crash: only its durable state is left.
     Recovered,
-    /// An operator made this node the leader (a manual failover, like
-    /// PostgreSQL's `pg_ctl promote`). Protocols without leaders ignore it.
-    Promote,
-    /// An operator adds this node as a new follower: it starts empty and
-    /// joins from a snapshot. Protocols without followers ignore it.
-    Join,
+    /// An operator's command.
+    Command(C),
 }
 
 /// What a node asks for in return.
@@ -499,13 +514,31 @@ impl<'a, M, T: Timer> Ctx<'a, M, T> {
 pub trait Protocol: Clone + Debug {
     type Msg: Message;
     type Timer: Timer;
+    /// The client requests this protocol serves, in its own terms.
+    type Request: Clone + Debug;
+    /// What an operator can tell its nodes to do ([`NoCommand`]: nothing).
+    type Command: Clone + Debug;
+
+    /// `request`, in the scenario format's words, as one this protocol
+    /// serves — or the sentence a client is answered with when it serves
+    /// no such request (a CRDT increment sent to a SQL database). The
+    /// simulator asks before handing the node anything, so nodes carry no
+    /// refusal arms for other protocols' requests.
+    fn request(request: Request) -> Result<Self::Request, String>;
+
+    /// The command `action` means to this protocol; `None` (the
+    /// default) when it has no such operation, and its nodes are left
+    /// alone.
+    fn command(_action: OperatorAction) -> Option<Self::Command> {
+        None
+    }
 
     /// Handles one input. Must be deterministic: the same state, input and
     /// context give the same effects.
     fn on_input(
         &mut self,
         ctx: &mut Ctx<'_, Self::Msg, Self::Timer>,
-        input: Input<Self::Msg, Self::Timer>,
+        input: Input<Self::Msg, Self::Timer, Self::Request, Self::Command>,
     );
 
     /// The node crashed: drop everything that is not durable. The

@@ -10,7 +10,7 @@ use alloc::string::String;
 use serde::{Deserialize, Serialize};
 
 use crate::node::{
-    Ctx, Input, Message, NoTimer, NodeId, NodeView, OpId, Outcome, Protocol, Request,
+    self, Ctx, Input, Message, NoCommand, NoTimer, NodeId, NodeView, OpId, Outcome, Protocol,
 };
 use crate::protocol::registry::{Family, Spec};
 use crate::scenario_parts::Validator;
@@ -116,11 +116,39 @@ impl ChatterNode {
     }
 }
 
+/// What a chatter node serves: numbers under keys, kept locally.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Request {
+    Read { key: String },
+    Write { key: String, value: i64 },
+}
+
 impl Protocol for ChatterNode {
     type Msg = Ping;
     type Timer = NoTimer;
+    type Request = Request;
+    type Command = NoCommand;
 
-    fn on_input(&mut self, ctx: &mut Ctx<'_, Ping, NoTimer>, input: Input<Ping, NoTimer>) {
+    fn request(request: node::Request) -> Result<Request, String> {
+        match request {
+            node::Request::Write { key, value } => Ok(Request::Write { key, value }),
+            node::Request::Read { key, .. } => Ok(Request::Read { key }),
+            node::Request::Sql { .. } => Err(String::from("chatter nodes keep no SQL table")),
+            node::Request::Increment { .. }
+            | node::Request::Add { .. }
+            | node::Request::Remove { .. }
+            | node::Request::Put { .. }
+            | node::Request::Get { .. } => {
+                Err(String::from("chatter nodes only read and write numbers"))
+            }
+        }
+    }
+
+    fn on_input(
+        &mut self,
+        ctx: &mut Ctx<'_, Ping, NoTimer>,
+        input: Input<Ping, NoTimer, Request, NoCommand>,
+    ) {
         match input {
             Input::Start | Input::Recovered => {
                 for _ in 0..self.fanout {
@@ -133,9 +161,8 @@ impl Protocol for ChatterNode {
                 let to = Self::random_peer(ctx);
                 ctx.send(to, Ping { hop: msg.hop + 1 });
             }
-            // Chatter has no leader to promote.
-            Input::Promote | Input::Join => {}
             Input::Timer(never) => match never {},
+            Input::Command(never) => match never {},
             Input::Client { op, request } => match request {
                 Request::Write { key, value } => {
                     let version = self.data.get(&key).map_or(0, |v| v.1) + 1;
@@ -143,23 +170,7 @@ impl Protocol for ChatterNode {
                     self.applied.insert(op);
                     ctx.reply(op, Outcome::written(version));
                 }
-                Request::Sql { .. } => ctx.reply(
-                    op,
-                    Outcome::Failed {
-                        reason: String::from("chatter nodes keep no SQL table"),
-                    },
-                ),
-                Request::Increment { .. }
-                | Request::Add { .. }
-                | Request::Remove { .. }
-                | Request::Put { .. }
-                | Request::Get { .. } => ctx.reply(
-                    op,
-                    Outcome::Failed {
-                        reason: String::from("chatter nodes only read and write numbers"),
-                    },
-                ),
-                Request::Read { key, .. } => {
+                Request::Read { key } => {
                     let (value, version) = match self.data.get(&key) {
                         Some(&(v, ver)) => (Some(v), ver),
                         None => (None, 0),

@@ -85,7 +85,9 @@ impl<P: Protocol> Engine<'_, P> {
                 "An operator promotes {node} to leader (a manual failover, like pg_ctl promote)."
             )
         });
-        self.handle(node, Input::Promote);
+        if let Some(command) = P::command(OperatorAction::Promote) {
+            self.handle(node, Input::Command(command));
+        }
     }
 
     /// An operator adds a follower: the node starts its join.
@@ -98,7 +100,9 @@ impl<P: Protocol> Engine<'_, P> {
             return;
         }
         self.narrate(|| format!("An operator adds {node} as a new follower."));
-        self.handle(node, Input::Join);
+        if let Some(command) = P::command(OperatorAction::AddFollower) {
+            self.handle(node, Input::Command(command));
+        }
     }
 
     /// A user session's request, routed by the application.
@@ -235,7 +239,18 @@ impl<P: Protocol> Engine<'_, P> {
         }
         if self.world.up[node.index()] {
             self.world.pending_ops[node.index()].push(op);
-            self.dispatch(node, Input::Client { op, request }, StepKind::Client, op.0);
+            match P::request(request) {
+                Ok(request) => {
+                    self.dispatch(node, Input::Client { op, request }, StepKind::Client, op.0)
+                }
+                // A request this protocol does not serve: the client hears
+                // why at once, as if the node had answered.
+                Err(reason) => {
+                    self.record(node, StepKind::Client, op.0);
+                    let outcome = Outcome::Failed { reason };
+                    self.effect(node, step, Effect::Reply { op, outcome });
+                }
+            }
         } else {
             self.record(node, StepKind::Client, op.0);
             self.complete(

@@ -16,8 +16,8 @@ use alloc::vec;
 use alloc::vec::Vec;
 
 use super::message::{Msg, Stored, Versions};
-use super::{LeaderlessNode, Timer};
-use crate::node::{Causal, Ctx, NodeId, OpId, Outcome, Request};
+use super::{LeaderlessNode, Request, Timer};
+use crate::node::{Causal, Ctx, NodeId, OpId, Outcome};
 use crate::quorum::ConsistencyLevel;
 use crate::vv::{Dot, Sibling, Siblings, VersionVector};
 
@@ -60,8 +60,6 @@ pub(super) fn version_number(v: &VersionVector) -> u64 {
 impl LeaderlessNode {
     pub(super) fn on_client(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, op: OpId, request: Request) {
         match request {
-            Request::Write { key, value } => self.write(ctx, op, key, vec![value], None, None),
-            Request::Read { key, .. } => self.read(ctx, op, key, None),
             Request::Put {
                 key,
                 values,
@@ -75,14 +73,6 @@ impl LeaderlessNode {
                 let needed = consistency.map(|c| self.level(c));
                 self.read(ctx, op, key, needed)
             }
-            other => ctx.reply(
-                op,
-                Outcome::Failed {
-                    reason: format!(
-                        "leaderless nodes take reads and writes of keys, not \"{other}\""
-                    ),
-                },
-            ),
         }
     }
 

@@ -19,6 +19,7 @@ pub mod message;
 pub mod params;
 pub mod read;
 pub mod replica;
+mod request;
 pub mod settings;
 mod timer;
 pub mod view;
@@ -27,12 +28,13 @@ use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::rc::Rc;
 use alloc::string::String;
 
-use crate::node::{Ctx, Input, NodeId, NodeView, OpId, Protocol, Volatile};
+use crate::node::{self, Ctx, Input, NoCommand, NodeId, NodeView, OpId, Protocol, Volatile};
 use crate::time::Duration;
 use crate::vv::Siblings;
 
 pub use config::{AntiEntropy, LeaderlessConfig};
 pub use message::{Msg, Stored};
+pub use request::Request;
 pub use timer::Timer;
 
 use coordinator::Pending;
@@ -147,8 +149,18 @@ impl LeaderlessNode {
 impl Protocol for LeaderlessNode {
     type Msg = Msg;
     type Timer = Timer;
+    type Request = Request;
+    type Command = NoCommand;
 
-    fn on_input(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, input: Input<Msg, Timer>) {
+    fn request(request: node::Request) -> Result<Request, String> {
+        Request::accept(request)
+    }
+
+    fn on_input(
+        &mut self,
+        ctx: &mut Ctx<'_, Msg, Timer>,
+        input: Input<Msg, Timer, Request, NoCommand>,
+    ) {
         match input {
             Input::Start => self.arm_anti_entropy(ctx, true),
             Input::Recovered => {
@@ -157,7 +169,7 @@ impl Protocol for LeaderlessNode {
                 }
                 self.arm_anti_entropy(ctx, false);
             }
-            Input::Promote | Input::Join => {}
+            Input::Command(never) => match never {},
             Input::Client { op, request } => self.on_client(ctx, op, request),
             Input::Message { from, msg } => {
                 // Any message shows the sender is reachable again.

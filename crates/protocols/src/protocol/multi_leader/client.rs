@@ -12,31 +12,16 @@ use super::cell::{Cell, Stamp, Value};
 use super::config::Resolution;
 use super::crdt_value::{CrdtValue, Reading};
 use super::message::{Change, Msg, Update};
+use super::request::{Edit, Request, WriteText};
 use super::MultiLeaderNode;
-use crate::node::{Causal, Ctx, OpId, Outcome, Request};
+use crate::node::{Causal, Ctx, OpId, Outcome};
 use crate::vv::Dot;
 
 impl MultiLeaderNode {
     pub(super) fn on_client(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, op: OpId, request: Request) {
         match request {
-            Request::Read { key, .. } | Request::Get { key, .. } => self.read(ctx, op, &key),
-            Request::Put { .. } => ctx.reply(
-                op,
-                Outcome::Failed {
-                    reason: String::from(
-                        "put with a version context is a leaderless request: use write, increment, add or remove",
-                    ),
-                },
-            ),
-            Request::Sql { .. } => ctx.reply(
-                op,
-                Outcome::Failed {
-                    reason: String::from(
-                        "multi-leader nodes keep keys, not a SQL table: use write, increment, add or remove",
-                    ),
-                },
-            ),
-            _ if !self.is_leader() => ctx.reply(
+            Request::Read { key } => self.read(ctx, op, &key),
+            Request::Write { .. } if !self.is_leader() => ctx.reply(
                 op,
                 Outcome::Failed {
                     reason: format!(
@@ -47,7 +32,7 @@ impl MultiLeaderNode {
                     ),
                 },
             ),
-            request => self.write(ctx, op, request),
+            Request::Write { key, edit } => self.write(ctx, op, key, edit),
         }
     }
 
@@ -88,48 +73,37 @@ impl MultiLeaderNode {
     }
 
     /// The value a plain (non-CRDT) write leaves, or why it cannot run.
-    fn plain_value(existing: Option<&Value>, request: &Request) -> Result<Value, String> {
-        let key = request.key();
-        match (request, existing) {
-            (Request::Write { value, .. }, _) => Ok(Value::Number(*value)),
-            (Request::Increment { by, .. }, Some(Value::Number(n))) => {
-                Ok(Value::Number(n.saturating_add(*by)))
+    fn plain_value(existing: Option<&Value>, key: &str, edit: Edit) -> Result<Value, String> {
+        match (edit, existing) {
+            (Edit::Set(value), _) => Ok(Value::Number(value)),
+            (Edit::Increment(by), Some(Value::Number(n))) => {
+                Ok(Value::Number(n.saturating_add(by)))
             }
             // Like Redis INCR: a missing counter starts at zero.
-            (Request::Increment { by, .. }, None) => Ok(Value::Number(*by)),
-            (Request::Add { value, .. }, None) => Ok(Value::Set([*value].into_iter().collect())),
-            (Request::Add { value, .. }, Some(Value::Set(s))) => {
+            (Edit::Increment(by), None) => Ok(Value::Number(by)),
+            (Edit::Add(value), None) => Ok(Value::Set([value].into_iter().collect())),
+            (Edit::Add(value), Some(Value::Set(s))) => {
                 let mut s = s.clone();
-                s.insert(*value);
+                s.insert(value);
                 Ok(Value::Set(s))
             }
-            (Request::Remove { value, .. }, Some(Value::Set(s))) if s.contains(value) => {
+            (Edit::Remove(value), Some(Value::Set(s))) if s.contains(&value) => {
                 let mut s = s.clone();
-                s.remove(value);
+                s.remove(&value);
                 Ok(Value::Set(s))
             }
-            (Request::Remove { value, .. }, Some(Value::Set(_)) | None) => {
+            (Edit::Remove(value), Some(Value::Set(_)) | None) => {
                 Err(format!("{value} is not in {key}"))
             }
             (_, Some(Value::Siblings(_))) => Err(format!(
                 "{key} has conflicting versions waiting for review: write the value to keep first"
             )),
-            (Request::Increment { .. }, Some(_)) => Err(format!("{key} does not hold a number")),
-            (Request::Add { .. } | Request::Remove { .. }, Some(_)) => {
-                Err(format!("{key} does not hold a set"))
-            }
-            (
-                Request::Read { .. }
-                | Request::Sql { .. }
-                | Request::Put { .. }
-                | Request::Get { .. },
-                _,
-            ) => Err(String::from("not a write")),
+            (Edit::Increment(_), Some(_)) => Err(format!("{key} does not hold a number")),
+            (Edit::Add(_) | Edit::Remove(_), Some(_)) => Err(format!("{key} does not hold a set")),
         }
     }
 
-    fn write(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, op: OpId, request: Request) {
-        let key = String::from(request.key());
+    fn write(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, op: OpId, key: String, edit: Edit) {
         let existing = self.store.get(&key).cloned();
         let me = self.me;
         let change = if self.config.resolution == Resolution::Crdt {
@@ -137,13 +111,13 @@ impl MultiLeaderNode {
                 Some(Value::Crdt(c)) => c.clone(),
                 _ => CrdtValue::new(self.config.crdt),
             };
-            if let Err(reason) = state.apply(me, ctx.local_time_us, &request) {
+            if let Err(reason) = state.apply(me, ctx.local_time_us, edit) {
                 ctx.reply(op, Outcome::Failed { reason });
                 return;
             }
             Change::State(state)
         } else {
-            match Self::plain_value(existing.as_ref().map(|c| &c.value), &request) {
+            match Self::plain_value(existing.as_ref().map(|c| &c.value), &key, edit) {
                 Ok(v) if existing.is_none() => Change::Insert(v),
                 Ok(v) => Change::Update(v),
                 Err(reason) => {
@@ -175,9 +149,9 @@ impl MultiLeaderNode {
                 micros: ctx.local_time_us,
                 node: me.0,
             },
-            what: match &request {
-                Request::Write { value, .. } => format!("{key} = {value}"),
-                r => format!("{r}"),
+            what: match edit {
+                Edit::Set(value) => format!("{key} = {value}"),
+                edit => format!("{}", WriteText(&key, edit)),
             },
             path: alloc::vec![me],
         };

@@ -7,10 +7,11 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::config::CrdtKind;
+use super::request::Edit;
 use crate::crdt::{
     CvRdt, Describe, GCounter, GSet, LwwRegister, MvRegister, OrSet, PnCounter, TwoPSet,
 };
-use crate::node::{values_text, NodeId, Request};
+use crate::node::{values_text, NodeId};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CrdtValue {
@@ -45,53 +46,53 @@ impl CrdtValue {
     /// Applies a client's request on replica `me` whose clock reads
     /// `now_us`; a request the type does not offer is refused with a
     /// sentence saying which requests it takes.
-    pub fn apply(&mut self, me: NodeId, now_us: i64, request: &Request) -> Result<(), String> {
-        match (self, request) {
-            (CrdtValue::GCounter(c), Request::Increment { by, .. }) if *by >= 0 => {
-                c.increment(me, *by as u64);
+    pub fn apply(&mut self, me: NodeId, now_us: i64, edit: Edit) -> Result<(), String> {
+        match (self, edit) {
+            (CrdtValue::GCounter(c), Edit::Increment(by)) if by >= 0 => {
+                c.increment(me, by as u64);
             }
-            (CrdtValue::GCounter(_), Request::Increment { .. }) => {
+            (CrdtValue::GCounter(_), Edit::Increment(_)) => {
                 return Err(String::from(
                     "a G-Counter only grows: pick a PN-Counter to decrement",
                 ))
             }
-            (CrdtValue::PnCounter(c), Request::Increment { by, .. }) => {
-                c.add(me, *by);
+            (CrdtValue::PnCounter(c), Edit::Increment(by)) => {
+                c.add(me, by);
             }
-            (CrdtValue::GSet(s), Request::Add { value, .. }) => {
-                s.insert(*value);
+            (CrdtValue::GSet(s), Edit::Add(value)) => {
+                s.insert(value);
             }
-            (CrdtValue::GSet(_), Request::Remove { .. }) => {
+            (CrdtValue::GSet(_), Edit::Remove(_)) => {
                 return Err(String::from(
                     "a G-Set only grows: pick a 2P-Set or an OR-Set to remove",
                 ))
             }
-            (CrdtValue::TwoPSet(s), Request::Add { value, .. }) => {
-                if !s.add(*value) {
+            (CrdtValue::TwoPSet(s), Edit::Add(value)) => {
+                if !s.add(value) {
                     return Err(format!(
                         "{value} was removed before, and a 2P-Set never takes a removed element back"
                     ));
                 }
             }
-            (CrdtValue::TwoPSet(s), Request::Remove { value, .. }) => {
-                if !s.remove(value) {
+            (CrdtValue::TwoPSet(s), Edit::Remove(value)) => {
+                if !s.remove(&value) {
                     return Err(format!("{value} is not in the set"));
                 }
             }
-            (CrdtValue::OrSet(s), Request::Add { value, .. }) => {
-                s.add(me, *value);
+            (CrdtValue::OrSet(s), Edit::Add(value)) => {
+                s.add(me, value);
             }
-            (CrdtValue::OrSet(s), Request::Remove { value, .. }) => {
-                if !s.contains(value) {
+            (CrdtValue::OrSet(s), Edit::Remove(value)) => {
+                if !s.contains(&value) {
                     return Err(format!("{value} is not in the set"));
                 }
-                s.remove(value);
+                s.remove(&value);
             }
-            (CrdtValue::LwwRegister(r), Request::Write { value, .. }) => {
-                r.set(*value, now_us, me);
+            (CrdtValue::LwwRegister(r), Edit::Set(value)) => {
+                r.set(value, now_us, me);
             }
-            (CrdtValue::MvRegister(r), Request::Write { value, .. }) => {
-                r.assign(me, *value);
+            (CrdtValue::MvRegister(r), Edit::Set(value)) => {
+                r.assign(me, value);
             }
             (c, _) => {
                 return Err(format!(
@@ -200,11 +201,8 @@ impl CrdtKind {
 mod tests {
     use super::*;
 
-    fn inc(by: i64) -> Request {
-        Request::Increment {
-            key: "likes".into(),
-            by,
-        }
+    fn inc(by: i64) -> Edit {
+        Edit::Increment(by)
     }
 
     #[test]
@@ -212,8 +210,8 @@ mod tests {
         let (a, b) = (NodeId(0), NodeId(2));
         let mut x = CrdtValue::new(CrdtKind::PnCounter);
         let mut y = x.clone();
-        x.apply(a, 0, &inc(5)).unwrap();
-        y.apply(b, 0, &inc(3)).unwrap();
+        x.apply(a, 0, inc(5)).unwrap();
+        y.apply(b, 0, inc(3)).unwrap();
         let mut xy = x.clone();
         xy.merge(&y);
         let mut yx = y.clone();
@@ -226,31 +224,19 @@ mod tests {
     fn types_refuse_requests_they_do_not_offer_and_say_why() {
         let mut g = CrdtValue::new(CrdtKind::GCounter);
         assert!(g
-            .apply(NodeId(0), 0, &inc(-1))
+            .apply(NodeId(0), 0, inc(-1))
             .unwrap_err()
             .contains("only grows"));
         let mut s = CrdtValue::new(CrdtKind::TwoPSet);
-        let add = Request::Add {
-            key: "s".into(),
-            value: 7,
-        };
-        s.apply(NodeId(0), 0, &add).unwrap();
-        s.apply(
-            NodeId(0),
-            0,
-            &Request::Remove {
-                key: "s".into(),
-                value: 7,
-            },
-        )
-        .unwrap();
+        s.apply(NodeId(0), 0, Edit::Add(7)).unwrap();
+        s.apply(NodeId(0), 0, Edit::Remove(7)).unwrap();
         assert!(s
-            .apply(NodeId(0), 0, &add)
+            .apply(NodeId(0), 0, Edit::Add(7))
             .unwrap_err()
             .contains("never takes"));
         let mut r = CrdtValue::new(CrdtKind::MvRegister);
         assert!(r
-            .apply(NodeId(0), 0, &inc(1))
+            .apply(NodeId(0), 0, inc(1))
             .unwrap_err()
             .contains("takes writes"));
     }

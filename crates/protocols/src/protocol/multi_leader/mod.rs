@@ -22,6 +22,7 @@ mod family;
 pub mod followers;
 pub mod message;
 pub mod params;
+mod request;
 pub mod resolve;
 pub mod routing;
 pub mod settings;
@@ -33,11 +34,12 @@ use alloc::collections::BTreeMap;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 
-use crate::node::{Ctx, Input, NodeId, NodeView, OpId, Protocol, Volatile};
+use crate::node::{self, Ctx, Input, NoCommand, NodeId, NodeView, OpId, Protocol, Volatile};
 use crate::vv::VersionVector;
 
 pub use config::{CrdtKind, MultiLeaderConfig, Resolution, ResolverKind, Topology};
 pub use message::Msg;
+pub use request::{Edit, Request};
 pub use timer::Timer;
 
 use cell::Cell;
@@ -140,10 +142,21 @@ impl MultiLeaderNode {
 impl Protocol for MultiLeaderNode {
     type Msg = Msg;
     type Timer = Timer;
+    type Request = Request;
+    type Command = NoCommand;
 
-    fn on_input(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, input: Input<Msg, Timer>) {
+    fn request(request: node::Request) -> Result<Request, String> {
+        Request::accept(request)
+    }
+
+    fn on_input(
+        &mut self,
+        ctx: &mut Ctx<'_, Msg, Timer>,
+        input: Input<Msg, Timer, Request, NoCommand>,
+    ) {
         match input {
-            Input::Start | Input::Promote | Input::Join => {}
+            Input::Start => {}
+            Input::Command(never) => match never {},
             Input::Client { op, request } => self.on_client(ctx, op, request),
             Input::Message { from, msg } => match msg {
                 Msg::Replicate {

@@ -7,8 +7,8 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::{capital, request_is_write, Change, JoinState, Msg, SingleLeaderNode, Timer};
-use crate::node::{Ctx, NodeId, OpId, Outcome, Request};
+use super::{capital, request_is_write, Change, JoinState, Msg, Request, SingleLeaderNode, Timer};
+use crate::node::{Ctx, NodeId, OpId, Outcome};
 use crate::sql::Value;
 
 impl SingleLeaderNode {
@@ -64,18 +64,6 @@ impl SingleLeaderNode {
         match request {
             Request::Read { key, at_least } => self.read(ctx, op, key, at_least),
             Request::Sql { sql } if !request_is_write(&sql) => self.select(ctx, op, &sql),
-            Request::Increment { .. }
-            | Request::Add { .. }
-            | Request::Remove { .. }
-            | Request::Put { .. }
-            | Request::Get { .. } => ctx.reply(
-                op,
-                Outcome::Failed {
-                    reason: String::from(
-                        "single-leader nodes take key writes and SQL; use UPDATE … SET x = x + n for an increment",
-                    ),
-                },
-            ),
             _ if !self.is_leader() => self.refuse_write(ctx, op),
             Request::Write { key, value } => {
                 let undo_key = key.clone();

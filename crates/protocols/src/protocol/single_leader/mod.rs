@@ -39,6 +39,7 @@ mod join;
 mod leader;
 mod message;
 pub mod params;
+mod request;
 pub(crate) mod settings;
 mod store;
 mod timer;
@@ -55,13 +56,16 @@ pub use config::{
 };
 pub use join::with_new_follower;
 pub use message::Msg;
+pub use request::{Command, Request};
 pub use settings::matching_settings;
 pub use store::{initial_table, Change, KeyValue};
 pub use timer::Timer;
 
 use crate::anomaly::{Anomaly, AnomalyKind};
 use crate::chunked::Chunked;
-use crate::node::{Ctx, Input, NodeId, NodeView, OpId, Outcome, Protocol, Request, Volatile};
+use crate::node::{
+    self, Ctx, Input, NodeId, NodeView, OpId, OperatorAction, Outcome, Protocol, Volatile,
+};
 use crate::sql::Value;
 use join::{Copy, JoinState};
 use store::{Store, Undo};
@@ -415,7 +419,7 @@ impl SingleLeaderNode {
 
 /// Does this SQL text change data (anything but `SELECT`)?
 fn request_is_write(sql: &str) -> bool {
-    Request::Sql {
+    node::Request::Sql {
         sql: String::from(sql),
     }
     .is_write()
@@ -424,13 +428,27 @@ fn request_is_write(sql: &str) -> bool {
 impl Protocol for SingleLeaderNode {
     type Msg = Msg;
     type Timer = Timer;
+    type Request = Request;
+    type Command = Command;
 
-    fn on_input(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, input: Input<Msg, Timer>) {
+    fn request(request: node::Request) -> Result<Request, String> {
+        Request::accept(request)
+    }
+
+    fn command(action: OperatorAction) -> Option<Command> {
+        Some(Command::of(action))
+    }
+
+    fn on_input(
+        &mut self,
+        ctx: &mut Ctx<'_, Msg, Timer>,
+        input: Input<Msg, Timer, Request, Command>,
+    ) {
         match input {
             Input::Start => self.on_start(ctx),
             Input::Recovered => self.on_recovered(ctx),
-            Input::Promote => self.promote(ctx),
-            Input::Join => self.start_join(ctx),
+            Input::Command(Command::Promote) => self.promote(ctx),
+            Input::Command(Command::Join) => self.start_join(ctx),
             Input::Timer(Timer::Flush) => self.on_flush_timer(ctx),
             Input::Timer(Timer::SemiSync) => self.semi_sync_timeout(ctx),
             Input::Timer(Timer::Copy) => self.on_copy_timer(ctx),

@@ -25,6 +25,7 @@ use crate::check::AnomalyKind;
 use crate::latency::Latency;
 #[allow(unused_imports)]
 use crate::node::*;
+use crate::node::Request;
 use crate::presets;
 #[allow(unused_imports)]
 use crate::protocol::single_leader::*;

@@ -20,6 +20,7 @@ use crate::latency::Latency;
 use crate::node::TableView;
 #[allow(unused_imports)]
 use crate::node::*;
+use crate::node::Request;
 use crate::presets;
 #[allow(unused_imports)]
 use crate::protocol::single_leader::*;
