@@ -213,7 +213,7 @@ impl Visit for Drive<'_> {
     }
 }
 
-fn drive<P: Protocol>(mut sim: Simulator<P>) -> u64 {
+fn drive<P: Protocol + 'static>(mut sim: Simulator<P>) -> u64 {
     let mut stuck = 0;
     let mut last = sim.now();
     for _ in 0..RUN_STEP_BUDGET {

@@ -116,6 +116,9 @@ pub trait Run {
     /// Adds `intervention` and re-simulates from it on. An invalid
     /// intervention is refused and the run stays as it was.
     fn fork(&mut self, intervention: Timed) -> Result<(), ScenarioError>;
+    /// This run with `intervention` added, as a new run; this one stays
+    /// as it was. An invalid intervention is refused.
+    fn forked(&self, intervention: Timed) -> Result<Box<dyn Run>, ScenarioError>;
     /// Every anomaly of the whole run, judged at its end.
     fn anomalies(&self) -> Vec<Anomaly>;
     /// What the nodes reported about their own state, each with its node
@@ -160,6 +163,15 @@ impl Visit for Finish<'_> {
     }
 }
 
+impl<P: Protocol> Simulator<P> {
+    /// Refuses an intervention the scenario would not validate with.
+    fn accepts(&self, intervention: &Timed) -> Result<(), ScenarioError> {
+        let mut candidate = Simulator::scenario(self).clone();
+        candidate.interventions.push(intervention.clone());
+        candidate.validate().map_err(ScenarioError::Invalid)
+    }
+}
+
 fn node_states<P: Protocol>(world: &World<P>) -> Vec<NodeState> {
     world
         .nodes
@@ -185,7 +197,7 @@ fn network_state<P: Protocol>(world: &World<P>) -> NetworkState {
     }
 }
 
-impl<P: Protocol> Run for Simulator<P> {
+impl<P: Protocol + 'static> Run for Simulator<P> {
     fn scenario(&self) -> &Scenario {
         Simulator::scenario(self)
     }
@@ -213,11 +225,14 @@ impl<P: Protocol> Run for Simulator<P> {
     }
 
     fn fork(&mut self, intervention: Timed) -> Result<(), ScenarioError> {
-        let mut candidate = Simulator::scenario(self).clone();
-        candidate.interventions.push(intervention.clone());
-        candidate.validate().map_err(ScenarioError::Invalid)?;
+        self.accepts(&intervention)?;
         Simulator::fork(self, intervention);
         Ok(())
+    }
+
+    fn forked(&self, intervention: Timed) -> Result<Box<dyn Run>, ScenarioError> {
+        self.accepts(&intervention)?;
+        Ok(Box::new(Simulator::forked(self, intervention)))
     }
 
     fn findings(&self) -> Vec<crate::sim::Finding> {

@@ -307,15 +307,8 @@ impl<P: Protocol> Simulator<P> {
     /// included from the start.
     pub fn fork(&mut self, intervention: Timed) {
         let mut scenario = self.setup.scenario.clone();
-        let at = intervention.at();
+        let keep = self.checkpoint_before(intervention.at());
         scenario.interventions.push(intervention);
-        // The first checkpoint (before anything happened) is valid for an
-        // intervention at any time.
-        let keep = self
-            .checkpoints
-            .iter()
-            .rposition(|c| c.world.now < at)
-            .unwrap_or(0);
         self.checkpoints.truncate(keep + 1);
         self.footprints.truncate(keep + 1);
         self.replay.borrow_mut().take();
@@ -325,6 +318,39 @@ impl<P: Protocol> Simulator<P> {
         self.trace.truncate_steps(self.world.steps, cp.messages);
         self.history.truncate_steps(self.world.steps);
         self.run();
+    }
+
+    /// The last checkpoint taken before `at`. The first one (before
+    /// anything happened) is valid for an intervention at any time.
+    fn checkpoint_before(&self, at: Instant) -> usize {
+        self.checkpoints
+            .iter()
+            .rposition(|c| c.world.now < at)
+            .unwrap_or(0)
+    }
+
+    /// This run with `intervention` added, as a new run; `self` stays as
+    /// it was, so whoever still holds it (an older page state) keeps a
+    /// consistent moment. Only the checkpoints before the intervention are
+    /// copied, and each shares its chunks with this run's.
+    pub fn forked(&self, intervention: Timed) -> Self {
+        let keep = self.checkpoint_before(intervention.at());
+        let mut next = Simulator {
+            setup: self.setup.clone(),
+            world: self.checkpoints[keep].world.clone(),
+            trace: self.trace.clone(),
+            history: self.history.clone(),
+            checkpoints: self.checkpoints[..=keep].to_vec(),
+            checkpointing: self.checkpointing,
+            checkpoint_every: self.checkpoint_every,
+            footprints: self.footprints[..=keep].to_vec(),
+            checkpoint_budget: self.checkpoint_budget,
+            replay: RefCell::new(None),
+            effects: Vec::new(),
+            cut_short: None,
+        };
+        next.fork(intervention);
+        next
     }
 
     /// Stops saving checkpoints from now on (only the initial one stays):

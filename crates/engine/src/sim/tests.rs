@@ -275,7 +275,34 @@ fn fork_equals_a_fresh_run_with_the_intervention() {
                 "{id} forked at {at_ms} ms"
             );
             assert_eq!(forked.history(), fresh.history());
+            // Forking into a new run gives the same, and leaves the
+            // original as it was.
+            let original = run::start(&base).unwrap();
+            let before = comparable(&*original);
+            let copy = original.forked(intervention_again(at_ms)).unwrap();
+            assert_eq!(
+                comparable(&*copy),
+                comparable(&*fresh),
+                "{id} at {at_ms} ms"
+            );
+            assert_eq!(copy.history(), fresh.history());
+            assert_eq!(
+                copy.nodes_at(Instant(50_000)),
+                fresh.nodes_at(Instant(50_000))
+            );
+            assert_eq!(comparable(&*original), before, "{id}: the original changed");
+            assert_eq!(
+                original.nodes_at(Instant(50_000)),
+                run::start(&base).unwrap().nodes_at(Instant(50_000))
+            );
         }
+    }
+}
+
+fn intervention_again(at_ms: f64) -> Timed {
+    Timed {
+        at_ms,
+        action: Action::Crash { node: NodeId(1) },
     }
 }
 
@@ -293,6 +320,12 @@ fn invalid_intervention_is_refused_and_the_run_stays() {
         alloc::format!("{err}").contains("interventions[0].node: node 10 does not exist"),
         "{err}"
     );
+    assert_eq!(run.summary(), before);
+    let refused = run.forked(Timed {
+        at_ms: 5.0,
+        action: Action::Crash { node: NodeId(9) },
+    });
+    assert!(refused.is_err());
     assert_eq!(run.summary(), before);
 }
 
