@@ -113,11 +113,9 @@ pub trait Run {
     fn network_at(&self, t: Instant) -> NetworkState;
     /// Nodes and network at `t`, from one re-simulation.
     fn snapshot_at(&self, t: Instant) -> Snapshot;
-    /// Adds `intervention` and re-simulates from it on. An invalid
-    /// intervention is refused and the run stays as it was.
-    fn fork(&mut self, intervention: Timed) -> Result<(), ScenarioError>;
-    /// This run with `intervention` added, as a new run; this one stays
-    /// as it was. An invalid intervention is refused.
+    /// This run with `intervention` added, as a new run re-simulated from
+    /// the last checkpoint before it; this one stays as it was. An invalid
+    /// intervention is refused.
     fn forked(&self, intervention: Timed) -> Result<Box<dyn Run>, ScenarioError>;
     /// Every anomaly of the whole run, judged at its end.
     fn anomalies(&self) -> Vec<Anomaly>;
@@ -163,13 +161,12 @@ impl Visit for Finish<'_> {
     }
 }
 
-impl<P: Protocol> Simulator<P> {
-    /// Refuses an intervention the scenario would not validate with.
-    fn accepts(&self, intervention: &Timed) -> Result<(), ScenarioError> {
-        let mut candidate = Simulator::scenario(self).clone();
-        candidate.interventions.push(intervention.clone());
-        candidate.validate().map_err(ScenarioError::Invalid)
-    }
+/// Refuses an intervention `scenario` would not validate with. Not
+/// generic, so the page's wasm holds it once rather than per protocol.
+fn accepts(scenario: &Scenario, intervention: &Timed) -> Result<(), ScenarioError> {
+    let mut candidate = scenario.clone();
+    candidate.interventions.push(intervention.clone());
+    candidate.validate().map_err(ScenarioError::Invalid)
 }
 
 fn node_states<P: Protocol>(world: &World<P>) -> Vec<NodeState> {
@@ -224,14 +221,8 @@ impl<P: Protocol + 'static> Run for Simulator<P> {
         })
     }
 
-    fn fork(&mut self, intervention: Timed) -> Result<(), ScenarioError> {
-        self.accepts(&intervention)?;
-        Simulator::fork(self, intervention);
-        Ok(())
-    }
-
     fn forked(&self, intervention: Timed) -> Result<Box<dyn Run>, ScenarioError> {
-        self.accepts(&intervention)?;
+        accepts(Simulator::scenario(self), &intervention)?;
         Ok(Box::new(Simulator::forked(self, intervention)))
     }
 

@@ -37,7 +37,7 @@ use crate::components::tour_player::TourPlayer;
 use crate::embed::{EmbedOptions, View};
 use crate::protocols::MerkleView;
 use crate::protocols::ReviewList;
-use crate::state::{param, Model, Msg, Notice};
+use crate::state::{param, Frame, Model, Msg, Notice};
 use address::{address, address_without_page, location, PAGES};
 use element::{apply_element_change, apply_options, element_model, log_problem};
 use keys::on_key;
@@ -264,17 +264,38 @@ pub fn app(props: &AppProps) -> Html {
         );
     }
 
-    // Nodes and network at the cursor: one re-simulation per cursor move,
-    // shared by the picture and the inspector.
-    let snapshot = use_memo((state.run.clone(), state.cursor), |(handle, t)| {
-        handle.run.borrow().snapshot_at(*t)
+    // The selector: what the views show at the cursor, computed once per
+    // cursor move (one re-simulation) and shared by every view.
+    let frame = use_memo((state.run.clone(), state.cursor), |(run, t)| {
+        Frame::at(run, *t)
     });
+    // Every view sends its changes through this one callback (the
+    // dispatcher never changes, so neither does it).
+    let send = {
+        let dispatcher = state.dispatcher();
+        (*use_memo((), move |_| {
+            Callback::from(move |m: Msg| dispatcher.dispatch(m))
+        }))
+        .clone()
+    };
+    let place = state.place();
+    let tour_player = html! {
+        <TourPlayer tour={state.tour.clone()} cursor={state.cursor} embed={state.embed} send={send.clone()} />
+    };
+    let picker = |compact: bool| {
+        html! {
+            <PresetPicker run={state.run.clone()} preset={state.preset.clone()} title={state.title.clone()}
+                          can_redo={!state.redo.is_empty()} send={send.clone()} {compact} />
+        }
+    };
+    let controls = html! {
+        <Controls frame={frame.clone()} playing={state.playing} speed={state.speed}
+                  rate_us_per_s={state.rate_us_per_s()} send={send.clone()} />
+    };
+    let selection = state.selection;
 
     let notice = state.notice.as_ref().map(|n| {
-        let dismiss = {
-            let s = state.clone();
-            Callback::from(move |_| s.dispatch(Msg::Dismiss))
-        };
+        let dismiss = send.reform(|_| Msg::Dismiss);
         html! {
             <div class={classes!("notice", n.error.then_some("error"))} role="alert" data-testid="notice">
                 <span>{ &n.text }</span>
@@ -290,7 +311,7 @@ pub fn app(props: &AppProps) -> Html {
                     <nav class="back-link"><a href={address_without_page()}>{ "← The simulator" }</a></nav>
                 }
                 { for notice }
-                if page == "staleness" { <StalenessLab /> } else if page == "history" { <HistoryCheck /> } else if page == "tours" { <TourList state={state.clone()} standalone=true /> } else { <CompareTable state={state.clone()} /> }
+                if page == "staleness" { <StalenessLab /> } else if page == "history" { <HistoryCheck /> } else if page == "tours" { <TourList send={send.clone()} standalone=true /> } else { <CompareTable send={send.clone()} /> }
             </main>
         };
     }
@@ -325,23 +346,23 @@ pub fn app(props: &AppProps) -> Html {
                 data-testid="embed-root"
             >
                 { for notice }
-                <TourPlayer state={state.clone()} />
+                { tour_player }
                 if options.controls {
                     <div class="embed-bar">
-                        <PresetPicker state={state.clone()} compact=true />
-                        <ShareBar state={state.clone()} compact=true app_url={app_url} />
+                        { picker(true) }
+                        <ShareBar frame={frame.clone()} {place} compact=true app_url={app_url} />
                     </div>
                 }
                 <div class="stage embed-stage">
                     if options.view.shows_topology() {
-                        <Topology state={state.clone()} snapshot={snapshot.clone()} />
+                        <Topology frame={frame.clone()} {selection} send={send.clone()} />
                     }
                     if options.view.shows_diagram() {
-                        <SpaceTime state={state.clone()} snapshot={snapshot.clone()} />
+                        <SpaceTime frame={frame.clone()} {selection} send={send.clone()} />
                     }
                 </div>
                 if options.controls {
-                    <Controls state={state.clone()} />
+                    { controls }
                 }
             </div>
         };
@@ -360,35 +381,35 @@ pub fn app(props: &AppProps) -> Html {
                         <a href="#history-check">{ "Check a history" }</a>
                     </nav>
                 </div>
-                <ShareBar state={state.clone()} compact=false />
+                <ShareBar frame={frame.clone()} {place} compact=false />
             </header>
             { for notice }
-            <TourPlayer state={state.clone()} />
+            { tour_player }
             <main class="workbench">
                 <section class="card run" aria-label="Simulation">
-                    <PresetPicker state={state.clone()} compact=false />
+                    { picker(false) }
                     <div class="stage">
-                        <Topology state={state.clone()} snapshot={snapshot.clone()} />
-                        <SpaceTime state={state.clone()} snapshot={snapshot.clone()} />
+                        <Topology frame={frame.clone()} {selection} send={send.clone()} />
+                        <SpaceTime frame={frame.clone()} {selection} send={send.clone()} />
                     </div>
-                    <Controls state={state.clone()} />
-                    <MerkleView state={state.clone()} snapshot={snapshot.clone()} />
-                    <LatencyChart state={state.clone()} />
+                    { controls }
+                    <MerkleView frame={frame.clone()} />
+                    <LatencyChart frame={frame.clone()} send={send.clone()} />
                 </section>
                 <aside class="side">
-                    <Inspector state={state.clone()} snapshot={snapshot.clone()} />
-                    <ReviewList state={state.clone()} snapshot={snapshot.clone()} />
-                    <Narration state={state.clone()} />
-                    <Anomalies state={state.clone()} />
-                    <Params state={state.clone()} />
-                    <RealSettings state={state.clone()} />
+                    <Inspector frame={frame.clone()} {selection} send={send.clone()} />
+                    <ReviewList frame={frame.clone()} send={send.clone()} />
+                    <Narration frame={frame.clone()} />
+                    <Anomalies frame={frame.clone()} send={send.clone()} />
+                    <Params run={state.run.clone()} send={send.clone()} />
+                    <RealSettings run={state.run.clone()} />
                 </aside>
             </main>
             <main class="more">
-                <TourList state={state.clone()} />
+                <TourList send={send.clone()} />
                 <QuorumCalculator />
                 <StalenessLab />
-                <CompareTable state={state.clone()} />
+                <CompareTable {send} />
                 <HistoryCheck />
             </main>
         </>

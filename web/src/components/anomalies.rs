@@ -15,11 +15,15 @@ use replicascope_core::run::Run;
 use replicascope_core::time::{Duration, Instant};
 use yew::prelude::*;
 
-use crate::state::{Model, Msg};
+use std::rc::Rc;
+
+use crate::state::{Frame, Msg};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub state: UseReducerHandle<Model>,
+    pub frame: Rc<Frame>,
+    /// Moves the cursor (`Msg::Seek`).
+    pub send: Callback<Msg>,
 }
 
 /// Most entries listed (a long generated run can have thousands).
@@ -90,27 +94,21 @@ pub fn found_later(now: &[Found], all: &[Found]) -> usize {
 
 #[function_component(Anomalies)]
 pub fn anomalies(props: &Props) -> Html {
-    let state = &props.state;
+    let frame = &props.frame;
     // The anomalies change only when a step happens: check once per step
     // the cursor lands after, not once per frame.
-    let steps = state.run.run.borrow().trace().steps_until(state.cursor);
-    let cursor = state.cursor;
-    let all = use_memo(state.run.clone(), |handle| {
-        collect_all(&**handle.run.borrow())
-    });
-    let found = use_memo((state.run.clone(), steps), move |(handle, _)| {
-        let found = collect(&**handle.run.borrow(), cursor);
+    let (steps, cursor) = (frame.steps, frame.cursor);
+    let all = use_memo(frame.run.clone(), |handle| collect_all(handle.get()));
+    let found = use_memo((frame.run.clone(), steps), move |(handle, _)| {
+        let found = collect(handle.get(), cursor);
         let later = found_later(&found, &all);
         (found, later)
     });
     let (found, later) = (&found.0, found.1);
     let seen = found.len();
     let items = found.iter().rev().take(SHOWN).map(|f| {
-        let onclick = {
-            let state = state.clone();
-            let to = f.seek_to();
-            Callback::from(move |_: MouseEvent| state.dispatch(Msg::Seek(to)))
-        };
+        let to = f.seek_to();
+        let onclick = props.send.reform(move |_: MouseEvent| Msg::Seek(to));
         html! {
             <li>
                 <button type="button" class="anomaly" {onclick}

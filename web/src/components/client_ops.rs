@@ -31,11 +31,14 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::protocols::LogFormats;
-use crate::state::{Model, Msg};
+use std::rc::Rc;
+
+use crate::state::{Frame, Msg};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub state: UseReducerHandle<Model>,
+    pub frame: Rc<Frame>,
+    pub send: Callback<Msg>,
     /// The node leading at the cursor, if any: the log formats panel
     /// measures the WAL in its storage format.
     #[prop_or_default]
@@ -125,9 +128,9 @@ enum Mode {
 
 #[function_component(ClientOps)]
 pub fn client_ops(props: &Props) -> Html {
-    let state = &props.state;
+    let frame = &props.frame;
     let (nodes, has_table, kinds, ring, table) = {
-        let run = state.run.run.borrow();
+        let run = frame.run();
         let s = run.scenario();
         let features = s.protocol.spec().features();
         // The key the scenario's own requests use, so the form starts on
@@ -176,11 +179,11 @@ pub fn client_ops(props: &Props) -> Html {
     let user_now = if has_table { *user_choice } else { 0 };
 
     let dispatch = {
-        let (state, problem) = (state.clone(), problem.clone());
+        let (send, problem) = (props.send.clone(), problem.clone());
         move |result: Result<Request, String>| match result {
             Ok(request) => {
                 problem.set(None);
-                state.dispatch(Msg::Intervene(client_action(node_now, user_now, request)));
+                send.emit(Msg::Intervene(client_action(node_now, user_now, request)));
             }
             Err(why) => problem.set(Some(why)),
         }
@@ -312,7 +315,7 @@ pub fn client_ops(props: &Props) -> Html {
                 <div class="row">
                     <button type="submit" onclick={on_send}>{ format!("Send {target}") }</button>
                 </div>
-                { kv_result(state) }
+                { kv_result(frame) }
             } else if mode_now == Mode::KeyValue {
                 if let Some(nodes) = ring {
                     { versioned::level_row(&level, &context, nodes) }
@@ -322,8 +325,8 @@ pub fn client_ops(props: &Props) -> Html {
                     <button type="button" onclick={on_read}>{ "Read" }</button>
                 </div>
                 if let Some(nodes) = ring {
-                    { kv_result(state) }
-                    { write_back(state, nodes, &key, &value, &context) }
+                    { kv_result(frame) }
+                    { write_back(frame, nodes, &key, &value, &context) }
                 }
             } else {
                 <label class="sql-box">{ "SQL statement" }
@@ -344,10 +347,10 @@ pub fn client_ops(props: &Props) -> Html {
                 <p class="form-error" role="alert" id={error_id} data-testid="client-error">{ why }</p>
             }
             if mode_now == Mode::Sql {
-                <SqlResult state={state.clone()} />
+                <SqlResult frame={frame.clone()} />
                 // Under a refusal the log panel would repeat it.
                 if problem.is_none() {
-                    <LogFormats state={state.clone()} sql={AttrValue::from((*sql_text).clone())} leader={props.leader.unwrap_or_default()} />
+                    <LogFormats frame={frame.clone()} sql={AttrValue::from((*sql_text).clone())} leader={props.leader.unwrap_or_default()} />
                 }
             }
         </form>

@@ -19,12 +19,13 @@ use replicascope_core::compare::{
 use replicascope_core::share::{self, SharedRun, LINK_VERSION};
 use yew::prelude::*;
 
-use crate::state::{param, Model, Msg};
+use crate::state::{param, Msg};
 use table::{Measured, TableProps};
 
 #[derive(Properties, PartialEq)]
 pub struct CompareTableProps {
-    pub state: UseReducerHandle<Model>,
+    /// Where an opened cell's run goes (the simulator's reducer).
+    pub send: Callback<Msg>,
 }
 
 /// The comparison under way (or finished).
@@ -147,10 +148,10 @@ pub fn compare_table(props: &CompareTableProps) -> Html {
 
     // In the simulator page a cell opens its run in place, from the start.
     let open = (!on_own_page()).then(|| {
-        let state = props.state.clone();
+        let send = props.send.clone();
         let fault = progress.spec.as_ref().map(|s| s.fault).unwrap_or_default();
         Callback::from(move |m: Rc<Measured>| {
-            state.dispatch(Msg::OpenScenario(
+            send.emit(Msg::OpenScenario(
                 Box::new((*m.scenario).clone()),
                 format!(
                     "Opened the {} run of the comparison ({}) at its start.",

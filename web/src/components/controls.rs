@@ -11,11 +11,19 @@ use replicascope_core::time::{Duration, Instant};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::state::{Model, Msg};
+use std::rc::Rc;
+
+use crate::state::{Frame, Msg};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub state: UseReducerHandle<Model>,
+    pub frame: Rc<Frame>,
+    pub playing: bool,
+    /// The speed multiplier, 0.1 to 100.
+    pub speed: f64,
+    /// Virtual µs played per second at this speed.
+    pub rate_us_per_s: f64,
+    pub send: Callback<Msg>,
 }
 
 /// Slider position 0..=100 ↔ speed 0.1..=100 on a log scale.
@@ -29,46 +37,39 @@ pub fn slider_from_speed(speed: f64) -> f64 {
 
 #[function_component(Controls)]
 pub fn controls(props: &Props) -> Html {
-    let state = &props.state;
-    let until = state.until();
-    let (step_index, steps, cut_short) = {
-        let run = state.run.run.borrow();
-        let trace = run.trace();
-        (
-            trace.steps_until(state.cursor),
-            trace.steps.len(),
-            run.cut_short().map(|c| c.describe()),
-        )
-    };
-    let dispatch = |msg: fn() -> Msg| {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(msg()))
-    };
+    let frame = &props.frame;
+    let (until, cursor, send) = (frame.until, frame.cursor, &props.send);
+    let (step_index, steps, cut_short) = (
+        frame.steps,
+        frame.run().trace().steps.len(),
+        frame.run().cut_short().map(|c| c.describe()),
+    );
+    let dispatch = |msg: fn() -> Msg| send.reform(move |_: MouseEvent| msg());
     let on_scrub = {
-        let state = state.clone();
+        let send = send.clone();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Ok(us) = input.value().parse::<f64>() {
                 if us.is_finite() && us >= 0.0 {
-                    state.dispatch(Msg::Seek(Instant(us as u64)));
+                    send.emit(Msg::Seek(Instant(us as u64)));
                 }
             }
         })
     };
     let on_speed = {
-        let state = state.clone();
+        let send = send.clone();
         Callback::from(move |e: InputEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             if let Ok(v) = input.value().parse::<f64>() {
-                state.dispatch(Msg::SetSpeed(speed_from_slider(v)));
+                send.emit(Msg::SetSpeed(speed_from_slider(v)));
             }
         })
     };
-    let rate_us = state.rate_us_per_s();
+    let rate_us = props.rate_us_per_s;
     let rate = Duration(rate_us as u64);
     // Arrows on the scrub bar step from event to event.
     let on_scrub_key = {
-        let state = state.clone();
+        let send = send.clone();
         Callback::from(move |e: KeyboardEvent| {
             let msg = match e.key().as_str() {
                 "ArrowRight" | "ArrowUp" => Msg::StepForward,
@@ -76,12 +77,12 @@ pub fn controls(props: &Props) -> Html {
                 _ => return,
             };
             e.prevent_default();
-            state.dispatch(msg);
+            send.emit(msg);
         })
     };
     // Rebuilt when the run or the speed changes, not on every frame.
     let skips = use_memo(
-        (state.run.clone(), rate_us as u64, until.0),
+        (frame.run.clone(), rate_us as u64, until.0),
         |(handle, rate, until)| {
             let span = (*until).max(1) as f64;
             crate::playback::skipped(&handle.idle, *rate as f64)
@@ -104,28 +105,28 @@ pub fn controls(props: &Props) -> Html {
             <div class="buttons">
                 <button type="button" onclick={dispatch(|| Msg::StepBack)} aria-label="Step back one event" title="Step back (←)">{ "← Back" }</button>
                 <button type="button" class="play" onclick={dispatch(|| Msg::TogglePlay)}
-                        aria-label={if state.playing { "Pause" } else { "Play" }} title="Play / pause (space)">
-                    { icon(state.playing) }
-                    { if state.playing { " Pause" } else { " Play" } }
+                        aria-label={if props.playing { "Pause" } else { "Play" }} title="Play / pause (space)">
+                    { icon(props.playing) }
+                    { if props.playing { " Pause" } else { " Play" } }
                 </button>
                 <button type="button" onclick={dispatch(|| Msg::StepForward)} aria-label="Step forward one event" title="Step forward (→)">{ "Next →" }</button>
             </div>
             <label class="scrub">
                 <span class="visually-hidden">{ "Time" }</span>
-                <input type="range" min="0" max={until.0.to_string()} step="1" value={state.cursor.0.to_string()}
-                       aria-label="Time" aria-valuetext={format!("{}", Duration(state.cursor.0))} oninput={on_scrub}
+                <input type="range" min="0" max={until.0.to_string()} step="1" value={cursor.0.to_string()}
+                       aria-label="Time" aria-valuetext={format!("{}", Duration(cursor.0))} oninput={on_scrub}
                        onkeydown={on_scrub_key} />
                 <span class="skips" aria-hidden="true" data-testid="skips">{ (*skips).clone() }</span>
             </label>
             <output class="clock" data-testid="clock">
-                { format!("{} / {}", Duration(state.cursor.0), Duration(until.0)) }
+                { format!("{} / {}", Duration(cursor.0), Duration(until.0)) }
                 <small>{ format!(" · event {step_index} of {steps}") }</small>
             </output>
             <label class="speed">
                 <span>{ "Speed" }</span>
-                <input type="range" min="0" max="100" step="1" value={format!("{:.0}", slider_from_speed(state.speed))}
+                <input type="range" min="0" max="100" step="1" value={format!("{:.0}", slider_from_speed(props.speed))}
                        aria-label="Speed" oninput={on_speed} />
-                <output data-testid="speed">{ format!("{}× ({rate}/s)", trim(state.speed)) }</output>
+                <output data-testid="speed">{ format!("{}× ({rate}/s)", trim(props.speed)) }</output>
             </label>
             // The timeline ends where the run stopped, so say why it
             // stops before the time the scenario asked for.

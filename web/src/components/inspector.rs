@@ -11,7 +11,6 @@ use replicascope_core::protocol::Spec;
 use std::rc::Rc;
 
 use replicascope_core::node::{NodeId, NodeView, Role};
-use replicascope_core::run::Snapshot;
 use replicascope_core::scenario::Action;
 use replicascope_core::time::Duration;
 use replicascope_core::trace::{DropReason, Fate};
@@ -19,12 +18,13 @@ use yew::prelude::*;
 
 use crate::components::client_ops::ClientOps;
 use crate::components::table_view::NodeTable;
-use crate::state::{Model, Msg, Notice, Selection};
+use crate::state::{Frame, Msg, Notice, Selection};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub state: UseReducerHandle<Model>,
-    pub snapshot: Rc<Snapshot>,
+    pub frame: Rc<Frame>,
+    pub selection: Selection,
+    pub send: Callback<Msg>,
 }
 
 /// The node's internal bookkeeping as a compact table: labels read
@@ -64,17 +64,15 @@ fn internals(view: &NodeView, caption: &'static str) -> Html {
 
 #[function_component(Inspector)]
 pub fn inspector(props: &Props) -> Html {
-    let state = &props.state;
-    let intervene = |action: Action| {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(Msg::Intervene(action.clone())))
-    };
+    let (frame, send) = (&props.frame, &props.send);
+    let intervene =
+        |action: Action| send.reform(move |_: MouseEvent| Msg::Intervene(action.clone()));
     // Promotion and new followers are operations of protocols whose
     // operators fail over by hand; others ignore them, so their buttons
     // would do nothing.
-    let features = state.run.run.borrow().scenario().protocol.spec().features();
+    let features = frame.run().scenario().protocol.spec().features();
     let (failover, caption) = (features.operator_failover, features.internals_caption);
-    let leader = props
+    let leader = frame
         .snapshot
         .nodes
         .iter()
@@ -83,28 +81,24 @@ pub fn inspector(props: &Props) -> Html {
     // A new node joins at the cursor: the scenario grows by one follower
     // that stays outside replication until then, so the past is unchanged.
     let add_follower = {
-        let state = state.clone();
+        let (frame, send) = (frame.clone(), send.clone());
         Callback::from(move |_: MouseEvent| {
-            let at_ms = state.cursor.0 as f64 / 1000.0;
-            let current = state.run.run.borrow().scenario().clone();
-            match current.with_new_node(at_ms) {
-                Ok(s) => state.dispatch(Msg::SetScenario(Box::new(s))),
-                Err(e) => state.dispatch(Msg::Notify(Notice {
+            let at_ms = frame.cursor.0 as f64 / 1000.0;
+            match frame.run().scenario().with_new_node(at_ms) {
+                Ok(s) => send.emit(Msg::SetScenario(Box::new(s))),
+                Err(e) => send.emit(Msg::Notify(Notice {
                     error: true,
                     text: format!("No follower was added: {e}."),
                 })),
             }
         })
     };
-    let close = {
-        let state = state.clone();
-        Callback::from(move |_| state.dispatch(Msg::Select(Selection::None)))
-    };
-    let body = match state.selection {
+    let close = send.reform(|_| Msg::Select(Selection::None));
+    let body = match props.selection {
         Selection::None => html! {
             <p class="hint">{ "Click a node, a link or a message in the pictures to inspect it and to break things: crash a node, cut a link, slow it down. Or send a client request below." }</p>
         },
-        Selection::Node(id) => match props.snapshot.nodes.iter().find(|n| n.node == id) {
+        Selection::Node(id) => match frame.snapshot.nodes.iter().find(|n| n.node == id) {
             None => html! { <p class="hint">{ "That node no longer exists." }</p> },
             Some(node) => {
                 let fields = node
@@ -130,7 +124,7 @@ pub fn inspector(props: &Props) -> Html {
                         }
                         { internals(&node.view, caption) }
                         if node.view.table.is_some() {
-                            <NodeTable snapshot={props.snapshot.clone()} node={id} />
+                            <NodeTable snapshot={frame.snapshot.clone()} node={id} />
                         }
                         <div class="actions">
                             if node.up {
@@ -179,8 +173,7 @@ pub fn inspector(props: &Props) -> Html {
             }
         }
         Selection::Message(id) => {
-            let run = state.run.run.borrow();
-            let trace = run.trace();
+            let trace = frame.run().trace();
             match trace.message(id) {
                 None => html! { <p class="hint">{ "That message is not in this run." }</p> },
                 Some(m) => {
@@ -218,14 +211,14 @@ pub fn inspector(props: &Props) -> Html {
     html! {
         // On a phone a selection opens as a sheet over the pictures, its
         // actions at hand (see the stylesheet); the button closes it.
-        <section class={classes!("card", "inspector", (state.selection != Selection::None).then_some("picked"))} aria-label="Inspector">
+        <section class={classes!("card", "inspector", (props.selection != Selection::None).then_some("picked"))} aria-label="Inspector">
             <h2>{ "Inspector" }
-                if state.selection != Selection::None {
+                if props.selection != Selection::None {
                     <button type="button" class="sheet-close" onclick={close} aria-label="Close the inspector">{ "×" }</button>
                 }
             </h2>
             { body }
-            <ClientOps state={state.clone()} leader={leader} />
+            <ClientOps frame={frame.clone()} send={send.clone()} leader={leader} />
         </section>
     }
 }

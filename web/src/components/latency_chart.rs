@@ -16,11 +16,15 @@ use replicascope_core::time::{Duration, Instant};
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::state::{Model, Msg};
+use std::rc::Rc;
+
+use crate::state::{Frame, Msg};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub state: UseReducerHandle<Model>,
+    pub frame: Rc<Frame>,
+    /// Moves the cursor (`Msg::Seek`).
+    pub send: Callback<Msg>,
 }
 
 /// Most marks drawn; bigger runs are sampled evenly (the slowest write is
@@ -282,9 +286,9 @@ fn time_label(us: u64, step_us: f64) -> String {
 
 #[function_component(LatencyChart)]
 pub fn latency_chart(props: &Props) -> Html {
-    let state = &props.state;
-    let data = use_memo(state.run.clone(), |handle| {
-        let run = handle.run.borrow();
+    let frame = &props.frame;
+    let data = use_memo(frame.run.clone(), |handle| {
+        let run = &handle.run;
         let points = write_points(run.history());
         let plot = plot(&points, run.end());
         let svg = AttrValue::from(plot.svg());
@@ -295,14 +299,14 @@ pub fn latency_chart(props: &Props) -> Html {
         // Nothing to chart (a run without writes).
         return html! {};
     }
-    let summary = caption(&summary_at(points, state.cursor));
-    let now = Plot::percent(plot.x(state.cursor));
+    let summary = caption(&summary_at(points, frame.cursor));
+    let now = Plot::percent(plot.x(frame.cursor));
     let right = Plot::percent(RIGHT);
     let bottom = 100.0 * BOTTOM / HEIGHT;
 
     // Clicking the chart moves the cursor to that moment.
     let onclick = {
-        let state = state.clone();
+        let send = props.send.clone();
         let plot = plot.clone();
         Callback::from(move |e: MouseEvent| {
             let Some(area) = e
@@ -314,7 +318,7 @@ pub fn latency_chart(props: &Props) -> Html {
             let rect = area.get_bounding_client_rect();
             if rect.width() > 0.0 {
                 let x = (f64::from(e.client_x()) - rect.left()) / rect.width() * WIDTH;
-                state.dispatch(Msg::Seek(plot.time_at(x)));
+                send.emit(Msg::Seek(plot.time_at(x)));
             }
         })
     };

@@ -22,12 +22,14 @@ use serde_json::{json, Value};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::state::{Model, Msg, Notice};
+use crate::state::{Msg, Notice, RunHandle};
 use catalogue::number;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub state: UseReducerHandle<Model>,
+    /// The run whose scenario the controls edit.
+    pub run: RunHandle,
+    pub send: Callback<Msg>,
 }
 
 /// The network's delay when it is constant (the slider only edits that case).
@@ -39,18 +41,18 @@ fn constant_latency(s: &Scenario) -> Option<f64> {
 }
 
 /// Sends the edit of `path` to `value` (if any) through the reducer.
-fn apply(state: &UseReducerHandle<Model>, scenario: &Scenario, path: &str, value: Option<Value>) {
+fn apply(send: &Callback<Msg>, scenario: &Scenario, path: &str, value: Option<Value>) {
     if let Some(value) = value {
         for msg in change(scenario, path, value) {
-            state.dispatch(msg);
+            send.emit(msg);
         }
     }
 }
 
 #[function_component(Params)]
 pub fn params(props: &Props) -> Html {
-    let state = &props.state;
-    let scenario = state.scenario();
+    let send = &props.send;
+    let scenario = props.run.run.scenario().clone();
     let clock_node = use_state(|| None::<u16>);
     let doc = as_json(&scenario).unwrap_or(Value::Null);
     let kind = doc
@@ -64,7 +66,7 @@ pub fn params(props: &Props) -> Html {
             .params
             .into_iter()
             .filter(|p| p.visible(&doc))
-            .map(|p| control(state, &scenario, &doc, p))
+            .map(|p| control(send, &scenario, &doc, p))
             .collect();
         let note = group.note.and_then(|note| note(&doc)).map(|(ok, text)| {
             html! { <p class={classes!("verdict", if ok { "ok" } else { "warn" })} data-testid="param-note">{ text }</p> }
@@ -79,11 +81,11 @@ pub fn params(props: &Props) -> Html {
     });
 
     let latency = constant_latency(&scenario).map(|ms| {
-        let (state, scenario) = (state.clone(), scenario.clone());
+        let (send, scenario) = (send.clone(), scenario.clone());
         let onchange = Callback::from(move |e: Event| {
             let raw = e.target_unchecked_into::<HtmlInputElement>().value();
             let value = raw.parse::<f64>().ok().map(|ms| json!({"kind": "constant", "ms": ms}));
-            apply(&state, &scenario, "/network/latency", value);
+            apply(&send, &scenario, "/network/latency", value);
         });
         html! {
             <div class="param">
@@ -96,15 +98,15 @@ pub fn params(props: &Props) -> Html {
     let seed = {
         let current = scenario.seed;
         let set = {
-            let (state, scenario) = (state.clone(), scenario.clone());
+            let (send, scenario) = (send.clone(), scenario.clone());
             move |raw: String| {
                 let value = raw.trim().parse::<u64>().ok().map(|v| json!(v));
-                apply(&state, &scenario, "/seed", value);
+                apply(&send, &scenario, "/seed", value);
             }
         };
         let set_again = set.clone();
         let onchange = {
-            let state = state.clone();
+            let send = send.clone();
             Callback::from(move |e: Event| {
                 let input = e.target_unchecked_into::<HtmlInputElement>();
                 match parse_seed(&input.value()) {
@@ -113,7 +115,7 @@ pub fn params(props: &Props) -> Html {
                         // Say what was wrong, and show the seed the run
                         // still has rather than the one refused.
                         input.set_value(&current.to_string());
-                        state.dispatch(Msg::Notify(Notice {
+                        send.emit(Msg::Notify(Notice {
                             error: true,
                             text: format!("{why} The run keeps seed {current}."),
                         }));
@@ -137,7 +139,7 @@ pub fn params(props: &Props) -> Html {
         <section class="card params" aria-label="Parameters">
             <h2>{ "Parameters" }</h2>
             { for groups }
-            { clocks::clocks(state, &clock_node) }
+            { clocks::clocks(send, &scenario, &clock_node) }
             { for latency }
             { seed }
             <p class="hint">{ "Changing a parameter re-runs the scenario from the start, keeping your interventions." }</p>
@@ -146,13 +148,13 @@ pub fn params(props: &Props) -> Html {
 }
 
 /// One control, showing the scenario's value (or the core's default).
-fn control(state: &UseReducerHandle<Model>, scenario: &Scenario, doc: &Value, p: Param) -> Html {
+fn control(send: &Callback<Msg>, scenario: &Scenario, doc: &Value, p: Param) -> Html {
     let id = format!("param-{}", p.path.trim_start_matches('/').replace('/', "-"));
     let now = p.value_in(doc);
     let label = p.label;
     let on_text = |p: Param| {
-        let (state, scenario) = (state.clone(), scenario.clone());
-        move |raw: String| apply(&state, &scenario, p.path, p.value_from(Input::Text(&raw)))
+        let (send, scenario) = (send.clone(), scenario.clone());
+        move |raw: String| apply(&send, &scenario, p.path, p.value_from(Input::Text(&raw)))
     };
     match &p.kind {
         Kind::Slider {
@@ -210,10 +212,10 @@ fn control(state: &UseReducerHandle<Model>, scenario: &Scenario, doc: &Value, p:
                 Kind::Check => now.as_bool().unwrap_or(false),
                 _ => !now.is_null(),
             };
-            let (state, scenario) = (state.clone(), scenario.clone());
+            let (send, scenario) = (send.clone(), scenario.clone());
             let onchange = Callback::from(move |e: Event| {
                 let on = e.target_unchecked_into::<HtmlInputElement>().checked();
-                apply(&state, &scenario, p.path, p.value_from(Input::Checked(on)));
+                apply(&send, &scenario, p.path, p.value_from(Input::Checked(on)));
             });
             html! {
                 <div class="param check">

@@ -7,11 +7,18 @@ use replicascope_core::section::Section;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::state::{Model, Msg};
+use crate::state::{Msg, RunHandle};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub state: UseReducerHandle<Model>,
+    pub run: RunHandle,
+    /// The preset the run came from, if any.
+    pub preset: Option<String>,
+    /// What a run from no preset is called.
+    pub title: Option<String>,
+    /// Interventions taken back that Redo would put back.
+    pub can_redo: bool,
+    pub send: Callback<Msg>,
     /// Embedded: the menu only, no paragraph.
     pub compact: bool,
 }
@@ -28,14 +35,13 @@ pub fn retuned(scenario: &Scenario, id: &str) -> bool {
 
 #[function_component(PresetPicker)]
 pub fn preset_picker(props: &Props) -> Html {
-    let state = &props.state;
-    let current = state.preset.clone().unwrap_or_default();
+    let current = props.preset.clone().unwrap_or_default();
     let onchange = {
-        let state = state.clone();
+        let send = props.send.clone();
         Callback::from(move |e: Event| {
             let id = e.target_unchecked_into::<HtmlSelectElement>().value();
             if presets::find(&id).is_some() {
-                state.dispatch(Msg::LoadPreset(id));
+                send.emit(Msg::LoadPreset(id));
             }
         })
     };
@@ -64,21 +70,15 @@ pub fn preset_picker(props: &Props) -> Html {
             }
         });
     }
-    let modified = state.run.run.borrow().scenario().interventions.len();
+    let modified = props.run.run.scenario().interventions.len();
     // Whether the settings differ from the preset's own (a parameter was
     // changed): its description then tells of values no longer on screen.
     // Once per run, not per frame.
-    let retuned = *use_memo((state.run.clone(), current.clone()), |(handle, id)| {
-        retuned(handle.run.borrow().scenario(), id)
+    let retuned = *use_memo((props.run.clone(), current.clone()), |(handle, id)| {
+        retuned(handle.run.scenario(), id)
     });
-    let undo = {
-        let state = state.clone();
-        Callback::from(move |_| state.dispatch(Msg::Undo))
-    };
-    let redo = {
-        let state = state.clone();
-        Callback::from(move |_| state.dispatch(Msg::Redo))
-    };
+    let undo = props.send.reform(|_| Msg::Undo);
+    let redo = props.send.reform(|_| Msg::Redo);
     // On a phone the description is cut to a few lines so that the
     // pictures and Play are on the first screen; "More" shows the rest.
     let expanded = use_state_eq(|| false);
@@ -92,7 +92,7 @@ pub fn preset_picker(props: &Props) -> Html {
                 <span class="visually-hidden">{ "Example" }</span>
                 <select aria-label="Example" {onchange} data-testid="preset" ref={select}>
                     if preset.is_none() {
-                        <option value="" selected=true>{ state.title.clone().unwrap_or_else(|| String::from("Custom scenario")) }</option>
+                        <option value="" selected=true>{ props.title.clone().unwrap_or_else(|| String::from("Custom scenario")) }</option>
                     }
                     { for groups }
                 </select>
@@ -109,13 +109,13 @@ pub fn preset_picker(props: &Props) -> Html {
                         </p>
                     }
                 }
-                if modified > 0 || !state.redo.is_empty() {
+                if modified > 0 || props.can_redo {
                     <p class="hint intervened" data-testid="intervened">
                         if modified > 0 {
                             { format!("You have intervened {modified} time(s): the run differs from the preset from the first intervention on. ") }
                         }
                         <button type="button" onclick={undo} disabled={modified == 0} title="Undo the last intervention (Ctrl+Z)">{ "Undo" }</button>
-                        <button type="button" onclick={redo} disabled={state.redo.is_empty()} title="Redo (Ctrl+Shift+Z)">{ "Redo" }</button>
+                        <button type="button" onclick={redo} disabled={!props.can_redo} title="Redo (Ctrl+Shift+Z)">{ "Redo" }</button>
                     </p>
                 }
             }

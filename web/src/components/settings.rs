@@ -6,16 +6,16 @@
 use replicascope_core::protocol::Spec;
 use yew::prelude::*;
 
-use crate::state::Model;
+use crate::state::RunHandle;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub state: UseReducerHandle<Model>,
+    pub run: RunHandle,
 }
 
 #[function_component(RealSettings)]
 pub fn real_settings(props: &Props) -> Html {
-    let scenario = props.state.scenario();
+    let scenario = props.run.run.scenario();
     let settings = scenario.protocol.spec().real_settings();
     if settings.is_empty() {
         return html! {};

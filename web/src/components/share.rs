@@ -11,11 +11,14 @@ use replicascope_core::time::Instant;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::state::Model;
+use std::rc::Rc;
+
+use crate::state::{Frame, Place};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub state: UseReducerHandle<Model>,
+    pub frame: Rc<Frame>,
+    pub place: Place,
     /// Embedded: only "open in ReplicaScope" and the about panel.
     pub compact: bool,
     /// Where the full app lives, when it is not this page (inside a
@@ -103,7 +106,11 @@ fn copy(text: &str) {
 
 #[function_component(ShareBar)]
 pub fn share_bar(props: &Props) -> Html {
-    let state = &props.state;
+    let (frame, place) = (&props.frame, &props.place);
+    let fragment = {
+        let (frame, place) = (frame.clone(), place.clone());
+        move || place.fragment(&frame.run, frame.cursor)
+    };
     let panel = use_state(|| Panel::None);
     let toggle = |p: Panel| {
         let panel = panel.clone();
@@ -112,14 +119,14 @@ pub fn share_bar(props: &Props) -> Html {
     // Built only when asked for: the fragment encodes the whole scenario and
     // the bar renders on every cursor move.
     let link = {
-        let state = state.clone();
-        move || format!("{}#{}", base_url(), state.fragment())
+        let fragment = fragment.clone();
+        move || format!("{}#{}", base_url(), fragment())
     };
-    let name = state
+    let name = place
         .preset
         .clone()
         .unwrap_or_else(|| String::from("custom"));
-    let title = state
+    let title = place
         .preset
         .as_deref()
         .and_then(replicascope_core::presets::find)
@@ -133,14 +140,14 @@ pub fn share_bar(props: &Props) -> Html {
         })
     };
     let on_svg = {
-        let (state, name) = (state.clone(), name.clone());
+        let (frame, name) = (frame.clone(), name.clone());
         Callback::from(move |_: MouseEvent| {
-            let run = state.run.run.borrow();
+            let run = frame.run();
             let end = activity_end(run.trace(), run.end());
-            let mut opts = DiagramOptions::whole(Instant::ZERO, end, lane_titles(&**run));
+            let mut opts = DiagramOptions::whole(Instant::ZERO, end, lane_titles(run));
             // At the end of the run the figure is exactly `replicascope svg
             // <run>`'s; before it, the cursor line shows where it stood.
-            opts.cursor = (state.cursor < end).then_some(state.cursor);
+            opts.cursor = (frame.cursor < end).then_some(frame.cursor);
             download(
                 &format!("replicascope-{name}.svg"),
                 "image/svg+xml",
@@ -149,24 +156,23 @@ pub fn share_bar(props: &Props) -> Html {
         })
     };
     let on_json = {
-        let (state, name) = (state.clone(), name.clone());
+        let (frame, name) = (frame.clone(), name.clone());
         Callback::from(move |_: MouseEvent| {
-            let run = state.run.run.borrow();
             download(
                 &format!("replicascope-{name}-trace.json"),
                 "application/json",
-                &trace_json(&**run),
+                &trace_json(frame.run()),
             );
         })
     };
 
     let about = {
-        let run = state.run.run.borrow();
+        let run = frame.run();
         let s = run.scenario();
         html! {
             <div class="popover" role="dialog" aria-label="About this run">
                 <dl class="fields">
-                    <div><dt>{ "trace hash" }</dt><dd data-testid="trace-hash">{ &state.run.hash }</dd></div>
+                    <div><dt>{ "trace hash" }</dt><dd data-testid="trace-hash">{ &frame.run.hash }</dd></div>
                     <div><dt>{ "seed" }</dt><dd>{ s.seed }</dd></div>
                     <div><dt>{ "protocol" }</dt><dd>{ s.protocol.spec().name() }</dd></div>
                     <div><dt>{ "events" }</dt><dd>{ run.trace().steps.len() }</dd></div>
@@ -179,7 +185,7 @@ pub fn share_bar(props: &Props) -> Html {
 
     if props.compact {
         let base = props.app_url.clone().unwrap_or_else(base_url);
-        let open = format!("{base}#{}", state.fragment());
+        let open = format!("{base}#{}", fragment());
         return html! {
             <div class="share-bar compact">
                 <button type="button" onclick={toggle(Panel::About)} aria-expanded={(*panel == Panel::About).to_string()}>{ "About this run" }</button>
@@ -208,9 +214,9 @@ pub fn share_bar(props: &Props) -> Html {
                     Panel::Embed => html! {
                         <div class="popover" role="dialog" aria-label="Embed this run">
                             <label>{ "Paste into any page:" }
-                                <textarea readonly=true rows="4" data-testid="embed-snippet" value={iframe_snippet(&base_url(), &state.fragment(), title)} />
+                                <textarea readonly=true rows="4" data-testid="embed-snippet" value={iframe_snippet(&base_url(), &fragment(), title)} />
                             </label>
-                            if let Some(preset) = state.preset.as_ref().filter(|p| replicascope_core::presets::find(p).is_some_and(|x| x.scenario() == state.scenario())) {
+                            if let Some(preset) = place.preset.as_ref().filter(|p| replicascope_core::presets::find(p).is_some_and(|x| &x.scenario() == frame.run().scenario())) {
                                 <label>{ "Or, as an element that starts when scrolled into view (the example as it ships, not your changes):" }
                                     <textarea readonly=true rows="3" data-testid="element-snippet" value={element_snippet(&base_url(), preset)} />
                                 </label>

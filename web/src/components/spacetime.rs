@@ -29,30 +29,38 @@ use yew::prelude::*;
 
 use crate::canvas::use_displayed_width;
 use crate::components::spacetime_canvas::SpaceTimeCanvas;
-use crate::state::{Model, Msg, Selection};
+use crate::state::{Frame, Msg, Selection};
 
 /// Runs with at most this many messages are drawn whole.
 const WHOLE_RUN_MESSAGES: usize = 400;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub state: UseReducerHandle<Model>,
-    /// The nodes at the cursor: the lane header's roles.
-    pub snapshot: Rc<Snapshot>,
+    /// The moment shown (its nodes give the lane headers' roles).
+    pub frame: Rc<Frame>,
+    pub selection: Selection,
+    /// Where a click sends its pick (`Msg::Select`).
+    pub send: Callback<Msg>,
 }
 
-/// Each lane's header at the cursor: "Node 2", then "leader" (or "down").
-pub fn lane_heads(snapshot: &Snapshot) -> Vec<(String, String)> {
+/// A lane's header at the cursor: "Node 2", then its role.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LaneHead {
+    pub name: String,
+    /// The node's role in words ("leader"), or "down".
+    pub role: &'static str,
+    pub down: bool,
+}
+
+/// Each lane's header at the cursor.
+pub fn lane_heads(snapshot: &Snapshot) -> Vec<LaneHead> {
     snapshot
         .nodes
         .iter()
-        .map(|n| {
-            let role = if n.up {
-                String::from(n.view.role.name())
-            } else {
-                String::from("down")
-            };
-            (format!("Node {}", n.node.0 + 1), role)
+        .map(|n| LaneHead {
+            name: format!("Node {}", n.node.0 + 1),
+            role: if n.up { n.view.role.name() } else { "down" },
+            down: !n.up,
         })
         .collect()
 }
@@ -60,8 +68,8 @@ pub fn lane_heads(snapshot: &Snapshot) -> Vec<(String, String)> {
 /// A role in one character, for lanes too narrow for the word: its
 /// initial ("L" leader, "F" follower, "R" replica…), "↓" for a node that
 /// is down. The header's tooltip keeps the word.
-pub fn role_mark(role: &str) -> String {
-    if role == "down" {
+pub fn role_mark(role: &str, down: bool) -> String {
+    if down {
         return String::from("↓");
     }
     // ASCII case only: `char::to_uppercase` would bring Unicode's case
@@ -99,8 +107,8 @@ pub struct Window {
 }
 
 /// The whole run's window (small runs only: busy ones go to the canvas).
-pub fn window_for(model: &Model) -> Window {
-    let run = model.run.run.borrow();
+pub fn window_for(frame: &Frame) -> Window {
+    let run = frame.run();
     let trace = run.trace();
     let until = run.end();
     let to = activity_end(trace, until).max(Instant(until.0.min(1_000)));
@@ -115,24 +123,25 @@ pub fn window_for(model: &Model) -> Window {
 /// painted on a canvas around the cursor.
 #[function_component(SpaceTime)]
 pub fn spacetime(props: &Props) -> Html {
-    let small = props.state.run.run.borrow().trace().messages.len() <= WHOLE_RUN_MESSAGES;
+    let small = props.frame.run().trace().messages.len() <= WHOLE_RUN_MESSAGES;
+    let (frame, selection, send) = (props.frame.clone(), props.selection, props.send.clone());
     if small {
-        html! { <SpaceTimeSvg state={props.state.clone()} snapshot={props.snapshot.clone()} /> }
+        html! { <SpaceTimeSvg {frame} {selection} {send} /> }
     } else {
-        html! { <SpaceTimeCanvas state={props.state.clone()} snapshot={props.snapshot.clone()} /> }
+        html! { <SpaceTimeCanvas {frame} {selection} {send} /> }
     }
 }
 
 #[function_component(SpaceTimeSvg)]
 fn spacetime_svg(props: &Props) -> Html {
-    let state = &props.state;
-    let window = window_for(state);
+    let frame = &props.frame;
+    let window = window_for(frame);
     let figure = use_node_ref();
     // Fit the lanes to the column, in steps of 8 px so a resize by a
     // pixel or two does not rebuild the SVG. Before the first layout the
     // width is unknown (0): draw at the usual lane spacing.
     let fit = (use_displayed_width(&figure) / 8 * 8) as u32;
-    let nodes = usize::from(state.run.run.borrow().scenario().node_count());
+    let nodes = usize::from(frame.run().scenario().node_count());
     let opts = DiagramOptions {
         from: window.from,
         to: window.to,
@@ -146,11 +155,11 @@ fn spacetime_svg(props: &Props) -> Html {
     };
     let gap = opts.lane_gap(nodes);
     let svg = use_memo(
-        (state.run.clone(), window.from.0, window.to.0, fit),
+        (frame.run.clone(), window.from.0, window.to.0, fit),
         move |(handle, _, _, _)| {
-            let run = handle.run.borrow();
+            let run = handle.get();
             let opts = DiagramOptions {
-                lanes: lane_titles(&**run),
+                lanes: lane_titles(run),
                 ..opts
             };
             AttrValue::from(render_svg(
@@ -167,7 +176,7 @@ fn spacetime_svg(props: &Props) -> Html {
     // Keep the now line in view while playing or stepping. The visible
     // range is remembered, so most frames touch no layout: reading the
     // scroll position forces the browser to lay the diagram out.
-    let now_y = TOP + window.cursor_offset(state.cursor);
+    let now_y = TOP + window.cursor_offset(frame.cursor);
     let seen = use_mut_ref(|| (u64::MAX, i64::MIN, i64::MIN));
     {
         let scroller = scroller.clone();
@@ -191,7 +200,7 @@ fn spacetime_svg(props: &Props) -> Html {
     }
 
     let onclick = {
-        let state = state.clone();
+        let send = props.send.clone();
         Callback::from(move |e: MouseEvent| {
             let target = e
                 .target()
@@ -200,23 +209,23 @@ fn spacetime_svg(props: &Props) -> Html {
                 .and_then(|t| t.closest("[data-msg]").ok().flatten())
                 .and_then(|g| g.get_attribute("data-msg"))
                 .and_then(|id| id.parse::<u32>().ok());
-            state.dispatch(Msg::Select(
+            send.emit(Msg::Select(
                 picked.map_or(Selection::None, Selection::Message),
             ));
         })
     };
 
-    let highlight = match state.selection {
+    let highlight = match props.selection {
         Selection::Message(id) => {
             format!(".spacetime [data-msg=\"{id}\"] line {{ stroke-width: 4; }}")
         }
         _ => String::new(),
     };
-    let in_window = state.cursor >= window.from && state.cursor <= window.to;
-    let heads = lane_heads(&props.snapshot);
+    let in_window = frame.cursor >= window.from && frame.cursor <= window.to;
+    let heads = lane_heads(&frame.snapshot);
     // The narrowest lanes name nodes by number (the tooltip says more).
     let tiny = gap < 46.0;
-    let head = |lane: usize, name: &str, role: &str| {
+    let head = |lane: usize, name: &str, role: &str, down: bool| {
         let shown = match (tiny, lane) {
             (false, _) => name.to_string(),
             (true, 0) => String::from("C"),
@@ -232,12 +241,11 @@ fn spacetime_svg(props: &Props) -> Html {
         } else {
             format!("{name} · {role}")
         };
-        let down = role == "down";
         html! {
             <span class={classes!("lane-title", down.then_some("down"), (gap < 72.0).then_some("narrow"))} {style} title={full.clone()} aria-label={full}>
                 <b>{ shown }</b>
                 if !role.is_empty() {
-                    <small>{ if tiny { role_mark(role) } else { role.to_string() } }</small>
+                    <small>{ if tiny { role_mark(role, down) } else { role.to_string() } }</small>
                 }
             </span>
         }
@@ -262,8 +270,8 @@ fn spacetime_svg(props: &Props) -> Html {
             <div class="scroller" ref={scroller} {onclick} data-testid="spacetime">
                 <div class="sheet">
                     <div class="lanes-head" data-testid="lane-heads">
-                        { head(0, "Clients", "") }
-                        { for heads.iter().enumerate().map(|(i, (name, role))| head(i + 1, name, role)) }
+                        { head(0, "Clients", "", false) }
+                        { for heads.iter().enumerate().map(|(i, h)| head(i + 1, &h.name, h.role, h.down)) }
                     </div>
                     { Html::from_html_unchecked((*svg).clone()) }
                     if in_window {
@@ -296,9 +304,10 @@ mod tests {
 
     #[test]
     fn narrow_lanes_mark_roles_by_initial_and_down_by_an_arrow() {
-        assert_eq!(role_mark("leader"), "L");
-        assert_eq!(role_mark("follower"), "F");
-        assert_eq!(role_mark("down"), "↓");
-        assert_eq!(role_mark(""), "");
+        assert_eq!(role_mark("leader", false), "L");
+        assert_eq!(role_mark("follower", false), "F");
+        assert_eq!(role_mark("down", true), "↓");
+        assert_eq!(role_mark("leader", true), "↓");
+        assert_eq!(role_mark("", false), "");
     }
 }

@@ -14,7 +14,8 @@ use web_sys::{HtmlCanvasElement, ImageData};
 use yew::prelude::*;
 
 use crate::canvas::{fitted_context, use_displayed_width, Theme};
-use crate::state::{Model, Msg, Selection};
+use crate::components::spacetime::{lane_heads, LaneHead};
+use crate::state::{Frame, Msg, Selection};
 use replicascope_raster::{Dash, Raster, Rgb};
 
 const HEIGHT: f64 = 440.0;
@@ -23,12 +24,9 @@ const LEFT: f64 = 64.0;
 /// Arrows in view, about, in a dense run.
 const ARROWS_IN_VIEW: f64 = 400.0;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub state: UseReducerHandle<Model>,
-    /// The nodes at the cursor: the roles under the lane names.
-    pub snapshot: std::rc::Rc<replicascope_core::run::Snapshot>,
-}
+/// The same as the diagram's: the moment (its nodes give the roles under
+/// the lane names), the selection, and where a click sends its pick.
+pub use crate::components::spacetime::Props;
 
 /// The time window shown for a cursor, and its scale.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -113,40 +111,40 @@ fn distance(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
 
 #[function_component(SpaceTimeCanvas)]
 pub fn spacetime_canvas(props: &Props) -> Html {
-    let state = &props.state;
+    let frame = &props.frame;
     let canvas = use_node_ref();
     // Roles at the cursor (a failover changes them): repainted when they do.
-    let heads = crate::components::spacetime::lane_heads(&props.snapshot);
+    let heads = lane_heads(&frame.snapshot);
     let view = {
-        let run = state.run.run.borrow();
+        let run = frame.run();
         View::new(
             run.trace(),
             run.scenario().network.latency.mean_ms(),
             usize::from(run.scenario().node_count()),
-            state.cursor,
+            frame.cursor,
         )
     };
 
     // Paint when the page, the selection or the run changed — or when the
     // canvas's displayed size did (layout can settle after the first paint).
     let width = use_displayed_width(&canvas);
-    let painted = use_mut_ref(|| None::<(usize, u64, i64, Selection, i32, Vec<(String, String)>)>);
+    let painted = use_mut_ref(|| None::<(usize, u64, i64, Selection, i32, Vec<LaneHead>)>);
     {
         let canvas = canvas.clone();
-        let state = state.clone();
+        let (frame, selection) = (frame.clone(), props.selection);
         use_effect(move || {
             if let Some(el) = canvas.cast::<HtmlCanvasElement>() {
-                let run_id = std::rc::Rc::as_ptr(&state.run.run) as *const () as usize;
+                let run_id = std::rc::Rc::as_ptr(&frame.run.run) as *const () as usize;
                 let key = (
                     run_id,
-                    state.run.revision,
+                    frame.run.revision,
                     view.from_us as i64,
-                    state.selection,
+                    selection,
                     width,
                     heads,
                 );
                 if painted.borrow().as_ref() != Some(&key) {
-                    paint(&el, width, &state, &view, &key.5);
+                    paint(&el, width, &frame, selection, &view, &key.5);
                     *painted.borrow_mut() = Some(key);
                 }
             }
@@ -154,7 +152,7 @@ pub fn spacetime_canvas(props: &Props) -> Html {
     }
 
     let onclick = {
-        let state = state.clone();
+        let (frame, send) = (frame.clone(), props.send.clone());
         Callback::from(move |e: MouseEvent| {
             let Some(el) = e
                 .current_target()
@@ -167,9 +165,8 @@ pub fn spacetime_canvas(props: &Props) -> Html {
                 (f64::from(e.client_x()) - r.left()) * view.width / r.width().max(1.0),
                 (f64::from(e.client_y()) - r.top()) * HEIGHT / r.height().max(1.0),
             );
-            let run = state.run.run.borrow();
-            let trace = run.trace();
-            let (first, end) = visible(trace, &view, state.run.max_flight_us);
+            let trace = frame.run().trace();
+            let (first, end) = visible(trace, &view, frame.run.max_flight_us);
             let hit = (first..end)
                 .filter_map(|i| {
                     let m = trace.messages.get(i)?;
@@ -180,12 +177,11 @@ pub fn spacetime_canvas(props: &Props) -> Html {
                 .filter(|(_, d)| *d <= 6.0)
                 .min_by(|a, b| a.1.total_cmp(&b.1))
                 .map(|(id, _)| id);
-            drop(run);
-            state.dispatch(Msg::Select(hit.map_or(Selection::None, Selection::Message)));
+            send.emit(Msg::Select(hit.map_or(Selection::None, Selection::Message)));
         })
     };
 
-    let now_pct = view.y(state.cursor.0 as f64) / HEIGHT * 100.0;
+    let now_pct = view.y(frame.cursor.0 as f64) / HEIGHT * 100.0;
     html! {
         <figure class="spacetime canvas-mode" aria-label="Space-time diagram">
             <div class="canvas-wrap">
@@ -201,9 +197,10 @@ pub fn spacetime_canvas(props: &Props) -> Html {
 fn paint(
     el: &HtmlCanvasElement,
     width: i32,
-    state: &Model,
+    frame: &Frame,
+    selection: Selection,
     view: &View,
-    heads: &[(String, String)],
+    heads: &[LaneHead],
 ) {
     // The now line is an overlay: painting happens once per page.
     let Some(ctx) = fitted_context(el, width, view.width, HEIGHT) else {
@@ -233,9 +230,9 @@ fn paint(
         let x = view.x(lane);
         raster.line(device(x, TOP - 6.0), device(x, HEIGHT), lane_rgb, None);
     }
-    let run = state.run.run.borrow();
+    let run = frame.run();
     let trace = run.trace();
-    let (first, end) = visible(trace, view, state.run.max_flight_us);
+    let (first, end) = visible(trace, view, frame.run.max_flight_us);
     let (arrow_rgb, lost_rgb) = (rgb(&accent, Rgb(37, 99, 235)), Rgb(220, 38, 38));
     let dash = Dash {
         on: 4.0 * scale,
@@ -290,7 +287,7 @@ fn paint(
         let _ = ctx.fill_text(&title, x, TOP - 22.0);
         // The role ("leader") under the name, where there is room.
         let role = (lane > 0 && !small)
-            .then(|| heads.get(lane - 1).map(|(_, role)| role.as_str()))
+            .then(|| heads.get(lane - 1).map(|h| h.role))
             .flatten();
         if let Some(role) = role {
             ctx.set_font("10px system-ui, sans-serif");
@@ -316,7 +313,7 @@ fn paint(
         t += step;
     }
 
-    let selected = match state.selection {
+    let selected = match selection {
         Selection::Message(id) => Some(id as usize),
         _ => None,
     };

@@ -16,10 +16,20 @@ use yew::prelude::*;
 /// Rows always shown; differing rows beyond them are shown as well.
 pub const FIRST_ROWS: usize = 50;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct Props {
+    /// The nodes at the moment shown (the frame's snapshot).
     pub snapshot: Rc<Snapshot>,
     pub node: NodeId,
+}
+
+/// The same snapshot, not an equal one: a frame's snapshot is never
+/// changed, so comparing the pointer is enough, and comparing every
+/// node's view on each render would cost time and code.
+impl PartialEq for Props {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.snapshot, &other.snapshot) && self.node == other.node
+    }
 }
 
 /// One row as drawn: its cells (the leader's, for a row this node lacks)

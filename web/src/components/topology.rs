@@ -17,7 +17,6 @@ use replicascope_core::protocol::Spec;
 use std::rc::Rc;
 
 use replicascope_core::node::NodeId;
-use replicascope_core::run::Snapshot;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
@@ -25,18 +24,16 @@ mod labels;
 
 use crate::canvas::{fitted_context, use_displayed_width, Theme};
 use crate::layout::{
-    arrow, datacenter_layout, dots_at, node_positions, ring_layout, Point, CLIENTS, HEIGHT,
-    RING_CENTER, WIDTH,
+    arrow, datacenter_layout, node_positions, ring_layout, Point, CLIENTS, HEIGHT, RING_CENTER,
+    WIDTH,
 };
 use crate::protocols::{hash_ring, hint_badge, hint_badge_box};
-use crate::state::{Model, Msg, Selection};
+use crate::state::{Frame, Msg, Selection, MAX_DOTS};
 use replicascope_core::label_layout::Rect;
 
 /// Above this many messages in flight, dots are painted on a canvas: one
 /// bitmap instead of hundreds of SVG elements to lay out every frame.
 const MAX_SVG_DOTS: usize = 60;
-/// Most dots drawn at once (the rest are counted).
-const MAX_DOTS: usize = 1500;
 /// Above this many nodes, links are not drawn (they would be a hairball).
 const MAX_LINKED_NODES: usize = 12;
 /// Most keys the ring's key picker offers (a generated workload has many).
@@ -44,20 +41,23 @@ pub(crate) const MAX_KEYS: usize = 40;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub state: UseReducerHandle<Model>,
-    pub snapshot: Rc<Snapshot>,
+    pub frame: Rc<Frame>,
+    pub selection: Selection,
+    /// Where a click sends its pick (`Msg::Select`).
+    pub send: Callback<Msg>,
 }
 
 #[function_component(Topology)]
 pub fn topology(props: &Props) -> Html {
-    let state = &props.state;
-    let snap = &props.snapshot;
+    let frame = &props.frame;
+    let snap = &frame.snapshot;
+    let selection = props.selection;
     // The key whose preference list the ring shows (None: the first).
     let picked_key = use_state(|| None::<String>);
-    let start_roles = use_memo(state.run.clone(), |handle| {
-        replicascope_core::export::starting_roles(&**handle.run.borrow())
+    let start_roles = use_memo(frame.run.clone(), |handle| {
+        replicascope_core::export::starting_roles(handle.get())
     });
-    let run = state.run.run.borrow();
+    let run = frame.run();
     let protocol = &run.scenario().protocol;
     let (dcs, repl) = (
         protocol.spec().datacenters(),
@@ -76,7 +76,7 @@ pub fn topology(props: &Props) -> Html {
         _ => node_positions(&start_roles),
     };
     let trace = run.trace();
-    let now = state.cursor;
+    let now = frame.cursor;
     // Big clusters get smaller nodes labelled by number only.
     let radius = match (&dc, &ring) {
         (Some(l), _) => l.radius,
@@ -95,20 +95,20 @@ pub fn topology(props: &Props) -> Html {
     });
 
     let select = |s: Selection| {
-        let state = state.clone();
+        let send = props.send.clone();
         Callback::from(move |e: MouseEvent| {
             e.stop_propagation();
-            state.dispatch(Msg::Select(s));
+            send.emit(Msg::Select(s));
         })
     };
     // Enter or space on a focused node or link selects it, as a click does.
     let select_key = |s: Selection| {
-        let state = state.clone();
+        let send = props.send.clone();
         Callback::from(move |e: KeyboardEvent| {
             if e.key() == "Enter" || e.key() == " " {
                 e.prevent_default();
                 e.stop_propagation();
-                state.dispatch(Msg::Select(s));
+                send.emit(Msg::Select(s));
             }
         })
     };
@@ -153,7 +153,7 @@ pub fn topology(props: &Props) -> Html {
             .slow
             .iter()
             .any(|(x, y, _)| (*x == na && *y == nb) || (*x == nb && *y == na));
-        let selected = matches!(state.selection, Selection::Link(x, y) if (x == na && y == nb) || (x == nb && y == na));
+        let selected = matches!(selection, Selection::Link(x, y) if (x == na && y == nb) || (x == nb && y == na));
         let class = classes!(
             "link",
             (cut_ab || cut_ba).then_some("cut"),
@@ -214,7 +214,7 @@ pub fn topology(props: &Props) -> Html {
 
     // Client requests waiting for an answer, and answers just given.
     let history = run.history();
-    let recent = state.run.max_flight_us.max(5_000);
+    let recent = frame.run.max_flight_us.max(5_000);
     let requests: Vec<(Point, String, bool, bool)> = history
         .ops
         .iter()
@@ -240,7 +240,7 @@ pub fn topology(props: &Props) -> Html {
         })
         .collect();
 
-    let dots = dots_at(trace, now, state.run.max_flight_us, MAX_DOTS);
+    let dots = &*frame.dots;
     let label_dots = dots.len() <= 24;
     let on_canvas = dots.len() > MAX_SVG_DOTS;
     let placed: Vec<PlacedDot> = dots
@@ -256,7 +256,7 @@ pub fn topology(props: &Props) -> Html {
                 at,
                 opacity: d.falling.map_or(1.0, |f| 1.0 - f),
                 lost: d.falling.is_some(),
-                selected: state.selection == Selection::Message(d.id),
+                selected: selection == Selection::Message(d.id),
             })
         })
         .collect();
@@ -383,7 +383,7 @@ pub fn topology(props: &Props) -> Html {
         String::from("9")
     };
     let nodes = snap.nodes.iter().zip(&pos).map(|(node, p)| {
-        let selected = state.selection == Selection::Node(node.node);
+        let selected = selection == Selection::Node(node.node);
         let class = classes!("node", (!node.up).then_some("down"), node.view.role.class(), selected.then_some("selected"));
         html! {
             <g class={class} transform={format!("translate({:.1} {:.1})", p.x, p.y)}
@@ -408,7 +408,7 @@ pub fn topology(props: &Props) -> Html {
     // Clicks on the picture: a dot drawn on the canvas is found by
     // position; anything else clears the selection.
     let on_background = {
-        let state = state.clone();
+        let send = props.send.clone();
         let placed = placed.clone();
         Callback::from(move |e: MouseEvent| {
             let hit = e
@@ -420,12 +420,12 @@ pub fn topology(props: &Props) -> Html {
                     let y = (f64::from(e.client_y()) - r.top()) * HEIGHT / r.height().max(1.0);
                     nearest(&placed, x, y)
                 });
-            state.dispatch(Msg::Select(hit.map_or(Selection::None, Selection::Message)));
+            send.emit(Msg::Select(hit.map_or(Selection::None, Selection::Message)));
         })
     };
     // One listener for every SVG dot: the clicked dot names its message.
     let on_dot = {
-        let state = state.clone();
+        let send = props.send.clone();
         Callback::from(move |e: MouseEvent| {
             let id = e
                 .target()
@@ -435,7 +435,7 @@ pub fn topology(props: &Props) -> Html {
                 .and_then(|id| id.parse::<u32>().ok());
             if let Some(id) = id {
                 e.stop_propagation();
-                state.dispatch(Msg::Select(Selection::Message(id)));
+                send.emit(Msg::Select(Selection::Message(id)));
             }
         })
     };

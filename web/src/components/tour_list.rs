@@ -21,11 +21,11 @@ use replicascope_core::tours::{self, Tour};
 use replicascope_core::trace::Fate;
 use yew::prelude::*;
 
-use crate::state::{Model, Msg};
+use crate::state::Msg;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub state: UseReducerHandle<Model>,
+    pub send: Callback<Msg>,
     /// Alone on its page (`?page=tours`): "Start tour" opens the simulator
     /// instead of starting the tour in place.
     #[prop_or_default]
@@ -56,7 +56,7 @@ pub fn tour_list(props: &Props) -> Html {
     let base = base_url();
     let sections = tours::by_section().into_iter().map(|(section, list)| {
         let cards = list.into_iter().map(|tour| {
-            html! { <TourCard state={props.state.clone()} {tour} standalone={props.standalone} base={base.clone()} /> }
+            html! { <TourCard send={props.send.clone()} {tour} standalone={props.standalone} base={base.clone()} /> }
         });
         html! {
             <section class="tour-section" data-section={section.id()} aria-labelledby={format!("tours-{}", section.id())}>
@@ -78,7 +78,7 @@ pub fn tour_list(props: &Props) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct CardProps {
-    state: UseReducerHandle<Model>,
+    send: Callback<Msg>,
     tour: &'static Tour,
     standalone: bool,
     base: String,
@@ -89,14 +89,14 @@ fn tour_card(props: &CardProps) -> Html {
     let tour = props.tour;
     let href = format!("./?tour={}", tour.id);
     let onclick = {
-        let state = props.state.clone();
+        let send = props.send.clone();
         let standalone = props.standalone;
         Callback::from(move |e: MouseEvent| {
             if standalone {
                 return; // follow the link to the simulator
             }
             e.prevent_default();
-            state.dispatch(Msg::StartTour(tour.id.to_string()));
+            send.emit(Msg::StartTour(tour.id.to_string()));
             if let Some(w) = web_sys::window() {
                 w.scroll_to_with_x_and_y(0.0, 0.0);
             }

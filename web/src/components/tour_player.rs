@@ -8,17 +8,22 @@
 use replicascope_core::time::Duration;
 use yew::prelude::*;
 
-use crate::state::{Model, Msg};
+use replicascope_core::time::Instant;
+
+use crate::state::{Model, Msg, TourState};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub state: UseReducerHandle<Model>,
+    /// The tour on screen, if any.
+    pub tour: Option<TourState>,
+    pub cursor: Instant,
+    pub embed: bool,
+    pub send: Callback<Msg>,
 }
 
 #[function_component(TourPlayer)]
 pub fn tour_player(props: &Props) -> Html {
-    let state = &props.state;
-    let Some(tour) = &state.tour else {
+    let Some(tour) = &props.tour else {
         return html! {};
     };
     let n = tour.steps.len();
@@ -26,15 +31,11 @@ pub fn tour_player(props: &Props) -> Html {
     let Some(step) = tour.steps.get(k) else {
         return html! {};
     };
-    let send = |msg: fn() -> Msg| {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(msg()))
-    };
+    let send = |msg: fn() -> Msg| props.send.reform(move |_: MouseEvent| msg());
     let last = k + 1 == n;
-    let at_step = state.cursor == step.at();
+    let at_step = props.cursor == step.at();
     let dots = (0..n).map(|i| {
-        let s = state.clone();
-        let goto = Callback::from(move |_: MouseEvent| s.dispatch(Msg::TourGoto(i)));
+        let goto = props.send.reform(move |_: MouseEvent| Msg::TourGoto(i));
         html! {
             <li>
                 <button type="button" class={classes!("tour-dot", (i == k).then_some("current"), (i < k).then_some("seen"))}
@@ -44,7 +45,7 @@ pub fn tour_player(props: &Props) -> Html {
         }
     });
     html! {
-        <section class={classes!("tour-player", state.embed.then_some("embed"))} aria-label="Guided tour" data-testid="tour-player" data-tour={tour.id}>
+        <section class={classes!("tour-player", props.embed.then_some("embed"))} aria-label="Guided tour" data-testid="tour-player" data-tour={tour.id}>
             <div class="tour-head">
                 <span class="tour-kicker">{ "Guided tour" }</span>
                 <h2 class="tour-title">{ tour.title }</h2>

@@ -5,14 +5,15 @@
 //! model. No protocol logic lives here: runs, forks and states come from
 //! `replicascope_core`.
 
+mod frame;
 mod reduce;
 #[cfg(test)]
 mod tests;
 mod tour;
 
+pub use frame::{answer, Frame, MAX_DOTS, NARRATION_LINES};
 pub use tour::unknown_tour;
 
-use std::cell::RefCell;
 use std::rc::Rc;
 
 use replicascope_core::node::NodeId;
@@ -36,11 +37,13 @@ pub enum Selection {
     Link(NodeId, NodeId),
 }
 
-/// The run being shown. Shared, not cloned: forking mutates it in place and
-/// bumps `revision` so views know to recompute.
+/// The run being shown. Shared, never changed: an intervention forks it
+/// into a new run (and a new handle), so an older model still describes
+/// its own moment. `revision` counts the runs a page has shown, so the
+/// address bar can tell a new run from a moved cursor.
 #[derive(Clone)]
 pub struct RunHandle {
-    pub run: Rc<RefCell<Box<dyn Run>>>,
+    pub run: Rc<Box<dyn Run>>,
     pub revision: u64,
     /// Longest time any message spent in flight (bounds the search for
     /// messages in flight at the cursor).
@@ -55,7 +58,7 @@ impl RunHandle {
     fn new(run: Box<dyn Run>, revision: u64) -> RunHandle {
         let (max_flight_us, hash, idle) = stats(&*run);
         RunHandle {
-            run: Rc::new(RefCell::new(run)),
+            run: Rc::new(run),
             revision,
             max_flight_us,
             hash,
@@ -63,12 +66,14 @@ impl RunHandle {
         }
     }
 
-    fn refresh(&mut self) {
-        let (max_flight_us, hash, idle) = stats(&**self.run.borrow());
-        self.max_flight_us = max_flight_us;
-        self.hash = hash;
-        self.idle = idle;
-        self.revision += 1;
+    /// The run itself.
+    pub fn get(&self) -> &dyn Run {
+        &**self.run
+    }
+
+    /// The run after the next one: `run` forked from this one.
+    fn next(&self, run: Box<dyn Run>) -> RunHandle {
+        RunHandle::new(run, self.revision + 1)
     }
 }
 
@@ -301,8 +306,7 @@ impl Model {
         };
         match run::start(&scenario) {
             Ok(run) => {
-                let revision = self.run.revision + 1;
-                self.run = RunHandle::new(run, revision);
+                self.run = self.run.next(run);
                 self.cursor = self.cursor.min(self.until());
                 self.notice = None;
                 if undo {
@@ -324,17 +328,17 @@ impl Model {
     }
 
     pub fn scenario(&self) -> Scenario {
-        self.run.run.borrow().scenario().clone()
+        self.run.run.scenario().clone()
     }
 
     pub fn until(&self) -> Instant {
-        self.run.run.borrow().end()
+        self.run.run.end()
     }
 
     /// Virtual microseconds played per wall-clock second at 1×: twice the
     /// mean network delay, so one hop takes about half a second to watch.
     pub fn base_rate_us_per_s(&self) -> f64 {
-        let run = self.run.run.borrow();
+        let run = &self.run.run;
         crate::playback::base_rate_us_per_s(run.scenario().network.latency.mean_ms(), run.end().0)
     }
 
@@ -345,33 +349,31 @@ impl Model {
 
     /// Node states at the cursor.
     pub fn nodes_now(&self) -> Vec<NodeState> {
-        self.run.run.borrow().nodes_at(self.cursor)
+        self.run.run.nodes_at(self.cursor)
+    }
+
+    /// What the address names besides the run and the cursor.
+    pub fn place(&self) -> Place {
+        Place {
+            preset: self.preset.clone(),
+            title: self.title.clone(),
+            tour: self.tour.as_ref().map(|t| (t.id, t.index)),
+        }
     }
 
     /// What a shared link of this view carries.
     pub fn shared(&self) -> SharedRun {
-        SharedRun {
-            v: LINK_VERSION,
-            preset: self.preset.clone(),
-            scenario: self.scenario(),
-            t_us: self.cursor.0,
-            hash: Some(self.run.hash.clone()),
-            title: self.title.clone(),
-        }
+        self.place().shared(&self.run, self.cursor)
     }
 
     /// The URL fragment for this view.
     pub fn fragment(&self) -> String {
-        let run = format!("run={}", share::encode(&self.shared()));
-        match &self.tour {
-            Some(t) => format!("tour={}&step={}&{run}", t.id, t.index + 1),
-            None => run,
-        }
+        self.place().fragment(&self.run, self.cursor)
     }
 
     /// The time of the next step after the cursor, if any.
     fn next_step_time(&self) -> Option<Instant> {
-        let run = self.run.run.borrow();
+        let run = &self.run.run;
         let trace = run.trace();
         let i = trace.steps_until(self.cursor);
         trace.steps.get(i).map(|s| s.time)
@@ -379,12 +381,46 @@ impl Model {
 
     /// The time of the last step strictly before the cursor's time.
     fn previous_step_time(&self) -> Option<Instant> {
-        let run = self.run.run.borrow();
+        let run = &self.run.run;
         let trace = run.trace();
         let i = trace.steps.partition_point(|s| s.time < self.cursor);
         i.checked_sub(1)
             .and_then(|i| trace.steps.get(i))
             .map(|s| s.time)
+    }
+}
+
+/// Where the page is, beyond its run and cursor: the preset the run came
+/// from, the name of a run from no preset, the tour step on screen. With
+/// a run and a cursor it makes the page's address.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Place {
+    pub preset: Option<String>,
+    pub title: Option<String>,
+    /// The tour's id and the step on screen (from 0).
+    pub tour: Option<(&'static str, usize)>,
+}
+
+impl Place {
+    /// What a shared link of `run` at `cursor` carries.
+    pub fn shared(&self, run: &RunHandle, cursor: Instant) -> SharedRun {
+        SharedRun {
+            v: LINK_VERSION,
+            preset: self.preset.clone(),
+            scenario: run.run.scenario().clone(),
+            t_us: cursor.0,
+            hash: Some(run.hash.clone()),
+            title: self.title.clone(),
+        }
+    }
+
+    /// The URL fragment for `run` at `cursor` here.
+    pub fn fragment(&self, run: &RunHandle, cursor: Instant) -> String {
+        let link = format!("run={}", share::encode(&self.shared(run, cursor)));
+        match self.tour {
+            Some((id, index)) => format!("tour={id}&step={}&{link}", index + 1),
+            None => link,
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use replicascope_core::scenario::Timed;
 use replicascope_core::time::Instant;
 use yew::prelude::*;
 
-use super::{param, Model, Msg, Notice, RunHandle, Selection};
+use super::{param, Model, Msg, Notice, Selection};
 
 impl Reducible for Model {
     type Action = Msg;
@@ -44,8 +44,7 @@ impl Reducible for Model {
             }
             Msg::SetScenario(scenario) => match run::start(&scenario) {
                 Ok(run) => {
-                    let revision = m.run.revision + 1;
-                    m.run = RunHandle::new(run, revision);
+                    m.run = m.run.next(run);
                     m.cursor = m.cursor.min(m.until());
                     m.selection = Selection::None;
                     m.notice = None;
@@ -109,10 +108,9 @@ impl Reducible for Model {
             Msg::Select(s) => m.selection = s,
             Msg::Intervene(action) => {
                 let at_ms = m.cursor.0 as f64 / 1000.0;
-                let result = m.run.run.borrow_mut().fork(Timed { at_ms, action });
-                match result {
-                    Ok(()) => {
-                        m.run.refresh();
+                match m.run.run.forked(Timed { at_ms, action }) {
+                    Ok(run) => {
+                        m.run = m.run.next(run);
                         m.notice = None;
                         m.redo.clear();
                     }

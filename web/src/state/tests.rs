@@ -267,3 +267,62 @@ fn every_fragment_opens_a_page_or_says_why() {
         }
     }
 }
+
+#[test]
+fn an_intervention_forks_a_new_run_and_the_older_model_keeps_its_own() {
+    let mut m = Model::from_preset("single-leader-async-crash-loses-write", false);
+    m.cursor = Instant(15_000);
+    let before = Rc::new(m);
+    let (hash, frame) = (
+        before.run.hash.clone(),
+        Frame::at(&before.run, before.cursor),
+    );
+    let after = before
+        .clone()
+        .reduce(Msg::Intervene(ScenarioAction::Crash { node: NodeId(1) }));
+    // The new model runs the forked scenario ...
+    assert_eq!(after.scenario().interventions.len(), 1);
+    assert_ne!(after.run.hash, hash);
+    assert!(!Rc::ptr_eq(&after.run.run, &before.run.run));
+    // ... and the model it came from still describes its own run.
+    assert_eq!(before.scenario().interventions.len(), 0);
+    assert_eq!(before.run.hash, hash);
+    let again = Frame::at(&before.run, before.cursor);
+    assert!(again == frame);
+    assert_eq!(*again.snapshot, *frame.snapshot);
+    assert_eq!(*again.narration, *frame.narration);
+}
+
+#[test]
+fn a_frame_holds_what_the_views_show_at_its_cursor() {
+    let m = Model::from_preset("single-leader-async-write", false);
+    let run = &m.run;
+    for t in [0, 9_999, 10_000, 15_000, 40_000, 1_000_000] {
+        let f = Frame::at(run, Instant(t));
+        let r = &**run.run;
+        assert_eq!(f.steps, r.trace().steps_until(Instant(t)), "{t}");
+        assert_eq!(f.snapshot.nodes, r.nodes_at(Instant(t)), "{t}");
+        assert_eq!(f.until, r.end());
+        // Every line it narrates happened at or before the cursor, newest
+        // first, and no more than the narration shows.
+        assert!(f.narration.len() <= NARRATION_LINES);
+        assert!(f.narration.iter().all(|(at, _)| *at <= t), "{t}");
+        assert!(f.narration.windows(2).all(|w| w[0].0 >= w[1].0), "{t}");
+        // The messages it shows in flight were sent by then.
+        for d in f.dots.iter() {
+            assert!(r.trace().messages.get(d.id as usize).unwrap().sent_at.0 <= t);
+        }
+    }
+    // The async write at 10 ms: acknowledged at once, narrated by 10 ms.
+    let f = Frame::at(run, Instant(10_000));
+    assert!(
+        f.narration.iter().any(|(at, line)| *at == 10_000
+            && line.starts_with("Node 1 answers the client: the write succeeded")),
+        "{:?}",
+        f.narration
+    );
+    assert!(Frame::at(run, Instant(0))
+        .narration
+        .iter()
+        .all(|(_, l)| !l.contains("client")));
+}

@@ -301,25 +301,6 @@ impl<P: Protocol> Simulator<P> {
         self.world_after(self.trace.steps_until(t))
     }
 
-    /// Adds an intervention and re-simulates from the last checkpoint
-    /// strictly before its time: the past stays, the future is recomputed.
-    /// The result is exactly the run of the scenario with the intervention
-    /// included from the start.
-    pub fn fork(&mut self, intervention: Timed) {
-        let mut scenario = self.setup.scenario.clone();
-        let keep = self.checkpoint_before(intervention.at());
-        scenario.interventions.push(intervention);
-        self.checkpoints.truncate(keep + 1);
-        self.footprints.truncate(keep + 1);
-        self.replay.borrow_mut().take();
-        let cp = self.checkpoints[keep].clone();
-        self.setup = Rc::new(Setup::new(scenario));
-        self.world = cp.world;
-        self.trace.truncate_steps(self.world.steps, cp.messages);
-        self.history.truncate_steps(self.world.steps);
-        self.run();
-    }
-
     /// The last checkpoint taken before `at`. The first one (before
     /// anything happened) is valid for an intervention at any time.
     fn checkpoint_before(&self, at: Instant) -> usize {
@@ -329,18 +310,26 @@ impl<P: Protocol> Simulator<P> {
             .unwrap_or(0)
     }
 
-    /// This run with `intervention` added, as a new run; `self` stays as
-    /// it was, so whoever still holds it (an older page state) keeps a
-    /// consistent moment. Only the checkpoints before the intervention are
-    /// copied, and each shares its chunks with this run's.
+    /// This run with `intervention` added, as a new run re-simulated from
+    /// the last checkpoint strictly before its time: the past stays, the
+    /// future is recomputed, and the result is exactly the run of the
+    /// scenario with the intervention included from the start. `self`
+    /// stays as it was, so whoever still holds it (an older page state)
+    /// keeps a consistent moment. Only the checkpoints before the
+    /// intervention are copied, and each shares its chunks with this
+    /// run's.
     pub fn forked(&self, intervention: Timed) -> Self {
         let keep = self.checkpoint_before(intervention.at());
+        let mut scenario = self.setup.scenario.clone();
+        scenario.interventions.push(intervention);
+        let checkpoints = self.checkpoints[..=keep].to_vec();
+        let Checkpoint { world, messages } = checkpoints[keep].clone();
         let mut next = Simulator {
-            setup: self.setup.clone(),
-            world: self.checkpoints[keep].world.clone(),
+            setup: Rc::new(Setup::new(scenario)),
+            world,
             trace: self.trace.clone(),
             history: self.history.clone(),
-            checkpoints: self.checkpoints[..=keep].to_vec(),
+            checkpoints,
             checkpointing: self.checkpointing,
             checkpoint_every: self.checkpoint_every,
             footprints: self.footprints[..=keep].to_vec(),
@@ -349,7 +338,9 @@ impl<P: Protocol> Simulator<P> {
             effects: Vec::new(),
             cut_short: None,
         };
-        next.fork(intervention);
+        next.trace.truncate_steps(next.world.steps, messages);
+        next.history.truncate_steps(next.world.steps);
+        next.run();
         next
     }
 

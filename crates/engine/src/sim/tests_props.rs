@@ -215,11 +215,13 @@ proptest! {
         let node = NodeId(node % s.node_count());
         let action = if promote { Action::Promote { node } } else { Action::Crash { node } };
         let intervention = Timed { at_ms, action };
-        let mut forked = run::start(&s).unwrap();
-        forked.fork(intervention.clone()).unwrap();
+        let original = run::start(&s).unwrap();
+        let forked = original.forked(intervention.clone()).unwrap();
         let mut whole = s.clone();
         whole.interventions.push(intervention);
         prop_assert_eq!(comparable(&*forked), comparable(&*run::start(&whole).unwrap()));
+        // Forking made a new run: the original is still the plain one.
+        prop_assert_eq!(comparable(&*original), comparable(&*run::start(&s).unwrap()));
     }
 
     /// Whatever the faults and promotions, every single-leader node's log

@@ -8,8 +8,9 @@ use replicascope_core::time::Instant;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::narration::answer;
-use crate::state::Model;
+use std::rc::Rc;
+
+use crate::state::{answer, Frame};
 
 /// Rows of a query result shown at most.
 const RESULT_ROWS: usize = 50;
@@ -36,15 +37,14 @@ pub fn latest_sql(ops: &[Operation], now: Instant) -> Option<&Operation> {
 }
 #[derive(Properties, PartialEq)]
 pub(super) struct ResultProps {
-    pub(super) state: UseReducerHandle<Model>,
+    pub(super) frame: Rc<Frame>,
 }
 
 /// The answer to the latest key-value request at the cursor, in the
 /// narration's words ("the read returned {1, 2} (version 3)"). A plain
 /// function, not a component: it has no state of its own.
-pub(super) fn kv_result(state: &UseReducerHandle<Model>) -> Html {
-    let run = state.run.run.borrow();
-    let Some((op, outcome)) = latest_at(&run.history().ops, state.cursor) else {
+pub(super) fn kv_result(frame: &Frame) -> Html {
+    let Some((op, outcome)) = latest_at(&frame.run().history().ops, frame.cursor) else {
         return Html::default();
     };
     let text = match outcome {
@@ -63,14 +63,13 @@ pub(super) fn kv_result(state: &UseReducerHandle<Model>) -> Html {
 /// client replaces exactly the versions it saw (the sibling lesson),
 /// without typing a version vector by hand.
 pub(super) fn write_back(
-    state: &UseReducerHandle<Model>,
+    frame: &Frame,
     nodes: usize,
     key: &NodeRef,
     value: &NodeRef,
     context: &NodeRef,
 ) -> Html {
-    let run = state.run.run.borrow();
-    let Some((op, answer)) = latest_at(&run.history().ops, state.cursor) else {
+    let Some((op, answer)) = latest_at(&frame.run().history().ops, frame.cursor) else {
         return Html::default();
     };
     let (fill, causal) = match answer {
@@ -114,13 +113,12 @@ pub(super) fn write_back(
 /// word on how a write went.
 #[function_component(SqlResult)]
 pub(super) fn sql_result(props: &ResultProps) -> Html {
-    let state = &props.state;
-    let run = state.run.run.borrow();
-    let Some(op) = latest_sql(&run.history().ops, state.cursor) else {
+    let frame = &props.frame;
+    let Some(op) = latest_sql(&frame.run().history().ops, frame.cursor) else {
         return Html::default();
     };
     let who = format!("Node {}", op.node.0 + 1);
-    let body = match answer_at(op, state.cursor) {
+    let body = match answer_at(op, frame.cursor) {
         None => {
             html! { <p class="hint">{ format!("Waiting for the answer of node {} to the latest statement…", op.node.0 + 1) }</p> }
         }

@@ -13,7 +13,9 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::{apply, as_json, shown, slider};
-use crate::state::Model;
+use replicascope_core::scenario::Scenario;
+
+use crate::state::Msg;
 
 /// The scenario's `clocks` with `node`'s offset and drift set: kept in
 /// node order, and a node back at perfect time is left out (as the core
@@ -39,8 +41,11 @@ pub fn with_clock(clocks: &[ClockConfig], node: NodeId, offset_ms: f64, drift_pp
 /// The "Clocks" group. `picked` is the node the user chose to edit (the
 /// parameters panel owns it, so this stays a plain function rather than
 /// a component of its own: less code in the download).
-pub fn clocks(state: &UseReducerHandle<Model>, picked: &UseStateHandle<Option<u16>>) -> Html {
-    let scenario = state.scenario();
+pub fn clocks(
+    send: &Callback<Msg>,
+    scenario: &Scenario,
+    picked: &UseStateHandle<Option<u16>>,
+) -> Html {
     let nodes = scenario.node_count().max(1);
     // Until the user picks one, the first skewed clock (or node 1).
     let node = picked
@@ -60,14 +65,14 @@ pub fn clocks(state: &UseReducerHandle<Model>, picked: &UseStateHandle<Option<u1
     };
     // Each slider edits one of the two numbers and keeps the other.
     let set = |is_offset: bool| {
-        let (state, scenario) = (state.clone(), scenario.clone());
+        let (send, scenario) = (send.clone(), scenario.clone());
         move |raw: String| {
             let value = raw.trim().parse::<f64>().ok().filter(|v| v.is_finite());
             let value = value.map(|v| {
                 let (o, d) = if is_offset { (v, drift) } else { (offset, v) };
                 with_clock(&scenario.clocks, id, o, d)
             });
-            apply(&state, &scenario, "/clocks", value);
+            apply(&send, &scenario, "/clocks", value);
         }
     };
     let skewed = scenario.clocks.iter().map(|c| {

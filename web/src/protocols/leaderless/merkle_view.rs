@@ -18,12 +18,11 @@ use replicascope_core::run::Snapshot;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::state::Model;
+use crate::state::Frame;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub state: UseReducerHandle<Model>,
-    pub snapshot: Rc<Snapshot>,
+    pub frame: Rc<Frame>,
 }
 
 /// Picture width, each tree's width, and the gap between the two.
@@ -131,12 +130,10 @@ fn counts(snap: &Snapshot, i: usize) -> String {
 
 #[function_component(MerkleView)]
 pub fn merkle_view(props: &Props) -> Html {
-    let state = &props.state;
-    let snap = &props.snapshot;
+    let snap = &props.frame.snapshot;
     let picked = use_state(|| 0usize);
     let positions = {
-        let run = state.run.run.borrow();
-        let spec = run.scenario().protocol.spec();
+        let spec = props.frame.run().scenario().protocol.spec();
         if !spec.features().merkle_trees {
             return Html::default();
         }

@@ -12,16 +12,16 @@ use replicascope_core::protocol::Spec;
 use std::rc::Rc;
 
 use replicascope_core::node::{NodeId, Request, ReviewChoice, Role};
-use replicascope_core::run::{NodeState, Snapshot};
+use replicascope_core::run::NodeState;
 use replicascope_core::scenario::Action;
 use yew::prelude::*;
 
-use crate::state::{Model, Msg};
+use crate::state::{Frame, Msg};
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub state: UseReducerHandle<Model>,
-    pub snapshot: Rc<Snapshot>,
+    pub frame: Rc<Frame>,
+    pub send: Callback<Msg>,
 }
 
 /// One flagged key, across the cluster.
@@ -76,23 +76,21 @@ pub fn flagged(nodes: &[NodeState]) -> Vec<Flagged> {
 
 #[function_component(ReviewList)]
 pub fn review_list(props: &Props) -> Html {
-    let state = &props.state;
     // The resolver that flags keys is the one place an empty list is news.
-    let reviewing = state
-        .run
-        .run
-        .borrow()
+    let reviewing = props
+        .frame
+        .run()
         .scenario()
         .protocol
         .spec()
         .features()
         .review;
-    let keys = flagged(&props.snapshot.nodes);
+    let keys = flagged(&props.frame.snapshot.nodes);
     if keys.is_empty() && !reviewing {
         return Html::default();
     }
     let keep = |writer: NodeId, key: &str, value: i64| {
-        let state = state.clone();
+        let send = props.send.clone();
         let action = Action::Client {
             node: writer,
             request: Request::Write {
@@ -100,7 +98,7 @@ pub fn review_list(props: &Props) -> Html {
                 value,
             },
         };
-        Callback::from(move |_: MouseEvent| state.dispatch(Msg::Intervene(action.clone())))
+        Callback::from(move |_: MouseEvent| send.emit(Msg::Intervene(action.clone())))
     };
     let items = keys.iter().map(|f| {
         let on: Vec<String> = f.nodes.iter().map(|n| (n.0 + 1).to_string()).collect();

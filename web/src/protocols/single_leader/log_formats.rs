@@ -13,11 +13,13 @@ use replicascope_core::sql::{
 };
 use yew::prelude::*;
 
-use crate::state::Model;
+use std::rc::Rc;
+
+use crate::state::Frame;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub state: UseReducerHandle<Model>,
+    pub frame: Rc<Frame>,
     /// The statement as typed.
     pub sql: AttrValue,
     /// The node whose storage format the WAL is written in.
@@ -83,7 +85,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 #[function_component(LogFormats)]
 pub fn log_formats(props: &Props) -> Html {
     let (config, seed) = {
-        let run = props.state.run.run.borrow();
+        let run = props.frame.run();
         let s = run.scenario();
         match &s.protocol {
             ProtocolConfig::SingleLeader(c) => (c.clone(), s.seed),
