@@ -188,8 +188,8 @@ fn readable(s: &Summary) -> String {
             fields.join(", "),
             data.join(", ")
         );
-        for (label, value) in &n.view.internals {
-            let _ = writeln!(out, "    {label}: {value}");
+        for i in &n.view.internals {
+            let _ = writeln!(out, "    {}: {}", i.label(), i.value);
         }
         for item in &n.view.review {
             let choices: Vec<String> = item

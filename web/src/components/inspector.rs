@@ -27,28 +27,28 @@ pub struct Props {
     pub send: Callback<Msg>,
 }
 
-/// The node's internal bookkeeping as a compact table: labels read
-/// "key · part" ("likes · node 1", "price · version vector"), so each key
-/// is named once, on the first of its rows. A leaderless sibling's label
-/// is "key = value · write #n": the key heads its rows and each sibling's
-/// value and write share the middle column, so a key's siblings read as
-/// one group; hints ("hint for node 3") stand alone.
+/// The node's internal bookkeeping as a compact table: each key is named
+/// once, on the first of its rows, with the part ("node 1", "version
+/// vector") beside it. A leaderless sibling's row reads "value · write
+/// #n" in the middle column, so a key's siblings read as one group; lines
+/// of no key (hints kept for another node) are grouped by their part.
 fn internals(view: &NodeView, caption: &'static str) -> Html {
     if view.internals.is_empty() {
         return Html::default();
     }
-    let mut last = "";
-    let rows = view.internals.iter().map(|(label, value)| {
-        let (head, part) = label.split_once(" · ").unwrap_or((label, ""));
-        let (key, part) = match head.split_once(" = ") {
-            Some((key, sibling)) => (key, format!("{sibling} · {part}")),
-            None => (head, part.to_string()),
+    let mut last: Option<&str> = None;
+    let rows = view.internals.iter().map(|i| {
+        let (head, part) = match (&i.sibling, i.key.is_empty()) {
+            (_, true) => (i.part.as_str(), String::new()),
+            (Some(v), false) => (i.key.as_str(), format!("{v} · {}", i.part)),
+            (None, false) => (i.key.as_str(), i.part.clone()),
         };
-        let first = key != last;
-        last = key;
+        let first = last != Some(head);
+        last = Some(head);
+        let value = &i.value;
         html! {
             <tr class={classes!(first.then_some("first"))}>
-                <th scope="row">{ if first { key } else { "" } }</th><td>{ part }</td>
+                <th scope="row">{ if first { head } else { "" } }</th><td>{ part }</td>
                 // A short value ("version [4, 0, 0]") stays on one line.
                 <td class={classes!((value.len() <= 24).then_some("short"))}>{ value }</td>
             </tr>

@@ -8,7 +8,11 @@ pub fn inspector_lines(state: &NodeState) -> Vec<String> {
     let v = &state.view;
     let mut lines: Vec<String> = Vec::new();
     lines.extend(v.fields.iter().map(|(k, val)| format!("{k}: {val}")));
-    lines.extend(v.internals.iter().map(|(k, val)| format!("{k}: {val}")));
+    lines.extend(
+        v.internals
+            .iter()
+            .map(|i| format!("{}: {}", i.label(), i.value)),
+    );
     lines.extend(v.review.iter().map(|r| format!("needs review: {}", r.key)));
     lines
 }

@@ -16,7 +16,8 @@ mod view;
 mod volatile;
 
 pub use view::{
-    NodeView, ReviewChoice, ReviewItem, Role, SyncCounts, TableView, TreeNodeView, TreeView,
+    Internal, NodeView, ReviewChoice, ReviewItem, Role, SyncCounts, TableView, TreeNodeView,
+    TreeView,
 };
 pub use volatile::Volatile;
 

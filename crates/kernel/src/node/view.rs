@@ -109,10 +109,11 @@ pub struct NodeView {
     /// The node's SQL table, for protocols that keep one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table: Option<TableView>,
-    /// Internal bookkeeping behind the values, label → text: a key's
-    /// version vector, a CRDT's per-replica counters, tags, tombstones.
+    /// Internal bookkeeping behind the values: a key's version vector, a
+    /// CRDT's per-replica counters, tags, tombstones, a sibling's write,
+    /// a hint kept for another node.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub internals: Vec<(String, String)>,
+    pub internals: Vec<Internal>,
     /// Keys holding conflicting versions that a person must choose
     /// between (the "flag for review" resolver).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -166,4 +167,63 @@ pub struct TableView {
     pub name: String,
     pub columns: Vec<String>,
     pub rows: Vec<Vec<String>>,
+}
+
+/// One line of a node's bookkeeping, typed so that a view can group a
+/// key's lines without reading the text. In JSON it is the pair
+/// `[label, value]` people read ("likes · node 3", "+3 −0").
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Internal {
+    /// The key the line is about; empty for the node's own bookkeeping
+    /// (a hint it keeps for another node).
+    pub key: String,
+    /// For a line about one of several versions kept side by side (a
+    /// sibling), that version's value as text.
+    pub sibling: Option<String>,
+    /// Which part of the key's state: "version vector", "node 3",
+    /// "write #6", "hint for node 2".
+    pub part: String,
+    pub value: String,
+}
+
+impl Internal {
+    /// A line about `part` of `key`.
+    pub fn of_key(key: &str, part: &str, value: String) -> Internal {
+        Internal {
+            key: String::from(key),
+            sibling: None,
+            part: String::from(part),
+            value,
+        }
+    }
+
+    /// The label as people read it: "likes · node 3", "x = {900} · write
+    /// #6", "hint for node 3".
+    pub fn label(&self) -> String {
+        match (&self.sibling, self.key.is_empty()) {
+            (_, true) => self.part.clone(),
+            (Some(v), false) => alloc::format!("{} = {v} · {}", self.key, self.part),
+            (None, false) => alloc::format!("{} · {}", self.key, self.part),
+        }
+    }
+}
+
+impl Serialize for Internal {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        (self.label(), &self.value).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Internal {
+    /// From the `[label, value]` pair: the label is kept whole, as the
+    /// part of no key (JSON is for people and other tools, not read
+    /// back into views).
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (part, value) = <(String, String)>::deserialize(d)?;
+        Ok(Internal {
+            part,
+            value,
+            ..Internal::default()
+        })
+    }
 }

@@ -109,7 +109,11 @@ fn newer_version_vector_wins_and_is_written_back() {
     assert!(view
         .internals
         .iter()
-        .any(|(k, v)| k == "x = {900} · write #6" && v == "version [3, 2, 2]"));
+        .any(|i| i.key == "x"
+            && i.sibling.as_deref() == Some("{900}")
+            && i.part == "write #6"
+            && i.label() == "x = {900} · write #6"
+            && i.value == "version [3, 2, 2]"));
     let reply = notes(&*r, "replies it needs");
     assert!(
         reply[0].contains("node 3: {600} at [2, 2, 2]") || reply[0].contains("[2, 2, 2]"),
@@ -155,7 +159,8 @@ fn sloppy_quorum_writes_a_hint_and_hands_it_off() {
     assert_eq!(notes(&*r, "drops the hint").len(), 1);
     let mid = r.nodes_at(crate::time::Instant(350_000));
     assert_eq!(mid[3].view.internals.len(), 1, "node 4 holds one hint");
-    assert!(mid[3].view.internals[0].0.contains("hint for node 3"));
+    assert_eq!(mid[3].view.internals[0].part, "hint for node 3");
+    assert_eq!(mid[3].view.internals[0].label(), "hint for node 3");
     assert!(r.nodes_after(usize::MAX)[3].view.internals.is_empty());
 }
 

@@ -65,10 +65,12 @@ pub fn view(n: &LeaderlessNode) -> NodeView {
             )),
         }
         for s in versions.iter() {
-            v.internals.push((
-                format!("{key} = {} · write #{}", s.value.text(), s.value.op.0),
-                format!("version {}", s.version().display_for(width)),
-            ));
+            v.internals.push(crate::node::Internal {
+                key: key.clone(),
+                sibling: Some(s.value.text()),
+                part: format!("write #{}", s.value.op.0),
+                value: format!("version {}", s.version().display_for(width)),
+            });
         }
     }
     let k = n.config.node_count();
@@ -102,10 +104,11 @@ pub fn view(n: &LeaderlessNode) -> NodeView {
         }
     }
     for ((home, key), versions) in &n.hints {
-        v.internals.push((
-            format!("hint for {home}"),
-            format!("{key} = {}", versions_text(versions, width)),
-        ));
+        v.internals.push(crate::node::Internal {
+            part: format!("hint for {home}"),
+            value: format!("{key} = {}", versions_text(versions, width)),
+            ..Default::default()
+        });
     }
     v
 }

@@ -155,7 +155,7 @@ fn pn_counter_adds_both_increments() {
     assert!(
         internals
             .iter()
-            .any(|(k, v)| k == "likes · node 3" && v == "+3 −0"),
+            .any(|i| i.key == "likes" && i.label() == "likes · node 3" && i.value == "+3 −0"),
         "{internals:?}"
     );
 }

@@ -9,7 +9,7 @@ use alloc::string::String;
 use super::cell::Value;
 use super::config::Resolution;
 use super::MultiLeaderNode;
-use crate::node::{NodeView, ReviewChoice, ReviewItem, Role};
+use crate::node::{Internal, NodeView, ReviewChoice, ReviewItem, Role};
 
 pub fn view(n: &MultiLeaderNode) -> NodeView {
     let width = usize::from(n.config.node_count());
@@ -65,13 +65,14 @@ pub fn view(n: &MultiLeaderNode) -> NodeView {
                     v.fields.push((key.clone(), c.text()));
                 }
                 for (label, value) in c.internals() {
-                    v.internals.push((format!("{key} · {label}"), value));
+                    v.internals.push(Internal::of_key(key, &label, value));
                 }
             }
             other => v.fields.push((key.clone(), other.text())),
         }
-        v.internals.push((
-            format!("{key} · version vector"),
+        v.internals.push(Internal::of_key(
+            key,
+            "version vector",
             format!("{}", cell.vv.display_for(width)),
         ));
         if let Value::Siblings(siblings) = &cell.value {
