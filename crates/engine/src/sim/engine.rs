@@ -18,6 +18,10 @@ use crate::history::History;
 use crate::node::{
     Ctx, Effect, Input, Message, NodeId, OpId, OperatorAction, Outcome, Protocol, Request, Timer,
 };
+use crate::rng::SimRng;
+use crate::scenario::{ms_to_instant, Action, Generator};
+use crate::time::{Duration, Instant};
+use crate::trace::{DropReason, Fate, MessageRecord, Note, Step, StepKind, Trace};
 
 /// What a node of protocol `P` is handed.
 type NodeInput<P> = Input<
@@ -26,10 +30,6 @@ type NodeInput<P> = Input<
     <P as Protocol>::Request,
     <P as Protocol>::Command,
 >;
-use crate::rng::SimRng;
-use crate::scenario::{ms_to_instant, Action, Generator};
-use crate::time::{Duration, Instant};
-use crate::trace::{DropReason, Fate, MessageRecord, Note, Step, StepKind, Trace};
 
 mod actions;
 

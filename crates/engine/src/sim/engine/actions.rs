@@ -237,28 +237,22 @@ impl<P: Protocol> Engine<'_, P> {
         if let Some((_, history)) = self.rec.as_mut() {
             history.invoke_in_session(node, request.clone(), self.world.now, step, session);
         }
-        if self.world.up[node.index()] {
-            self.world.pending_ops[node.index()].push(op);
-            match P::request(request) {
-                Ok(request) => {
-                    self.dispatch(node, Input::Client { op, request }, StepKind::Client, op.0)
-                }
-                // A request this protocol does not serve: the client hears
-                // why at once, as if the node had answered.
-                Err(reason) => {
-                    self.record(node, StepKind::Client, op.0);
-                    let outcome = Outcome::Failed { reason };
-                    self.effect(node, step, Effect::Reply { op, outcome });
-                }
-            }
+        // A node that is down, or a request this protocol does not serve:
+        // the client hears why at once, and the node sees nothing.
+        let request = if self.world.up[node.index()] {
+            P::request(request)
         } else {
-            self.record(node, StepKind::Client, op.0);
-            self.complete(
-                op,
-                Outcome::Failed {
-                    reason: format!("{node} is down"),
-                },
-            );
+            Err(format!("{node} is down"))
+        };
+        match request {
+            Ok(request) => {
+                self.world.pending_ops[node.index()].push(op);
+                self.dispatch(node, Input::Client { op, request }, StepKind::Client, op.0);
+            }
+            Err(reason) => {
+                self.record(node, StepKind::Client, op.0);
+                self.complete(op, Outcome::Failed { reason });
+            }
         }
     }
 
