@@ -16,7 +16,7 @@ mod request;
 mod view;
 mod volatile;
 
-pub use request::Request;
+pub use request::{statement_is_write, Request};
 pub use view::{
     Internal, NodeView, ReviewChoice, ReviewItem, Role, SyncCounts, TableView, TreeNodeView,
     TreeView,

@@ -98,10 +98,7 @@ impl Request {
             | Request::Remove { .. }
             | Request::Put { .. } => true,
             Request::Read { .. } | Request::Get { .. } => false,
-            Request::Sql { sql } => !sql
-                .trim_start()
-                .get(..6)
-                .is_some_and(|w| w.eq_ignore_ascii_case("select")),
+            Request::Sql { sql } => statement_is_write(sql),
         }
     }
 }
@@ -147,4 +144,11 @@ impl fmt::Display for Request {
             }
         }
     }
+}
+
+/// Does this SQL statement change data (anything but a `SELECT`)?
+pub fn statement_is_write(sql: &str) -> bool {
+    !sql.trim_start()
+        .get(..6)
+        .is_some_and(|w| w.eq_ignore_ascii_case("select"))
 }

@@ -7,8 +7,8 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::{capital, request_is_write, Change, JoinState, Msg, Request, SingleLeaderNode, Timer};
-use crate::node::{Ctx, NodeId, OpId, Outcome};
+use super::{capital, Change, JoinState, Msg, Request, SingleLeaderNode, Timer};
+use crate::node::{statement_is_write, Ctx, NodeId, OpId, Outcome};
 use crate::sql::Value;
 
 impl SingleLeaderNode {
@@ -63,7 +63,7 @@ impl SingleLeaderNode {
         }
         match request {
             Request::Read { key, at_least } => self.read(ctx, op, key, at_least),
-            Request::Sql { sql } if !request_is_write(&sql) => self.select(ctx, op, &sql),
+            Request::Sql { sql } if !statement_is_write(&sql) => self.select(ctx, op, &sql),
             _ if !self.is_leader() => self.refuse_write(ctx, op),
             Request::Write { key, value } => {
                 let undo_key = key.clone();

@@ -417,14 +417,6 @@ impl SingleLeaderNode {
     }
 }
 
-/// Does this SQL text change data (anything but `SELECT`)?
-fn request_is_write(sql: &str) -> bool {
-    node::Request::Sql {
-        sql: String::from(sql),
-    }
-    .is_write()
-}
-
 impl Protocol for SingleLeaderNode {
     type Msg = Msg;
     type Timer = Timer;
