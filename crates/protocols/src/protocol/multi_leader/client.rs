@@ -12,7 +12,7 @@ use super::cell::{Cell, Stamp, Value};
 use super::config::Resolution;
 use super::crdt_value::{CrdtValue, Reading};
 use super::message::{Change, Msg, Update};
-use super::request::{Edit, Request, WriteText};
+use super::request::{Edit, Request};
 use super::MultiLeaderNode;
 use crate::node::{Causal, Ctx, OpId, Outcome};
 use crate::vv::Dot;
@@ -151,7 +151,7 @@ impl MultiLeaderNode {
             },
             what: match edit {
                 Edit::Set(value) => format!("{key} = {value}"),
-                edit => format!("{}", WriteText(&key, edit)),
+                edit => format!("{}", edit.request(key.clone())),
             },
             path: alloc::vec![me],
         };

@@ -3,7 +3,6 @@
 //! (an increment, adding to or removing from a set).
 
 use alloc::string::String;
-use core::fmt;
 
 use crate::node;
 
@@ -49,18 +48,15 @@ impl Request {
     }
 }
 
-/// Reads like the scenario's request: "increment likes by 3".
-pub(super) struct WriteText<'a>(pub &'a str, pub Edit);
-
-impl fmt::Display for WriteText<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let key = self.0;
-        match self.1 {
-            Edit::Set(value) => write!(f, "write {key} = {value}"),
-            Edit::Increment(by) if by < 0 => write!(f, "decrement {key} by {}", -by),
-            Edit::Increment(by) => write!(f, "increment {key} by {by}"),
-            Edit::Add(value) => write!(f, "add {value} to {key}"),
-            Edit::Remove(value) => write!(f, "remove {value} from {key}"),
+impl Edit {
+    /// The write of `key` as the scenario says it ("increment likes by
+    /// 3"): its text is the scenario request's, written in one place.
+    pub(super) fn request(self, key: String) -> node::Request {
+        match self {
+            Edit::Set(value) => node::Request::Write { key, value },
+            Edit::Increment(by) => node::Request::Increment { key, by },
+            Edit::Add(value) => node::Request::Add { key, value },
+            Edit::Remove(value) => node::Request::Remove { key, value },
         }
     }
 }
