@@ -83,6 +83,17 @@ impl SingleLeaderNode {
         }
     }
 
+    /// What the client is told when the write at `lsn` is acknowledged:
+    /// its version, and the leadership (epoch and leader) that took it.
+    fn acknowledgement(&self, lsn: u64) -> Outcome {
+        Outcome::Written {
+            version: lsn,
+            epoch: Some(self.term.epoch),
+            leader: Some(self.id),
+            causal: None,
+        }
+    }
+
     pub(super) fn answer_or_wait(
         &mut self,
         ctx: &mut Ctx<'_, Msg, Timer>,
@@ -94,29 +105,13 @@ impl SingleLeaderNode {
         match self.config.ack {
             AckMode::Async => {
                 ctx.note(format!("{me} wrote {what} and answered the client at once; the followers get it in the background."));
-                ctx.reply(
-                    op,
-                    Outcome::Written {
-                        version: lsn,
-                        epoch: Some(self.term.epoch),
-                        leader: Some(self.id),
-                        causal: None,
-                    },
-                );
+                ctx.reply(op, self.acknowledgement(lsn));
             }
             AckMode::Sync => {
                 let sync = self.config.synchronous_followers(self.id);
                 if sync.is_empty() {
                     ctx.note(format!("{me} wrote {what}; none of its followers is a synchronous one, so it answered the client at once."));
-                    ctx.reply(
-                        op,
-                        Outcome::Written {
-                            version: lsn,
-                            epoch: Some(self.term.epoch),
-                            leader: Some(self.id),
-                            causal: None,
-                        },
-                    );
+                    ctx.reply(op, self.acknowledgement(lsn));
                 } else {
                     ctx.note(format!(
                         "{me} wrote {what}; the client waits until {} acknowledged it.",
@@ -127,15 +122,7 @@ impl SingleLeaderNode {
             }
             AckMode::SemiSync if self.volatile.fell_back => {
                 ctx.note(format!("{me} wrote {what} and answered at once: semi-sync has fallen back to asynchronous until a follower catches up."));
-                ctx.reply(
-                    op,
-                    Outcome::Written {
-                        version: lsn,
-                        epoch: Some(self.term.epoch),
-                        leader: Some(self.id),
-                        causal: None,
-                    },
-                );
+                ctx.reply(op, self.acknowledgement(lsn));
             }
             AckMode::SemiSync => {
                 ctx.note(format!(
@@ -230,15 +217,7 @@ impl SingleLeaderNode {
             ctx.note(format!(
                 "{why}: the leader now tells the client the write succeeded."
             ));
-            ctx.reply(
-                w.op,
-                Outcome::Written {
-                    version: lsn,
-                    epoch: Some(self.term.epoch),
-                    leader: Some(self.id),
-                    causal: None,
-                },
-            );
+            ctx.reply(w.op, self.acknowledgement(lsn));
         }
         if released && self.config.ack == AckMode::SemiSync {
             self.arm_semi_sync_timer(ctx);
@@ -274,15 +253,7 @@ impl SingleLeaderNode {
             if n == 1 { String::from("the waiting write") } else { format!("all {n} waiting writes") }
         ));
         for (lsn, w) in core::mem::take(&mut self.volatile.waiting) {
-            ctx.reply(
-                w.op,
-                Outcome::Written {
-                    version: lsn,
-                    epoch: Some(self.term.epoch),
-                    leader: Some(self.id),
-                    causal: None,
-                },
-            );
+            ctx.reply(w.op, self.acknowledgement(lsn));
         }
     }
 
