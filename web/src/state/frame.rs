@@ -47,7 +47,7 @@ impl PartialEq for Frame {
 
 impl Frame {
     pub fn at(run: &RunHandle, cursor: Instant) -> Frame {
-        let r: &dyn Run = &**run.run;
+        let r = run.get();
         let trace = r.trace();
         Frame {
             run: run.clone(),
@@ -62,7 +62,7 @@ impl Frame {
 
     /// The run itself, for what the frame does not precompute.
     pub fn run(&self) -> &dyn Run {
-        &**self.run.run
+        self.run.get()
     }
 }
 

@@ -71,7 +71,8 @@ impl RunHandle {
         &**self.run
     }
 
-    /// The run after the next one: `run` forked from this one.
+    /// The handle of `run`, the next run this page shows (a fork of this
+    /// one, or a re-run with other settings).
     fn next(&self, run: Box<dyn Run>) -> RunHandle {
         RunHandle::new(run, self.revision + 1)
     }
@@ -359,11 +360,6 @@ impl Model {
             title: self.title.clone(),
             tour: self.tour.as_ref().map(|t| (t.id, t.index)),
         }
-    }
-
-    /// What a shared link of this view carries.
-    pub fn shared(&self) -> SharedRun {
-        self.place().shared(&self.run, self.cursor)
     }
 
     /// The URL fragment for this view.

@@ -299,7 +299,7 @@ fn a_frame_holds_what_the_views_show_at_its_cursor() {
     let run = &m.run;
     for t in [0, 9_999, 10_000, 15_000, 40_000, 1_000_000] {
         let f = Frame::at(run, Instant(t));
-        let r = &**run.run;
+        let r = run.get();
         assert_eq!(f.steps, r.trace().steps_until(Instant(t)), "{t}");
         assert_eq!(f.snapshot.nodes, r.nodes_at(Instant(t)), "{t}");
         assert_eq!(f.until, r.end());
