@@ -12,6 +12,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 mod bench;
 mod check;
 mod compare;
+mod explore;
 mod load;
 mod log_sizes;
 mod long_run;
@@ -68,6 +69,9 @@ enum Command {
     /// Time whole recorded runs of a scenario (median of several): the
     /// native half of the browser benchmark.
     Bench(bench::Args),
+    /// Can this ever happen? Search every schedule of a scenario (within
+    /// bounds) for the shortest one that violates a property.
+    Explore(explore::Args),
     /// Is a history linearizable? Reads Jepsen logs, Jepsen EDN maps or a
     /// ReplicaScope history; exit status 0 yes, 2 no, 3 undecided.
     Check(check::Args),
@@ -103,6 +107,7 @@ fn main() -> ExitCode {
         Command::Tour(args) => tours::run(&args),
         Command::LongRun(args) => long_run::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Explore(args) => explore::run(&args),
         Command::Check(_) => unreachable!("checked above"),
     };
     match result {

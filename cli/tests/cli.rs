@@ -817,15 +817,15 @@ fn command_line_errors_are_one_line() {
         ),
         (
             vec!["runn", "chatter-5"],
-            "unknown command 'runn' (did you mean 'run'?); commands: presets, run, trace, svg, settings, quorum, log-sizes, staleness, compare, tour, long-run, bench, check",
+            "unknown command 'runn' (did you mean 'run'?); commands: presets, run, trace, svg, settings, quorum, log-sizes, staleness, compare, tour, long-run, bench, explore, check",
         ),
         (
             vec!["rnu", "chatter-5"],
-            "unknown command 'rnu'; commands: presets, run, trace, svg, settings, quorum, log-sizes, staleness, compare, tour, long-run, bench, check",
+            "unknown command 'rnu'; commands: presets, run, trace, svg, settings, quorum, log-sizes, staleness, compare, tour, long-run, bench, explore, check",
         ),
         (
             vec![],
-            "name a command: presets, run, trace, svg, settings, quorum, log-sizes, staleness, compare, tour, long-run, bench, check (see 'replicascope --help')",
+            "name a command: presets, run, trace, svg, settings, quorum, log-sizes, staleness, compare, tour, long-run, bench, explore, check (see 'replicascope --help')",
         ),
     ] {
         let o = replicascope(&args);

@@ -26,6 +26,7 @@ fn scenario(nodes: u16, fanout: u16, until_ms: f64) -> Scenario {
         faults: vec![],
         workload: Workload::default(),
         interventions: vec![],
+        schedule: Vec::new(),
         until_ms,
     }
 }

@@ -44,7 +44,7 @@ pub mod label_layout;
 
 pub use replicascope_checkers::{check, linearizability};
 pub use replicascope_engine::{
-    long_run, presets, run, scenario, section, share, sim, staleness, tours, trace,
+    explore, long_run, presets, run, scenario, section, share, sim, staleness, tours, trace,
 };
 pub use replicascope_kernel::{
     anomaly, history, latency, node, opset, quorum, replica_values, rng, scenario_parts, sorting,

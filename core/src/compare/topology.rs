@@ -76,6 +76,7 @@ pub fn scenario_for(spec: &CompareSpec, arch: Architecture) -> Scenario {
             ..Workload::default()
         },
         interventions: Vec::new(),
+        schedule: Vec::new(),
         until_ms: spec.duration_ms + SETTLE_MS,
     }
 }

@@ -12,6 +12,7 @@ extern crate std;
 
 #[doc(hidden)]
 pub mod content;
+pub mod explore;
 pub mod long_run;
 pub mod presets;
 mod protocol_tests;

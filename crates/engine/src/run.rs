@@ -146,6 +146,7 @@ pub trait Run {
 /// Validates, builds and runs `scenario` to its end.
 pub fn start(scenario: &Scenario) -> Result<Box<dyn Run>, ScenarioError> {
     scenario.validate().map_err(ScenarioError::Invalid)?;
+    crate::explore::check_schedule(scenario).map_err(ScenarioError::Invalid)?;
     Ok(scenario.protocol.visit(Finish(scenario)))
 }
 
@@ -343,25 +344,63 @@ fn anomalies_of<P: Protocol>(
     history: &History,
     end: Option<&Trace>,
 ) -> Vec<Anomaly> {
-    let surviving = surviving_writes(world, history);
-    let input = CheckInput {
-        history,
-        surviving_writes: &surviving,
-    };
-    let mut all: Vec<Anomaly> = check::standard()
-        .iter()
-        .flat_map(|c| c.check(&input))
-        .collect();
-    if scenario.protocol.spec().versions_are_log_positions() {
+    let settled = end.is_some_and(|trace| !trace.messages.iter().any(|m| m.fate == Fate::InFlight));
+    judge(scenario, world, history, settled, None)
+}
+
+/// The checkers that label `kinds` (every checker for `None`) over one
+/// moment: what a run's anomalies are made of, and what the explorer
+/// asks of each state it reaches. `settled`: nothing is in flight and
+/// nothing more will happen, so replicas that disagree have diverged.
+pub(crate) fn judge<P: Protocol>(
+    scenario: &Scenario,
+    world: &World<P>,
+    history: &History,
+    settled: bool,
+    kinds: Option<&[AnomalyKind]>,
+) -> Vec<Anomaly> {
+    let wants = |k: AnomalyKind| kinds.is_none_or(|ks| ks.contains(&k));
+    let mut all: Vec<Anomaly> = Vec::new();
+    if wants(AnomalyKind::LostWrite) || wants(AnomalyKind::LostUpdate) {
+        let surviving = surviving_writes(world, history);
+        let input = CheckInput {
+            history,
+            surviving_writes: &surviving,
+        };
+        all.extend(check::standard().iter().flat_map(|c| c.check(&input)));
+    } else if wants(AnomalyKind::StaleRead) || wants(AnomalyKind::SplitBrain) {
+        // Neither reads the nodes: skip working out what survived.
+        let input = CheckInput {
+            history,
+            surviving_writes: &alloc::collections::BTreeSet::new(),
+        };
+        use check::Checker as _;
+        all.extend(check::StaleReads.check(&input));
+        all.extend(check::SplitBrainWrites.check(&input));
+    }
+    let sessions = [
+        AnomalyKind::ReadYourWrites,
+        AnomalyKind::MonotonicRead,
+        AnomalyKind::ConsistentPrefix,
+    ];
+    if sessions.into_iter().any(wants) && scenario.protocol.spec().versions_are_log_positions() {
+        let surviving = alloc::collections::BTreeSet::new();
+        let input = CheckInput {
+            history,
+            surviving_writes: &surviving,
+        };
         all.extend(check::sessions().iter().flat_map(|c| c.check(&input)));
     }
-    if let Some(checked) = linearizability_of(scenario, history) {
-        all.extend(checked.anomalies(history));
+    if wants(AnomalyKind::NotLinearizable) {
+        if let Some(checked) = linearizability_of(scenario, history) {
+            all.extend(checked.anomalies(history));
+        }
     }
     all.extend(world.findings.iter().map(|f| f.anomaly.clone()));
-    if let Some(trace) = end {
-        all.extend(end_divergence(world, history, trace));
+    if settled && wants(AnomalyKind::Divergence) {
+        all.extend(end_divergence(world, history));
     }
+    all.retain(|a| wants(a.kind));
     crate::sorting::sort_by(&mut all, |a, b| {
         (a.op, a.kind, a.other, &a.explanation).cmp(&(b.op, b.kind, b.other, &b.explanation))
     });
@@ -425,10 +464,7 @@ fn surviving_writes<P: Protocol>(
 /// Replicas that should have converged but hold different values at the
 /// end, once no message is in flight: one anomaly per key, tied to the
 /// last write of that key.
-fn end_divergence<P: Protocol>(world: &World<P>, history: &History, trace: &Trace) -> Vec<Anomaly> {
-    if trace.messages.iter().any(|m| m.fate == Fate::InFlight) {
-        return Vec::new();
-    }
+fn end_divergence<P: Protocol>(world: &World<P>, history: &History) -> Vec<Anomaly> {
     let replicas = up_replicas(&world.nodes, &world.up)
         .filter_map(|(id, node)| Some((id, node.replica_state()?)));
     let mut found = Vec::new();

@@ -152,6 +152,23 @@ impl Latency {
         }
     }
 
+    /// The shortest delay the distribution can draw, in ms: the explorer's
+    /// earliest arrival (it never picks a delay, only an order).
+    pub fn min_ms(&self) -> f64 {
+        match self {
+            Latency::Constant { ms } => *ms,
+            Latency::Uniform { min_ms, .. } => *min_ms,
+            Latency::Exponential { .. } => 0.0,
+            Latency::Pareto { xm_ms, .. } => *xm_ms,
+            Latency::Mixture { parts } => parts
+                .iter()
+                .filter(|p| p.weight > 0.0)
+                .map(|p| p.latency.min_ms())
+                .fold(f64::INFINITY, f64::min),
+            Latency::Shifted { ms, base } => ms + base.min_ms(),
+        }
+    }
+
     /// The distribution's mean in ms (infinite for Pareto with `alpha ≤ 1`).
     pub fn mean_ms(&self) -> f64 {
         match self {

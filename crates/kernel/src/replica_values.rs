@@ -5,6 +5,7 @@
 
 use alloc::collections::BTreeMap;
 use alloc::format;
+use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -13,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// The nodes that are up, with their ids: the replicas worth comparing.
 pub fn up_replicas<'a, P: Protocol>(
-    nodes: &'a [P],
+    nodes: &'a [Rc<P>],
     up: &'a [bool],
 ) -> impl Iterator<Item = (NodeId, &'a P)> + 'a {
     nodes
@@ -21,7 +22,7 @@ pub fn up_replicas<'a, P: Protocol>(
         .zip(up)
         .enumerate()
         .filter(|(_, (_, &up))| up)
-        .map(|(i, (node, _))| (NodeId(i as u16), node))
+        .map(|(i, (node, _))| (NodeId(i as u16), &**node))
 }
 
 /// Do the replicas agree at the end?
@@ -44,7 +45,7 @@ pub struct Convergence {
 /// Replicas that should be identical: every up node that reports replica
 /// state (or, failing that, its key → value data and its table's rows)
 /// must hold the same value for every key and row.
-pub fn convergence<P: Protocol>(nodes: &[P], up: &[bool]) -> Convergence {
+pub fn convergence<P: Protocol>(nodes: &[Rc<P>], up: &[bool]) -> Convergence {
     let replicas = up_replicas(nodes, up).map(|(id, node)| {
         let state = node.replica_state().unwrap_or_else(|| {
             let view = node.view();

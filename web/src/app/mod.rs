@@ -20,6 +20,7 @@ use yew::prelude::*;
 use crate::components::anomalies::Anomalies;
 use crate::components::compare_table::CompareTable;
 use crate::components::controls::Controls;
+use crate::components::explorer::Explorer;
 use crate::components::history_check::HistoryCheck;
 use crate::components::inspector::Inspector;
 use crate::components::latency_chart::LatencyChart;
@@ -401,6 +402,7 @@ pub fn app(props: &AppProps) -> Html {
                     <ReviewList frame={frame.clone()} send={send.clone()} />
                     <Narration frame={frame.clone()} />
                     <Anomalies frame={frame.clone()} send={send.clone()} />
+                    <Explorer run={state.run.clone()} send={send.clone()} />
                     <Params run={state.run.clone()} send={send.clone()} />
                     <RealSettings run={state.run.clone()} />
                 </aside>

@@ -5,6 +5,7 @@ pub mod anomalies;
 pub mod client_ops;
 pub mod compare_table;
 pub mod controls;
+pub mod explorer;
 pub mod history_check;
 pub mod inspector;
 pub mod latency_chart;

@@ -22,6 +22,7 @@ pub(crate) fn base(protocol: ProtocolConfig, until_ms: f64) -> Scenario {
         faults: Vec::new(),
         workload: Workload::default(),
         interventions: Vec::new(),
+        schedule: Vec::new(),
         until_ms,
     }
 }

@@ -23,6 +23,14 @@ use serde::{Deserialize, Serialize};
 use crate::protocol::ProtocolConfig;
 use crate::time::Instant;
 
+/// The scenario's faults in the order they happen (by time, then as
+/// written): the order a schedule's `script` steps take them in.
+pub fn scripted_order(faults: &[Timed]) -> alloc::vec::Vec<usize> {
+    let mut order: alloc::vec::Vec<usize> = (0..faults.len()).collect();
+    crate::sorting::sort_by_key(&mut order, |&i| (faults[i].at(), i));
+    order
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
@@ -45,6 +53,11 @@ pub struct Scenario {
     /// the run there. Kept apart from `faults` so a preset stays readable.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interventions: Vec<Timed>,
+    /// A schedule found by the explorer: when present the run takes
+    /// exactly these steps, in this order, and nothing else happens (see
+    /// `docs/explore.md`). Empty for an ordinary run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub schedule: Vec<Chosen>,
     /// The run stops at this virtual time.
     pub until_ms: f64,
 }

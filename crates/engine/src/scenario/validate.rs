@@ -52,8 +52,15 @@ impl Scenario {
             ("workload.ops", &self.workload.ops),
             ("interventions", &self.interventions),
         ] {
+            // With a schedule, listed times only order each client's
+            // operations: the schedule says when each happens.
+            let until = if self.schedule.is_empty() {
+                self.until_ms
+            } else {
+                f64::INFINITY
+            };
             for (i, t) in items.iter().enumerate() {
-                v.timed(&format!("{list}[{i}]"), t, self.until_ms);
+                v.timed(&format!("{list}[{i}]"), t, until);
             }
         }
         v.finite_in(
@@ -65,6 +72,26 @@ impl Scenario {
         );
         if let Some(g) = &self.workload.generator {
             g.validate(&mut v, self.until_ms);
+        }
+        if !self.schedule.is_empty() {
+            v.schedule(
+                &self.schedule,
+                self.workload.ops.len(),
+                self.faults.len(),
+                self.until_ms,
+            );
+            if self.workload.generator.is_some() {
+                v.push(
+                    "workload.generator",
+                    "a run that replays a schedule takes only the operations listed in workload.ops; remove the generator".to_string(),
+                );
+            }
+            if !self.interventions.is_empty() {
+                v.push(
+                    "interventions",
+                    "this run replays a schedule step by step, so it cannot take interventions; remove the schedule to change the run by hand".to_string(),
+                );
+            }
         }
         v.finish()
     }

@@ -6,6 +6,7 @@
 use crate::protocol::Spec;
 use alloc::collections::BTreeMap;
 use alloc::format;
+use alloc::rc::Rc;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -32,6 +33,10 @@ type NodeInput<P> = Input<
 >;
 
 mod actions;
+mod choose;
+mod space;
+
+pub use space::InFlight;
 
 /// Something in the queue.
 #[derive(Clone, Debug)]
@@ -53,7 +58,9 @@ enum Event<M> {
 #[derive(Clone, Debug)]
 pub struct World<P: Protocol> {
     pub now: Instant,
-    pub nodes: Vec<P>,
+    /// Shared between copies of the world until one changes: a checkpoint
+    /// or an explorer state copies a node only when a step touches it.
+    pub nodes: Vec<Rc<P>>,
     pub up: Vec<bool>,
     pub net: NetState,
     /// Steps taken so far (recorded or not).
@@ -70,6 +77,9 @@ pub struct World<P: Protocol> {
     next_generation: u64,
     queue: EventQueue<Event<P::Msg>>,
     agenda_pos: usize,
+    /// Steps of the scenario's schedule taken so far (see
+    /// [`crate::scenario::Chosen`]).
+    schedule_pos: usize,
     next_generated: Option<Instant>,
     next_message: u32,
     next_op: u32,
@@ -111,7 +121,7 @@ impl<P: Protocol> World<P> {
             .and_then(|g| first_arrival(g, &mut workload_rng));
         World {
             now: Instant::ZERO,
-            nodes,
+            nodes: nodes.into_iter().map(Rc::new).collect(),
             up: alloc::vec![true; usize::from(n)],
             net: NetState::new(n),
             steps: 0,
@@ -123,8 +133,13 @@ impl<P: Protocol> World<P> {
             workload_rng,
             timers: alloc::vec![BTreeMap::new(); usize::from(n)],
             next_generation: 0,
-            queue: EventQueue::default(),
+            queue: if setup.explore {
+                EventQueue::flat()
+            } else {
+                EventQueue::default()
+            },
             agenda_pos: 0,
+            schedule_pos: 0,
             next_generated,
             next_message: 0,
             next_op: 0,
@@ -164,12 +179,14 @@ enum Next {
     Agenda,
     Generated,
     Queue,
+    Scheduled,
 }
 
 pub struct Engine<'a, P: Protocol> {
     setup: &'a Setup,
     world: &'a mut World<P>,
-    rec: Option<(&'a mut Trace, &'a mut History)>,
+    trace: Option<&'a mut Trace>,
+    history: Option<&'a mut History>,
     /// Scratch for the effects of one input, empty between inputs; lent
     /// by the caller so that it is not allocated anew for every step.
     effects: &'a mut Vec<Effect<P::Msg>>,
@@ -182,10 +199,32 @@ impl<'a, P: Protocol> Engine<'a, P> {
         rec: Option<(&'a mut Trace, &'a mut History)>,
         effects: &'a mut Vec<Effect<P::Msg>>,
     ) -> Self {
+        let (trace, history) = match rec {
+            Some((t, h)) => (Some(t), Some(h)),
+            None => (None, None),
+        };
         Engine {
             setup,
             world,
-            rec,
+            trace,
+            history,
+            effects,
+        }
+    }
+
+    /// An engine that keeps the history but no trace: the explorer's,
+    /// which judges every state by what clients saw.
+    pub fn exploring(
+        setup: &'a Setup,
+        world: &'a mut World<P>,
+        history: &'a mut History,
+        effects: &'a mut Vec<Effect<P::Msg>>,
+    ) -> Self {
+        Engine {
+            setup,
+            world,
+            trace: None,
+            history: Some(history),
             effects,
         }
     }
@@ -197,6 +236,11 @@ impl<'a, P: Protocol> Engine<'a, P> {
     fn next(&self) -> Option<(Instant, Next)> {
         if self.world.started < self.setup.nodes {
             return Some((Instant::ZERO, Next::Start));
+        }
+        if self.setup.explore {
+            // Only the schedule's steps happen, at the times it names.
+            let s = self.setup.scenario.schedule.get(self.world.schedule_pos)?;
+            return Some((s.at().max(self.world.now), Next::Scheduled));
         }
         let mut best: Option<(Instant, Next)> = None;
         if let Some(s) = self.setup.agenda.get(self.world.agenda_pos) {
@@ -238,6 +282,15 @@ impl<'a, P: Protocol> Engine<'a, P> {
                 self.apply(action, index as u32);
             }
             Next::Generated => self.generate(),
+            Next::Scheduled => {
+                let pos = self.world.schedule_pos;
+                self.world.schedule_pos += 1;
+                let step = self.setup.scenario.schedule[pos].clone();
+                // A schedule is checked by replaying it before its run is
+                // built (`crate::explore::replay`); a step that cannot
+                // happen is refused there, so here it changes nothing.
+                let _ = self.take(&step, pos as u32);
+            }
             Next::Queue => {
                 if let Some((_, event)) = self.world.queue.pop() {
                     self.event(event);
@@ -257,7 +310,7 @@ impl<'a, P: Protocol> Engine<'a, P> {
                 } else {
                     None
                 };
-                if let Some((trace, _)) = self.rec.as_mut() {
+                if let Some(trace) = self.trace.as_mut() {
                     if let Some(m) = trace.messages.get_mut(id as usize) {
                         m.fate = match lost {
                             Some(reason) => Fate::Dropped { reason },
@@ -293,7 +346,7 @@ impl<'a, P: Protocol> Engine<'a, P> {
     /// Records a step that hands no input to a protocol.
     fn record(&mut self, node: NodeId, kind: StepKind, subject: u32) {
         let time = self.world.now;
-        if let Some((trace, _)) = self.rec.as_mut() {
+        if let Some(trace) = self.trace.as_mut() {
             trace.steps.push(Step {
                 time,
                 node,
@@ -326,7 +379,7 @@ impl<'a, P: Protocol> Engine<'a, P> {
                 &mut world.rngs[i],
                 &mut effects,
             );
-            world.nodes[i].on_input(&mut ctx, input);
+            Rc::make_mut(&mut world.nodes[i]).on_input(&mut ctx, input);
         }
         for effect in effects.drain(..) {
             self.effect(node, step, effect);
@@ -343,19 +396,25 @@ impl<'a, P: Protocol> Engine<'a, P> {
                 }
                 let id = self.world.next_message;
                 self.world.next_message += 1;
-                let verdict = self.world.net.route(
-                    &self.setup.links,
-                    &mut self.world.net_rng,
-                    node,
-                    to,
-                    now,
-                    msg.leg(),
-                );
+                let verdict = if self.setup.explore {
+                    self.world
+                        .net
+                        .earliest(&self.setup.links, node, to, now, msg.leg())
+                } else {
+                    self.world.net.route(
+                        &self.setup.links,
+                        &mut self.world.net_rng,
+                        node,
+                        to,
+                        now,
+                        msg.leg(),
+                    )
+                };
                 let (fate, deliver_at) = match verdict {
                     Verdict::Deliver(at) => (Fate::InFlight, at),
                     Verdict::Lost(reason) => (Fate::Dropped { reason }, now),
                 };
-                if let Some((trace, _)) = self.rec.as_mut() {
+                if let Some(trace) = self.trace.as_mut() {
                     let label = trace.label_id(msg.label());
                     let m = MessageRecord::new(node, to, label, fate, step, now, deliver_at);
                     trace.push_message(m, |text| msg.describe(text));
@@ -373,8 +432,14 @@ impl<'a, P: Protocol> Engine<'a, P> {
                 }
             }
             Effect::SetTimer { timer, min, max } => {
-                let delay =
-                    Duration(self.world.rngs[node.index()].between(min.0, max.0.max(min.0)));
+                let delay = if self.setup.explore {
+                    // Due at the earliest; when it fires is the explorer's
+                    // choice. The one it replaces goes from the queue.
+                    self.forget_timer(node, timer);
+                    min
+                } else {
+                    Duration(self.world.rngs[node.index()].between(min.0, max.0.max(min.0)))
+                };
                 let generation = self.world.next_generation;
                 self.world.next_generation += 1;
                 self.world.timers[node.index()].insert(timer, generation);
@@ -388,17 +453,20 @@ impl<'a, P: Protocol> Engine<'a, P> {
                 );
             }
             Effect::CancelTimer { timer } => {
+                if self.setup.explore {
+                    self.forget_timer(node, timer);
+                }
                 self.world.timers[node.index()].remove(&timer);
             }
             Effect::Reply { op, outcome } => {
                 self.world.pending_ops[node.index()].retain(|p| *p != op);
                 self.world.sessions.answered(op, &outcome, now);
-                if let Some((_, history)) = self.rec.as_mut() {
+                if let Some(history) = self.history.as_mut() {
                     history.complete(op, outcome, now, step);
                 }
             }
             Effect::Note(text) => {
-                if let Some((trace, _)) = self.rec.as_mut() {
+                if let Some(trace) = self.trace.as_mut() {
                     trace.notes.push(Note { step, text });
                 }
             }

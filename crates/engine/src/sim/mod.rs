@@ -10,7 +10,7 @@
 //! added after it, so a run can fork at the cursor by re-simulating only
 //! the future.
 
-mod engine;
+pub(crate) mod engine;
 mod network;
 mod queue;
 mod sessions;
@@ -21,7 +21,7 @@ use alloc::vec::Vec;
 use core::cell::RefCell;
 
 pub use crate::node::{describe_into, push_decimal};
-pub use engine::{Finding, World};
+pub use engine::{Engine, Finding, InFlight, World};
 pub use network::{Link, Links, NetState};
 pub use setup::Setup;
 
@@ -30,8 +30,6 @@ use crate::node::{Effect, NodeId, Protocol};
 use crate::scenario::{Scenario, Timed};
 use crate::time::Instant;
 use crate::trace::Trace;
-
-use engine::Engine;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;

@@ -191,6 +191,36 @@ impl NetState {
     }
 
     /// Decides a message's fate when it is sent at `now`.
+    /// The explorer's verdict: lost only to a partition in force, and
+    /// otherwise due no sooner than the link's shortest delay (plus a slow
+    /// link's extra). When it actually arrives is the explorer's choice.
+    pub fn earliest(
+        &self,
+        links: &Links,
+        from: NodeId,
+        to: NodeId,
+        now: Instant,
+        leg: Option<Leg>,
+    ) -> Verdict {
+        if self.is_cut(from, to) {
+            return Verdict::Lost(DropReason::Partition);
+        }
+        let latency = match (leg, &links.legs) {
+            (Some(leg), Some(legs)) => legs.get(leg),
+            _ => &links.get(from, to).latency,
+        };
+        let mut delay = Duration(crate::latency::delay_us(latency.min_ms()));
+        if let Some(extra) = self.slow.get(&(from.0, to.0)) {
+            delay = delay + *extra;
+        }
+        Verdict::Deliver(now + delay)
+    }
+
+    /// Whether messages on this link arrive in the order they were sent.
+    pub fn fifo(links: &Links, from: NodeId, to: NodeId) -> bool {
+        links.get(from, to).delivery == Delivery::Fifo
+    }
+
     pub fn route(
         &mut self,
         links: &Links,

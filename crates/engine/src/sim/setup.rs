@@ -28,6 +28,13 @@ pub struct Setup {
     /// operations, then interventions, each in the order written — so an
     /// intervention added later never reorders what came before it.
     pub agenda: Vec<Scheduled>,
+    /// Whether time is the explorer's: messages and timers are due at
+    /// their earliest and happen only when a schedule step chooses them
+    /// (a scenario with a schedule, or the explorer's own search).
+    pub explore: bool,
+    /// The scenario's faults, in the order a schedule takes them (as
+    /// listed).
+    pub script: Vec<Action>,
 }
 
 impl Setup {
@@ -54,6 +61,9 @@ impl Setup {
         }
         crate::sorting::sort_by_key(&mut agenda, |(at, class, i, _)| (*at, *class, *i));
         let datacenters = scenario.protocol.spec().cross_datacenter();
+        // As listed: the explorer lists a scenario's faults in time order
+        // before it searches, and a schedule's times may then tie them.
+        let script = scenario.faults.iter().map(|t| t.action.clone()).collect();
         Setup {
             links: Links::new(
                 &scenario.network,
@@ -67,7 +77,18 @@ impl Setup {
                 .into_iter()
                 .map(|(at, _, _, action)| Scheduled { at, action })
                 .collect(),
+            explore: !scenario.schedule.is_empty(),
+            script,
             scenario,
+        }
+    }
+
+    /// The setup the explorer searches from: the scenario's own, with
+    /// time chosen step by step.
+    pub fn exploring(scenario: Scenario) -> Setup {
+        Setup {
+            explore: true,
+            ..Setup::new(scenario)
         }
     }
 

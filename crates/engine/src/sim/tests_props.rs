@@ -162,6 +162,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                     routing: Default::default(),
                 },
                 interventions: vec![],
+                schedule: Vec::new(),
                 until_ms: 300.0,
             }
         })
@@ -292,7 +293,7 @@ fn clamp_nodes(action: &mut Action, n: u16) {
     }
 }
 
-fn check_logs(nodes: &[SingleLeaderNode]) -> Result<(), TestCaseError> {
+fn check_logs(nodes: &[alloc::rc::Rc<SingleLeaderNode>]) -> Result<(), TestCaseError> {
     use crate::node::Protocol;
     for (i, node) in nodes.iter().enumerate() {
         let log = node.log();

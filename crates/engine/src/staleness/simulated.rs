@@ -98,6 +98,7 @@ pub fn scenario(model: &LatencyModel, n: u8, w: u8, r: u8, seed: u64) -> Scenari
         faults,
         workload: Default::default(),
         interventions: Vec::new(),
+        schedule: Vec::new(),
         until_ms: crate::scenario::MAX_UNTIL_MS,
     }
 }

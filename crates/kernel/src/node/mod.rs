@@ -437,6 +437,16 @@ pub trait Protocol: Clone + Debug {
         0
     }
 
+    /// Writes what decides this node's future to `out`, for the
+    /// explorer's state fingerprints: by default its whole `Debug` text
+    /// (complete by construction). A protocol may leave out what never
+    /// changes (its configuration) or never feeds back into what the node
+    /// does (tallies for the inspector): fewer bytes to hash, and states
+    /// that differ only in a tally merge.
+    fn fingerprint(&self, out: &mut dyn core::fmt::Write) {
+        let _ = out.write_fmt(format_args!("{self:?}"));
+    }
+
     /// Does this node take writes as a leader right now? Client sessions
     /// route writes to it. Leaderless protocols keep the default.
     fn leads(&self) -> bool {

@@ -4,8 +4,10 @@
 //! scenario itself, which names the protocol registry: protocols and
 //! checkers speak this vocabulary without depending on the engine.
 
+mod schedule;
 mod validate;
 
+pub use schedule::{Choice, Chosen};
 pub use validate::{Problem, ScenarioError, Validator};
 
 use alloc::vec::Vec;

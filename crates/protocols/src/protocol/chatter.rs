@@ -29,6 +29,9 @@ fn one() -> u16 {
 }
 
 impl Spec for ChatterConfig {
+    fn reads_clock(&self) -> bool {
+        false
+    }
     fn name(&self) -> &'static str {
         "chatter"
     }

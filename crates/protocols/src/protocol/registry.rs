@@ -109,6 +109,28 @@ pub trait Spec: Debug {
         Features::default()
     }
 
+    /// Can a run of this configuration show `kind` at all? The explorer
+    /// refuses to search for what cannot happen. By default: what the
+    /// history checkers can find in any protocol's answers.
+    fn can_show(&self, kind: crate::anomaly::AnomalyKind) -> bool {
+        use crate::anomaly::AnomalyKind as K;
+        match kind {
+            K::StaleRead | K::LostWrite | K::LostUpdate | K::Divergence => true,
+            K::NotLinearizable => self.checks_linearizability(),
+            K::ReadYourWrites | K::MonotonicRead | K::ConsistentPrefix => {
+                self.versions_are_log_positions()
+            }
+            K::SplitBrain | K::Conflict | K::DiscardedWrite | K::CausalityViolation => false,
+        }
+    }
+
+    /// Do the nodes read their clocks (and may keep what they read)? If
+    /// not, two states that differ only in the true time behave the
+    /// same, and the explorer merges them.
+    fn reads_clock(&self) -> bool {
+        true
+    }
+
     /// `scenario` (which runs this protocol) with one more node that an
     /// operator adds at `at_ms`, for protocols where that is an operation
     /// ([`Features::operator_failover`]); a sentence saying why not
@@ -209,7 +231,7 @@ pub trait Family: Spec + Registered + Clone + 'static {
     /// Is every replica's copy the same once nothing is in flight? The
     /// long run's end-of-run check; the default compares every up node's
     /// [`Protocol::replica_state`].
-    fn convergence(&self, nodes: &[Self::Node], up: &[bool]) -> Convergence {
+    fn convergence(&self, nodes: &[alloc::rc::Rc<Self::Node>], up: &[bool]) -> Convergence {
         crate::replica_values::convergence(nodes, up)
     }
 }
@@ -299,6 +321,12 @@ macro_rules! registry {
             }
             fn features(&self) -> Features {
                 match self { $( ProtocolConfig::$variant(c) => c.features(), )* }
+            }
+            fn can_show(&self, kind: crate::anomaly::AnomalyKind) -> bool {
+                match self { $( ProtocolConfig::$variant(c) => c.can_show(kind), )* }
+            }
+            fn reads_clock(&self) -> bool {
+                match self { $( ProtocolConfig::$variant(c) => c.reads_clock(), )* }
             }
             fn with_new_node(&self) -> Result<(Self, NodeId), String> {
                 match self { $( ProtocolConfig::$variant(c) => c.with_new_node().map(|(c, n)| (ProtocolConfig::$variant(c), n)), )* }

@@ -13,8 +13,13 @@ impl<P: Protocol> Engine<'_, P> {
                 let i = node.index();
                 if self.world.up[i] {
                     self.world.up[i] = false;
-                    self.world.nodes[i].on_crash();
+                    Rc::make_mut(&mut self.world.nodes[i]).on_crash();
                     self.world.timers[i].clear();
+                    if self.setup.explore {
+                        self.world
+                            .queue
+                            .retain(|e| !matches!(e, Event::Timer { node: n, .. } if *n == node));
+                    }
                 }
                 self.record(node, StepKind::Crash, index);
                 self.narrate(|| format!("{node} crashed: whatever it held only in memory is gone, and messages sent to it are lost."));
@@ -140,7 +145,7 @@ impl<P: Protocol> Engine<'_, P> {
         let step = self.world.steps as u32;
         self.client(route.node, route.request, Some(session));
         // The routing decision reads first in the narration of that step.
-        if let Some((trace, _)) = self.rec.as_mut() {
+        if let Some(trace) = self.trace.as_mut() {
             let at = trace.notes.partition_point(|n| n.step < step);
             trace.notes.insert(
                 at,
@@ -200,7 +205,7 @@ impl<P: Protocol> Engine<'_, P> {
     /// Adds a narration line to the step just recorded.
     pub(super) fn narrate(&mut self, text: impl FnOnce() -> String) {
         let step = self.world.steps.saturating_sub(1) as u32;
-        if let Some((trace, _)) = self.rec.as_mut() {
+        if let Some(trace) = self.trace.as_mut() {
             trace.notes.push(Note { step, text: text() });
         }
     }
@@ -234,7 +239,7 @@ impl<P: Protocol> Engine<'_, P> {
         let op = OpId(self.world.next_op);
         self.world.next_op += 1;
         let step = self.world.steps as u32;
-        if let Some((_, history)) = self.rec.as_mut() {
+        if let Some(history) = self.history.as_mut() {
             history.invoke_in_session(node, request.clone(), self.world.now, step, session);
         }
         // A node that is down, or a request this protocol does not serve:
@@ -260,7 +265,7 @@ impl<P: Protocol> Engine<'_, P> {
         let now = self.world.now;
         self.world.sessions.answered(op, &outcome, now);
         let step = self.world.steps.saturating_sub(1) as u32;
-        if let Some((_, history)) = self.rec.as_mut() {
+        if let Some(history) = self.history.as_mut() {
             history.complete(op, outcome, now, step);
         }
     }

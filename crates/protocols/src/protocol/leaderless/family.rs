@@ -15,6 +15,10 @@ use crate::replica_values::Convergence;
 use crate::scenario_parts::Validator;
 
 impl Spec for LeaderlessConfig {
+    /// Replicas keep version vectors and hints, never a clock reading.
+    fn reads_clock(&self) -> bool {
+        false
+    }
     fn name(&self) -> &'static str {
         "leaderless"
     }
@@ -89,7 +93,7 @@ impl Family for LeaderlessConfig {
 
     /// Each key's up home replicas (its preference list) must hold the
     /// same versions; hints still held are counted.
-    fn convergence(&self, nodes: &[LeaderlessNode], up: &[bool]) -> Convergence {
+    fn convergence(&self, nodes: &[alloc::rc::Rc<LeaderlessNode>], up: &[bool]) -> Convergence {
         let mut keys: Vec<&str> = nodes.iter().flat_map(|n| n.keys()).collect();
         crate::sorting::sort(&mut keys);
         keys.dedup();

@@ -147,6 +147,23 @@ impl LeaderlessNode {
 }
 
 impl Protocol for LeaderlessNode {
+    /// Everything but the configuration (shared, never changes) and the
+    /// inspector's tallies (never read back).
+    fn fingerprint(&self, out: &mut dyn core::fmt::Write) {
+        let _ = out.write_fmt(format_args!(
+            "{:?}",
+            (
+                self.me,
+                &self.store,
+                &self.hints,
+                self.dots,
+                &self.coordinated,
+                &self.stored_ops,
+                self.next_req,
+                &self.volatile,
+            )
+        ));
+    }
     type Msg = Msg;
     type Timer = Timer;
     type Request = Request;

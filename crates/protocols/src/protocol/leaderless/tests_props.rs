@@ -162,7 +162,7 @@ proptest! {
             let holders = homes.iter().filter(|h| world.nodes[h.index()].has_applied(op.id)).count();
             prop_assert!(holders >= 1, "write #{} on no home replica\nscenario: {}", op.id.0, s.to_json());
         }
-        let left: usize = world.nodes.iter().map(LeaderlessNode::hint_count).sum();
+        let left: usize = world.nodes.iter().map(|n| n.hint_count()).sum();
         prop_assert_eq!(left, 0, "hints left over\nscenario: {}", s.to_json());
     }
 }

@@ -179,7 +179,7 @@ fn a_handoff_acknowledgement_drops_only_the_versions_handed_over() {
             .world()
             .nodes
             .iter()
-            .map(LeaderlessNode::hint_count)
+            .map(|n| n.hint_count())
             .sum();
         assert_eq!(left, 0, "{json}");
     }

@@ -16,6 +16,19 @@ use crate::protocol::settings::Settings;
 use crate::scenario_parts::Validator;
 
 impl Spec for MultiLeaderConfig {
+    fn can_show(&self, kind: crate::anomaly::AnomalyKind) -> bool {
+        use crate::anomaly::AnomalyKind as K;
+        use crate::protocol::multi_leader::config::Resolution;
+        match kind {
+            K::StaleRead | K::LostWrite | K::LostUpdate | K::Divergence => true,
+            K::NotLinearizable => self.checks_linearizability(),
+            K::ReadYourWrites | K::MonotonicRead | K::ConsistentPrefix => false,
+            K::SplitBrain => false,
+            // Concurrent writes to one key meet: every leader reports it.
+            K::Conflict | K::CausalityViolation => true,
+            K::DiscardedWrite => self.resolution == Resolution::LastWriteWins,
+        }
+    }
     fn name(&self) -> &'static str {
         "multi-leader"
     }

@@ -140,6 +140,29 @@ impl MultiLeaderNode {
 }
 
 impl Protocol for MultiLeaderNode {
+    /// Everything but the configuration (shared, never changes) and the
+    /// inspector's tallies (never read back).
+    fn fingerprint(&self, out: &mut dyn core::fmt::Write) {
+        let _ = out.write_fmt(format_args!(
+            "{:?}",
+            (
+                (
+                    self.me,
+                    &self.store,
+                    self.seq,
+                    &self.applied,
+                    &self.applied_ops
+                ),
+                (&self.log, self.log_base, &self.acked, &self.expected),
+                (
+                    &self.held,
+                    &self.follower_acked,
+                    self.copy_seq,
+                    &self.volatile
+                ),
+            )
+        ));
+    }
     type Msg = Msg;
     type Timer = Timer;
     type Request = Request;

@@ -138,6 +138,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                     faults: actions,
                     workload: Default::default(),
                     interventions: Vec::new(),
+                    schedule: Vec::new(),
                     until_ms: 4_000.0,
                 };
                 s.network.latency = Latency::Uniform {

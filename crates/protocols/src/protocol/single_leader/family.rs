@@ -31,6 +31,17 @@ impl Spec for SingleLeaderConfig {
     fn versions_are_log_positions(&self) -> bool {
         true
     }
+    fn can_show(&self, kind: crate::anomaly::AnomalyKind) -> bool {
+        use crate::anomaly::AnomalyKind as K;
+        match kind {
+            // Leaders are numbered by epoch; two at once can both ack.
+            K::SplitBrain => true,
+            K::StaleRead | K::LostWrite | K::LostUpdate | K::Divergence => true,
+            K::NotLinearizable => self.checks_linearizability(),
+            K::ReadYourWrites | K::MonotonicRead | K::ConsistentPrefix => true,
+            K::Conflict | K::DiscardedWrite | K::CausalityViolation => false,
+        }
+    }
     /// A new follower that joins from a snapshot at `at_ms`.
     fn with_new_node(&self) -> Result<(Self, NodeId), String> {
         super::with_new_follower(self)

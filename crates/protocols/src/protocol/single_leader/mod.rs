@@ -418,6 +418,18 @@ impl SingleLeaderNode {
 }
 
 impl Protocol for SingleLeaderNode {
+    /// Everything but the configuration, which never changes.
+    fn fingerprint(&self, out: &mut dyn core::fmt::Write) {
+        let _ = out.write_fmt(format_args!(
+            "{:?}",
+            (
+                (self.id, &self.term, self.voted, self.base, self.base_op),
+                (self.base_epoch, &self.base_ops, &self.log, &self.store),
+                (&self.join, &self.stopped, self.diverged, self.elections),
+                (&self.joined, self.ignored_epoch, &self.volatile),
+            )
+        ));
+    }
     type Msg = Msg;
     type Timer = Timer;
     type Request = Request;

@@ -55,6 +55,7 @@ pub(super) fn scenario(config: SingleLeaderConfig, until_ms: f64) -> Scenario {
         faults: Vec::new(),
         workload: Default::default(),
         interventions: Vec::new(),
+        schedule: Vec::new(),
         until_ms,
     }
 }

@@ -109,6 +109,7 @@ fn arb_scenario() -> impl Strategy<Value = Scenario> {
                     faults: actions,
                     workload: Default::default(),
                     interventions: Vec::new(),
+                    schedule: Vec::new(),
                     until_ms: 5_000.0,
                 };
                 s.network.latency = Latency::Uniform {
@@ -142,7 +143,7 @@ fn settled(sim: &Simulator<SingleLeaderNode>) -> Result<(), String> {
     };
     let leader = &nodes[l];
     let table = leader.table().to_view();
-    let view = crate::node::Protocol::view(leader);
+    let view = crate::node::Protocol::view(&**leader);
     for (i, n) in nodes.iter().enumerate() {
         if i == l {
             continue;
@@ -180,7 +181,7 @@ fn settled(sim: &Simulator<SingleLeaderNode>) -> Result<(), String> {
         if !diff.is_empty() {
             return Err(format!("node {} table differs: {diff:?}", i + 1));
         }
-        if crate::node::Protocol::view(n).data != view.data {
+        if crate::node::Protocol::view(&**n).data != view.data {
             return Err(format!("node {} data differs", i + 1));
         }
     }

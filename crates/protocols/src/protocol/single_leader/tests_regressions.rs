@@ -193,7 +193,7 @@ fn a_statement_that_brings_a_row_back_in_line_does_not_diverge() {
 #[test]
 fn a_vote_goes_to_the_log_whose_last_entry_has_the_later_epoch() {
     let sim = simulate(&rewound_write("d", 1, 200.0, 900.0));
-    let voter = sim.world_at(crate::time::Instant::from_millis(190)).nodes[0].clone();
+    let voter = sim.world_at(crate::time::Instant::from_millis(190)).nodes[0].as_ref().clone();
     assert_eq!(voter.log_position(), (2, 2));
     let vote = |last_epoch: u32, lsn: u64| -> Option<bool> {
         let mut node = voter.clone();

@@ -88,6 +88,7 @@ fn arb_scenario(
                 faults,
                 workload: Default::default(),
                 interventions: Vec::new(),
+                schedule: Vec::new(),
                 until_ms: 3_000.0,
             };
             s.network.latency = Latency::Uniform {

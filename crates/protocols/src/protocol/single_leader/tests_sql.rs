@@ -288,6 +288,7 @@ fn workload_scenario(format: LogFormat, seed: u64, statements: &[(u32, String)])
         faults: Vec::new(),
         workload: Default::default(),
         interventions: Vec::new(),
+        schedule: Vec::new(),
         until_ms: 2_000.0,
     };
     s.network.latency = Latency::Uniform {
