@@ -199,10 +199,15 @@ pub fn explorer(props: &Props) -> Html {
             });
             w.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
             let set = status.setter();
-            let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-                set.set(Status::Failed(
-                    "the explorer's worker failed to load (its files are missing from this build, or the browser blocked it)".into(),
-                ));
+            let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
+                let said = js_sys::Reflect::get(&e, &JsValue::from_str("message"))
+                    .ok()
+                    .and_then(|m| m.as_string())
+                    .unwrap_or_default();
+                set.set(Status::Failed(format!(
+                    "The explorer's worker stopped ({}). If the search was large it may have run out of memory: lower the state bound. If it never started, its files are missing from this build or the browser blocked it.",
+                    if said.is_empty() { "no reason given" } else { said.as_str() }
+                )));
             });
             w.set_onerror(Some(on_error.as_ref().unchecked_ref()));
             *worker.borrow_mut() = Some((w, on_message, on_error));

@@ -435,37 +435,36 @@ pub fn explore(
     Ok(search.report())
 }
 
-/// One line per exploration that teaches: its id, states visited, depth
-/// reached, and the counterexample's length and a hash of its schedule
-/// (`-` when none). The native tests and the WebAssembly tests compare
-/// it with the committed `vectors.txt`: the search is the same on every
-/// target, state for state.
+/// One line per exploration that teaches ([`vector_line`]). The native
+/// tests and the WebAssembly tests compare it with the committed
+/// `vectors.txt`: the search is the same on every target, state for
+/// state.
 pub fn vectors() -> String {
     let mut out = String::new();
     for e in catalogue::all() {
         let Some(scenario) = e.scenario() else {
             continue;
         };
-        let line = match explore(&scenario, e.property, e.bounds, Mode::BreadthFirst) {
-            Ok(r) => {
-                let found = match &r.found {
-                    Some(c) => {
-                        let mut h = Fingerprint::default();
-                        h.debug(&c.schedule);
-                        format!("{} {:016x}", c.schedule.len(), h.finish())
-                    }
-                    None => String::from("- -"),
-                };
-                format!(
-                    "{} {} {} {found}\n",
-                    e.id, r.progress.states, r.progress.depth
-                )
-            }
-            Err(why) => format!("{} error {why}\n", e.id),
-        };
-        out.push_str(&line);
+        match explore(&scenario, e.property, e.bounds, Mode::BreadthFirst) {
+            Ok(r) => out.push_str(&vector_line(&e.id, &r)),
+            Err(why) => out.push_str(&format!("{} error {why}\n", e.id)),
+        }
     }
     out
+}
+
+/// An exploration's id, the states visited, the depth reached, and the
+/// counterexample's length and a hash of its schedule (`- -` when none).
+pub fn vector_line(id: &str, r: &Report) -> String {
+    let found = match &r.found {
+        Some(c) => {
+            let mut h = Fingerprint::default();
+            h.debug(&c.schedule);
+            format!("{} {:016x}", c.schedule.len(), h.finish())
+        }
+        None => String::from("- -"),
+    };
+    format!("{id} {} {} {found}\n", r.progress.states, r.progress.depth)
 }
 
 struct Build<'a> {

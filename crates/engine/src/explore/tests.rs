@@ -267,3 +267,32 @@ fn the_search_matches_its_committed_vectors() {
     }
     assert_eq!(computed, include_str!("vectors.txt"));
 }
+
+#[test]
+fn the_session_guarantees_are_found_on_their_presets() {
+    for (preset, property, kind) in [
+        (
+            "single-leader-read-your-writes",
+            Property::ReadYourWrites,
+            AnomalyKind::ReadYourWrites,
+        ),
+        (
+            "single-leader-consistent-prefix",
+            Property::ConsistentPrefix,
+            AnomalyKind::ConsistentPrefix,
+        ),
+    ] {
+        let scenario = crate::presets::find(preset).unwrap().scenario();
+        let bounds = Bounds {
+            max_depth: 12,
+            ..Bounds::default()
+        };
+        let c = explore(&scenario, property, bounds, Mode::BreadthFirst)
+            .unwrap()
+            .found
+            .unwrap_or_else(|| panic!("{preset}: nothing found"));
+        assert_eq!(c.violation.kind, kind, "{preset}");
+        let replay = run::start(&c.scenario).unwrap();
+        assert!(replay.anomalies().contains(&c.violation), "{preset}");
+    }
+}

@@ -91,6 +91,15 @@ impl Links {
         }
     }
 
+    /// The delay distribution of a message on this link: its leg's, when
+    /// the network gives quorum legs their own, otherwise the link's.
+    pub fn latency(&self, from: NodeId, to: NodeId, leg: Option<Leg>) -> &Latency {
+        match (leg, &self.legs) {
+            (Some(leg), Some(legs)) => legs.get(leg),
+            _ => &self.get(from, to).latency,
+        }
+    }
+
     pub fn get(&self, from: NodeId, to: NodeId) -> &Link {
         &self.kinds[usize::from(self.table[from.index() * self.nodes + to.index()])]
     }
@@ -190,7 +199,6 @@ impl NetState {
             .map(|(&(a, b), &d)| ((NodeId(a), NodeId(b)), d))
     }
 
-    /// Decides a message's fate when it is sent at `now`.
     /// The explorer's verdict: lost only to a partition in force, and
     /// otherwise due no sooner than the link's shortest delay (plus a slow
     /// link's extra). When it actually arrives is the explorer's choice.
@@ -205,15 +213,21 @@ impl NetState {
         if self.is_cut(from, to) {
             return Verdict::Lost(DropReason::Partition);
         }
-        let latency = match (leg, &links.legs) {
-            (Some(leg), Some(legs)) => legs.get(leg),
-            _ => &links.get(from, to).latency,
-        };
-        let mut delay = Duration(crate::latency::delay_us(latency.min_ms()));
-        if let Some(extra) = self.slow.get(&(from.0, to.0)) {
-            delay = delay + *extra;
+        let shortest = Duration(crate::latency::delay_us(
+            links.latency(from, to, leg).min_ms(),
+        ));
+        Verdict::Deliver(now + shortest + self.extra(from, to))
+    }
+
+    /// A slow link's extra delay (zero on a normal link).
+    fn extra(&self, from: NodeId, to: NodeId) -> Duration {
+        if self.slow.is_empty() {
+            return Duration::ZERO;
         }
-        Verdict::Deliver(now + delay)
+        self.slow
+            .get(&(from.0, to.0))
+            .copied()
+            .unwrap_or(Duration::ZERO)
     }
 
     /// Whether messages on this link arrive in the order they were sent.
@@ -221,6 +235,7 @@ impl NetState {
         links.get(from, to).delivery == Delivery::Fifo
     }
 
+    /// Decides a message's fate when it is sent at `now`.
     pub fn route(
         &mut self,
         links: &Links,
@@ -237,16 +252,7 @@ impl NetState {
         if link.drop > 0.0 && rng.chance(link.drop) {
             return Verdict::Lost(DropReason::Network);
         }
-        let latency = match (leg, &links.legs) {
-            (Some(leg), Some(legs)) => legs.get(leg),
-            _ => &link.latency,
-        };
-        let mut delay = latency.sample(rng);
-        if !self.slow.is_empty() {
-            if let Some(extra) = self.slow.get(&(from.0, to.0)) {
-                delay = delay + *extra;
-            }
-        }
+        let delay = links.latency(from, to, leg).sample(rng) + self.extra(from, to);
         let mut at = now + delay;
         if link.delivery == Delivery::Fifo {
             if self.last_delivery.is_empty() {

@@ -26,27 +26,11 @@ impl<P: Protocol> Engine<'_, P> {
         self.world.now = at;
         match step.choice {
             Choice::Deliver { message } => {
-                let (_, event) = self
-                    .world
-                    .queue
-                    .take(|e| matches!(e, Event::Deliver { id, .. } if *id == message))
-                    .ok_or_else(|| not_in_flight(message))?;
-                if let Some(m) = self
-                    .trace
-                    .as_mut()
-                    .and_then(|t| t.messages.get_mut(message as usize))
-                {
-                    m.deliver_at = at;
-                }
+                let event = self.take_message(message, at)?;
                 self.event(event);
             }
             Choice::Lose { message } => {
-                let (_, event) = self
-                    .world
-                    .queue
-                    .take(|e| matches!(e, Event::Deliver { id, .. } if *id == message))
-                    .ok_or_else(|| not_in_flight(message))?;
-                let Event::Deliver { to, .. } = event else {
+                let Event::Deliver { to, .. } = self.take_message(message, at)? else {
                     return Ok(());
                 };
                 if let Some(m) = self
@@ -54,7 +38,6 @@ impl<P: Protocol> Engine<'_, P> {
                     .as_mut()
                     .and_then(|t| t.messages.get_mut(message as usize))
                 {
-                    m.deliver_at = at;
                     m.fate = Fate::Dropped {
                         reason: DropReason::Network,
                     };
@@ -112,6 +95,24 @@ impl<P: Protocol> Engine<'_, P> {
             Choice::HealAll => self.apply(Action::HealAll, pos),
         }
         Ok(())
+    }
+
+    /// Takes message `id` out of the queue; its record in the trace now
+    /// arrives (or is lost) `at`.
+    fn take_message(&mut self, id: u32, at: Instant) -> Result<Event<P::Msg>, String> {
+        let (_, event) = self
+            .world
+            .queue
+            .take(|e| matches!(e, Event::Deliver { id: i, .. } if *i == id))
+            .ok_or_else(|| not_in_flight(id))?;
+        if let Some(m) = self
+            .trace
+            .as_mut()
+            .and_then(|t| t.messages.get_mut(id as usize))
+        {
+            m.deliver_at = at;
+        }
+        Ok(event)
     }
 
     /// When a message or timer choice may happen at the earliest; an
