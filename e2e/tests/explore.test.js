@@ -72,3 +72,16 @@ test('a property the protocol cannot violate is not offered, and bad input says 
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('opening another run ends a search in progress, and the card says so', async () => {
+  const { page, context, problems } = await open(browser, '#preset=leaderless-quorum-not-linearizable');
+  await page.getByTestId('explore-property').selectOption('linearizable');
+  await page.getByTestId('explore-run').click();
+  await page.waitForFunction(() => /Searching/.test(document.querySelector('[data-testid=explore-progress]')?.textContent ?? ''), null, { timeout: 30000 });
+  await page.getByTestId('preset').selectOption('leaderless-w-plus-r-not-above-n');
+  await page.getByTestId('explore-error').waitFor({ timeout: 30000 });
+  assert.match(await page.getByTestId('explore-error').textContent(), /another run was opened before it finished/);
+  assert.equal(await page.getByTestId('explore-run').isDisabled(), false, 'Run is available again');
+  assert.deepEqual(problems, []);
+  await context.close();
+});

@@ -44,9 +44,14 @@ type Running = Option<(
     Closure<dyn FnMut(web_sys::Event)>,
 )>;
 
-fn stop(worker: &RefCell<Running>) {
-    if let Some((w, _, _)) = worker.borrow_mut().take() {
-        w.terminate();
+/// Ends the search in progress, if any; true if there was one.
+fn stop(worker: &RefCell<Running>) -> bool {
+    match worker.borrow_mut().take() {
+        Some((w, _, _)) => {
+            w.terminate();
+            true
+        }
+        None => false,
     }
 }
 
@@ -71,9 +76,21 @@ pub fn explorer(props: &Props) -> Html {
     let runs = use_state(|| 0u32);
     let worker = use_mut_ref(|| -> Running { None });
     {
-        // A search belongs to the scenario it was started on.
+        // A search belongs to the scenario it was started on: another
+        // one on screen ends it, and the card says so (it would
+        // otherwise show "Searching" with Run disabled for good).
         let worker = worker.clone();
-        use_effect_with(props.run.clone(), move |_| move || stop(&worker));
+        let set = status.setter();
+        use_effect_with(props.run.clone(), move |_| {
+            move || {
+                if stop(&worker) {
+                    set.set(Status::Failed(
+                        "The search stopped: another run was opened before it finished. Press Run to search this one."
+                            .into(),
+                    ));
+                }
+            }
+        });
     }
 
     // An exploration that teaches: its scenario becomes the run on screen,
