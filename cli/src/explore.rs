@@ -6,8 +6,7 @@
 use std::fmt::Write;
 use std::time::Instant as WallClock;
 
-use replicascope_core::explore::{catalogue, Bounds, Mode, Property, Search, Story};
-use replicascope_core::run;
+use replicascope_core::explore::{catalogue, Bounds, Mode, Property, Search};
 use serde_json::json;
 
 use crate::load::{self, Source};
@@ -137,11 +136,10 @@ pub fn run(args: &Args) -> Result<String, String> {
         0.0
     };
     let story = match &report.found {
-        Some(c) => {
-            let replay = run::start(&c.scenario)
-                .map_err(|e| format!("internal error: the counterexample does not replay ({e})"))?;
-            Some(Story::of(c, replay.as_ref()))
-        }
+        Some(c) => Some(
+            c.story()
+                .map_err(|e| format!("internal error: the counterexample does not replay ({e})"))?,
+        ),
         None => None,
     };
     if let (Some(path), Some(c)) = (&args.emit_scenario, &report.found) {

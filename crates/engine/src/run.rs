@@ -360,23 +360,26 @@ pub(crate) fn judge<P: Protocol>(
     kinds: Option<&[AnomalyKind]>,
 ) -> Vec<Anomaly> {
     let wants = |k: AnomalyKind| kinds.is_none_or(|ks| ks.contains(&k));
+    // Only the lost-write checkers read what survived: the nodes are
+    // asked only when those are wanted.
+    let surviving = if wants(AnomalyKind::LostWrite) || wants(AnomalyKind::LostUpdate) {
+        surviving_writes(world, history)
+    } else {
+        alloc::collections::BTreeSet::new()
+    };
+    let input = CheckInput {
+        history,
+        surviving_writes: &surviving,
+    };
     let mut all: Vec<Anomaly> = Vec::new();
-    if wants(AnomalyKind::LostWrite) || wants(AnomalyKind::LostUpdate) {
-        let surviving = surviving_writes(world, history);
-        let input = CheckInput {
-            history,
-            surviving_writes: &surviving,
-        };
+    let standard = [
+        AnomalyKind::StaleRead,
+        AnomalyKind::LostWrite,
+        AnomalyKind::LostUpdate,
+        AnomalyKind::SplitBrain,
+    ];
+    if standard.into_iter().any(wants) {
         all.extend(check::standard().iter().flat_map(|c| c.check(&input)));
-    } else if wants(AnomalyKind::StaleRead) || wants(AnomalyKind::SplitBrain) {
-        // Neither reads the nodes: skip working out what survived.
-        let input = CheckInput {
-            history,
-            surviving_writes: &alloc::collections::BTreeSet::new(),
-        };
-        use check::Checker as _;
-        all.extend(check::StaleReads.check(&input));
-        all.extend(check::SplitBrainWrites.check(&input));
     }
     let sessions = [
         AnomalyKind::ReadYourWrites,
@@ -384,11 +387,6 @@ pub(crate) fn judge<P: Protocol>(
         AnomalyKind::ConsistentPrefix,
     ];
     if sessions.into_iter().any(wants) && scenario.protocol.spec().versions_are_log_positions() {
-        let surviving = alloc::collections::BTreeSet::new();
-        let input = CheckInput {
-            history,
-            surviving_writes: &surviving,
-        };
         all.extend(check::sessions().iter().flat_map(|c| c.check(&input)));
     }
     if wants(AnomalyKind::NotLinearizable) {

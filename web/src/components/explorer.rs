@@ -274,7 +274,7 @@ pub fn explorer(props: &Props) -> Html {
             <label class="explore-example">{ "Try one " }
                 <select onchange={on_example} data-testid="explore-example" disabled={running}>
                     <option value="" selected=true>{ "— an exploration that teaches —" }</option>
-                    { for catalogue::all().into_iter().map(|e| html! {
+                    { for catalogue::all().iter().map(|e| html! {
                         <option value={e.id.clone()}>{ format!("{}: {}", e.architecture, e.title) }</option>
                     }) }
                 </select>

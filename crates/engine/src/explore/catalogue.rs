@@ -3,8 +3,10 @@
 //! search finds — a preset's story turned into a question about every
 //! schedule. The tests run each one and hold it to its `expect`.
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
+use once_cell::race::OnceBox;
 use serde::Deserialize;
 
 use super::{Bounds, Property};
@@ -52,12 +54,21 @@ impl Exploration {
     }
 }
 
-/// Every exploration, in the file's order.
-pub fn all() -> Vec<Exploration> {
-    serde_json::from_str(include_str!("../../../../content/explorations.json")).unwrap_or_default()
+static EXPLORATIONS: OnceBox<Vec<Exploration>> = OnceBox::new();
+
+/// Every exploration, in the file's order, parsed on first use (the
+/// page's card lists them on every render). A file that does not parse
+/// gives none; the tests compare the count with the file's.
+pub fn all() -> &'static [Exploration] {
+    EXPLORATIONS.get_or_init(|| {
+        Box::new(
+            serde_json::from_str(include_str!("../../../../content/explorations.json"))
+                .unwrap_or_default(),
+        )
+    })
 }
 
 /// The exploration with this id.
-pub fn find(id: &str) -> Option<Exploration> {
-    all().into_iter().find(|e| e.id == id)
+pub fn find(id: &str) -> Option<&'static Exploration> {
+    all().iter().find(|e| e.id == id)
 }

@@ -324,15 +324,15 @@ impl Search {
         if let Mode::RandomWalk { walks: 0, .. } = mode {
             return Err("walks must be at least 1".into());
         }
-        // Interventions are part of the script, after the faults.
+        // Faults and interventions together are the script, listed in the
+        // order they happen (interventions after faults at one time): a
+        // schedule takes them so.
         let mut scenario = scenario.clone();
-        let interventions = core::mem::take(&mut scenario.interventions);
-        scenario.faults.extend(interventions);
-        // Listed in the order they happen: a schedule takes them so.
-        let faults = core::mem::take(&mut scenario.faults);
-        scenario.faults = crate::scenario::scripted_order(&faults)
+        let mut script = core::mem::take(&mut scenario.faults);
+        script.append(&mut scenario.interventions);
+        scenario.faults = crate::scenario::scripted_order(&script)
             .into_iter()
-            .map(|i| faults[i].clone())
+            .map(|i| script[i].clone())
             .collect();
         let clients = search::clients(&scenario);
         let space = scenario.protocol.visit(Build {

@@ -37,6 +37,10 @@ struct State<P: Protocol> {
     nodes: Vec<u64>,
     /// The history's fingerprint, kept until the history changes.
     history_fp: u64,
+    /// Whether the step that led here changed the history (an operation
+    /// called or answered): only then can a property that reads nothing
+    /// else have become violated.
+    history_changed: bool,
     /// Fingerprints of the messages in flight, by message number: a
     /// message never changes while it travels.
     messages: Vec<(u32, u64)>,
@@ -92,7 +96,11 @@ impl<P: Protocol> Space<P> {
         }
         let absolute_time = scenario.protocol.spec().reads_clock()
             || scenario.clocks.iter().any(|c| c.drift_ppm != 0.0);
-        let root = State {
+        let nodes = (0..world.nodes.len())
+            .map(|i| world.node_fingerprint(i))
+            .collect();
+        let history_fp = history_fingerprint(&history);
+        let mut root = State {
             world,
             history,
             issued: 0,
@@ -103,15 +111,11 @@ impl<P: Protocol> Space<P> {
             partitions: 0,
             depth: 0,
             step: u32::MAX,
-            nodes: Vec::new(),
-            history_fp: 0,
+            nodes,
+            history_fp,
+            history_changed: true,
             messages: Vec::new(),
         };
-        let mut root = root;
-        root.nodes = (0..root.world.nodes.len())
-            .map(|i| root.world.node_fingerprint(i))
-            .collect();
-        root.history_fp = history_fingerprint(&root.history);
         let seed = match mode {
             Mode::RandomWalk { seed, .. } => seed,
             Mode::BreadthFirst => 0,
@@ -143,7 +147,7 @@ impl<P: Protocol> Space<P> {
         let fp = space.fingerprint(&mut root);
         space.visited.insert(fp);
         space.progress.states = 1;
-        if let Some(a) = space.violation(&root, true) {
+        if let Some(a) = space.violation(&root) {
             space.found = Some((u32::MAX, a));
             space.done = true;
         }
@@ -231,9 +235,7 @@ impl<P: Protocol> Space<P> {
             let step = self.steps.len() as u32;
             self.steps.push((state.step, chosen));
             next.step = step;
-            let history_changed = next.history.ops.len() != state.history.ops.len()
-                || answered(&next.history) != answered(&state.history);
-            if let Some(a) = self.violation(&next, history_changed) {
+            if let Some(a) = self.violation(&next) {
                 self.found = Some((step, a));
                 self.done = true;
                 return;
@@ -275,7 +277,7 @@ impl<P: Protocol> Space<P> {
             if self.visited.len() < self.bounds.max_states as usize && self.visited.insert(fp) {
                 self.progress.states += 1;
             }
-            if let Some(a) = self.violation(&next, true) {
+            if let Some(a) = self.violation(&next) {
                 // The shortest of the walks' violations is kept.
                 let shorter = self
                     .found
@@ -370,25 +372,26 @@ impl<P: Protocol> Space<P> {
             );
             engine.take(chosen, next.depth - 1).ok()?;
         }
-        // The nodes this step may have changed get new fingerprints.
+        // The nodes this step may have changed get new fingerprints: the
+        // one it handed an input to, or every node for a request (a
+        // session's router picks the node) or a scripted fault.
         let touched = match chosen.choice {
-            Choice::Deliver { message } => s.world.message_to(message),
+            Choice::Deliver { message } => s
+                .world
+                .message_to(message)
+                .map(|n| n.index()..n.index() + 1),
             Choice::Timer { node, .. } | Choice::Crash { node } | Choice::Recover { node } => {
-                Some(node)
+                Some(node.index()..node.index() + 1)
             }
             Choice::Lose { .. } | Choice::Isolate { .. } | Choice::HealAll => None,
-            Choice::Request { .. } | Choice::Script { .. } => Some(NodeId(u16::MAX)),
+            Choice::Request { .. } | Choice::Script { .. } => Some(0..next.nodes.len()),
         };
-        match touched {
-            Some(NodeId(u16::MAX)) => {
-                for i in 0..next.nodes.len() {
-                    next.nodes[i] = next.world.node_fingerprint(i);
-                }
-            }
-            Some(n) => next.nodes[n.index()] = next.world.node_fingerprint(n.index()),
-            None => {}
+        for i in touched.unwrap_or_default() {
+            next.nodes[i] = next.world.node_fingerprint(i);
         }
-        if next.history.ops.len() != before || answered(&next.history) != answered_before {
+        next.history_changed =
+            next.history.ops.len() != before || answered(&next.history) != answered_before;
+        if next.history_changed {
             next.history_fp = history_fingerprint(&next.history);
         }
         match chosen.choice {
@@ -444,8 +447,8 @@ impl<P: Protocol> Space<P> {
         h.finish()
     }
 
-    fn violation(&self, s: &State<P>, history_changed: bool) -> Option<Anomaly> {
-        if self.property.reads_history_only() && !history_changed {
+    fn violation(&self, s: &State<P>) -> Option<Anomaly> {
+        if self.property.reads_history_only() && !s.history_changed {
             return None;
         }
         let settled = s.world.in_flight() == 0 && !s.world.any_timer_armed();
@@ -527,10 +530,12 @@ impl<P: Protocol> Space<P> {
             return;
         }
         for c in self.choices(s) {
-            let Some(next) = self.take(s, &c) else {
+            let Some(mut next) = self.take(s, &c) else {
                 continue;
             };
-            if self.violation(&next, true).is_some() {
+            // Every state judged: none of the search's shortcuts.
+            next.history_changed = true;
+            if self.violation(&next).is_some() {
                 *best = Some(next.depth);
                 return;
             }

@@ -48,6 +48,15 @@ fn note(run: &dyn Run, step: usize) -> Option<&str> {
         .map(|n| n.text.as_str())
 }
 
+impl Counterexample {
+    /// Replays the counterexample as a run and tells it; an error only
+    /// if its scenario does not replay (the search's never fail to).
+    pub fn story(&self) -> Result<Story, crate::scenario::ScenarioError> {
+        let replay = crate::run::start(&self.scenario)?;
+        Ok(Story::of(self, replay.as_ref()))
+    }
+}
+
 impl Story {
     /// `run` is the counterexample's scenario, run.
     pub fn of(c: &Counterexample, run: &dyn Run) -> Story {

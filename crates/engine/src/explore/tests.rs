@@ -9,7 +9,7 @@ use crate::anomaly::AnomalyKind;
 use crate::run;
 use crate::scenario::Choice;
 
-fn exploration(id: &str) -> (Scenario, catalogue::Exploration) {
+fn exploration(id: &str) -> (Scenario, &'static catalogue::Exploration) {
     let e = catalogue::find(id).unwrap_or_else(|| panic!("no exploration {id}"));
     (e.scenario().expect("its scenario"), e)
 }
@@ -26,7 +26,7 @@ fn every_exploration_parses_and_finds_what_it_says() {
             "none for {arch}"
         );
     }
-    for e in &all {
+    for e in all {
         let scenario = e
             .scenario()
             .unwrap_or_else(|| panic!("{}: no scenario", e.id));

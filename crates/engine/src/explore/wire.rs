@@ -71,10 +71,7 @@ impl Answer {
 
     /// The answer for `report`, its counterexample replayed and told.
     pub fn of(report: Report, elapsed_ms: f64) -> Answer {
-        let told = report.found.as_ref().and_then(|c| {
-            let replay = crate::run::start(&c.scenario).ok()?;
-            Some(super::Story::of(c, replay.as_ref()))
-        });
+        let told = report.found.as_ref().and_then(|c| c.story().ok());
         Answer {
             error: None,
             summary: report.describe(),

@@ -131,17 +131,11 @@ impl<P: Protocol> Engine<'_, P> {
                 }
                 let (at, from, to) = found.ok_or_else(|| not_in_flight(message))?;
                 if matches!(choice, Choice::Deliver { .. })
-                    && NetState::fifo(&self.setup.links, from, to)
+                    && !self.world.may_arrive_next(self.setup, message, from, to)
                 {
-                    let older = self.world.queue.iter().any(|e| {
-                        matches!(e, Event::Deliver { id, from: f, to: t, .. }
-                            if *f == from && *t == to && *id < message)
-                    });
-                    if older {
-                        return Err(format!(
-                            "message #{message} would overtake an older message on the first-in-first-out link {from} → {to}"
-                        ));
-                    }
+                    return Err(format!(
+                        "message #{message} would overtake an older message on the first-in-first-out link {from} → {to}"
+                    ));
                 }
                 Ok(Some(at))
             }

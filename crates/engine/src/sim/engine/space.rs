@@ -36,17 +36,21 @@ impl<P: Protocol> World<P> {
             })
             .collect();
         crate::sorting::sort_by_key(&mut out, |m| m.id);
-        let mut heads: Vec<(NodeId, NodeId)> = Vec::new();
         for m in &mut out {
-            if NetState::fifo(&setup.links, m.from, m.to) {
-                if heads.contains(&(m.from, m.to)) {
-                    m.deliverable = false;
-                } else {
-                    heads.push((m.from, m.to));
-                }
-            }
+            m.deliverable = self.may_arrive_next(setup, m.id, m.from, m.to);
         }
         out
+    }
+
+    /// Whether message `id` (in flight from `from` to `to`) may arrive
+    /// before the others: always on a link that reorders; on a
+    /// first-in-first-out link, only if no older message is still on it.
+    pub fn may_arrive_next(&self, setup: &Setup, id: u32, from: NodeId, to: NodeId) -> bool {
+        !NetState::fifo(&setup.links, from, to)
+            || !self.queue.iter().any(|e| {
+                matches!(e, Event::Deliver { id: older, from: f, to: t, .. }
+                    if *f == from && *t == to && *older < id)
+            })
     }
 
     /// Where message `id` is going, if it is in flight.
