@@ -36,6 +36,7 @@ use crate::components::topology::Topology;
 use crate::components::tour_list::TourList;
 use crate::components::tour_player::TourPlayer;
 use crate::embed::{EmbedOptions, View};
+use crate::protocols::ConsensusView;
 use crate::protocols::MerkleView;
 use crate::protocols::ReviewList;
 use crate::state::{param, Frame, Model, Msg, Notice};
@@ -394,6 +395,7 @@ pub fn app(props: &AppProps) -> Html {
                         <SpaceTime frame={frame.clone()} {selection} send={send.clone()} />
                     </div>
                     { controls }
+                    <ConsensusView frame={frame.clone()} send={send.clone()} />
                     <MerkleView frame={frame.clone()} />
                     <LatencyChart frame={frame.clone()} send={send.clone()} />
                 </section>

@@ -7,6 +7,7 @@
 
 pub mod leaderless;
 pub mod multi_leader;
+pub mod raft;
 pub mod single_leader;
 
 // What the shared views place, by what it shows rather than by protocol.
@@ -14,4 +15,5 @@ pub use leaderless::merkle_view::MerkleView;
 pub use leaderless::request_form as versioned_requests;
 pub use leaderless::ring::{hash_ring, hint_badge, hint_badge_box};
 pub use multi_leader::review_list::ReviewList;
+pub use raft::consensus_view::ConsensusView;
 pub use single_leader::log_formats::LogFormats;

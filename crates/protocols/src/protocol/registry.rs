@@ -191,6 +191,9 @@ pub struct Features {
     pub merkle_trees: bool,
     /// The heading over a node's internals in the inspector.
     pub internals_caption: &'static str,
+    /// Servers keep a consensus log by term (`NodeView::consensus`) and
+    /// an election timer: the page draws the log rows and timer rings.
+    pub consensus_log: bool,
 }
 
 /// Which requests the page's form offers.
@@ -381,4 +384,7 @@ registry! {
     MultiLeader("multi_leader", super::multi_leader::MultiLeaderConfig),
     /// No leader: quorum reads and writes on a hash ring (Dynamo-style).
     Leaderless("leaderless", super::leaderless::LeaderlessConfig),
+    /// Consensus: an elected leader per term commits entries a majority
+    /// holds (Raft).
+    Raft("raft", super::raft::RaftConfig),
 }
