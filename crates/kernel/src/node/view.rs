@@ -35,6 +35,15 @@ pub enum Role {
     /// A new follower replaying the log after its snapshot.
     #[serde(rename = "catching up")]
     CatchingUp,
+    /// Chain replication: the first server, where writes enter.
+    Head,
+    /// Chain replication: a server between the head and the tail.
+    Middle,
+    /// Chain replication: the last server, which commits writes and
+    /// answers reads.
+    Tail,
+    /// Chain replication: the configuration master, outside the chain.
+    Master,
 }
 
 impl Role {
@@ -48,6 +57,10 @@ impl Role {
             Role::NotJoined => "not joined",
             Role::CopyingSnapshot => "copying snapshot",
             Role::CatchingUp => "catching up",
+            Role::Head => "head",
+            Role::Middle => "middle",
+            Role::Tail => "tail",
+            Role::Master => "master",
         }
     }
 
@@ -122,6 +135,21 @@ pub struct NodeView {
     /// compares with.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trees: Vec<TreeView>,
+    /// For chain replication: the chain as this node knows it and how far
+    /// its own copy reaches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chain: Option<ChainView>,
+}
+
+/// A node's knowledge of its chain (chain replication): the servers in
+/// order, head first, under configuration `epoch` of the [`NodeView`];
+/// the writes it holds (`received`, numbered 1..=received) and how many of
+/// them it knows are committed (`committed`; the rest are dirty).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainView {
+    pub order: Vec<NodeId>,
+    pub received: u64,
+    pub committed: u64,
 }
 
 /// A Merkle tree as the views draw it: level by level from the root, with
