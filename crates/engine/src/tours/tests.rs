@@ -136,7 +136,13 @@ fn sections_follow_the_article_and_hold_every_tour() {
     let sections: Vec<&str> = grouped.iter().map(|(s, _)| s.id()).collect();
     assert_eq!(
         sections,
-        ["single-leader", "multi-leader", "leaderless", "comparison"]
+        [
+            "single-leader",
+            "multi-leader",
+            "leaderless",
+            "chain-replication",
+            "comparison"
+        ]
     );
     let total: usize = grouped.iter().map(|(_, t)| t.len()).sum();
     assert_eq!(total, all().len());

@@ -381,4 +381,7 @@ registry! {
     MultiLeader("multi_leader", super::multi_leader::MultiLeaderConfig),
     /// No leader: quorum reads and writes on a hash ring (Dynamo-style).
     Leaderless("leaderless", super::leaderless::LeaderlessConfig),
+    /// Servers in a line: writes enter at the head and commit at the
+    /// tail, which answers reads (CRAQ: any server answers clean reads).
+    Chain("chain", super::chain::ChainConfig),
 }
