@@ -387,8 +387,22 @@ impl ChainNode {
             );
             self.volatile.sent_upto = seq;
         }
-        if self.volatile.succ_last < self.volatile.sent_upto && self.volatile.resend_at.is_none() {
-            self.volatile.resend_at = Some(now + self.config.retry().0 as i64);
+        let _ = now;
+    }
+
+    /// While some write it holds is not known to be committed, it sends
+    /// the successor something every retry interval (what the successor
+    /// may lack, or else its last write again), so that a lost write or
+    /// a lost acknowledgement is noticed: the successor answers a repeat
+    /// with how far it knows the chain has committed.
+    fn schedule_resend(&mut self, now: i64) {
+        let uncommitted = self.committed < self.last();
+        let has_succ = self.succ().is_some();
+        let m = &mut *self.volatile;
+        if !uncommitted || !has_succ || !m.succ_ready {
+            m.resend_at = None;
+        } else if m.resend_at.is_none() {
+            m.resend_at = Some(now + self.config.retry().0 as i64);
         }
     }
 
@@ -458,7 +472,8 @@ impl ChainNode {
         m.succ_ready = true;
         m.succ_last = after;
         m.sent_upto = self.log.len() as u64;
-        m.resend_at = (after < m.sent_upto).then(|| now + self.config.retry().0 as i64);
+        m.resend_at = None;
+        self.schedule_resend(now);
     }
 
     /// A configuration from the master, if newer than the one it knows.
@@ -573,6 +588,12 @@ impl ChainNode {
                     self.config.heartbeat(),
                 );
                 self.send_resume(ctx);
+                // What it had sent its successor is forgotten: send again
+                // every write not known to be committed.
+                if let Some(succ) = self.succ() {
+                    let after = self.committed;
+                    self.send_copy(ctx, succ, after);
+                }
                 self.tail_commits(ctx);
             }
         }
@@ -609,6 +630,12 @@ impl ChainNode {
             }
             Command::Join if self.membership == Membership::Member && self.in_chain() => {
                 ctx.note(format!("{} is already in the chain.", capital(self.id)));
+            }
+            Command::Join if self.membership == Membership::Joining => {
+                ctx.note(format!(
+                    "{} is already joining the chain.",
+                    capital(self.id)
+                ));
             }
             Command::Join => {
                 self.wipe();
@@ -955,9 +982,6 @@ impl ChainNode {
         if has > m.succ_last {
             m.succ_last = has.min(self.log.len() as u64);
         }
-        if m.succ_last >= m.sent_upto {
-            m.resend_at = None;
-        }
         let from_seq = self.committed;
         if self.commit_to(ctx, upto) {
             ctx.note(format!(
@@ -1049,7 +1073,8 @@ impl ChainNode {
         !m.waiting.is_empty()
             || m.resend_at.is_some()
             || m.awaiting_copy
-            || (self.membership == Membership::Joining && !self.in_chain())
+            || self.membership == Membership::Joining
+            || (self.succ().is_some() && !m.succ_ready)
     }
 
     fn arm_retry(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
@@ -1095,13 +1120,24 @@ impl ChainNode {
         }
         if self.volatile.resend_at.is_some_and(|t| t <= now) {
             self.volatile.resend_at = None;
-            self.volatile.sent_upto = self.volatile.succ_last;
+            let last = self.last();
+            self.volatile.sent_upto = self.volatile.succ_last.min(last.saturating_sub(1));
             self.pump(ctx);
         }
-        if self.volatile.awaiting_copy {
+        // A successor that has not said what it holds (its word was lost,
+        // or it missed the configuration that made it a joiner): offer it
+        // what is not committed; it asks for more if it lacks more.
+        if let (Some(succ), false, Membership::Member) =
+            (self.succ(), self.volatile.succ_ready, self.membership)
+        {
+            let after = self.committed;
+            self.send_copy(ctx, succ, after);
+        }
+        let joining = self.membership == Membership::Joining;
+        if self.volatile.awaiting_copy || (joining && self.in_chain()) {
             self.send_resume(ctx);
         }
-        if self.membership == Membership::Joining && !self.in_chain() {
+        if joining && !self.in_chain() {
             ctx.send(self.config.master(), Msg::Join);
         }
     }
@@ -1135,6 +1171,9 @@ impl Protocol for ChainNode {
             Input::Timer(Timer::Retry) => self.on_retry(ctx),
             Input::Client { op, request } => self.on_client(ctx, op, request),
             Input::Message { from, msg } => self.on_message(ctx, from, msg),
+        }
+        if !self.is_master() {
+            self.schedule_resend(ctx.local_time_us);
         }
         self.arm_retry(ctx);
     }
