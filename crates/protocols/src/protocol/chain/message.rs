@@ -39,12 +39,15 @@ pub enum Msg {
     Resume { version: u32, last: u64 },
     /// Predecessor → successor: the writes after `after` that it holds
     /// (all of them, for a server joining empty), and how far the chain
-    /// has committed.
+    /// has committed. `vouched`: the sender is a member holding a lease,
+    /// so the master still counts it in the chain and what it sends is
+    /// every committed write — only such a copy makes a joiner a member.
     Copy {
         version: u32,
         after: u64,
         writes: Vec<Write>,
         committed: u64,
+        vouched: bool,
     },
     /// Head → the node that submitted `op` again: it was committed long
     /// ago as write `seq`.
@@ -108,10 +111,9 @@ impl Message for Msg {
 
     fn describe(&self, out: &mut String) {
         match self {
-            Msg::Submit { op, key, value } => describe_into(
-                out,
-                format_args!("request #{}: {key} = {value}", op.0),
-            ),
+            Msg::Submit { op, key, value } => {
+                describe_into(out, format_args!("request #{}: {key} = {value}", op.0))
+            }
             Msg::Forward { version, write } => describe_into(
                 out,
                 format_args!(
@@ -132,21 +134,27 @@ impl Message for Msg {
                 after,
                 writes,
                 committed,
-            } => match (writes.first(), writes.last()) {
-                (Some(f), Some(l)) => describe_into(
-                    out,
-                    format_args!(
-                        "writes {}–{} after {after}, committed up to {committed} (config {version})",
-                        f.seq, l.seq
+                vouched,
+            } => {
+                match (writes.first(), writes.last()) {
+                    (Some(f), Some(l)) => describe_into(
+                        out,
+                        format_args!(
+                            "writes {}–{} after {after}, committed up to {committed} (config {version})",
+                            f.seq, l.seq
+                        ),
                     ),
-                ),
-                _ => describe_into(
-                    out,
-                    format_args!(
-                        "nothing after write {after}, committed up to {committed} (config {version})"
+                    _ => describe_into(
+                        out,
+                        format_args!(
+                            "nothing after write {after}, committed up to {committed} (config {version})"
+                        ),
                     ),
-                ),
-            },
+                }
+                if !vouched {
+                    out.push_str("; sender holds no lease");
+                }
+            }
             Msg::Done { op, seq } => describe_into(
                 out,
                 format_args!("request #{} was committed as write {seq}", op.0),

@@ -372,7 +372,6 @@ impl ChainNode {
         if self.membership != Membership::Member || !self.volatile.succ_ready {
             return;
         }
-        let now = ctx.local_time_us;
         while self.volatile.sent_upto < self.last() {
             let seq = self.volatile.sent_upto + 1;
             let Some(write) = self.write_at(seq).cloned() else {
@@ -387,7 +386,6 @@ impl ChainNode {
             );
             self.volatile.sent_upto = seq;
         }
-        let _ = now;
     }
 
     /// While some write it holds is not known to be committed, it sends
@@ -458,6 +456,7 @@ impl ChainNode {
             .iter_from(usize::try_from(after).unwrap_or(usize::MAX))
             .cloned()
             .collect();
+        let now = ctx.local_time_us;
         ctx.send(
             succ,
             Msg::Copy {
@@ -465,9 +464,9 @@ impl ChainNode {
                 after,
                 writes,
                 committed: self.committed,
+                vouched: self.serves_reads(now),
             },
         );
-        let now = ctx.local_time_us;
         let m = &mut *self.volatile;
         m.succ_ready = true;
         m.succ_last = after;
@@ -852,7 +851,17 @@ impl ChainNode {
                 after,
                 writes,
                 committed,
-            } => self.on_copy(ctx, from, version, after, writes, committed),
+                vouched,
+            } => {
+                // A joiner becomes a member only on the word of a server
+                // the master still counts in the chain: one that was
+                // removed while it was down (and does not know it yet)
+                // may lack committed writes.
+                if self.membership == Membership::Joining && !vouched {
+                    return;
+                }
+                self.on_copy(ctx, from, version, after, writes, committed)
+            }
             Msg::Done { op, seq } => {
                 if let Some(Waiting::Write { .. }) = self.volatile.waiting.get(&op) {
                     self.volatile.waiting.remove(&op);
@@ -935,9 +944,12 @@ impl ChainNode {
         version: u32,
         write: Write,
     ) {
+        // A joiner takes nothing before its copy: its log starts from a
+        // copy vouched for by a current member, never from whatever a
+        // predecessor that may be stale streams to it.
         if version != self.version
             || Some(from) != self.pred()
-            || self.membership == Membership::Spare
+            || self.membership != Membership::Member
         {
             return;
         }
@@ -962,12 +974,10 @@ impl ChainNode {
             }
             return;
         }
-        let seq = write.seq;
         self.append(write);
         if self.succ().is_some() {
             self.pump(ctx);
-        } else if self.membership == Membership::Member {
-            let _ = seq;
+        } else {
             self.tail_commits(ctx);
         }
     }

@@ -1,15 +1,18 @@
 //! Chain scenarios with failures, fixed seeds and exact outcomes: a
 //! crashed tail, middle node or head (in-flight writes re-sent, none
 //! lost, none applied twice), proxies re-sending a request with the same
-//! id, and servers joining at the tail — a spare an operator adds, and a
-//! crashed server that recovers after the master removed it.
+//! id (applied once; answered by the head when already committed), read
+//! leases (a tail cut off from the master stops answering), and servers
+//! joining at the tail — a spare an operator adds, and a crashed server
+//! that recovers after the master removed it (one that recovers sooner
+//! keeps its place).
 
 use alloc::vec;
 use alloc::vec::Vec;
 
 use super::tests::{at, chain_messages, config, done_ms, node, ops_in_log, outcome, read, scenario, simulate, write};
 use crate::latency::Latency;
-use crate::node::{NodeId, Outcome, Role};
+use crate::node::{Outcome, Role};
 use crate::protocol::chain::*;
 use crate::run::Run;
 use crate::scenario::{Action, LinkOverride};
@@ -194,7 +197,88 @@ fn a_recovered_server_the_master_removed_rejoins_at_the_tail() {
         assert!(matches!(outcome(&sim, op), Outcome::Written { .. }), "{op}");
     }
     assert_eq!(sim.world().nodes[node(4).index()].version(), 3);
-    let _ = NodeId(0);
     assert_eq!(sim.anomalies(), []);
 }
 
+
+#[test]
+fn a_server_that_restarts_before_the_master_notices_keeps_its_place() {
+    let mut s = scenario(config(3, false), 600.0);
+    s.workload.ops = vec![at(10.0, write(1, "x", 1)), at(200.0, write(1, "x", 2))];
+    // Down for 100 ms: less than the 300 ms the master waits.
+    s.faults = vec![at(100.0, crash(2)), at(200.0, recover(2))];
+    let sim = simulate(&s);
+    assert_eq!(chain_of(&sim, 4), [1, 2, 3]);
+    assert_eq!(sim.world().nodes[node(4).index()].version(), 1);
+    // Its writes were on disk; the write sent while it restarted went
+    // down the chain as usual.
+    for n in 1..=3 {
+        assert_eq!(ops_in_log(&sim.world().nodes[node(n).index()]), [0, 1], "node {n}");
+    }
+    assert_eq!(outcome(&sim, 1), Outcome::written(2));
+    assert_eq!(sim.anomalies(), []);
+}
+
+#[test]
+fn a_tail_cut_off_from_the_master_stops_answering_reads_before_it_is_replaced() {
+    let mut s = scenario(config(3, false), 1_500.0);
+    // Node 3 can still talk to the other servers and its clients, but
+    // not to the master: at 400 ms the master replaces it by node 2.
+    s.faults = vec![
+        at(
+            50.0,
+            Action::Partition {
+                from: vec![node(3)],
+                to: vec![node(4)],
+                two_way: true,
+            },
+        ),
+        at(1_000.0, Action::HealAll),
+    ];
+    s.workload.ops = vec![
+        // Acknowledged by the new chain, nodes 1 and 2 only.
+        at(500.0, write(1, "x", 7)),
+        // Node 3 still believes it is the tail, but its lease ran out at
+        // 200 ms: it must not answer from its copy, which lacks x.
+        at(600.0, read(3, "x")),
+    ];
+    let sim = simulate(&s);
+    assert_eq!(outcome(&sim, 0), Outcome::written(1));
+    // Answered only once node 3 has heard of the new chain, rejoined and
+    // copied the write.
+    assert_eq!(outcome(&sim, 1), Outcome::read(Some(7), 1));
+    assert!(done_ms(&sim, 1).unwrap() > 1_000.0);
+    assert_eq!(chain_of(&sim, 4), [1, 2, 3]);
+    assert!(sim.world().nodes[node(4).index()].version() >= 3);
+    assert_eq!(sim.anomalies(), []);
+}
+
+#[test]
+fn a_committed_request_sent_again_is_answered_by_the_head_without_a_new_write() {
+    let mut c = config(3, false);
+    c.spares = 1;
+    let mut s = scenario(c, 400.0);
+    // Node 5, a spare outside the chain, is the client's proxy: the write
+    // and its ack never pass through it, so it learns of the commit only by
+    // sending the request again.
+    s.workload.ops = vec![at(10.0, write(5, "x", 7))];
+    let sim = simulate(&s);
+    let asked: Vec<_> = chain_messages(&sim)
+        .into_iter()
+        .filter(|m| matches!(m.3, "submit" | "done"))
+        .collect();
+    assert_eq!(
+        asked,
+        [
+            (10.0, 5, 1, "submit"),
+            (160.0, 5, 1, "submit"),
+            (170.0, 1, 5, "done"),
+        ]
+    );
+    assert_eq!(outcome(&sim, 0), Outcome::written(1));
+    assert_eq!(done_ms(&sim, 0), Some(180.0));
+    for n in 1..=3 {
+        assert_eq!(ops_in_log(&sim.world().nodes[node(n).index()]), [0], "node {n}");
+    }
+    assert_eq!(sim.anomalies(), []);
+}

@@ -247,6 +247,38 @@ proptest! {
     }
 }
 
+/// Cases the sweep found, kept as data: each once broke a property.
+/// - `stale_copy_from_a_removed_member`: a server removed while it was
+///   down came back believing it was still in the chain and sent a copy
+///   (nothing) to a joiner, which took it for the whole history and
+///   became a member; as tail it later answered a read without an
+///   acknowledged write. Now only a copy from a server holding a lease
+///   makes a joiner a member, and a joiner takes no writes before it.
+/// - `lost_final_ack`: the last acknowledgement to the head was lost and
+///   nothing asked again, so its write stayed dirty for ever.
+/// - `joiner_missed_its_config`: a server that missed the configuration
+///   making it a joiner never asked its new predecessor for a copy, and
+///   the predecessor waited for it to ask.
+#[test]
+fn regressions_found_by_the_sweep_hold() {
+    for (name, json) in [
+        (
+            "stale_copy_from_a_removed_member",
+            include_str!("testdata/stale_copy_from_a_removed_member.json"),
+        ),
+        ("lost_final_ack", include_str!("testdata/lost_final_ack.json")),
+        (
+            "joiner_missed_its_config",
+            include_str!("testdata/joiner_missed_its_config.json"),
+        ),
+    ] {
+        let s = Scenario::from_json(json).expect("valid");
+        if let Err(why) = check(&s) {
+            panic!("{name}: {why}");
+        }
+    }
+}
+
 /// Not a check: `CHAIN_DEBUG=<scenario file> cargo test -p
 /// replicascope-engine chain::tests_props::narrate -- --nocapture`
 /// prints a failing case's narration, messages and final states.
