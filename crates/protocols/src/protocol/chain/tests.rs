@@ -281,3 +281,63 @@ fn json_defaults_validation_and_registry_answers() {
         assert!(!c.can_show(k), "{k:?}");
     }
 }
+
+pub(super) fn preset(id: &str) -> Simulator<ChainNode> {
+    simulate(&presets::find(id).unwrap().scenario())
+}
+
+/// What each preset's paragraph says, checked on its run.
+#[test]
+fn the_presets_show_what_their_paragraphs_say() {
+    use crate::run::Run;
+    let sim = preset("chain-write-path");
+    assert_eq!(done_ms(&sim, 0), Some(50.0), "four hops");
+    assert_eq!(outcome(&sim, 1), Outcome::read(None, 0), "tail at 25 ms");
+    assert_eq!(outcome(&sim, 2), Outcome::read(Some(7), 1), "tail at 35 ms");
+    assert_eq!(outcome(&sim, 3), Outcome::read(Some(7), 1));
+    assert!(chain_messages(&sim).contains(&(60.0, 1, 3, "read")));
+
+    let sim = preset("chain-tail-crash");
+    assert_eq!(done_ms(&sim, 0), Some(420.0));
+    assert_eq!(outcome(&sim, 1), Outcome::written(2));
+    assert_eq!(sim.world().nodes[1].chain(), [NodeId(0), NodeId(1)]);
+
+    let sim = preset("chain-middle-crash");
+    assert_eq!(done_ms(&sim, 0), Some(430.0));
+
+    let sim = preset("chain-head-crash");
+    assert_eq!(done_ms(&sim, 0), Some(480.0));
+    let submits = chain_messages(&sim)
+        .into_iter()
+        .filter(|m| m.3 == "submit")
+        .count();
+    assert_eq!(submits, 4);
+
+    let sim = preset("chain-craq-dirty-read");
+    // The clean read at 60 ms sends nothing; only the dirty one asks.
+    let reads: Vec<_> = chain_messages(&sim)
+        .into_iter()
+        .filter(|m| !matches!(m.3, "write" | "ack"))
+        .collect();
+    assert_eq!(reads, [(101.0, 1, 3, "version?"), (111.0, 3, 1, "version")]);
+    assert_eq!(outcome(&sim, 1), Outcome::read(Some(1), 1));
+    assert_eq!(done_ms(&sim, 1), Some(60.0));
+    assert_eq!(outcome(&sim, 3), Outcome::read(Some(1), 1));
+    assert_eq!(outcome(&sim, 4), Outcome::read(Some(2), 2));
+    assert_eq!(done_ms(&sim, 4), Some(200.0));
+
+    let sim = preset("chain-join");
+    assert_eq!(done_ms(&sim, 2), Some(260.0));
+    assert_eq!(outcome(&sim, 3), Outcome::read(Some(3), 3));
+
+    for id in [
+        "chain-write-path",
+        "chain-tail-crash",
+        "chain-middle-crash",
+        "chain-head-crash",
+        "chain-craq-dirty-read",
+        "chain-join",
+    ] {
+        assert_eq!(preset(id).anomalies(), [], "{id}");
+    }
+}
