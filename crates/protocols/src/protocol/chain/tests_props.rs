@@ -1,4 +1,4 @@
-//! Properties over random runs: chains of 2 to 5 servers (with and
+//! Properties over random runs: chains of 2 to 8 servers (with and
 //! without CRAQ, with spares an operator adds) under random crashes and
 //! recoveries of any node (the master included), one- and two-way
 //! partitions, message loss, jittered delays, links that reorder and
@@ -70,7 +70,7 @@ fn arb_fault(total: u16, spares: u16) -> impl Strategy<Value = Timed> {
 
 fn arb_scenario() -> impl Strategy<Value = Scenario> {
     (
-        2u16..6,
+        2u16..9,
         any::<bool>(),
         0u16..3,
         any::<u64>(),
