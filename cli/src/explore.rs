@@ -45,6 +45,9 @@ pub struct Args {
     /// Nodes the explorer may cut off from the rest on a path [default: 0].
     #[arg(long, value_parser = whole::<u8>)]
     partitions: Option<u8>,
+    /// Leave out states with more than this many messages in flight on one link (0: no limit) [default: 0].
+    #[arg(long, value_parser = whole::<u8>)]
+    max_in_flight: Option<u8>,
     /// Random walks instead of breadth-first search: this many paths,
     /// drawn from --seed (for spaces too big to search whole).
     #[arg(long, value_parser = whole::<u32>)]
@@ -108,6 +111,7 @@ pub fn run(args: &Args) -> Result<String, String> {
         crashes: args.crashes.unwrap_or(base.crashes),
         losses: args.losses.unwrap_or(base.losses),
         partitions: args.partitions.unwrap_or(base.partitions),
+        max_in_flight: args.max_in_flight.unwrap_or(base.max_in_flight),
     };
     let mode = match args.random_walks {
         Some(walks) => Mode::RandomWalk {
@@ -184,13 +188,17 @@ pub fn run(args: &Args) -> Result<String, String> {
     );
     let _ = writeln!(
         text,
-        "Search: {}; bounds: depth {}, states {}, crashes {}, losses {}, partitions {}",
+        "Search: {}; bounds: depth {}, states {}, crashes {}, losses {}, partitions {}{}",
         mode.name(),
         bounds.max_depth,
         bounds.max_states,
         bounds.crashes,
         bounds.losses,
-        bounds.partitions
+        bounds.partitions,
+        match bounds.max_in_flight {
+            0 => String::new(),
+            k => format!(", at most {k} in flight per link"),
+        }
     );
     let _ = writeln!(
         text,

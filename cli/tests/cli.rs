@@ -435,7 +435,9 @@ fn compare_json_is_the_comparison_and_its_scenarios_replay_with_run() {
             "single_leader_sync",
             "single_leader_async",
             "multi_leader",
-            "leaderless"
+            "leaderless",
+            "raft",
+            "chain"
         ]
     );
     for r in rows {

@@ -43,6 +43,8 @@ fn tour_alone_lists_every_tour_grouped_like_the_article() {
             "Single-leader replication",
             "Multi-leader replication",
             "Leaderless replication",
+            "Replication by consensus (Raft)",
+            "Chain replication",
             "Comparing the three",
         ]
     );

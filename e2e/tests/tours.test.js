@@ -3,7 +3,7 @@
 // caption and "Step k of N" changing each time, and past the last one the
 // tour ends with the run kept; the same tour embedded (?embed=1) shows the
 // player above the compact simulator; the start page lists the tours under
-// the article's five section headings.
+// the article's section headings.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -64,7 +64,7 @@ test('?embed=1&tour= shows the player in embed mode; a bad id is named', async (
   await bad.context.close();
 });
 
-test('?page=tours lists the tours under five section headings with thumbnails', async () => {
+test('?page=tours lists the tours under six section headings with thumbnails', async () => {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   const page = await context.newPage();
   const problems = [];
@@ -74,7 +74,7 @@ test('?page=tours lists the tours under five section headings with thumbnails', 
   assert.equal(await page.locator('.workbench').count(), 0);
   assert.deepEqual(await page.locator('.tour-section h3').allTextContents(), [
     'Single-leader replication', 'Multi-leader replication', 'Leaderless replication',
-    'Chain replication', 'Comparing the three',
+    'Replication by consensus (Raft)', 'Chain replication', 'Comparing the three',
   ]);
   // Thumbnails are drawn for the cards on screen, lazily.
   await page.locator('.tour-thumb[data-ready=true] svg').first().waitFor({ timeout: 15000 });

@@ -187,6 +187,7 @@ fn node(id: u16, role: Role, lsn: u64, t: TableView) -> NodeState {
             table: Some(t),
             ..Default::default()
         },
+        timers: Vec::new(),
     }
 }
 

@@ -26,6 +26,11 @@ pub struct NodeState {
     pub node: NodeId,
     pub up: bool,
     pub view: NodeView,
+    /// The node's armed timers (their protocol's numbers) and when each
+    /// fires: the views draw an election timer as a shrinking ring. Not
+    /// in JSON: when a timer fires is the simulator's business.
+    #[serde(skip)]
+    pub timers: Vec<(u32, Instant)>,
 }
 
 /// Everything the views show about one moment: nodes and network.
@@ -171,6 +176,7 @@ fn accepts(scenario: &Scenario, intervention: &Timed) -> Result<(), ScenarioErro
 }
 
 fn node_states<P: Protocol>(world: &World<P>) -> Vec<NodeState> {
+    let armed = world.armed_timers();
     world
         .nodes
         .iter()
@@ -180,6 +186,15 @@ fn node_states<P: Protocol>(world: &World<P>) -> Vec<NodeState> {
             node: NodeId(i as u16),
             up,
             view: n.view(),
+            timers: armed
+                .iter()
+                .filter_map(|(c, due)| match *c {
+                    crate::scenario::Choice::Timer { node, timer } if node.index() == i => {
+                        Some((timer, *due))
+                    }
+                    _ => None,
+                })
+                .collect(),
         })
         .collect()
 }

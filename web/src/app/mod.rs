@@ -36,6 +36,8 @@ use crate::components::topology::Topology;
 use crate::components::tour_list::TourList;
 use crate::components::tour_player::TourPlayer;
 use crate::embed::{EmbedOptions, View};
+use crate::protocols::ChainLine;
+use crate::protocols::ConsensusView;
 use crate::protocols::MerkleView;
 use crate::protocols::ReviewList;
 use crate::state::{param, Frame, Model, Msg, Notice};
@@ -394,6 +396,8 @@ pub fn app(props: &AppProps) -> Html {
                         <SpaceTime frame={frame.clone()} {selection} send={send.clone()} />
                     </div>
                     { controls }
+                    <ConsensusView frame={frame.clone()} send={send.clone()} />
+                    <ChainLine frame={frame.clone()} />
                     <MerkleView frame={frame.clone()} />
                     <LatencyChart frame={frame.clone()} send={send.clone()} />
                 </section>

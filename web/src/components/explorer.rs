@@ -151,6 +151,9 @@ pub fn explorer(props: &Props) -> Html {
     let on_crashes = bound_input("Crashes", |b, v| b.crashes = small(v));
     let on_losses = bound_input("Losses", |b, v| b.losses = small(v));
     let on_partitions = bound_input("Partitions", |b, v| b.partitions = small(v));
+    let on_in_flight = bound_input("In flight per link", |b, v| {
+        b.max_in_flight = v.min(255) as u8
+    });
 
     let on_run = {
         let status = status.clone();
@@ -288,6 +291,7 @@ pub fn explorer(props: &Props) -> Html {
                 <label>{ "Crashes " }<input type="number" min="0" max="10" value={b.crashes.to_string()} onchange={on_crashes} disabled={running} /></label>
                 <label>{ "Losses " }<input type="number" min="0" max="10" value={b.losses.to_string()} onchange={on_losses} disabled={running} /></label>
                 <label>{ "Partitions " }<input type="number" min="0" max="10" value={b.partitions.to_string()} onchange={on_partitions} disabled={running} /></label>
+                <label title="Leave out states with more messages than this on one link (0: no limit)">{ "In flight per link " }<input type="number" min="0" max="255" value={b.max_in_flight.to_string()} onchange={on_in_flight} disabled={running} data-testid="explore-in-flight" /></label>
             </div>
             if let Some(p) = chosen { <p class="hint">{ format!("{}: violated when {}.", p.name(), p.meaning()) }</p> }
             if let Some(why) = &*input_error { <p class="notice error">{ why }</p> }

@@ -68,6 +68,11 @@ pub struct Bounds {
     pub losses: u8,
     /// Most nodes isolated on one path.
     pub partitions: u8,
+    /// Most messages in flight on one link (0: no limit). States with
+    /// more are not explored — a state constraint, as in TLC: it bounds
+    /// the model where a protocol resends without end (a leader's
+    /// heartbeats to a follower that never answers).
+    pub max_in_flight: u8,
 }
 
 impl Default for Bounds {
@@ -78,6 +83,7 @@ impl Default for Bounds {
             crashes: 0,
             losses: 0,
             partitions: 0,
+            max_in_flight: 0,
         }
     }
 }
@@ -181,6 +187,10 @@ pub struct Progress {
     pub queue: usize,
     /// Bytes the visited set holds.
     pub visited_bytes: usize,
+    /// States left out for holding more messages on a link than
+    /// `max_in_flight` allows.
+    #[serde(default)]
+    pub pruned: u64,
 }
 
 /// A violation and the shortest schedule found that reaches it.
@@ -211,6 +221,18 @@ pub struct Report {
 }
 
 impl Report {
+    /// What the in-flight bound left out, when it is set.
+    fn in_flight_note(&self) -> String {
+        match self.bounds.max_in_flight {
+            0 => String::new(),
+            k => format!(
+                " States with more than {k} message{} in flight on one link were left out ({} of them).",
+                if k == 1 { "" } else { "s" },
+                self.progress.pruned
+            ),
+        }
+    }
+
     /// One paragraph for a person.
     pub fn describe(&self) -> String {
         let p = &self.progress;
@@ -235,7 +257,7 @@ impl Report {
                 if self.bounds.partitions == 1 { "" } else { "s" },
                 self.property.name(),
                 self.property.meaning()
-            ),
+            ) + &self.in_flight_note(),
             (None, Some(stop)) => format!(
                 "None found, but the search is not complete: {}. {} states explored ({}), paths up to {} choices. Raise the bounds to look further.",
                 stop.describe(),

@@ -372,6 +372,10 @@ impl<P: Protocol> Space<P> {
             );
             engine.take(chosen, next.depth - 1).ok()?;
         }
+        if self.bounds.max_in_flight > 0 && self.too_many_in_flight(&next.world) {
+            self.progress.pruned += 1;
+            return None;
+        }
         // The nodes this step may have changed get new fingerprints: the
         // one it handed an input to, or every node for a request (a
         // session's router picks the node) or a scripted fault.
@@ -408,6 +412,18 @@ impl<P: Protocol> Space<P> {
             _ => {}
         }
         Some(next)
+    }
+
+    /// Does some link hold more messages than the in-flight bound?
+    fn too_many_in_flight(&self, w: &World<P>) -> bool {
+        let mut links: Vec<(NodeId, NodeId)> = w
+            .messages(&self.setup)
+            .iter()
+            .map(|m| (m.from, m.to))
+            .collect();
+        links.sort_unstable();
+        let limit = usize::from(self.bounds.max_in_flight);
+        links.chunk_by(|a, b| a == b).any(|run| run.len() > limit)
     }
 
     fn fingerprint(&self, s: &mut State<P>) -> u64 {

@@ -94,12 +94,21 @@ impl Scenario {
     }
 
     /// Ends the run at `until_ms`: whatever is scheduled after it (faults,
-    /// scripted operations, interventions) is dropped, so a scenario that
+    /// scripted operations, interventions; or a replayed schedule's steps)
+    /// is dropped, so a scenario that
     /// was valid stays valid when it is cut short. An action at exactly
     /// `until_ms` is kept, as validation allows. Returns how many actions
     /// were dropped. A later `until_ms` simply lengthens the run.
     pub fn cut_at(&mut self, until_ms: f64) -> usize {
         self.until_ms = until_ms;
+        if !self.schedule.is_empty() {
+            // A replayed schedule takes listed operations and faults only
+            // as its steps name them (by index, whatever their times): cut
+            // the steps, keep the lists.
+            let before = self.schedule.len();
+            self.schedule.retain(|c| c.at_ms <= until_ms);
+            return before - self.schedule.len();
+        }
         let mut dropped = 0;
         for list in [
             &mut self.faults,

@@ -140,6 +140,7 @@ fn sections_follow_the_article_and_hold_every_tour() {
             "single-leader",
             "multi-leader",
             "leaderless",
+            "raft",
             "chain-replication",
             "comparison"
         ]

@@ -35,6 +35,13 @@ pub enum Role {
     /// A new follower replaying the log after its snapshot.
     #[serde(rename = "catching up")]
     CatchingUp,
+    /// Asking for votes to lead a new term (consensus).
+    Candidate,
+    /// Asking whether it could win, before raising its term (pre-vote).
+    #[serde(rename = "pre-candidate")]
+    PreCandidate,
+    /// Receives the log but does not vote, until it has caught up.
+    Learner,
     /// Chain replication: the first server, where writes enter.
     Head,
     /// Chain replication: a server between the head and the tail.
@@ -57,6 +64,9 @@ impl Role {
             Role::NotJoined => "not joined",
             Role::CopyingSnapshot => "copying snapshot",
             Role::CatchingUp => "catching up",
+            Role::Candidate => "candidate",
+            Role::PreCandidate => "pre-candidate",
+            Role::Learner => "learner",
             Role::Head => "head",
             Role::Middle => "middle",
             Role::Tail => "tail",
@@ -135,10 +145,54 @@ pub struct NodeView {
     /// compares with.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub trees: Vec<TreeView>,
+    /// For consensus protocols: the log by term, the commit index, the
+    /// vote, and (on a leader) each server's progress.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consensus: Option<LogView>,
     /// For chain replication: the chain as this node knows it and how far
     /// its own copy reaches.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chain: Option<ChainView>,
+}
+
+/// A consensus log as the views draw it: cells coloured by term, the
+/// commit and apply positions, and the server's vote and leader.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogView {
+    /// Positions up to `base` are compacted into a snapshot.
+    pub base: u64,
+    pub base_term: u32,
+    pub entries: Vec<LogCell>,
+    pub commit: u64,
+    pub applied: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voted_for: Option<NodeId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leader: Option<NodeId>,
+    /// A leader's view of each other server: the next position it will
+    /// send and the last one known to match.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub progress: Vec<Progress>,
+    /// Does this server vote?
+    pub voter: bool,
+    /// The longest an election timer runs, and a heartbeat interval, in
+    /// µs: what a timer ring is measured against.
+    pub election_max_us: u64,
+    pub heartbeat_us: u64,
+}
+
+/// One log entry: its term and a few words on what it does.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogCell {
+    pub term: u32,
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Progress {
+    pub node: NodeId,
+    pub next: u64,
+    pub matched: u64,
 }
 
 /// A node's knowledge of its chain (chain replication): the servers in

@@ -7,6 +7,7 @@ pub mod chatter;
 pub mod leaderless;
 pub mod multi_leader;
 pub mod params;
+pub mod raft;
 pub mod registry;
 pub mod settings;
 pub mod single_leader;

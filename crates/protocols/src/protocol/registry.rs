@@ -191,6 +191,12 @@ pub struct Features {
     pub merkle_trees: bool,
     /// The heading over a node's internals in the inspector.
     pub internals_caption: &'static str,
+    /// Servers keep a consensus log by term (`NodeView::consensus`) and
+    /// an election timer: the page draws the log rows and timer rings.
+    pub consensus_log: bool,
+    /// Servers form a chain (`NodeView::chain`): the page draws it as a
+    /// line from head to tail.
+    pub chain_line: bool,
 }
 
 /// Which requests the page's form offers.
@@ -381,6 +387,9 @@ registry! {
     MultiLeader("multi_leader", super::multi_leader::MultiLeaderConfig),
     /// No leader: quorum reads and writes on a hash ring (Dynamo-style).
     Leaderless("leaderless", super::leaderless::LeaderlessConfig),
+    /// Consensus: an elected leader per term commits entries a majority
+    /// holds (Raft).
+    Raft("raft", super::raft::RaftConfig),
     /// Servers in a line: writes enter at the head and commit at the
     /// tail, which answers reads (CRAQ: any server answers clean reads).
     Chain("chain", super::chain::ChainConfig),

@@ -63,6 +63,7 @@ mod tests {
                 "/protocol/datacenters",
                 "/protocol/followers_per_datacenter",
                 "/protocol/nodes",
+                "/protocol/servers",
             ];
             let params = params_for(&kind).into_iter().flat_map(|g| g.params);
             for param in params.filter(|p| p.path != "/protocol/followers") {

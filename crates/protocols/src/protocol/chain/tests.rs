@@ -249,7 +249,7 @@ fn json_defaults_validation_and_registry_answers() {
         ChainConfig {
             nodes: 9,
             heartbeat_ms: 100.0,
-            timeout_ms: 150.0,
+            timeout_ms: 1.0,
             ..ChainConfig::default()
         },
         100.0,
