@@ -1,5 +1,6 @@
 //! `replicascope compare`: one workload and one fault on single-leader
-//! (sync and async), multi-leader, leaderless and Raft, measured side by side
+//! (sync and async), multi-leader, leaderless, Raft and chain replication,
+//! measured side by side
 //! as an aligned table with a few sentences per row — or the whole
 //! comparison as JSON, or one architecture's scenario to replay with
 //! `replicascope run`.
@@ -38,7 +39,7 @@ pub struct Args {
     #[arg(long)]
     json: bool,
     /// Print the scenario one architecture runs (single-leader-sync,
-    /// single-leader-async, multi-leader, leaderless, raft) as JSON, for
+    /// single-leader-async, multi-leader, leaderless, raft, chain) as JSON, for
     /// `replicascope run`.
     #[arg(long)]
     scenario: Option<String>,

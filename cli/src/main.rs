@@ -57,7 +57,8 @@ enum Command {
     /// write sees it, for n/w/r and per-message latency distributions.
     Staleness(staleness::Args),
     /// The same workload and fault on single-leader (sync, async),
-    /// multi-leader, leaderless and Raft, measured side by side.
+    /// multi-leader, leaderless, Raft and chain replication, measured side
+    /// by side.
     Compare(compare::Args),
     /// The guided tours: list them, or print one tour's pause points with
     /// their times and captions.

@@ -436,7 +436,8 @@ fn compare_json_is_the_comparison_and_its_scenarios_replay_with_run() {
             "single_leader_async",
             "multi_leader",
             "leaderless",
-            "raft"
+            "raft",
+            "chain"
         ]
     );
     for r in rows {

@@ -44,6 +44,7 @@ fn tour_alone_lists_every_tour_grouped_like_the_article() {
             "Multi-leader replication",
             "Leaderless replication",
             "Replication by consensus (Raft)",
+            "Chain replication",
             "Comparing the three",
         ]
     );

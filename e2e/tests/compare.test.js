@@ -1,5 +1,5 @@
 // "Compare the three architectures" as a user meets it: on its own page
-// (?page=compare) pick a fault, press Run, watch the five rows fill in
+// (?page=compare) pick a fault, press Run, watch the six rows fill in
 // with figures, then follow a figure to the simulator running exactly
 // that run; on the simulator page a figure opens its run in place.
 import { test, before, after } from 'node:test';
@@ -11,14 +11,14 @@ let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
-const ARCHS = ['single-leader-sync', 'single-leader-async', 'multi-leader', 'leaderless', 'raft'];
+const ARCHS = ['single-leader-sync', 'single-leader-async', 'multi-leader', 'leaderless', 'raft', 'chain'];
 
-/** Picks `fault`, presses Run and waits for all five rows. */
+/** Picks `fault`, presses Run and waits for all six rows. */
 async function runComparison(page, fault) {
   const section = page.locator('#compare');
   await section.getByLabel('Fault for the comparison').selectOption(fault);
   await section.getByRole('button', { name: 'Run' }).click();
-  await page.waitForFunction(() => document.querySelectorAll('#compare tr.done').length === 5, null, { timeout: 30000 });
+  await page.waitForFunction(() => document.querySelectorAll('#compare tr.done').length === 6, null, { timeout: 30000 });
   return section;
 }
 
@@ -48,7 +48,7 @@ test('?page=compare runs the comparison and a figure opens its run in the simula
   assert.match(await cell('single-leader-async', 'availability'), /^100 % /);
   assert.ok(Number(await cell('single-leader-async', 'lost')) > 0);
   assert.match(await cell('leaderless', 'availability'), /^\d\d % /);
-  assert.equal((await section.locator('.compare-why li').allTextContents()).length, 5);
+  assert.equal((await section.locator('.compare-why li').allTextContents()).length, 6);
   await page.screenshot({ path: path.join(RESULTS, 'compare.png'), fullPage: true });
 
   // A figure is a link to the simulator page (no ?page) holding its run.

@@ -64,7 +64,7 @@ test('?embed=1&tour= shows the player in embed mode; a bad id is named', async (
   await bad.context.close();
 });
 
-test('?page=tours lists the tours under five section headings with thumbnails', async () => {
+test('?page=tours lists the tours under six section headings with thumbnails', async () => {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   const page = await context.newPage();
   const problems = [];
@@ -73,7 +73,8 @@ test('?page=tours lists the tours under five section headings with thumbnails', 
   await page.locator('#tours h2').waitFor({ timeout: 15000 });
   assert.equal(await page.locator('.workbench').count(), 0);
   assert.deepEqual(await page.locator('.tour-section h3').allTextContents(), [
-    'Single-leader replication', 'Multi-leader replication', 'Leaderless replication', 'Replication by consensus (Raft)', 'Comparing the three',
+    'Single-leader replication', 'Multi-leader replication', 'Leaderless replication',
+    'Replication by consensus (Raft)', 'Chain replication', 'Comparing the three',
   ]);
   // Thumbnails are drawn for the cards on screen, lazily.
   await page.locator('.tour-thumb[data-ready=true] svg').first().waitFor({ timeout: 15000 });

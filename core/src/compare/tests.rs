@@ -55,12 +55,12 @@ fn without_a_fault_sync_and_quorums_pay_a_wan_round_trip_and_async_reads_are_sta
     // applied a write acknowledged elsewhere (version vectors compared by
     // containment; their sums had hidden two).
     let stale: Vec<u64> = c.rows.iter().map(|r| r.stale_reads).collect();
-    assert_eq!(stale, [0, 35, 23, 0, 0]);
+    assert_eq!(stale, [0, 35, 23, 0, 0, 0]);
     // One leader orders every write: no conflicts. Multi-leader finds
     // concurrent writes and LWW discards one of each pair; leaderless
     // keeps both and shows them to readers as siblings.
     let conflicts: Vec<u64> = c.rows.iter().map(|r| r.conflicts).collect();
-    assert_eq!(conflicts, [0, 0, 24, 21, 0]);
+    assert_eq!(conflicts, [0, 0, 24, 21, 0, 0]);
     assert_eq!(quorum.sibling_reads, 21);
     // 24 pairs, 22 distinct writes thrown away (some lost to two).
     assert_eq!(multi.lost_writes.discarded, 22);
@@ -195,7 +195,7 @@ fn every_architecture_gets_the_same_requests_network_and_fault() {
         .iter()
         .map(|r| r.writes.ok + r.writes.failed + r.writes.pending)
         .collect();
-    assert_eq!(totals, [145; 5]);
+    assert_eq!(totals, [145; 6]);
     assert_eq!(c.fault_window_ms, Some((1_000.0, 2_000.0)));
 }
 
@@ -368,4 +368,30 @@ fn raft_pays_a_majority_round_trip_loses_nothing_and_waits_out_an_election() {
     let raft = row(&c, named("raft"));
     assert_eq!(availability(raft), (42, 54));
     assert_eq!((raft.stale_reads, raft.lost_writes.total), (0, 0));
+}
+
+#[test]
+fn a_chain_commits_at_the_tail_and_the_master_routes_around_a_failed_head() {
+    // No fault: a write walks head (dc 1) -> tail (dc 2) and its ack back
+    // (one WAN round trip, plus remote users' trip to the head); the tail
+    // answers every read, so none is stale.
+    let c = run(Fault::None);
+    let chain = row(&c, named("chain"));
+    let round_trip = 2.0 * topology::CROSS_DC_MS;
+    assert!(chain.write_latency.p50_ms > Some(2.0 * round_trip));
+    assert!(chain.read_latency.p50_ms < chain.write_latency.p50_ms);
+    assert_eq!(
+        (chain.stale_reads, chain.conflicts, chain.lost_writes.total),
+        (0, 0, 0)
+    );
+    // The head crashes: writes wait at the tail until the master removes
+    // the head, then commit there; nothing acknowledged is lost.
+    let c = run(Fault::Crash);
+    let chain = row(&c, named("chain"));
+    assert_eq!(availability(chain), (54, 54));
+    assert_eq!(chain.lost_writes.total, 0);
+    let c = run(Fault::Partition);
+    let chain = row(&c, named("chain"));
+    assert_eq!(availability(chain), (44, 54));
+    assert_eq!((chain.stale_reads, chain.lost_writes.total), (0, 0));
 }

@@ -36,6 +36,7 @@ use crate::components::topology::Topology;
 use crate::components::tour_list::TourList;
 use crate::components::tour_player::TourPlayer;
 use crate::embed::{EmbedOptions, View};
+use crate::protocols::ChainLine;
 use crate::protocols::ConsensusView;
 use crate::protocols::MerkleView;
 use crate::protocols::ReviewList;
@@ -396,6 +397,7 @@ pub fn app(props: &AppProps) -> Html {
                     </div>
                     { controls }
                     <ConsensusView frame={frame.clone()} send={send.clone()} />
+                    <ChainLine frame={frame.clone()} />
                     <MerkleView frame={frame.clone()} />
                     <LatencyChart frame={frame.clone()} send={send.clone()} />
                 </section>

@@ -176,7 +176,7 @@ pub fn compare_table(props: &CompareTableProps) -> Html {
             <h2 id="compare-title">{ "Compare the three architectures" }</h2>
             <p class="lede">
                 { format!(
-                    "The same requests and the same fault on five setups, side by side: three datacenters {} ms apart, one machine in each, \
+                    "The same requests and the same fault on six setups, side by side: three datacenters {} ms apart, one machine in each, \
                      users in every datacenter. Each figure is measured from a real run with the same seed — click it to watch that run.",
                     topology::CROSS_DC_MS
                 ) }

@@ -397,9 +397,9 @@ pub fn topology(props: &Props) -> Html {
                     <text class="node-name" y="-1" text-anchor="middle">{ format!("Node {}", node.node.0 + 1) }</text>
                     <text class="node-role" y="15" text-anchor="middle">{ if node.up { node.view.role.name() } else { "down" } }</text>
                     if let Some(lsn) = node.view.log_position {
-                        // A consensus log's last position is an index, not
-                        // a PostgreSQL LSN.
-                        <text class="node-lsn" y="50" text-anchor="middle">{ if node.view.consensus.is_some() { format!("log {lsn}") } else { format!("LSN {lsn}") } }</text>
+                        // A consensus log's or a chain's position is an
+                        // index, not a PostgreSQL LSN.
+                        <text class="node-lsn" y="50" text-anchor="middle">{ if node.view.consensus.is_some() || node.view.chain.is_some() { format!("log {lsn}") } else { format!("LSN {lsn}") } }</text>
                     }
                 }
                 { hint_badge(&node.view.fields, badge_dir(*p), radius) }

@@ -141,6 +141,7 @@ fn sections_follow_the_article_and_hold_every_tour() {
             "multi-leader",
             "leaderless",
             "raft",
+            "chain-replication",
             "comparison"
         ]
     );

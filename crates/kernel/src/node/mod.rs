@@ -18,8 +18,8 @@ mod volatile;
 
 pub use request::{statement_is_write, Request};
 pub use view::{
-    Internal, LogCell, LogView, NodeView, Progress, ReviewChoice, ReviewItem, Role, SyncCounts,
-    TableView, TreeNodeView, TreeView,
+    ChainView, Internal, LogCell, LogView, NodeView, Progress, ReviewChoice, ReviewItem, Role,
+    SyncCounts, TableView, TreeNodeView, TreeView,
 };
 pub use volatile::Volatile;
 

@@ -42,6 +42,15 @@ pub enum Role {
     PreCandidate,
     /// Receives the log but does not vote, until it has caught up.
     Learner,
+    /// Chain replication: the first server, where writes enter.
+    Head,
+    /// Chain replication: a server between the head and the tail.
+    Middle,
+    /// Chain replication: the last server, which commits writes and
+    /// answers reads.
+    Tail,
+    /// Chain replication: the configuration master, outside the chain.
+    Master,
 }
 
 impl Role {
@@ -58,6 +67,10 @@ impl Role {
             Role::Candidate => "candidate",
             Role::PreCandidate => "pre-candidate",
             Role::Learner => "learner",
+            Role::Head => "head",
+            Role::Middle => "middle",
+            Role::Tail => "tail",
+            Role::Master => "master",
         }
     }
 
@@ -136,6 +149,10 @@ pub struct NodeView {
     /// vote, and (on a leader) each server's progress.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consensus: Option<LogView>,
+    /// For chain replication: the chain as this node knows it and how far
+    /// its own copy reaches.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chain: Option<ChainView>,
 }
 
 /// A consensus log as the views draw it: cells coloured by term, the
@@ -176,6 +193,17 @@ pub struct Progress {
     pub node: NodeId,
     pub next: u64,
     pub matched: u64,
+}
+
+/// A node's knowledge of its chain (chain replication): the servers in
+/// order, head first, under configuration `epoch` of the [`NodeView`];
+/// the writes it holds (`received`, numbered 1..=received) and how many of
+/// them it knows are committed (`committed`; the rest are dirty).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainView {
+    pub order: Vec<NodeId>,
+    pub received: u64,
+    pub committed: u64,
 }
 
 /// A Merkle tree as the views draw it: level by level from the root, with

@@ -2,6 +2,7 @@
 //! [`crate::node::Protocol`] in a folder of its own, reached through one
 //! [`registry`] line.
 
+pub mod chain;
 pub mod chatter;
 pub mod leaderless;
 pub mod multi_leader;

@@ -207,11 +207,23 @@ pub fn variants<T: Serialize + Copy>(
     Param::new(label, path, Kind::Choice(options))
 }
 
-/// The value at `path`, or the core's default when the field is absent.
+/// The value at `path`, or the core's default when the field is absent:
+/// the scenario's own protocol's, since two protocols may give one field
+/// different defaults (Raft's and a chain's `heartbeat_ms`).
 pub fn current(doc: &Value, path: &str) -> Value {
     match doc.pointer(path) {
         Some(v) if !v.is_null() => v.clone(),
-        _ => core_default(path),
+        _ => {
+            let kind = doc.pointer("/protocol/kind").and_then(Value::as_str);
+            kind.and_then(|k| {
+                params_for(k)
+                    .into_iter()
+                    .flat_map(|g| g.params)
+                    .find(|p| p.path == path && !p.default.is_null())
+                    .map(|p| p.default)
+            })
+            .unwrap_or_else(|| core_default(path))
+        }
     }
 }
 
@@ -283,10 +295,15 @@ mod tests {
 
     #[test]
     fn a_controls_own_default_is_the_one_current_finds() {
-        let empty = json!({});
-        for params in registry::every_protocols_params() {
-            for p in params.into_iter().flat_map(|g| g.params) {
-                assert_eq!(p.value_in(&empty), current(&empty, p.path), "{}", p.path);
+        for kind in registry::KINDS {
+            let empty = json!({ "protocol": { "kind": kind } });
+            for p in params_for(kind).into_iter().flat_map(|g| g.params) {
+                assert_eq!(
+                    p.value_in(&empty),
+                    current(&empty, p.path),
+                    "{kind} {}",
+                    p.path
+                );
             }
         }
     }

@@ -194,6 +194,9 @@ pub struct Features {
     /// Servers keep a consensus log by term (`NodeView::consensus`) and
     /// an election timer: the page draws the log rows and timer rings.
     pub consensus_log: bool,
+    /// Servers form a chain (`NodeView::chain`): the page draws it as a
+    /// line from head to tail.
+    pub chain_line: bool,
 }
 
 /// Which requests the page's form offers.
@@ -387,4 +390,7 @@ registry! {
     /// Consensus: an elected leader per term commits entries a majority
     /// holds (Raft).
     Raft("raft", super::raft::RaftConfig),
+    /// Servers in a line: writes enter at the head and commit at the
+    /// tail, which answers reads (CRAQ: any server answers clean reads).
+    Chain("chain", super::chain::ChainConfig),
 }
