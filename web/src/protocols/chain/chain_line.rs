@@ -47,8 +47,12 @@ fn server(n: &NodeState, place: &'static str) -> Html {
             data-testid={format!("chain-node-{}", n.node.0 + 1)}>
             <span class="place">{ place }</span>
             <strong>{ format!("Node {}", n.node.0 + 1) }</strong>
-            <span class="counts">{ format!("{received} held") }</span>
-            <span class="counts dirty-count">{ if dirty > 0 { format!("{dirty} dirty") } else { String::from("all clean") } }</span>
+            if place == "master" {
+                <span class="counts">{ "decides the chain" }</span>
+            } else {
+                <span class="counts">{ format!("{received} held") }</span>
+                <span class="counts dirty-count">{ if dirty > 0 { format!("{dirty} dirty") } else { String::from("all clean") } }</span>
+            }
             if !n.up { <span class="counts">{ "down" }</span> }
         </li>
     }

@@ -10,7 +10,6 @@
 //! tail), node `nodes + 1` is the master, and `spares` more nodes after it
 //! start outside the chain until an operator adds them.
 
-use alloc::format;
 use serde::{Deserialize, Serialize};
 
 use crate::node::NodeId;
