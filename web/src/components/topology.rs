@@ -66,6 +66,7 @@ pub fn topology(props: &Props) -> Html {
     let n = snap.nodes.len();
     let dc = (!dcs.is_empty()).then(|| datacenter_layout(&dcs, n));
     let ring_at = protocol.spec().ring_positions();
+    let position_label = protocol.spec().features().log_position_label;
     let ring = (dc.is_none() && !ring_at.is_empty()).then(|| ring_layout(&ring_at));
     let pos = match (&dc, &ring) {
         (Some(l), _) => l.nodes.clone(),
@@ -397,9 +398,7 @@ pub fn topology(props: &Props) -> Html {
                     <text class="node-name" y="-1" text-anchor="middle">{ format!("Node {}", node.node.0 + 1) }</text>
                     <text class="node-role" y="15" text-anchor="middle">{ if node.up { node.view.role.name() } else { "down" } }</text>
                     if let Some(lsn) = node.view.log_position {
-                        // A consensus log's or a chain's position is an
-                        // index, not a PostgreSQL LSN.
-                        <text class="node-lsn" y="50" text-anchor="middle">{ if node.view.consensus.is_some() || node.view.chain.is_some() { format!("log {lsn}") } else { format!("LSN {lsn}") } }</text>
+                        <text class="node-lsn" y="50" text-anchor="middle">{ format!("{position_label} {lsn}") }</text>
                     }
                 }
                 { hint_badge(&node.view.fields, badge_dir(*p), radius) }

@@ -74,6 +74,11 @@ impl NodeId {
     pub fn index(self) -> usize {
         usize::from(self.0)
     }
+
+    /// "Node 2", to start a sentence (`Display` writes "node 2").
+    pub fn capitalised(self) -> String {
+        alloc::format!("Node {}", u32::from(self.0) + 1)
+    }
 }
 
 impl fmt::Display for NodeId {

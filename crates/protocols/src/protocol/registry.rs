@@ -191,6 +191,9 @@ pub struct Features {
     pub merkle_trees: bool,
     /// The heading over a node's internals in the inspector.
     pub internals_caption: &'static str,
+    /// What a node's `log_position` is called under it in the topology:
+    /// "LSN" (single-leader), "log" (a consensus log, a chain's writes).
+    pub log_position_label: &'static str,
     /// Servers keep a consensus log by term (`NodeView::consensus`) and
     /// an election timer: the page draws the log rows and timer rings.
     pub consensus_log: bool,

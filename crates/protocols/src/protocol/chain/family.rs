@@ -79,6 +79,7 @@ impl Spec for ChainConfig {
             requests: RequestForm::ReadWrite,
             sql_table: None,
             internals_caption: "Versions (clean and dirty)",
+            log_position_label: "log",
             chain_line: true,
             ..Features::default()
         }

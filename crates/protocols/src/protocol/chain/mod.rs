@@ -340,7 +340,7 @@ impl ChainNode {
             ctx.reply(op, Outcome::written(seq));
             ctx.note(format!(
                 "{} answers request #{}: committed as write {seq}.",
-                capital(self.id),
+                self.id.capitalised(),
                 op.0
             ));
         }
@@ -428,7 +428,7 @@ impl ChainNode {
         if self.commit_to(ctx, self.last()) {
             ctx.note(format!(
                 "{} is the tail: it commits {} and sends the acknowledgement back up the chain.",
-                capital(self.id),
+                self.id.capitalised(),
                 range_text(from + 1, self.committed)
             ));
             self.ack_up(ctx);
@@ -487,7 +487,7 @@ impl ChainNode {
             if self.membership == Membership::Member {
                 ctx.note(format!(
                     "{} learns it is no longer in the chain (config {version}): it drops its copy and asks to join again at the tail.",
-                    capital(self.id)
+                    self.id.capitalised()
                 ));
                 self.wipe();
                 self.membership = Membership::Joining;
@@ -536,7 +536,7 @@ impl ChainNode {
         };
         ctx.note(format!(
             "{} adopts config {version}: {}; it is {role}.",
-            capital(self.id),
+            self.id.capitalised(),
             chain_text(&self.chain)
         ));
         self.tail_commits(ctx);
@@ -628,12 +628,15 @@ impl ChainNode {
                 ));
             }
             Command::Join if self.membership == Membership::Member && self.in_chain() => {
-                ctx.note(format!("{} is already in the chain.", capital(self.id)));
+                ctx.note(format!(
+                    "{} is already in the chain.",
+                    self.id.capitalised()
+                ));
             }
             Command::Join if self.membership == Membership::Joining => {
                 ctx.note(format!(
                     "{} is already joining the chain.",
-                    capital(self.id)
+                    self.id.capitalised()
                 ));
             }
             Command::Join => {
@@ -647,7 +650,7 @@ impl ChainNode {
                 );
                 ctx.note(format!(
                     "{} asks the master to add it at the tail of the chain.",
-                    capital(self.id)
+                    self.id.capitalised()
                 ));
             }
         }
@@ -731,7 +734,7 @@ impl ChainNode {
             }
             ctx.note(format!(
                 "{} already has request #{} as write {seq}: it does not apply it twice.",
-                capital(self.id),
+                self.id.capitalised(),
                 op.0
             ));
             return;
@@ -745,7 +748,7 @@ impl ChainNode {
         });
         ctx.note(format!(
             "{} is the head: request #{} becomes write {seq} ({key} = {value}), dirty until the tail commits it.",
-            capital(self.id),
+            self.id.capitalised(),
             op.0
         ));
         self.pump(ctx);
@@ -780,7 +783,7 @@ impl ChainNode {
                 if let Some(tail) = tail {
                     ctx.note(format!(
                         "{} holds a dirty version of {key}: it asks the tail which version is committed.",
-                        capital(self.id)
+                        self.id.capitalised()
                     ));
                     ctx.send(tail, Msg::VersionQuery { op, key });
                 }
@@ -813,7 +816,7 @@ impl ChainNode {
         };
         ctx.note(format!(
             "{} answers read #{} from {from}: {what}.",
-            capital(self.id),
+            self.id.capitalised(),
             op.0
         ));
     }
@@ -830,7 +833,7 @@ impl ChainNode {
                 if !self.is_head() {
                     ctx.note(format!(
                         "{} is not the head (as far as it knows): it drops request #{}; the proxy will send it again.",
-                        capital(self.id),
+                        self.id.capitalised(),
                         op.0
                     ));
                 }
@@ -868,7 +871,7 @@ impl ChainNode {
                     ctx.reply(op, Outcome::written(seq));
                     ctx.note(format!(
                         "{} answers request #{}: the head says it was committed as write {seq}.",
-                        capital(self.id),
+                        self.id.capitalised(),
                         op.0
                     ));
                 }
@@ -996,7 +999,7 @@ impl ChainNode {
         if self.commit_to(ctx, upto) {
             ctx.note(format!(
                 "{} marks {} clean and passes the acknowledgement up.",
-                capital(self.id),
+                self.id.capitalised(),
                 range_text(from_seq + 1, self.committed)
             ));
             self.ack_up(ctx);
@@ -1037,13 +1040,13 @@ impl ChainNode {
             self.membership = Membership::Member;
             ctx.note(format!(
                 "{} has copied its predecessor's {} writes: it is a full member of the chain now.",
-                capital(self.id),
+                self.id.capitalised(),
                 self.last()
             ));
         } else if self.last() > before {
             ctx.note(format!(
                 "{} receives {} from its predecessor.",
-                capital(self.id),
+                self.id.capitalised(),
                 range_text(before + 1, self.last())
             ));
         }
@@ -1119,7 +1122,7 @@ impl ChainNode {
             let is_write = matches!(self.volatile.waiting.get(&op), Some(Waiting::Write { .. }));
             ctx.note(format!(
                 "{} has no answer for request #{} yet: it sends it again with the same request id.",
-                capital(self.id),
+                self.id.capitalised(),
                 op.0
             ));
             if is_write {
@@ -1232,11 +1235,6 @@ impl Protocol for ChainNode {
                 .collect(),
         )
     }
-}
-
-/// "Node 2", to start a sentence.
-fn capital(node: NodeId) -> String {
-    format!("Node {}", u32::from(node.0) + 1)
 }
 
 /// "1 → 2 → 3".

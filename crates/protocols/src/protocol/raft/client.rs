@@ -88,7 +88,7 @@ impl RaftNode {
                 Outcome::Failed {
                     reason: format!(
                         "{} is not in the cluster",
-                        Self::name(self.id).to_lowercase()
+                        self.id.capitalised().to_lowercase()
                     ),
                 },
             );
@@ -98,7 +98,7 @@ impl RaftNode {
             let outcome = self.read_local(key);
             ctx.note(format!(
                 "{} answers from its own copy (applied up to entry {}): follower reads may be stale.",
-                Self::name(self.id),
+                self.id.capitalised(),
                 self.volatile.applied
             ));
             ctx.reply(op, outcome);
@@ -115,14 +115,14 @@ impl RaftNode {
         if let Some(leader) = self.volatile.leader {
             ctx.note(format!(
                 "{} is not the leader: it passes request #{} to {leader}.",
-                Self::name(self.id),
+                self.id.capitalised(),
                 op.0
             ));
             ctx.send(leader, Msg::Forward { op, request });
         } else {
             ctx.note(format!(
                 "{} knows no leader yet: it holds request #{} until it learns one.",
-                Self::name(self.id),
+                self.id.capitalised(),
                 op.0
             ));
         }
@@ -153,17 +153,14 @@ impl RaftNode {
 
     pub(super) fn retry(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         if self.volatile.joining && !self.members().listens(self.id) {
-            for peer in (0..self.servers).map(NodeId).filter(|&n| n != self.id) {
-                ctx.send(peer, Msg::Join);
-            }
-            ctx.set_timer(Timer::Retry, self.tuning.retry, self.tuning.retry);
+            self.knock(ctx);
         }
         if self.volatile.pending.is_empty() {
             return;
         }
         ctx.note(format!(
             "{} has waited long enough: it asks again for {} request(s), with the same request ids.",
-            Self::name(self.id),
+            self.id.capitalised(),
             self.volatile.pending.len()
         ));
         let leading = self.is_leader();
@@ -194,8 +191,7 @@ impl RaftNode {
                 if let Some(&version) = self.volatile.store.done.get(&op) {
                     return self.answer(ctx, op, proxy, Outcome::written(version));
                 }
-                let queued = self.log.entries.iter().any(|e| e.op() == Some(op));
-                if queued {
+                if self.in_log(op) {
                     return;
                 }
                 self.log.push(Entry {
@@ -213,7 +209,7 @@ impl RaftNode {
             Request::Read { key } => {
                 match self.tuning.reads {
                     ReadMode::Log => {
-                        if self.log.entries.iter().any(|e| e.op() == Some(op)) {
+                        if self.in_log(op) {
                             return;
                         }
                         self.log.push(Entry {
@@ -226,7 +222,7 @@ impl RaftNode {
                     ReadMode::Lease if self.lease_holds(ctx.local_time_us) => {
                         ctx.note(format!(
                         "{} answers from its own state: its lease runs until {} ms on its clock.",
-                        Self::name(self.id),
+                        self.id.capitalised(),
                         self.volatile.lead.as_ref().map_or(0, |l| l.lease_until / 1000)
                     ));
                         let outcome = self.read_local(&key);

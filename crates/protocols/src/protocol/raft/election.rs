@@ -39,7 +39,7 @@ impl RaftNode {
             self.volatile.votes = 1 << self.id.0;
             ctx.note(format!(
                 "{} heard from no leader: it asks for pre-votes for term {next}, without raising its term.",
-                Self::name(self.id)
+                self.id.capitalised()
             ));
             if self.has_majority(self.volatile.votes) {
                 return self.campaign(ctx, false);
@@ -73,7 +73,7 @@ impl RaftNode {
         self.volatile.votes = 1 << self.id.0;
         ctx.note(format!(
             "{} becomes a candidate for term {} and votes for itself.",
-            Self::name(self.id),
+            self.id.capitalised(),
             self.term
         ));
         if self.has_majority(self.volatile.votes) {
@@ -99,13 +99,13 @@ impl RaftNode {
     /// pre-vote, with the others told to ignore their leader lease.
     pub(super) fn transfer_to_me(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
         if self.is_leader() {
-            ctx.note(format!("{} is the leader already.", Self::name(self.id)));
+            ctx.note(format!("{} is the leader already.", self.id.capitalised()));
             return;
         }
         if !self.members().votes(self.id) {
             ctx.note(format!(
                 "{} is not a voter, so it cannot lead.",
-                Self::name(self.id)
+                self.id.capitalised()
             ));
             return;
         }
@@ -118,11 +118,15 @@ impl RaftNode {
         (last_term, last_index) >= (self.log.last_term(), self.log.last_index())
     }
 
-    /// Check-quorum's lease: this server heard from a live leader since
-    /// its election timer last fired.
+    /// This server leads, or heard from a live leader since its election
+    /// timer last fired.
+    fn hears_leader(&self) -> bool {
+        self.is_leader() || (self.volatile.heard_leader && self.volatile.leader.is_some())
+    }
+
+    /// Check-quorum's lease: a leader heard recently is presumed alive.
     fn in_lease(&self) -> bool {
-        self.tuning.check_quorum
-            && (self.is_leader() || (self.volatile.heard_leader && self.volatile.leader.is_some()))
+        self.tuning.check_quorum && self.hears_leader()
     }
 
     pub(super) fn on_pre_vote(
@@ -134,9 +138,8 @@ impl RaftNode {
         last_term: u32,
     ) {
         // A pre-vote changes nothing here: no term, no vote recorded.
-        let hears_leader =
-            self.is_leader() || (self.volatile.heard_leader && self.volatile.leader.is_some());
-        let granted = term > self.term && !hears_leader && self.up_to_date(last_index, last_term);
+        let granted =
+            term > self.term && !self.hears_leader() && self.up_to_date(last_index, last_term);
         ctx.send(
             from,
             Msg::PreVoteReply {
@@ -169,7 +172,7 @@ impl RaftNode {
         if self.has_majority(self.volatile.votes) {
             ctx.note(format!(
                 "{} has pre-votes from a majority: it can win, so it campaigns.",
-                Self::name(self.id)
+                self.id.capitalised()
             ));
             self.campaign(ctx, false);
         }
@@ -188,7 +191,7 @@ impl RaftNode {
             if self.in_lease() && !transfer {
                 ctx.note(format!(
                     "{} ignores {from}'s vote request for term {term}: it heard from its leader within an election timeout (check quorum).",
-                    Self::name(self.id)
+                    self.id.capitalised()
                 ));
                 return;
             }
@@ -254,7 +257,7 @@ impl RaftNode {
         self.volatile.lead = Some(lead);
         ctx.note(format!(
             "{} has votes from a majority: it leads term {}.",
-            Self::name(self.id),
+            self.id.capitalised(),
             self.term
         ));
         ctx.cancel_timer(Timer::Election);
@@ -279,7 +282,7 @@ impl RaftNode {
         if was_leader && term > self.term {
             ctx.note(format!(
                 "{} learns of term {term} and steps down.",
-                Self::name(self.id)
+                self.id.capitalised()
             ));
         }
         if term > self.term {

@@ -55,6 +55,7 @@ impl Spec for RaftConfig {
             requests: RequestForm::ReadWrite,
             sql_table: None,
             internals_caption: "Internals",
+            log_position_label: "log",
             consensus_log: true,
             ..Features::default()
         }

@@ -250,6 +250,11 @@ impl RaftNode {
         self.log.members(self.snapshot_members)
     }
 
+    /// Is client request `op` in the log already (applied or not)?
+    fn in_log(&self, op: OpId) -> bool {
+        self.log.entries.iter().any(|e| e.op() == Some(op))
+    }
+
     pub fn is_leader(&self) -> bool {
         self.volatile.state == State::Leader
     }
@@ -271,11 +276,6 @@ impl RaftNode {
             let e = self.tuning.election;
             ctx.set_timer(Timer::Election, e, Duration(e.0 + self.tuning.jitter.0));
         }
-    }
-
-    /// The server the views call `n`, capitalised for a sentence start.
-    fn name(n: NodeId) -> String {
-        alloc::format!("Node {}", n.0 + 1)
     }
 
     fn start(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
@@ -309,7 +309,7 @@ impl RaftNode {
         self.volatile.applied = self.log.base;
         ctx.note(alloc::format!(
             "{} restarts in term {} with {} log entries; it has forgotten what was committed.",
-            Self::name(self.id),
+            self.id.capitalised(),
             self.term,
             self.log.last_index()
         ));

@@ -97,7 +97,7 @@ impl RaftNode {
         if self.tuning.check_quorum && majority == Some(false) {
             ctx.note(format!(
                 "{} heard from no majority for an election timeout: it steps down (check quorum).",
-                Self::name(self.id)
+                self.id.capitalised()
             ));
             let term = self.term;
             return self.step_down(ctx, term);
@@ -204,7 +204,7 @@ impl RaftNode {
             if let Some(old) = self.log.get(index).cloned() {
                 let text = format!(
                     "{} had entry {index} (term {}, {}) committed — and acknowledged to its client — and now overwrites it with the leader's entry of term {} ({}): a committed entry is lost, as in Figure 8 of the Raft paper.",
-                    Self::name(self.id),
+                    self.id.capitalised(),
                     old.term,
                     old.text(),
                     by.term,
@@ -226,7 +226,7 @@ impl RaftNode {
         } else {
             ctx.note(format!(
                 "{} drops its entries from {index} on: they conflict with the leader's log.",
-                Self::name(self.id)
+                self.id.capitalised()
             ));
         }
         self.log.truncate_from(index);
@@ -350,7 +350,7 @@ impl RaftNode {
         if term != Some(self.term) {
             ctx.note(format!(
                 "{} commits entry {n} of term {} because a majority holds it — an older term's entry, counted by replicas (Figure 8's unsafe rule).",
-                Self::name(self.id),
+                self.id.capitalised(),
                 term.unwrap_or(0)
             ));
         }
@@ -379,7 +379,7 @@ impl RaftNode {
                         Some(&v) => {
                             ctx.note(format!(
                                 "{} skips entry {index}: request #{} was applied already (entry {v}); a retried request is applied once.",
-                                Self::name(self.id),
+                                self.id.capitalised(),
                                 op.0
                             ));
                             v
@@ -443,7 +443,7 @@ impl RaftNode {
         }
         ctx.note(format!(
             "{} installs the leader's snapshot up to entry {index}.",
-            Self::name(self.id)
+            self.id.capitalised()
         ));
         self.log.reset_to(index, last_term);
         self.snapshot = store.clone();
@@ -467,13 +467,13 @@ impl RaftNode {
         if self.log.config_after(self.volatile.commit) {
             ctx.note(format!(
                 "{} defers {from}'s join: another membership change is not committed yet.",
-                Self::name(self.id)
+                self.id.capitalised()
             ));
             return;
         }
         ctx.note(format!(
             "{} adds {from} as a learner: it receives the log but does not vote until it has caught up.",
-            Self::name(self.id)
+            self.id.capitalised()
         ));
         self.append_config(
             ctx,
@@ -501,7 +501,7 @@ impl RaftNode {
         }
         ctx.note(format!(
             "{peer} has caught up: {} makes it a voter.",
-            Self::name(self.id)
+            self.id.capitalised()
         ));
         self.append_config(
             ctx,
@@ -525,16 +525,22 @@ impl RaftNode {
         if self.members().listens(self.id) {
             ctx.note(format!(
                 "{} is in the cluster already.",
-                Self::name(self.id)
+                self.id.capitalised()
             ));
             return;
         }
         self.volatile.joining = true;
         ctx.note(format!(
             "{} asks the cluster to let it in.",
-            Self::name(self.id)
+            self.id.capitalised()
         ));
-        for peer in (0..self.servers).map(NodeId).filter(|&n| n != self.id) {
+        self.knock(ctx);
+    }
+
+    /// Asks every other server to let this one in, and again after a
+    /// while if nobody does.
+    pub(super) fn knock(&self, ctx: &mut Ctx<'_, Msg, Timer>) {
+        for peer in ctx.peers() {
             ctx.send(peer, Msg::Join);
         }
         ctx.set_timer(Timer::Retry, self.tuning.retry, self.tuning.retry);

@@ -7,7 +7,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::{capital, Change, JoinState, Msg, Request, SingleLeaderNode, Timer};
+use super::{Change, JoinState, Msg, Request, SingleLeaderNode, Timer};
 use crate::node::{statement_is_write, Ctx, NodeId, OpId, Outcome};
 use crate::sql::Value;
 
@@ -50,7 +50,7 @@ impl SingleLeaderNode {
         };
         ctx.note(format!(
             "{} still believes {belief} epoch {epoch}; {} answers that {answer}.",
-            capital(to),
+            to.capitalised(),
             self.id
         ));
         ctx.send(to, Msg::NewLeader { term: t });
@@ -110,7 +110,7 @@ impl SingleLeaderNode {
             Some(v) if v > self.lsn() && !self.is_leader() => {
                 ctx.note(format!(
                     "{} has applied up to LSN {} but the client has seen LSN {v}: the read waits until this follower catches up.",
-                    capital(self.id),
+                    self.id.capitalised(),
                     self.lsn()
                 ));
                 self.volatile.pending_reads.push((op, key, v));
@@ -146,7 +146,7 @@ impl SingleLeaderNode {
         for (op, key, v) in ready {
             ctx.note(format!(
                 "{} has reached LSN {v}: the waiting read of {key} is answered.",
-                capital(self.id)
+                self.id.capitalised()
             ));
             self.answer_read(ctx, op, &key);
         }

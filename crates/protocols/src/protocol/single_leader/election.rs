@@ -121,7 +121,7 @@ impl SingleLeaderNode {
         };
         ctx.note(format!(
             "{} learns from the heartbeat that {what}.",
-            capital(self.id)
+            self.id.capitalised()
         ));
         ctx.send(self.term.leader, self.resume_request());
     }
@@ -157,7 +157,7 @@ impl SingleLeaderNode {
         );
         ctx.note(format!(
             "{} has heard nothing from its leader ({}) for {silence}, more than the {timeout} timeout: it declares it dead and asks the others to make it leader of epoch {epoch} (its log ends at LSN {}).",
-            capital(self.id),
+            self.id.capitalised(),
             self.term.leader,
             self.received_lsn()
         ));
@@ -194,7 +194,7 @@ impl SingleLeaderNode {
         if !self.join.is_member() {
             return;
         }
-        let me = capital(self.id);
+        let me = self.id.capitalised();
         let mine = self.log_position();
         let silence = Duration(
             ctx.local_time_us

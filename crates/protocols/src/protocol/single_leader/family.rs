@@ -52,6 +52,7 @@ impl Spec for SingleLeaderConfig {
             requests: RequestForm::ReadWrite,
             sql_table: Some(initial_table(self.rows).name),
             internals_caption: "Internals",
+            log_position_label: "LSN",
             ..Features::default()
         }
     }

@@ -36,7 +36,7 @@ impl SingleLeaderNode {
             if self.term.outranks(term.epoch, from) && !self.config.fencing {
                 ctx.note(format!(
                     "{} ignores LSN {} ({}) from {from}: it follows {}. Without fencing it has no way to tell {from} that its leadership is over.",
-                    capital(self.id),
+                    self.id.capitalised(),
                     entry.lsn,
                     entry.change.summary(),
                     self.term.leader
@@ -44,7 +44,7 @@ impl SingleLeaderNode {
             } else if self.term.outranks(term.epoch, from) {
                 ctx.note(format!(
                     "{} ignores LSN {} ({}): it comes from epoch {}, which is over.",
-                    capital(self.id),
+                    self.id.capitalised(),
                     entry.lsn,
                     entry.change.summary(),
                     term.epoch
@@ -65,7 +65,7 @@ impl SingleLeaderNode {
                 self.heard_from_leader(ctx);
                 ctx.note(format!(
                     "{} hears from its leader {} again and reports where its log ends.",
-                    capital(self.id),
+                    self.id.capitalised(),
                     term.leader
                 ));
                 ctx.send(term.leader, self.resume_request());
@@ -89,7 +89,7 @@ impl SingleLeaderNode {
             self.ignored_epoch = term.epoch;
             ctx.note(format!(
                 "{} hears that {} leads epoch {}, but without fencing nothing makes it stop: it keeps taking writes as leader of epoch {}. Two leaders now accept writes — split brain.",
-                capital(self.id),
+                self.id.capitalised(),
                 term.leader,
                 term.epoch,
                 old.epoch
@@ -109,7 +109,7 @@ impl SingleLeaderNode {
         };
         ctx.note(format!(
             "{} now follows {}, leader of epoch {} from LSN {}{tie}.",
-            capital(self.id),
+            self.id.capitalised(),
             term.leader,
             term.epoch,
             term.since
@@ -135,7 +135,7 @@ impl SingleLeaderNode {
         if let (Some(first), Some(last)) = (dropped.first(), dropped.last()) {
             ctx.note(format!(
                 "{} discards {} ({}), {why}: {} gone from this node.",
-                capital(self.id),
+                self.id.capitalised(),
                 lsn_range(first.lsn, last.lsn),
                 entries_text(&dropped),
                 if dropped.len() == 1 {
@@ -159,7 +159,7 @@ impl SingleLeaderNode {
         if entry.lsn > have + 1 {
             ctx.note(format!(
                 "{} got LSN {} but has only up to LSN {have}: it asks the leader to send the missing entries.",
-                capital(self.id),
+                self.id.capitalised(),
                 entry.lsn
             ));
             ctx.send(self.term.leader, self.resume_request());
@@ -198,7 +198,7 @@ impl SingleLeaderNode {
     /// Buffers (or with no flush delay, applies) an entry that continues
     /// the log, and acknowledges it when the durability says so.
     fn take(&mut self, ctx: &mut Ctx<'_, Msg, Timer>, entry: Entry) {
-        let me = capital(self.id);
+        let me = self.id.capitalised();
         let what = format!("LSN {} ({})", entry.lsn, entry.change.summary());
         let lsn = entry.lsn;
         if self.flush_delay() == Duration::ZERO {
@@ -254,7 +254,7 @@ impl SingleLeaderNode {
                     let reason = format!("LSN {} could not be applied: {e}", entry.lsn);
                     ctx.note(format!(
                         "{} stops replicating: {reason}. It stays at LSN {} until someone fixes it.",
-                        capital(self.id),
+                        self.id.capitalised(),
                         self.lsn()
                     ));
                     self.stopped = Some(reason);
@@ -277,7 +277,7 @@ impl SingleLeaderNode {
         };
         let text = format!(
             "{} ran \"{sql}\" (LSN {}) again with its own clock and random numbers and got different rows — {what}. Nothing in statement-based replication notices.",
-            capital(self.id),
+            self.id.capitalised(),
             entry.lsn
         );
         ctx.note(text.clone());
@@ -312,7 +312,7 @@ impl SingleLeaderNode {
         let Some((a, b)) = self.flush(ctx) else {
             return;
         };
-        let me = capital(self.id);
+        let me = self.id.capitalised();
         let range = lsn_range(a, b);
         if self.is_leader() {
             ctx.note(format!("{me} flushed {range}."));
@@ -335,7 +335,7 @@ impl SingleLeaderNode {
             // a fresh snapshot can bring it back in line.
             ctx.note(format!(
                 "{} cannot rewind to LSN {keep}: its data starts from a snapshot at LSN {}. It asks {} for a fresh snapshot.",
-                capital(self.id),
+                self.id.capitalised(),
                 self.base,
                 self.term.leader
             ));
@@ -355,7 +355,7 @@ impl SingleLeaderNode {
     }
 
     pub(super) fn on_recovered(&mut self, ctx: &mut Ctx<'_, Msg, Timer>) {
-        let me = capital(self.id);
+        let me = self.id.capitalised();
         if !self.join.is_member() {
             self.resume_join(ctx);
         } else if self.is_leader() {

@@ -109,15 +109,15 @@ impl SingleLeaderNode {
         match self.join {
             JoinState::Member => ctx.note(format!(
                 "{} is already a member of the cluster: adding it again changes nothing.",
-                capital(self.id)
+                self.id.capitalised()
             )),
             JoinState::Copying { .. } | JoinState::CatchingUp { .. } => {
-                ctx.note(format!("{} is already joining.", capital(self.id)))
+                ctx.note(format!("{} is already joining.", self.id.capitalised()))
             }
             JoinState::Outside => {
                 ctx.note(format!(
                     "{} starts empty. Step 1: it asks the leader ({}) for a consistent snapshot of its data.",
-                    capital(self.id),
+                    self.id.capitalised(),
                     self.term.leader
                 ));
                 self.join = JoinState::Copying {
@@ -138,7 +138,7 @@ impl SingleLeaderNode {
             JoinState::Copying { .. } => {
                 ctx.note(format!(
                     "{} has received no snapshot data for {JOIN_PATIENCE}.",
-                    capital(self.id)
+                    self.id.capitalised()
                 ));
                 self.restart_join(ctx);
             }
@@ -160,7 +160,7 @@ impl SingleLeaderNode {
         self.volatile.staged = None;
         ctx.note(format!(
             "{} starts the snapshot copy over: it asks {} for a new snapshot.",
-            capital(self.id),
+            self.id.capitalised(),
             self.term.leader
         ));
         ctx.send(self.term.leader, Msg::JoinRequest);
@@ -204,7 +204,7 @@ impl SingleLeaderNode {
         let chunks = rows.len().div_ceil(CHUNK_ROWS).max(1) as u64;
         ctx.note(format!(
             "{} takes a consistent snapshot at LSN {lsn}: {} rows and {} keys, about {bytes} B. Step 2: copying it to {to} at {} rows per ms takes about {}. Writes keep flowing meanwhile.",
-            capital(self.id),
+            self.id.capitalised(),
             rows.len(),
             kv.len(),
             self.config.copy_rows_per_ms,
@@ -297,7 +297,7 @@ impl SingleLeaderNode {
             // snapshot replaces everything here.
             ctx.note(format!(
                 "{} receives a fresh snapshot (LSN {}) from its leader and will replace its data with it.",
-                capital(self.id),
+                self.id.capitalised(),
                 c.lsn
             ));
             self.join = JoinState::Copying {
@@ -349,7 +349,7 @@ impl SingleLeaderNode {
         if let Err(e) = self.store.check_base_backup(c.pages.as_ref()) {
             ctx.note(format!(
                 "{} cannot use the snapshot: {e}.",
-                capital(self.id)
+                self.id.capitalised()
             ));
             self.stopped = Some(e);
             return;
@@ -370,7 +370,7 @@ impl SingleLeaderNode {
         self.join = JoinState::CatchingUp { target: s.lsn };
         ctx.note(format!(
             "{} has the whole snapshot, as of LSN {}. Step 3: it asks {} for every change after LSN {}.",
-            capital(self.id),
+            self.id.capitalised(),
             s.lsn,
             self.term.leader,
             s.lsn
@@ -393,7 +393,7 @@ impl SingleLeaderNode {
         let backlog = self.lsn().saturating_sub(after);
         ctx.note(format!(
             "Step 4: {} streams {from} the {backlog} entr{} written since the snapshot (LSN {after}), then every new write, and tells the other members that {from} has joined.",
-            capital(self.id),
+            self.id.capitalised(),
             if backlog == 1 { "y" } else { "ies" }
         ));
         let others: Vec<NodeId> = self.stream_peers(ctx).filter(|&p| p != from).collect();
@@ -422,7 +422,7 @@ impl SingleLeaderNode {
                 ctx.cancel_timer(Timer::Join);
                 ctx.note(format!(
                     "Step 5: {} has caught up with its leader at LSN {}: it is in sync and now serves reads.",
-                    capital(self.id),
+                    self.id.capitalised(),
                     self.lsn()
                 ));
                 self.heard_from_leader(ctx);

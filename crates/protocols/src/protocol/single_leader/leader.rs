@@ -57,7 +57,7 @@ impl SingleLeaderNode {
             Err(e) => {
                 ctx.note(format!(
                     "{} rejects the statement: {e}. Nothing changed and nothing is replicated.",
-                    capital(self.id)
+                    self.id.capitalised()
                 ));
                 ctx.reply(
                     op,
@@ -101,7 +101,7 @@ impl SingleLeaderNode {
         lsn: u64,
         what: &str,
     ) {
-        let me = capital(self.id);
+        let me = self.id.capitalised();
         match self.config.ack {
             AckMode::Async => {
                 ctx.note(format!("{me} wrote {what} and answered the client at once; the followers get it in the background."));
@@ -189,7 +189,7 @@ impl SingleLeaderNode {
             self.volatile.fell_back = false;
             ctx.note(format!(
                 "{} has caught up with the leader's LSN {lsn}: semi-sync is back on, writes wait for a follower again.",
-                capital(from)
+                from.capitalised()
             ));
         }
     }
@@ -207,11 +207,11 @@ impl SingleLeaderNode {
             let why = match self.config.ack {
                 AckMode::SemiSync => format!(
                     "{} acknowledged LSN {lsn}, and semi-sync needs just one follower",
-                    capital(by)
+                    by.capitalised()
                 ),
                 _ => format!(
                     "{} acknowledged LSN {lsn}, the last synchronous follower to do so",
-                    capital(by)
+                    by.capitalised()
                 ),
             };
             ctx.note(format!(
@@ -271,7 +271,7 @@ impl SingleLeaderNode {
             let keep = after.saturating_sub(1).min(self.lsn());
             ctx.note(format!(
                 "{}'s log does not match the leader's at LSN {after}: the leader tells it to keep entries up to LSN {keep} only.",
-                capital(from)
+                from.capitalised()
             ));
             ctx.send(
                 from,
@@ -289,7 +289,7 @@ impl SingleLeaderNode {
         if after < self.base {
             ctx.note(format!(
                 "{} needs the entries after LSN {after}, but {}'s log only starts after its snapshot at LSN {}: it sends {from} a fresh snapshot instead.",
-                capital(from),
+                from.capitalised(),
                 self.id,
                 self.base
             ));
@@ -323,7 +323,7 @@ impl SingleLeaderNode {
         }
         ctx.note(format!(
             "{} sends {to} the {} entr{} after LSN {after}.",
-            capital(self.id),
+            self.id.capitalised(),
             count,
             if count == 1 { "y" } else { "ies" }
         ));
@@ -347,7 +347,7 @@ impl SingleLeaderNode {
         let t = self.term;
         ctx.note(format!(
             "{} led epoch {}, but {} leads epoch {}: it steps down and becomes a follower.",
-            capital(self.id),
+            self.id.capitalised(),
             old.epoch,
             t.leader,
             t.epoch
@@ -372,7 +372,7 @@ impl SingleLeaderNode {
         if self.is_leader() {
             ctx.note(format!(
                 "{} already leads epoch {}: promoting it changes nothing.",
-                capital(self.id),
+                self.id.capitalised(),
                 self.term.epoch
             ));
             return;
@@ -392,7 +392,7 @@ impl SingleLeaderNode {
         if let Some((a, b)) = self.flush(ctx) {
             ctx.note(format!(
                 "{} first flushes {} it had received.",
-                capital(self.id),
+                self.id.capitalised(),
                 lsn_range(a, b)
             ));
         }
@@ -411,7 +411,7 @@ impl SingleLeaderNode {
         self.volatile.votes.clear();
         ctx.note(format!(
             "{} {how}: it leads epoch {} from its LSN {} and tells every other node. Anything the old leader wrote after that LSN is not in its log.",
-            capital(self.id),
+            self.id.capitalised(),
             self.term.epoch,
             self.term.since
         ));

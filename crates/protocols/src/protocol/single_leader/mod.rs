@@ -498,11 +498,6 @@ impl Protocol for SingleLeaderNode {
     }
 }
 
-/// "Node 2", to start a sentence.
-fn capital(node: NodeId) -> String {
-    format!("Node {}", u32::from(node.0) + 1)
-}
-
 /// "node 2" or "nodes 2, 3".
 fn group(nodes: &[NodeId]) -> String {
     match nodes {
